@@ -1,0 +1,3 @@
+module github.com/maker-go/maker
+
+go 1.26
