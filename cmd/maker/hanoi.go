@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/hanoi"
+)
+
+func init() { commands = append(commands, newHanoiCmd) }
+
+func newHanoiCmd() *cobra.Command {
+	var (
+		f          runFlags
+		disks      int
+		classic    bool
+		promptFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "hanoi",
+		Short: "Solve Towers of Hanoi one voted model call per move",
+		Long: `Solve Towers of Hanoi with n disks (2^n-1 moves), one model call per move. The model
+returns each move and the state it leads to; votes decide the pair. After the run
+every decided move is checked against the rules and the optimal solution.
+
+Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reached.`,
+		Example: `  maker hanoi --disks 10
+  maker hanoi --disks 20 --model sim --json
+  maker hanoi --classic --disks 4
+  maker hanoi --disks 8 --model openai/gpt-4.1-mini --k 3`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if disks < 1 || disks > hanoi.MaxDisks {
+				return usageErr("--disks must be between 1 and %d, got %d", hanoi.MaxDisks, disks)
+			}
+			if classic {
+				var b strings.Builder
+				for m := range hanoi.Solution(disks) {
+					b.WriteString(m.String())
+					b.WriteByte('\n')
+				}
+				_, err := fmt.Fprint(cmd.OutOrStdout(), b.String())
+				return err
+			}
+			task, err := hanoi.New(disks)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			if promptFile != "" {
+				tmpl, err := hanoi.LoadTemplate(promptFile)
+				if err != nil {
+					return usageErr("%v", err)
+				}
+				task = task.WithTemplate(tmpl)
+			}
+			return execution[hanoi.State]{
+				flags:  &f,
+				task:   task,
+				oracle: task,
+				extra: func(res *maker.Result[hanoi.State]) map[string]any {
+					return map[string]any{"disks": disks, "final_state": res.State.String()}
+				},
+				after: func(cmd *cobra.Command, res *maker.Result[hanoi.State]) {
+					fmt.Fprintf(cmd.OutOrStdout(), "disks       %d\nfinal state %s\n", disks, res.State)
+				},
+			}.execute(cmd)
+		},
+	}
+	cmd.Flags().IntVar(&disks, "disks", 10, "number of disks (steps: 2^disks-1)")
+	cmd.Flags().BoolVar(&classic, "classic", false, "print the optimal moves with no model at all")
+	cmd.Flags().StringVar(&promptFile, "prompt-file", "", "user-prompt template (Go text/template with {{.Prev}} and {{.State}})")
+	f.register(cmd.Flags())
+	return cmd
+}

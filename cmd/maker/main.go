@@ -1,0 +1,85 @@
+// Command maker runs long LLM tasks with zero errors: maximal decomposition,
+// first-to-ahead-by-k voting and red-flagging (the MAKER method). It runs on
+// the built-in simulated model by default and on real providers by name.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // the task failed: a wrong or undecided step
+	exitUsage  = 2 // bad flags or input
+	exitBudget = 3 // a budget limit stopped the run
+)
+
+// exitError carries an exit code up to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr marks bad input: exit code 2.
+func usageErr(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// commands registers subcommands; each command's file adds its constructor
+// from init, so a new command touches no other file.
+var commands []func() *cobra.Command
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "maker",
+		Short:         "Run very long LLM tasks with zero errors (MAKER: decomposition, voting, red flags)",
+		Long:          "maker decides a long task one step per model call, votes on every step until one answer\nis k votes ahead, and discards suspicious answers before they vote. It runs on the\nbuilt-in simulated model (sim) unless --model names a real one.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: exitUsage, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
+	})
+	for _, c := range commands {
+		root.AddCommand(c())
+	}
+	return root
+}
+
+// run executes the command line and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(stderr, "maker:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	// Cobra's own argument errors (unknown command, wrong arguments) are usage.
+	return exitUsage
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

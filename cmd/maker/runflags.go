@@ -1,0 +1,236 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/sim"
+)
+
+// runFlags are the flags every command that runs a task shares.
+type runFlags struct {
+	model       string
+	k           string
+	target      float64
+	p           float64
+	maxTokens   int
+	minChars    int
+	concurrency int
+	maxSamples  int
+	seed        uint64
+	simError    float64
+	simLatency  time.Duration
+	temp0       float64
+	temp        float64
+	jsonOut     bool
+	quiet       bool
+	baseURL     string
+	apiKeyEnv   string
+	timeout     time.Duration
+	batch       bool
+	priceIn     float64
+	priceOut    float64
+	maxCost     float64
+	maxSamplesT int64
+	maxWall     time.Duration
+}
+
+func (f *runFlags) register(fs *pflag.FlagSet) {
+	d := sim.DefaultConfig()
+	fs.StringVar(&f.model, "model", sim.Name, "model: sim (simulated) or provider/model, e.g. openai/gpt-4.1-mini")
+	fs.StringVar(&f.k, "k", "auto", "vote margin: a number, or auto for k_min at --target")
+	fs.Float64Var(&f.target, "target", 0.95, "target probability that the whole task succeeds (for --k auto)")
+	fs.Float64Var(&f.p, "p", 0, "per-step success rate of the model (for --k auto on a real model)")
+	fs.IntVar(&f.maxTokens, "max-tokens", maker.DefaultMaxTokens, "output-token limit; longer or cut-off answers are red-flagged")
+	fs.IntVar(&f.minChars, "min-chars", maker.DefaultMinChars, "shorter answers are red-flagged")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "most samples in flight (0: as many as the leader needs)")
+	fs.IntVar(&f.maxSamples, "max-samples", maker.DefaultMaxSamples, "samples per step before it is an error (no consensus)")
+	fs.Uint64Var(&f.seed, "seed", d.Seed, "seed of the simulated model")
+	fs.Float64Var(&f.simError, "sim-error", d.ErrorRate, "per-sample error rate of the simulated model")
+	fs.DurationVar(&f.simLatency, "sim-latency", 0, "median latency of a simulated sample")
+	fs.Float64Var(&f.temp0, "first-temperature", maker.DefaultFirstTemperature, "temperature of a step's first sample")
+	fs.Float64Var(&f.temp, "temperature", maker.DefaultTemperature, "temperature of the other samples")
+	fs.BoolVar(&f.jsonOut, "json", false, "print the summary as one JSON object")
+	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress bar")
+	fs.StringVar(&f.baseURL, "base-url", "", "override the provider's endpoint")
+	fs.StringVar(&f.apiKeyEnv, "api-key-env", "", "environment variable that holds the API key")
+	fs.DurationVar(&f.timeout, "timeout", 0, "per-request timeout (0: the provider's default)")
+	fs.BoolVar(&f.batch, "batch", true, "draw a step's first votes in one request where the provider allows (n>1)")
+	fs.Float64Var(&f.priceIn, "price-in", 0, "input price in USD per million tokens (overrides the catalog)")
+	fs.Float64Var(&f.priceOut, "price-out", 0, "output price in USD per million tokens (overrides the catalog)")
+	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before spending more than this many USD")
+	fs.Int64Var(&f.maxSamplesT, "max-samples-total", 0, "stop before making more model calls than this")
+	fs.DurationVar(&f.maxWall, "max-wall", 0, "stop before running longer than this")
+}
+
+func (f *runFlags) simulated() bool {
+	return f.model == sim.Name || strings.HasPrefix(f.model, sim.Name+"/")
+}
+
+// validate checks the flags that need no model.
+func (f *runFlags) validate() error {
+	switch {
+	case f.target <= 0 || f.target >= 1:
+		return usageErr("--target must be between 0 and 1 (exclusive), got %g", f.target)
+	case f.maxTokens < 1:
+		return usageErr("--max-tokens must be positive, got %d", f.maxTokens)
+	case f.minChars < 0:
+		return usageErr("--min-chars must not be negative, got %d", f.minChars)
+	case f.concurrency < 0:
+		return usageErr("--concurrency must not be negative, got %d", f.concurrency)
+	case f.maxSamples < 1:
+		return usageErr("--max-samples must be positive, got %d", f.maxSamples)
+	case f.simError < 0 || f.simError > 1:
+		return usageErr("--sim-error must be between 0 and 1, got %g", f.simError)
+	case f.temp0 < 0 || f.temp < 0:
+		return usageErr("temperatures must not be negative")
+	case f.p < 0 || f.p > 1:
+		return usageErr("--p must be between 0 and 1, got %g", f.p)
+	case f.priceIn < 0 || f.priceOut < 0 || f.maxCost < 0 || f.maxSamplesT < 0 || f.maxWall < 0:
+		return usageErr("prices and budgets must not be negative")
+	}
+	return nil
+}
+
+// openModel opens the simulator (answering from oracle) or a provider.
+func (f *runFlags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Model, error) {
+	if f.simulated() {
+		cfg := sim.DefaultConfig()
+		cfg.Seed = f.seed
+		cfg.ErrorRate = f.simError
+		cfg.Latency = f.simLatency
+		m, err := sim.New(oracle, cfg)
+		if err != nil {
+			return nil, usageErr("%v", err)
+		}
+		return m, nil
+	}
+	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: f.model, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout})
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return m, nil
+}
+
+// errorRate is the per-sample error rate --k auto plans for.
+func (f *runFlags) errorRate(cmd *cobra.Command) (float64, error) {
+	if f.simulated() && !cmd.Flags().Changed("p") {
+		return f.simError, nil
+	}
+	if f.p == 0 {
+		return 0, usageErr("--k auto needs --p, the model's measured per-step success rate (see maker calibrate), or give --k")
+	}
+	return 1 - f.p, nil
+}
+
+// resolveK turns --k into a number, planning k_min for auto.
+func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, err error) {
+	if f.k != "auto" {
+		k, err := strconv.Atoi(f.k)
+		if err != nil || k < 1 {
+			return 0, "", usageErr("--k must be a positive number or auto, got %q", f.k)
+		}
+		return k, "", nil
+	}
+	if steps <= 0 {
+		return 0, "", usageErr("--k auto needs a task with a known number of steps; give --k")
+	}
+	e, err := f.errorRate(cmd)
+	if err != nil {
+		return 0, "", err
+	}
+	k, err = kMin(1-e, steps, f.target)
+	if err != nil {
+		return 0, "", usageErr("--k auto: %v", err)
+	}
+	return k, fmt.Sprintf("auto: k_min for p=%.4g, %d steps, target %g", 1-e, steps, f.target), nil
+}
+
+// config builds the engine configuration.
+func (f *runFlags) config(k int) maker.Config {
+	cfg := maker.Config{
+		K:               k,
+		Temperatures:    &maker.Temperatures{First: f.temp0, Rest: f.temp},
+		MaxTokens:       f.maxTokens,
+		MinChars:        f.minChars,
+		Concurrency:     f.concurrency,
+		MaxSamples:      f.maxSamples,
+		Batch:           f.batch,
+		Ordered:         f.simulated(),
+		ModelName:       f.model,
+		Budget:          maker.Budget{MaxCost: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: f.maxWall},
+		RefusalPatterns: nil,
+	}
+	if f.priceIn > 0 || f.priceOut > 0 {
+		cfg.Pricing = maker.Pricing{InPerMTok: f.priceIn, OutPerMTok: f.priceOut}
+	}
+	return cfg
+}
+
+// kMin is the smallest margin whose whole-task success reaches target:
+// ceil(ln(t^(-1/s)-1)/ln((1-p)/p)), at least 1.
+func kMin(p float64, steps int, target float64) (int, error) {
+	if p <= 0.5 {
+		return 0, fmt.Errorf("per-step success %g is at or below 0.5: voting cannot help", p)
+	}
+	if p >= 1 {
+		return 1, nil
+	}
+	a := math.Expm1(-math.Log(target) / float64(steps))
+	k := math.Ceil(math.Log(a) / math.Log((1-p)/p))
+	if k < 1 || math.IsNaN(k) {
+		k = 1
+	}
+	return int(k), nil
+}
+
+// printSummary prints the summary for people or, with jsonOut, as one JSON
+// object with the extra fields merged in.
+func printSummary(w io.Writer, jsonOut bool, sum *maker.Summary, extra map[string]any) error {
+	if jsonOut {
+		b, err := json.Marshal(sum)
+		if err != nil {
+			return err
+		}
+		if len(extra) > 0 {
+			var m map[string]any
+			if err := json.Unmarshal(b, &m); err != nil {
+				return err
+			}
+			for k, v := range extra {
+				m[k] = v
+			}
+			if b, err = json.Marshal(m); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(w, string(b))
+		return nil
+	}
+	return sum.WriteText(w)
+}
+
+// outcome maps a run's end to an exit code: 3 for a budget stop, 1 for any
+// other failure.
+func outcome(sum *maker.Summary, runErr error) error {
+	switch {
+	case errors.Is(runErr, maker.ErrBudget):
+		return &exitError{code: exitBudget, err: runErr}
+	case runErr != nil:
+		return &exitError{code: exitFailed, err: runErr}
+	case !sum.Success:
+		return &exitError{code: exitFailed, err: fmt.Errorf("the task failed: %d wrong steps", sum.WrongSteps)}
+	}
+	return nil
+}

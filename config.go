@@ -1,0 +1,125 @@
+package maker
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Engine defaults.
+const (
+	DefaultK                = 3
+	DefaultFirstTemperature = 0.0
+	DefaultTemperature      = 0.1
+	DefaultMaxSamples       = 100
+)
+
+// Temperatures are the sampling temperatures of a step: the first sample at
+// First, so the model's best guess is always among the votes, and every other
+// at Rest, so the votes are independent draws.
+type Temperatures struct {
+	First float64
+	Rest  float64
+}
+
+// Config controls a run. The zero value is usable: every zero field takes
+// the default named in its comment.
+type Config struct {
+	// K is the vote margin (default 3). A KPolicy, when set, overrides it.
+	K       int
+	KPolicy KPolicy
+	// Temperatures default to 0 for the first sample and 0.1 after.
+	Temperatures *Temperatures
+	// MaxTokens is the output-token limit asked of the model and the
+	// red-flag threshold (default 750).
+	MaxTokens int
+	// MinChars is the shortest valid answer (default 8 characters).
+	MinChars int
+	// RefusalPatterns are regular expressions that red-flag an answer; nil
+	// takes DefaultRefusalPatterns, an empty slice none.
+	RefusalPatterns []string
+	// Concurrency caps the samples in flight (default: as many as the
+	// leader needs, which is at most K).
+	Concurrency int
+	// Hedge launches up to this many samples beyond what the leader needs,
+	// to cut the tail latency of slow providers (default 0, the paper's
+	// policy). The extras are cancelled the moment a candidate wins.
+	Hedge int
+	// MaxSamples caps the samples of one step, flagged ones included
+	// (default 100). Reaching it is a NoConsensusError.
+	MaxSamples int
+	// Batch draws the first votes of a step in one request when the model is
+	// a BatchModel, so the prompt is billed once.
+	Batch bool
+	// Ordered tallies samples in the order they were launched rather than
+	// the order they arrive. With a model whose samples depend only on
+	// (step, sample), such as the simulator, the run is then reproducible
+	// whatever the timing; it costs a little head-of-line waiting.
+	Ordered bool
+	// Pricing overrides the model's own prices (see Priced).
+	Pricing Pricing
+	// Budget stops the run before a limit is crossed.
+	Budget Budget
+	// MaxSteps stops a run after this many steps (default: the task's
+	// Steps, or no limit when that is unknown).
+	MaxSteps int
+	// Observers see every decided step, in order, before the next starts.
+	Observers []Observer
+	// ModelName is reported in the summary.
+	ModelName string
+	// Logger receives progress and policy messages (default: discarded).
+	Logger *slog.Logger
+}
+
+// Budget limits a run. Zero fields are no limit.
+type Budget struct {
+	MaxCost         float64       // US dollars
+	MaxSamplesTotal int64         // model calls
+	MaxWall         time.Duration // since the run (or its resumption) began
+}
+
+// KPolicy chooses the margin of each step, for example raising it when the
+// observed error rate says the target is at risk.
+type KPolicy interface {
+	// K returns the margin for step (0-based).
+	K(step int) int
+	// Observe is called with every decided step.
+	Observe(rec *StepRecord)
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.K < 0 {
+		return c, fmt.Errorf("config: k must be at least 1, got %d", c.K)
+	}
+	if c.K == 0 {
+		c.K = DefaultK
+	}
+	if c.Temperatures == nil {
+		c.Temperatures = &Temperatures{First: DefaultFirstTemperature, Rest: DefaultTemperature}
+	}
+	if t := c.Temperatures; t.First < 0 || t.Rest < 0 {
+		return c, fmt.Errorf("config: temperatures must not be negative (%g, %g)", t.First, t.Rest)
+	}
+	if c.Concurrency < 0 {
+		return c, fmt.Errorf("config: concurrency must not be negative, got %d", c.Concurrency)
+	}
+	if c.Hedge < 0 {
+		return c, fmt.Errorf("config: hedge must not be negative, got %d", c.Hedge)
+	}
+	if c.MaxSamples < 0 {
+		return c, fmt.Errorf("config: max samples must not be negative, got %d", c.MaxSamples)
+	}
+	if c.MaxSamples == 0 {
+		c.MaxSamples = DefaultMaxSamples
+	}
+	if c.MaxSteps < 0 {
+		return c, fmt.Errorf("config: max steps must not be negative, got %d", c.MaxSteps)
+	}
+	if c.Budget.MaxCost < 0 || c.Budget.MaxSamplesTotal < 0 || c.Budget.MaxWall < 0 {
+		return c, fmt.Errorf("config: budget limits must not be negative")
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c, nil
+}

@@ -1,0 +1,64 @@
+package maker
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Sentinel errors callers branch on with errors.Is.
+var (
+	// ErrNoConsensus: a step reached the sample cap without a candidate
+	// ahead by k. The engine never falls back to a plurality.
+	ErrNoConsensus = errors.New("no consensus")
+	// ErrBudget: a budget limit stopped the run before it was crossed.
+	ErrBudget = errors.New("budget reached")
+	// ErrStepLimit: the run took as many steps as the task has without the
+	// task reporting itself done, which means some step went wrong.
+	ErrStepLimit = errors.New("step limit reached without finishing")
+)
+
+// NoConsensusError names the step that did not converge and its tally.
+type NoConsensusError struct {
+	Step    int // 1-based
+	K       int
+	Samples int
+	Flagged int
+	Tally   []KeyCount
+}
+
+func (e *NoConsensusError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "step %d: no candidate ahead by %d after %d samples (%d flagged)", e.Step, e.K, e.Samples, e.Flagged)
+	if len(e.Tally) > 0 {
+		b.WriteString("; tally:")
+		for i, kc := range e.Tally {
+			if i == 5 {
+				fmt.Fprintf(&b, " and %d more", len(e.Tally)-i)
+				break
+			}
+			fmt.Fprintf(&b, " %d for %q", kc.Votes, kc.Key)
+			if i < len(e.Tally)-1 && i < 4 {
+				b.WriteString(",")
+			}
+		}
+	}
+	return b.String()
+}
+
+// Unwrap makes errors.Is(err, ErrNoConsensus) true.
+func (e *NoConsensusError) Unwrap() error { return ErrNoConsensus }
+
+// BudgetError says which limit stopped the run and where.
+type BudgetError struct {
+	Limit string // "max-cost", "max-samples-total" or "max-wall"
+	Step  int    // 1-based step that was being decided
+	Value string // the limit as given
+}
+
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("budget %s (%s) reached at step %d", e.Limit, e.Value, e.Step)
+}
+
+// Unwrap makes errors.Is(err, ErrBudget) true.
+func (e *BudgetError) Unwrap() error { return ErrBudget }

@@ -1,0 +1,95 @@
+package hanoi
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"text/template"
+)
+
+// systemPrompt is fixed for a run, so providers can cache it. It carries
+// what the paper's prompt carries, in our own words: the puzzle, its rules,
+// a worked example and the exact answer format.
+const systemPrompt = `You are solving the Tower of Hanoi puzzle one move at a time.
+
+There are three pegs, numbered 0, 1 and 2 from left to right, and n disks of
+different sizes, numbered 1 (smallest) to n (largest). A state lists the three
+pegs, each from bottom to top. At the start every disk is on peg 0; the goal
+is to have every disk on peg 2.
+
+The rules:
+1. Move exactly one disk per move.
+2. A move takes the top disk of one peg and puts it on top of another peg.
+3. Never put a larger disk on a smaller one.
+
+Example with 3 disks: the start is [[3, 2, 1], [], []], and the move
+[1, 0, 2] (disk 1 from peg 0 to peg 2) leads to [[3, 2], [], [1]].
+
+Answer with the single next move and the state it leads to, written exactly
+like this on their own lines:
+move = [disk, from peg, to peg]
+next_state = [[...], [...], [...]]`
+
+// DefaultUserTemplate is the user prompt: the strategy, the previous move
+// and the current state. A replacement given with --prompt-file is a Go
+// text/template with the same fields: {{.Prev}}, {{.State}}, {{.Disks}},
+// {{.Order}} (the clockwise peg order) and {{.Step}} (1-based).
+const DefaultUserTemplate = `Follow this procedure exactly:
+- If the previous move did not move disk 1, move disk 1 one peg clockwise, where clockwise means {{.Order}}.
+- If the previous move did move disk 1, make the only legal move that does not move disk 1.
+
+Previous move: {{.Prev}}
+Current state: {{.State}}
+
+Find the single next move that follows the procedure, and the state after it.
+Finish your answer with:
+move = [disk, from peg, to peg]
+next_state = [[...], [...], [...]]`
+
+// noPrev is how the prompt shows the previous move before the first step.
+const noPrev = "none (this is the first move)"
+
+// promptData is what a user template sees.
+type promptData struct {
+	Prev  string
+	State string
+	Disks int
+	Order string
+	Step  int
+}
+
+// LoadTemplate reads a user-prompt template from a file and checks that it
+// renders and names both the previous move and the state.
+func LoadTemplate(path string) (*template.Template, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("prompt file: %w", err)
+	}
+	return ParseTemplate(path, string(b))
+}
+
+// ParseTemplate parses a user-prompt template (see [DefaultUserTemplate]).
+func ParseTemplate(name, text string) (*template.Template, error) {
+	t, err := template.New(name).Option("missingkey=error").Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("prompt template %s: %w", name, err)
+	}
+	for _, field := range []string{".Prev", ".State"} {
+		if !strings.Contains(text, field) {
+			return nil, fmt.Errorf("prompt template %s: it must use {{%s}}", name, field)
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, promptData{Prev: noPrev, State: Start(3).String(), Disks: 3, Order: orderText(3), Step: 1}); err != nil {
+		return nil, fmt.Errorf("prompt template %s: %w", name, err)
+	}
+	return t, nil
+}
+
+func orderText(n int) string {
+	if n%2 == 0 {
+		return "0 -> 1 -> 2 -> 0"
+	}
+	return "0 -> 2 -> 1 -> 0"
+}

@@ -1,0 +1,143 @@
+// Package hanoi is the Towers of Hanoi benchmark of the MAKER paper as a
+// [maker.Task]: one model call decides one move, and the model returns the
+// move and the state it leads to.
+//
+// Pegs are 0, 1 and 2; disks are 1 (smallest) to n; a state lists each peg
+// bottom to top, and the goal is every disk on peg 2. The strategy given to
+// the model moves disk 1 one peg "clockwise" whenever the previous move did
+// not move it, and otherwise makes the only legal move that leaves disk 1
+// alone. The clockwise order that ends on peg 2 is 0->1->2->0 for an even n
+// and 0->2->1->0 for an odd n, so every n is solved in the optimal 2^n-1
+// moves.
+package hanoi
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// MaxDisks is the largest tower accepted: 2^30-1 steps is already beyond
+// any budget.
+const MaxDisks = 30
+
+// State is the three pegs, each listed bottom to top.
+type State [3][]int
+
+// Start is the initial state with n disks on peg 0.
+func Start(n int) State {
+	var s State
+	s[0] = make([]int, n)
+	for i := range n {
+		s[0][i] = n - i
+	}
+	s[1], s[2] = []int{}, []int{}
+	return s
+}
+
+// Disks is the number of disks in the state.
+func (s State) Disks() int { return len(s[0]) + len(s[1]) + len(s[2]) }
+
+// Clone returns a deep copy.
+func (s State) Clone() State {
+	var c State
+	for i := range s {
+		c[i] = append(make([]int, 0, len(s[i])+1), s[i]...)
+	}
+	return c
+}
+
+// Equal reports whether two states hold the same disks in the same places.
+func (s State) Equal(o State) bool {
+	for i := range s {
+		if len(s[i]) != len(o[i]) {
+			return false
+		}
+		for j := range s[i] {
+			if s[i][j] != o[i][j] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// top returns the top disk of peg p, or 0 when it is empty.
+func (s State) top(p int) int {
+	if len(s[p]) == 0 {
+		return 0
+	}
+	return s[p][len(s[p])-1]
+}
+
+// String renders the state as the prompts and answers write it:
+// [[4, 3], [2, 1], []].
+func (s State) String() string {
+	var b strings.Builder
+	s.write(&b, ", ")
+	return b.String()
+}
+
+// Compact renders the state without spaces, for vote keys.
+func (s State) Compact() string {
+	var b strings.Builder
+	s.write(&b, ",")
+	return b.String()
+}
+
+func (s State) write(b *strings.Builder, sep string) {
+	b.WriteByte('[')
+	for i, peg := range s {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteByte('[')
+		for j, d := range peg {
+			if j > 0 {
+				b.WriteString(sep)
+			}
+			b.WriteString(strconv.Itoa(d))
+		}
+		b.WriteByte(']')
+	}
+	b.WriteByte(']')
+}
+
+// Move takes the top disk of peg From to peg To.
+type Move struct {
+	Disk, From, To int
+}
+
+// String renders the move as [disk, from, to].
+func (m Move) String() string { return fmt.Sprintf("[%d, %d, %d]", m.Disk, m.From, m.To) }
+
+// Compact renders the move without spaces, for vote keys.
+func (m Move) Compact() string { return fmt.Sprintf("[%d,%d,%d]", m.Disk, m.From, m.To) }
+
+// ErrIllegal is wrapped by every rule violation [State.Apply] reports.
+var ErrIllegal = errors.New("illegal move")
+
+// Apply returns the state after m, or an error naming the rule it breaks.
+// The receiver is not changed.
+func (s State) Apply(m Move) (State, error) {
+	switch {
+	case m.From < 0 || m.From > 2 || m.To < 0 || m.To > 2:
+		return s, fmt.Errorf("%w %s: pegs are 0, 1 and 2", ErrIllegal, m)
+	case m.From == m.To:
+		return s, fmt.Errorf("%w %s: from and to are the same peg", ErrIllegal, m)
+	case len(s[m.From]) == 0:
+		return s, fmt.Errorf("%w %s: peg %d is empty", ErrIllegal, m, m.From)
+	case s.top(m.From) != m.Disk:
+		return s, fmt.Errorf("%w %s: disk %d is not on top of peg %d (top is %d)", ErrIllegal, m, m.Disk, m.From, s.top(m.From))
+	case s.top(m.To) != 0 && s.top(m.To) < m.Disk:
+		return s, fmt.Errorf("%w %s: disk %d cannot go on smaller disk %d", ErrIllegal, m, m.Disk, s.top(m.To))
+	}
+	n := s.Clone()
+	n[m.From] = n[m.From][:len(n[m.From])-1]
+	n[m.To] = append(n[m.To], m.Disk)
+	return n, nil
+}
+
+// Solved reports whether all n disks are on peg 2.
+func (s State) Solved() bool { return len(s[0]) == 0 && len(s[1]) == 0 }

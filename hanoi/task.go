@@ -1,0 +1,117 @@
+package hanoi
+
+import (
+	"bytes"
+	"fmt"
+	"text/template"
+
+	"github.com/maker-go/maker"
+)
+
+// Task is the Towers of Hanoi with n disks as a [maker.Task]. It also
+// implements [maker.Checker] (every decided move is checked against the
+// rules and the optimal solution after the vote) and [maker.Oracle] (the
+// simulator's right and plausible wrong answers).
+type Task struct {
+	n    int
+	user *template.Template
+}
+
+var (
+	_ maker.Task[State]    = (*Task)(nil)
+	_ maker.Checker[State] = (*Task)(nil)
+	_ maker.Oracle         = (*Task)(nil)
+)
+
+var defaultUser = template.Must(template.New("hanoi").Option("missingkey=error").Parse(DefaultUserTemplate))
+
+// New returns the task for n disks (1 to [MaxDisks]) with the default prompt.
+func New(n int) (*Task, error) {
+	if n < 1 || n > MaxDisks {
+		return nil, fmt.Errorf("hanoi: disks must be between 1 and %d, got %d", MaxDisks, n)
+	}
+	return &Task{n: n, user: defaultUser}, nil
+}
+
+// WithTemplate returns a copy of the task whose user prompt comes from t
+// (see [ParseTemplate]).
+func (t *Task) WithTemplate(tmpl *template.Template) *Task {
+	c := *t
+	c.user = tmpl
+	return &c
+}
+
+// Disks is n.
+func (t *Task) Disks() int { return t.n }
+
+// Name implements [maker.Task].
+func (t *Task) Name() string { return fmt.Sprintf("hanoi-%d", t.n) }
+
+// Initial implements [maker.Task]: every disk on peg 0.
+func (t *Task) Initial() State { return Start(t.n) }
+
+// Steps implements [maker.Task]: 2^n-1.
+func (t *Task) Steps() int { return Steps(t.n) }
+
+// Done implements [maker.Task]: every disk on peg 2.
+func (t *Task) Done(s State, _ int) bool { return s.Solved() }
+
+// Hint is what the task attaches to its prompts for the simulator's oracle.
+type Hint struct {
+	State State
+	Prev  string
+}
+
+// Prompt implements [maker.Task].
+func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
+	shown := prev
+	if shown == "" {
+		shown = noPrev
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(DefaultUserTemplate) + 8*t.n)
+	// The template was checked when it was parsed; a failure here is a bug.
+	if err := t.user.Execute(&buf, promptData{Prev: shown, State: s.String(), Disks: t.n, Order: orderText(t.n), Step: step + 1}); err != nil {
+		panic(fmt.Sprintf("hanoi: prompt template: %v", err))
+	}
+	return maker.Prompt{System: systemPrompt, User: buf.String(), Hint: Hint{State: s, Prev: prev}}
+}
+
+// Parse implements [maker.Task] with the strict red-flagging parser.
+func (t *Task) Parse(text string) (maker.Candidate[State], error) {
+	m, s, err := ParseAnswer(text, t.n)
+	if err != nil {
+		return maker.Candidate[State]{}, err
+	}
+	return maker.Candidate[State]{Action: m.String(), State: s}, nil
+}
+
+// Key implements [maker.Task]: the move and the next state, without spaces.
+func (t *Task) Key(c maker.Candidate[State]) string {
+	m, err := parseMove(c.Action)
+	if err != nil {
+		return "?" + c.Action + "|" + c.State.Compact()
+	}
+	return m.Compact() + "|" + c.State.Compact()
+}
+
+// Check implements [maker.Checker]: the decided move must be legal in the
+// state it was decided from, the decided next state must be what the move
+// leads to, and both must match step i of the optimal solution.
+func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
+	m, err := parseMove(c.Action)
+	if err != nil {
+		return err
+	}
+	after, err := before.Apply(m)
+	if err != nil {
+		return err
+	}
+	if !after.Equal(c.State) {
+		return fmt.Errorf("move %s leads to %s, but the decided state is %s", m, after, c.State)
+	}
+	if want := OptimalMove(t.n, step+1); m != want {
+		return fmt.Errorf("move %s is not the optimal move %s", m, want)
+	}
+	return nil
+}

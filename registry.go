@@ -1,0 +1,90 @@
+package maker
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ModelSpec names a model LiteLLM-style, "provider/model", with the
+// settings a provider needs to open it.
+type ModelSpec struct {
+	// Name is the full name, such as "openai/gpt-4.1-mini".
+	Name string
+	// BaseURL overrides the provider's default endpoint.
+	BaseURL string
+	// APIKeyEnv overrides the environment variable the key is read from.
+	// Keys come from the environment only.
+	APIKeyEnv string
+	// Timeout bounds one request (0: the provider's default).
+	Timeout time.Duration
+	// Options holds provider-specific settings.
+	Options map[string]string
+}
+
+// Split returns the provider prefix and the model name.
+func (s ModelSpec) Split() (provider, model string, err error) {
+	provider, model, ok := strings.Cut(s.Name, "/")
+	if !ok || provider == "" || model == "" {
+		return "", "", fmt.Errorf("model %q: want provider/model (providers: %s)", s.Name, strings.Join(Providers(), ", "))
+	}
+	return provider, model, nil
+}
+
+// Opener opens a model of one provider.
+type Opener func(ctx context.Context, spec ModelSpec) (Model, error)
+
+var (
+	providersMu sync.RWMutex
+	providers   = map[string]Opener{}
+)
+
+// RegisterProvider makes a provider available under a prefix, the way
+// database/sql drivers register: provider packages call it from init.
+// Registering a prefix twice panics.
+func RegisterProvider(prefix string, open Opener) {
+	providersMu.Lock()
+	defer providersMu.Unlock()
+	if open == nil {
+		panic("maker: RegisterProvider opener is nil")
+	}
+	if _, dup := providers[prefix]; dup {
+		panic("maker: RegisterProvider called twice for " + prefix)
+	}
+	providers[prefix] = open
+}
+
+// Providers lists the registered prefixes, sorted.
+func Providers() []string {
+	providersMu.RLock()
+	defer providersMu.RUnlock()
+	out := make([]string, 0, len(providers))
+	for p := range providers {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// OpenModel opens the model a spec names through its provider's opener.
+// An unknown prefix is an error that lists the known ones.
+func OpenModel(ctx context.Context, spec ModelSpec) (Model, error) {
+	prefix, _, err := spec.Split()
+	if err != nil {
+		return nil, err
+	}
+	providersMu.RLock()
+	open, ok := providers[prefix]
+	providersMu.RUnlock()
+	if !ok {
+		known := Providers()
+		if len(known) == 0 {
+			return nil, fmt.Errorf("model %q: unknown provider %q (no providers are registered)", spec.Name, prefix)
+		}
+		return nil, fmt.Errorf("model %q: unknown provider %q (known: %s)", spec.Name, prefix, strings.Join(known, ", "))
+	}
+	return open(ctx, spec)
+}

@@ -1,0 +1,208 @@
+package maker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Checkpoint is where a run starts: the number of steps already decided,
+// the state they led to and the last action. The zero step starts a task
+// from its initial state.
+type Checkpoint[S any] struct {
+	Step  int
+	State S
+	Prev  string
+}
+
+// Result is the outcome of a run.
+type Result[S any] struct {
+	Summary Summary
+	// State is the state after the last decided step.
+	State S
+	// Actions are the decided actions of this run, in order (steps before a
+	// resumed checkpoint are not included).
+	Actions []string
+}
+
+// Run decides a task step by step with first-to-ahead-by-k voting and
+// returns the result. It stops when the task is done, after the task's known
+// number of steps, on a budget limit, on a step without consensus, or on a
+// model error that retries could not fix. The result is returned with the
+// error too, so the summary of a stopped run can be reported.
+func Run[S any](ctx context.Context, task Task[S], model Model, cfg Config) (*Result[S], error) {
+	return RunFrom(ctx, task, model, cfg, Checkpoint[S]{State: task.Initial()})
+}
+
+// RunFrom is [Run] starting at a checkpoint, to resume a journaled run.
+func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, from Checkpoint[S]) (*Result[S], error) {
+	if task == nil || model == nil {
+		return nil, errors.New("run: task and model are required")
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	flags, err := NewRedFlags(cfg.MaxTokens, cfg.MinChars, cfg.RefusalPatterns)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxTokens = flags.MaxTokens
+	if from.Step < 0 {
+		return nil, fmt.Errorf("run: checkpoint step must not be negative, got %d", from.Step)
+	}
+	pricing := cfg.Pricing
+	if pricing.Zero() {
+		if p, ok := model.(Priced); ok {
+			pricing = p.Pricing()
+		}
+	}
+	r := &runner[S]{
+		task:    task,
+		model:   model,
+		cfg:     cfg,
+		flags:   flags,
+		pricing: pricing,
+		start:   time.Now(),
+	}
+	r.checker, _ = task.(Checker[S])
+	r.executor, _ = task.(Executor[S])
+	r.sum = Summary{
+		Task:           task.Name(),
+		Model:          cfg.ModelName,
+		Simulated:      IsSimulated(model),
+		TotalSteps:     task.Steps(),
+		StartStep:      from.Step,
+		Steps:          from.Step,
+		K:              cfg.K,
+		Flagged:        map[Flag]int64{},
+		VotesHistogram: Histogram{},
+		Pricing:        pricing,
+	}
+	res := &Result[S]{State: from.State}
+	err = r.loop(ctx, from, res)
+	r.sum.WallSeconds = time.Since(r.start).Seconds()
+	r.sum.Success = err == nil && r.sum.Done && r.sum.WrongSteps == 0
+	if err != nil {
+		r.sum.Error = err.Error()
+		r.sum.StopReason = stopReason(err)
+	}
+	res.Summary = r.sum
+	return res, err
+}
+
+func stopReason(err error) string {
+	var be *BudgetError
+	switch {
+	case errors.As(err, &be):
+		return "budget: " + be.Limit
+	case errors.Is(err, ErrNoConsensus):
+		return "no consensus"
+	case errors.Is(err, ErrStepLimit):
+		return "step limit"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "interrupted"
+	}
+	return "error"
+}
+
+type runner[S any] struct {
+	task     Task[S]
+	model    Model
+	cfg      Config
+	flags    *RedFlags
+	pricing  Pricing
+	checker  Checker[S]
+	executor Executor[S]
+	start    time.Time
+	sum      Summary
+	// maxSampleCost is the dearest sample so far: the budget assumes every
+	// sample in flight may cost as much.
+	maxSampleCost float64
+}
+
+func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]) error {
+	state, prev := from.State, from.Prev
+	limit := r.cfg.MaxSteps
+	if limit == 0 {
+		limit = r.task.Steps()
+	}
+	for step := from.Step; ; step++ {
+		if r.task.Done(state, step) {
+			r.sum.Done = true
+			r.sum.StopReason = "done"
+			return nil
+		}
+		if limit > 0 && step >= limit {
+			if r.cfg.MaxSteps > 0 {
+				r.sum.StopReason = "max steps"
+				return nil
+			}
+			return fmt.Errorf("after %d steps: %w", step, ErrStepLimit)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		k := r.cfg.K
+		if r.cfg.KPolicy != nil {
+			k = r.cfg.KPolicy.K(step)
+			if k < 1 {
+				return fmt.Errorf("step %d: k policy returned k=%d", step+1, k)
+			}
+		}
+		prompt := r.task.Prompt(state, prev, step)
+		rec, winner, err := r.decide(ctx, step, prev, prompt, k)
+		if err != nil {
+			return err
+		}
+		if r.checker != nil {
+			if cerr := r.checker.Check(step, state, winner); cerr != nil {
+				rec.Wrong, rec.WrongWhy = true, cerr.Error()
+			}
+		}
+		next := winner.State
+		if r.executor != nil {
+			if next, err = r.executor.Execute(ctx, state, winner); err != nil {
+				return fmt.Errorf("step %d: execute %q: %w", step+1, winner.Action, err)
+			}
+		}
+		rec.State = next
+		r.sum.addStep(rec)
+		if r.cfg.KPolicy != nil {
+			r.cfg.KPolicy.Observe(rec)
+		}
+		for _, o := range r.cfg.Observers {
+			if err := o.Observe(ctx, rec); err != nil {
+				return fmt.Errorf("step %d: observer: %w", step+1, err)
+			}
+		}
+		res.Actions = append(res.Actions, winner.Action)
+		res.State = next
+		state, prev = next, winner.Action
+	}
+}
+
+// admit decides whether one more sample may be launched without crossing a
+// budget limit, counting the samples in flight at the dearest cost seen.
+func (r *runner[S]) admit(step, inflight int, prompt Prompt) error {
+	b := r.cfg.Budget
+	if b.MaxWall > 0 && time.Since(r.start) >= b.MaxWall {
+		return &BudgetError{Limit: "max-wall", Step: step + 1, Value: b.MaxWall.String()}
+	}
+	if b.MaxSamplesTotal > 0 && r.sum.Samples+int64(inflight)+1 > b.MaxSamplesTotal {
+		return &BudgetError{Limit: "max-samples-total", Step: step + 1, Value: fmt.Sprint(b.MaxSamplesTotal)}
+	}
+	if b.MaxCost > 0 {
+		est := r.maxSampleCost
+		if est == 0 {
+			// Nothing seen yet: assume a full-length answer to a prompt of
+			// about one token per three characters.
+			est = r.pricing.Cost(Response{InputTokens: (len(prompt.System) + len(prompt.User)) / 3, OutputTokens: r.cfg.MaxTokens})
+		}
+		if r.sum.CostUSD+float64(inflight+1)*est > b.MaxCost {
+			return &BudgetError{Limit: "max-cost", Step: step + 1, Value: fmt.Sprintf("$%.4f", b.MaxCost)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,259 @@
+// Package sim is the simulated model: a [maker.Model] that answers in the
+// task's own format from the task's [maker.Oracle], with an error model
+// shaped like a real one. It lets everything run offline, and it is what the
+// tests use. Nothing it produces came from an LLM, and every summary of a
+// run on it says so.
+//
+// Its randomness depends only on the seed, the step and the sample index,
+// never on timing, so a run with [maker.Config.Ordered] set is reproducible.
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"time"
+
+	"github.com/maker-go/maker"
+)
+
+// Name is the model name that selects the simulator.
+const Name = "sim"
+
+// Config is the simulator's error model. Start from [DefaultConfig]: zero
+// is a meaningful value for every rate.
+type Config struct {
+	// Seed makes the run reproducible.
+	Seed uint64
+	// ErrorRate is the chance that one sample of an ordinary step is wrong
+	// (default 0.0022, the paper's gpt-4.1-mini at temperature 0.1).
+	ErrorRate float64
+	// FlagShare is the part of the errors that red-flagging should catch:
+	// half malformed answers, half over-long ramblings (default 0.3).
+	FlagShare float64
+	// HardFraction of the steps are hard: their error rate is HardErrorRate
+	// and every plausible wrong answer there is the same one, so errors are
+	// correlated (defaults 0.0001 and 0.05).
+	HardFraction  float64
+	HardErrorRate float64
+	// OutTokens and OutTokensSD shape the output-token counts of normal
+	// answers (defaults 540 and 60, near the paper's 538). Input tokens are
+	// the prompt's length over four.
+	OutTokens   int
+	OutTokensSD int
+	// Latency is the median time a sample takes (default 0: instant), and
+	// LatencySpread the sigma of its log-normal spread (default 0.3).
+	Latency       time.Duration
+	LatencySpread float64
+	// Pricing is what the simulated tokens are priced at (default
+	// gpt-4.1-mini's $0.40 in, $0.10 cached, $1.60 out per million tokens),
+	// so that cost figures mean something.
+	Pricing maker.Pricing
+}
+
+// DefaultConfig is the simulator as `maker` runs it by default.
+func DefaultConfig() Config {
+	return Config{
+		Seed:          1,
+		ErrorRate:     0.0022,
+		FlagShare:     0.3,
+		HardFraction:  0.0001,
+		HardErrorRate: 0.05,
+		OutTokens:     540,
+		OutTokensSD:   60,
+		LatencySpread: 0.3,
+		Pricing:       maker.Pricing{InPerMTok: 0.40, CachedInPerMTok: 0.10, OutPerMTok: 1.60},
+	}
+}
+
+// Validate reports the first rate or size out of range.
+func (c Config) Validate() error {
+	rates := []struct {
+		name string
+		v    float64
+	}{{"error rate", c.ErrorRate}, {"flag share", c.FlagShare}, {"hard fraction", c.HardFraction}, {"hard error rate", c.HardErrorRate}}
+	for _, r := range rates {
+		if math.IsNaN(r.v) || r.v < 0 || r.v > 1 {
+			return fmt.Errorf("sim: %s must be between 0 and 1, got %g", r.name, r.v)
+		}
+	}
+	if c.OutTokens < 1 || c.OutTokensSD < 0 {
+		return fmt.Errorf("sim: output tokens must be positive (mean %d, sd %d)", c.OutTokens, c.OutTokensSD)
+	}
+	if c.Latency < 0 || c.LatencySpread < 0 {
+		return fmt.Errorf("sim: latency must not be negative")
+	}
+	return nil
+}
+
+// Model is the simulated model for one task's oracle.
+type Model struct {
+	cfg    Config
+	oracle maker.Oracle
+}
+
+var (
+	_ maker.Model     = (*Model)(nil)
+	_ maker.Priced    = (*Model)(nil)
+	_ maker.Simulated = (*Model)(nil)
+)
+
+// New returns a simulated model that answers from oracle.
+func New(oracle maker.Oracle, cfg Config) (*Model, error) {
+	if oracle == nil {
+		return nil, errors.New("sim: an oracle is required")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Model{cfg: cfg, oracle: oracle}, nil
+}
+
+// Config returns the model's error model.
+func (m *Model) Config() Config { return m.cfg }
+
+// Simulated implements [maker.Simulated].
+func (m *Model) Simulated() bool { return true }
+
+// Pricing implements [maker.Priced].
+func (m *Model) Pricing() maker.Pricing { return m.cfg.Pricing }
+
+// Hard reports whether step is one of the simulator's hard steps.
+func (m *Model) Hard(step int) bool {
+	return unit(mix(m.cfg.Seed, 0x9e3779b97f4a7c15, uint64(step))) < m.cfg.HardFraction
+}
+
+// Outcome is how one simulated sample turned out.
+type Outcome int
+
+// The outcomes of a sample.
+const (
+	Right     Outcome = iota // the oracle's right answer
+	Wrong                    // a plausible wrong answer in the right format
+	Malformed                // breaks the format: red-flagging discards it
+	Rambling                 // over-long: red-flagging discards it
+)
+
+// Generate implements [maker.Model]. The temperature is ignored: every
+// sample, the first included, follows the same error model.
+func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response, error) {
+	if err := ctx.Err(); err != nil {
+		return maker.Response{}, err
+	}
+	rng := rand.New(rand.NewPCG(mix(m.cfg.Seed, uint64(req.Step)), uint64(req.Sample)))
+	var latency time.Duration
+	if m.cfg.Latency > 0 {
+		latency = time.Duration(float64(m.cfg.Latency) * math.Exp(m.cfg.LatencySpread*rng.NormFloat64()))
+		t := time.NewTimer(latency)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return maker.Response{}, ctx.Err()
+		case <-t.C:
+		}
+	}
+	resp := m.answer(req, rng)
+	resp.Latency = latency
+	resp.InputTokens = (len(req.System) + len(req.User)) / 4
+	return resp, nil
+}
+
+// answer draws the sample's outcome and writes its text.
+func (m *Model) answer(req maker.Request, rng *rand.Rand) maker.Response {
+	maxTok := req.MaxTokens
+	if maxTok <= 0 {
+		maxTok = maker.DefaultMaxTokens
+	}
+	normal := func() int {
+		n := int(math.Round(float64(m.cfg.OutTokens) + float64(m.cfg.OutTokensSD)*rng.NormFloat64()))
+		return max(20, min(n, maxTok-1))
+	}
+	ans, err := m.oracle.Answer(req.Prompt)
+	if err != nil {
+		// A state the oracle cannot continue from confuses the model too.
+		return maker.Response{Text: "I am not sure which move follows from this state; the position looks inconsistent.", OutputTokens: normal(), Finish: maker.FinishStop}
+	}
+	hard := m.Hard(req.Step)
+	rate := m.cfg.ErrorRate
+	if hard {
+		rate = m.cfg.HardErrorRate
+	}
+	switch outcome(rng, rate, m.cfg.FlagShare) {
+	case Wrong:
+		text := ans.Right
+		if len(ans.Wrong) > 0 {
+			text = ans.Wrong[0]
+			if !hard {
+				text = ans.Wrong[rng.IntN(len(ans.Wrong))]
+			}
+		}
+		return maker.Response{Text: text, OutputTokens: normal(), Finish: maker.FinishStop}
+	case Malformed:
+		return maker.Response{Text: malform(ans.Right, rng), OutputTokens: normal(), Finish: maker.FinishStop}
+	case Rambling:
+		n := maxTok + 1 + rng.IntN(maxTok)
+		finish := maker.FinishStop
+		if rng.IntN(2) == 0 {
+			n, finish = maxTok, maker.FinishLength
+		}
+		return maker.Response{Text: ramble(ans.Right, rng), OutputTokens: n, Finish: finish}
+	}
+	return maker.Response{Text: ans.Right, OutputTokens: normal(), Finish: maker.FinishStop}
+}
+
+func outcome(rng *rand.Rand, rate, flagShare float64) Outcome {
+	if rng.Float64() >= rate {
+		return Right
+	}
+	if rng.Float64() >= flagShare {
+		return Wrong
+	}
+	if rng.IntN(2) == 0 {
+		return Malformed
+	}
+	return Rambling
+}
+
+// malform breaks the answer the way models do: a line dropped, a bracket
+// lost, a word instead of a number.
+func malform(right string, rng *rand.Rand) string {
+	lines := strings.Split(right, "\n")
+	switch rng.IntN(3) {
+	case 0:
+		return strings.Join(lines[:len(lines)-1], "\n")
+	case 1:
+		return strings.ReplaceAll(right, "]", ")")
+	default:
+		return strings.Replace(right, "= [", "= [one, ", 1)
+	}
+}
+
+// ramble talks in circles after the first line and never commits.
+func ramble(right string, rng *rand.Rand) string {
+	first, _, _ := strings.Cut(right, "\n")
+	var b strings.Builder
+	b.WriteString(first)
+	for i := 0; i < 3+rng.IntN(4); i++ {
+		b.WriteString("\nWait, let me reconsider the previous move and check the pegs again before deciding.")
+	}
+	return b.String()
+}
+
+// mix is splitmix64 over several words: a stable hash for seeding.
+func mix(words ...uint64) uint64 {
+	var h uint64 = 0x243f6a8885a308d3
+	for _, w := range words {
+		h ^= w
+		h += 0x9e3779b97f4a7c15
+		z := h
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		h = z ^ (z >> 31)
+	}
+	return h
+}
+
+func unit(h uint64) float64 { return float64(h>>11) / (1 << 53) }

@@ -1,0 +1,252 @@
+package maker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+type arrival struct {
+	idx  int
+	temp float64
+	resp Response
+	err  error
+}
+
+// decision is the state of one step's vote while samples come back.
+type decision[S any] struct {
+	r       *runner[S]
+	step    int
+	prompt  Prompt
+	tally   *Tally
+	rec     *StepRecord
+	cands   map[string]Candidate[S]
+	samples []SampleRecord
+	seq     int
+	// Ordered mode: arrivals waiting for the samples launched before them.
+	waiting  map[int]arrival
+	nextIdx  int
+	launched int
+	inflight int
+}
+
+// decide samples one step until a candidate is ahead by k.
+//
+// The first k samples go out at once (the first at the first temperature).
+// After every arrival the engine keeps exactly as many samples in flight as
+// the leader still needs, k minus its lead, capped by the concurrency: a
+// flagged sample is therefore replaced, and a vote for the leader lowers
+// what is needed. When a candidate wins, the samples still in flight are
+// cancelled through their context, waited for and counted.
+func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Prompt, k int) (*StepRecord, Candidate[S], error) {
+	began := time.Now()
+	stepCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	d := &decision[S]{
+		r:      r,
+		step:   step,
+		prompt: prompt,
+		tally:  NewTally(k),
+		rec:    &StepRecord{Step: step, K: k, Prev: prev},
+		cands:  make(map[string]Candidate[S], 2),
+	}
+	if r.cfg.Ordered {
+		d.waiting = map[int]arrival{}
+	}
+	results := make(chan arrival, k+r.cfg.Hedge+r.cfg.Concurrency+1)
+	var zero Candidate[S]
+
+	err := d.run(ctx, stepCtx, results)
+	cancel()
+	// Wait for every sample still out, so none leaks into the next step and
+	// each is counted: cancelled, or late but paid for.
+	for d.inflight > 0 {
+		a := <-results
+		d.inflight--
+		d.late(a)
+	}
+	for _, a := range d.waiting {
+		d.late(a)
+	}
+	d.rec.Samples = d.samples
+	d.rec.Tally = d.tally.Counts()
+	d.rec.Votes = d.tally.Votes()
+	d.rec.Wall = time.Since(began)
+	if err != nil {
+		return d.rec, zero, err
+	}
+	d.rec.Key = d.tally.Winner()
+	w := d.cands[d.rec.Key]
+	d.rec.Action = w.Action
+	return d.rec, w, nil
+}
+
+func (d *decision[S]) run(ctx, stepCtx context.Context, results chan arrival) error {
+	r := d.r
+	conc := r.cfg.Concurrency
+	var stop error // a budget limit: launch no more, but hear out those in flight
+	for d.tally.Winner() == "" {
+		want := d.tally.Need() + r.cfg.Hedge
+		if conc > 0 && want > conc {
+			want = conc
+		}
+		for stop == nil && d.pending() < want && d.launched < r.cfg.MaxSamples {
+			if err := r.admit(d.step, d.inflight, d.prompt); err != nil {
+				stop = err
+				break
+			}
+			d.launchNext(stepCtx, results, want-d.pending())
+		}
+		if d.pending() == 0 {
+			if stop != nil {
+				return stop
+			}
+			return &NoConsensusError{Step: d.step + 1, K: d.tally.K(), Samples: d.launched, Flagged: d.rec.Flagged, Tally: d.tally.Counts()}
+		}
+		if d.inflight == 0 {
+			// Ordered mode can only be waiting on an arrival it has; this
+			// cannot happen, but never block forever on it.
+			return fmt.Errorf("step %d: vote stalled with %d results waiting", d.step+1, len(d.waiting))
+		}
+		var a arrival
+		select {
+		case a = <-results:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		d.inflight--
+		if a.err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			d.record(a, func(sr *SampleRecord) { sr.Error = a.err.Error() })
+			return fmt.Errorf("step %d: sample %d: %w", d.step+1, a.idx+1, a.err)
+		}
+		if d.waiting == nil {
+			d.count(a)
+			continue
+		}
+		d.waiting[a.idx] = a
+		for d.tally.Winner() == "" {
+			next, ok := d.waiting[d.nextIdx]
+			if !ok {
+				break
+			}
+			delete(d.waiting, d.nextIdx)
+			d.nextIdx++
+			d.count(next)
+		}
+	}
+	return nil
+}
+
+// pending is what may still vote: samples in flight and, in ordered mode,
+// those that arrived early and wait for their turn.
+func (d *decision[S]) pending() int { return d.inflight + len(d.waiting) }
+
+// launchNext starts one request: a single sample, or, for the first votes of
+// a step on a batch model, up to want samples in one request.
+func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, want int) {
+	r := d.r
+	idx := d.launched
+	temp := r.cfg.Temperatures.Rest
+	if idx == 0 {
+		temp = r.cfg.Temperatures.First
+	}
+	req := Request{Prompt: d.prompt, Temperature: temp, MaxTokens: r.cfg.MaxTokens, Step: d.step, Sample: idx}
+	bm, batch := r.model.(BatchModel)
+	n := 1
+	if batch && r.cfg.Batch && idx > 0 && want > 1 {
+		n = min(want, r.cfg.MaxSamples-idx)
+	}
+	d.launched += n
+	d.inflight += n
+	if n == 1 {
+		go func() {
+			resp, err := r.model.Generate(ctx, req)
+			results <- arrival{idx: idx, temp: temp, resp: resp, err: err}
+		}()
+		return
+	}
+	go func() {
+		resps, err := bm.GenerateBatch(ctx, req, n)
+		for i := 0; i < n; i++ {
+			a := arrival{idx: idx + i, temp: temp, err: err}
+			if err == nil {
+				if i < len(resps) {
+					a.resp = resps[i]
+				} else {
+					a.err = fmt.Errorf("batch returned %d of %d completions", len(resps), n)
+				}
+			}
+			results <- a
+		}
+	}()
+}
+
+// count red-flags one arrival and, if it is valid, casts its vote.
+func (d *decision[S]) count(a arrival) {
+	r := d.r
+	flag := r.flags.Check(a.resp)
+	var cand Candidate[S]
+	if flag == FlagNone {
+		var err error
+		if cand, err = r.task.Parse(a.resp.Text); err != nil {
+			flag = FlagMalformed
+		}
+	}
+	if flag != FlagNone {
+		d.rec.Flagged++
+		d.record(a, func(sr *SampleRecord) { sr.Flag = flag })
+		return
+	}
+	key := r.task.Key(cand)
+	if _, ok := d.cands[key]; !ok {
+		d.cands[key] = cand
+	}
+	d.record(a, func(sr *SampleRecord) { sr.Key, sr.Voted = key, true })
+	d.tally.Add(key)
+}
+
+// late counts an arrival after the decision: cancelled, or finished but too
+// late to vote. Either way whatever it cost was spent.
+func (d *decision[S]) late(a arrival) {
+	d.rec.Cancelled++
+	d.record(a, func(sr *SampleRecord) {
+		sr.Cancelled = true
+		if a.err != nil && !errors.Is(a.err, context.Canceled) {
+			sr.Error = a.err.Error()
+		}
+	})
+}
+
+// record files a sample in the step record and the run's counters.
+func (d *decision[S]) record(a arrival, fill func(*SampleRecord)) {
+	r := d.r
+	cost := r.pricing.Cost(a.resp)
+	if cost > r.maxSampleCost {
+		r.maxSampleCost = cost
+	}
+	sr := SampleRecord{
+		Index:       a.idx,
+		Seq:         d.seq,
+		Temperature: a.temp,
+		Text:        a.resp.Text,
+		InputTokens: a.resp.InputTokens,
+		CachedInput: a.resp.CachedInputTokens,
+		OutputTok:   a.resp.OutputTokens,
+		Cost:        cost,
+		Latency:     a.resp.Latency,
+		Retries:     a.resp.Retries,
+	}
+	d.seq++
+	fill(&sr)
+	d.samples = append(d.samples, sr)
+	d.rec.Retries += sr.Retries
+	d.rec.InputTok += int64(sr.InputTokens)
+	d.rec.CachedIn += int64(sr.CachedInput)
+	d.rec.OutputTok += int64(sr.OutputTok)
+	d.rec.Cost += cost
+	r.sum.addSample(&sr)
+}

@@ -1,0 +1,89 @@
+package maker
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+)
+
+// WriteText writes the summary for people, one fact a line.
+func (s *Summary) WriteText(w io.Writer) error {
+	var b strings.Builder
+	model := s.Model
+	if s.Simulated {
+		model += " (SIMULATED: no LLM was called; tokens and cost are simulated)"
+	}
+	fmt.Fprintf(&b, "task        %s\n", s.Task)
+	fmt.Fprintf(&b, "model       %s\n", model)
+	result := "FAILED"
+	if s.Success {
+		result = "success"
+	}
+	total := ""
+	if s.TotalSteps > 0 {
+		total = fmt.Sprintf(" of %s", group(int64(s.TotalSteps)))
+	}
+	fmt.Fprintf(&b, "result      %s: %s%s steps decided, %d wrong", result, group(int64(s.Steps)), total, s.WrongSteps)
+	if s.StartStep > 0 {
+		fmt.Fprintf(&b, " (resumed after step %s)", group(int64(s.StartStep)))
+	}
+	b.WriteString("\n")
+	if s.FirstWrongStep != nil {
+		fmt.Fprintf(&b, "first wrong step %d: %s\n", *s.FirstWrongStep, s.FirstWrongWhy)
+	}
+	if s.Error != "" {
+		fmt.Fprintf(&b, "stopped     %s: %s\n", s.StopReason, s.Error)
+	}
+	k := fmt.Sprint(s.K)
+	if s.KMax > s.K {
+		k += fmt.Sprintf(" (raised to %d)", s.KMax)
+	}
+	fmt.Fprintf(&b, "k           %s\n", k)
+	fmt.Fprintf(&b, "samples     %s: %s votes, %s flagged%s, %s cancelled, %s retries\n",
+		group(s.Samples), group(s.ValidVotes), group(s.FlaggedTotal()), flagText(s.Flagged), group(s.Cancelled), group(s.Retries))
+	fmt.Fprintf(&b, "votes/step  max %d; %s steps needed more than k\n", s.MaxVotesInStep, group(s.StepsOverK))
+	fmt.Fprintf(&b, "tokens      %s in (%s cached), %s out\n", group(s.InputTokens), group(s.CachedInput), group(s.OutputTokens))
+	price := ""
+	if !s.Pricing.Zero() {
+		price = fmt.Sprintf(" at $%.2f in / $%.2f out per million tokens", s.Pricing.InPerMTok, s.Pricing.OutPerMTok)
+	}
+	fmt.Fprintf(&b, "cost        $%.4f%s\n", s.CostUSD, price)
+	fmt.Fprintf(&b, "wall        %.2fs\n", s.WallSeconds)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func flagText(f map[Flag]int64) string {
+	if len(f) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, string(k))
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, f[Flag(k)])
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// group writes n with thousands separators.
+func group(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -1,0 +1,112 @@
+package maker
+
+import "sort"
+
+// Tally counts votes for one step and decides it by first-to-ahead-by-k: a
+// candidate wins the moment it has k more votes than any other. With a
+// single candidate the empty maximum is 0, so it wins at exactly k votes.
+// Votes are counted in the order they are added; a tie is no lead.
+type Tally struct {
+	k      int
+	counts map[string]int
+	order  []string // keys in order of first vote
+	votes  int
+	winner string
+}
+
+// NewTally starts a tally with margin k (k < 1 is taken as 1).
+func NewTally(k int) *Tally {
+	if k < 1 {
+		k = 1
+	}
+	return &Tally{k: k, counts: make(map[string]int, 4)}
+}
+
+// Add counts one vote and reports whether it decided the step. Votes after
+// the decision are ignored.
+func (t *Tally) Add(key string) bool {
+	if t.winner != "" {
+		return false
+	}
+	if _, ok := t.counts[key]; !ok {
+		t.order = append(t.order, key)
+	}
+	t.counts[key]++
+	t.votes++
+	if leader, lead := t.Lead(); lead >= t.k {
+		t.winner = leader
+		return true
+	}
+	return false
+}
+
+// Lead returns the candidate with the most votes and its margin over the
+// runner-up. Among equals the first to get its votes leads, with lead 0.
+func (t *Tally) Lead() (leader string, lead int) {
+	best, second := -1, 0
+	for _, key := range t.order {
+		c := t.counts[key]
+		if c > best {
+			if best >= 0 {
+				second = best
+			}
+			best, leader = c, key
+		} else if c > second {
+			second = c
+		}
+	}
+	if best < 0 {
+		return "", 0
+	}
+	return leader, best - second
+}
+
+// Need is how many more votes the leader needs to win if they all go its way.
+func (t *Tally) Need() int {
+	if t.winner != "" {
+		return 0
+	}
+	_, lead := t.Lead()
+	return t.k - lead
+}
+
+// Winner returns the deciding key, or "" while the step is undecided.
+func (t *Tally) Winner() string { return t.winner }
+
+// Votes is the number of votes counted.
+func (t *Tally) Votes() int { return t.votes }
+
+// K is the margin the tally decides at.
+func (t *Tally) K() int { return t.k }
+
+// Count returns the votes for key.
+func (t *Tally) Count(key string) int { return t.counts[key] }
+
+// KeyCount is one line of a tally.
+type KeyCount struct {
+	Key   string `json:"key"`
+	Votes int    `json:"votes"`
+}
+
+// Counts returns the tally, most votes first (first voted first among equals).
+func (t *Tally) Counts() []KeyCount {
+	out := make([]KeyCount, len(t.order))
+	for i, key := range t.order {
+		out[i] = KeyCount{Key: key, Votes: t.counts[key]}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Votes > out[j].Votes })
+	return out
+}
+
+// Decide replays a sequence of votes with margin k and returns the winner and
+// how many votes it took, or ok=false when the votes run out first. It is how
+// a recorded run is re-decided with another k.
+func Decide(keys []string, k int) (winner string, used int, ok bool) {
+	t := NewTally(k)
+	for i, key := range keys {
+		if t.Add(key) {
+			return key, i + 1, true
+		}
+	}
+	return "", len(keys), false
+}
