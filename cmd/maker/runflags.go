@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/sim"
 )
 
@@ -150,7 +150,7 @@ func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, 
 	if err != nil {
 		return 0, "", err
 	}
-	k, err = kMin(1-e, steps, f.target)
+	k, err = plan.KMin(1-e, steps, f.target, 1)
 	if err != nil {
 		return 0, "", usageErr("--k auto: %v", err)
 	}
@@ -176,23 +176,6 @@ func (f *runFlags) config(k int) maker.Config {
 		cfg.Pricing = maker.Pricing{InPerMTok: f.priceIn, OutPerMTok: f.priceOut}
 	}
 	return cfg
-}
-
-// kMin is the smallest margin whose whole-task success reaches target:
-// ceil(ln(t^(-1/s)-1)/ln((1-p)/p)), at least 1.
-func kMin(p float64, steps int, target float64) (int, error) {
-	if p <= 0.5 {
-		return 0, fmt.Errorf("per-step success %g is at or below 0.5: voting cannot help", p)
-	}
-	if p >= 1 {
-		return 1, nil
-	}
-	a := math.Expm1(-math.Log(target) / float64(steps))
-	k := math.Ceil(math.Log(a) / math.Log((1-p)/p))
-	if k < 1 || math.IsNaN(k) {
-		k = 1
-	}
-	return int(k), nil
 }
 
 // printSummary prints the summary for people or, with jsonOut, as one JSON
