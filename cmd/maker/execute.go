@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/plan"
 )
 
 // execution is one task run from the command line.
@@ -46,6 +47,13 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
 	if bar != nil {
 		cfg.Observers = append(cfg.Observers, bar)
+	}
+	if f.k == "adaptive" {
+		pol, err := plan.NewAdaptiveK(k, e.task.Steps(), f.target, cfg.Logger)
+		if err != nil {
+			return usageErr("--k adaptive: %v", err)
+		}
+		cfg.KPolicy = pol
 	}
 	if e.configure != nil {
 		e.configure(&cfg)

@@ -49,7 +49,7 @@ type runFlags struct {
 func (f *runFlags) register(fs *pflag.FlagSet) {
 	d := sim.DefaultConfig()
 	fs.StringVar(&f.model, "model", sim.Name, "model: sim (simulated) or provider/model, e.g. openai/gpt-4.1-mini")
-	fs.StringVar(&f.k, "k", "auto", "vote margin: a number, or auto for k_min at --target")
+	fs.StringVar(&f.k, "k", "auto", "vote margin: a number; auto for k_min at --target; adaptive to start there and raise k when the run's votes say the target is at risk")
 	fs.Float64Var(&f.target, "target", 0.95, "target probability that the whole task succeeds (for --k auto)")
 	fs.Float64Var(&f.p, "p", 0, "per-step success rate of the model (for --k auto on a real model)")
 	fs.IntVar(&f.maxTokens, "max-tokens", maker.DefaultMaxTokens, "output-token limit; longer or cut-off answers are red-flagged")
@@ -136,7 +136,7 @@ func (f *runFlags) errorRate(cmd *cobra.Command) (float64, error) {
 
 // resolveK turns --k into a number, planning k_min for auto.
 func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, err error) {
-	if f.k != "auto" {
+	if f.k != "auto" && f.k != "adaptive" {
 		k, err := strconv.Atoi(f.k)
 		if err != nil || k < 1 {
 			return 0, "", usageErr("--k must be a positive number or auto, got %q", f.k)
@@ -144,7 +144,7 @@ func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, 
 		return k, "", nil
 	}
 	if steps <= 0 {
-		return 0, "", usageErr("--k auto needs a task with a known number of steps; give --k")
+		return 0, "", usageErr("--k %s needs a task with a known number of steps; give --k", f.k)
 	}
 	e, err := f.errorRate(cmd)
 	if err != nil {
@@ -154,7 +154,7 @@ func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, 
 	if err != nil {
 		return 0, "", usageErr("--k auto: %v", err)
 	}
-	return k, fmt.Sprintf("auto: k_min for p=%.4g, %d steps, target %g", 1-e, steps, f.target), nil
+	return k, fmt.Sprintf("%s: k_min for p=%.4g, %d steps, target %g", f.k, 1-e, steps, f.target), nil
 }
 
 // config builds the engine configuration.
