@@ -24,6 +24,7 @@ type Summary struct {
 	FirstWrongWhy  string         `json:"first_wrong_reason,omitempty"`
 	Samples        int64          `json:"samples"`
 	ValidVotes     int64          `json:"valid_votes"`
+	WinnerVotes    int64          `json:"winner_votes"` // valid votes for the candidate that won their step
 	Flagged        map[Flag]int64 `json:"flagged"`
 	Cancelled      int64          `json:"cancelled"`
 	Retries        int64          `json:"retries"`
@@ -82,6 +83,11 @@ func (h *Histogram) UnmarshalJSON(b []byte) error {
 func (s *Summary) addStep(rec *StepRecord) {
 	s.Steps++
 	s.VotesHistogram[rec.Votes]++
+	for _, kc := range rec.Tally {
+		if kc.Key == rec.Key {
+			s.WinnerVotes += int64(kc.Votes)
+		}
+	}
 	if rec.Votes > s.MaxVotesInStep {
 		s.MaxVotesInStep = rec.Votes
 	}

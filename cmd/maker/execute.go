@@ -71,12 +71,24 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if res == nil {
 		return &exitError{code: exitUsage, err: runErr}
 	}
-	var extra map[string]any
+	extra := map[string]any{}
 	if e.extra != nil {
 		extra = e.extra(res)
 	}
+	var proj *plan.Projection
+	if p := f.plannedP(cmd); p > 0.5 {
+		if pr, err := plan.Project(&res.Summary, p, k); err == nil {
+			proj = &pr
+			extra["projection"] = pr
+		}
+	}
 	if err := printSummary(cmd.OutOrStdout(), f.jsonOut, &res.Summary, extra); err != nil {
 		return err
+	}
+	if !f.jsonOut && proj != nil {
+		if err := proj.WriteText(cmd.OutOrStdout()); err != nil {
+			return err
+		}
 	}
 	if !f.jsonOut && e.after != nil {
 		e.after(cmd, res)

@@ -134,6 +134,15 @@ func (f *runFlags) errorRate(cmd *cobra.Command) (float64, error) {
 	return 1 - f.p, nil
 }
 
+// plannedP is the per-step success rate the run is planned for: the
+// simulator's own, or --p; 0 when neither is known.
+func (f *runFlags) plannedP(cmd *cobra.Command) float64 {
+	if e, err := f.errorRate(cmd); err == nil {
+		return 1 - e
+	}
+	return 0
+}
+
 // resolveK turns --k into a number, planning k_min for auto.
 func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, err error) {
 	if f.k != "auto" && f.k != "adaptive" {

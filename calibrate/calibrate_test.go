@@ -1,0 +1,89 @@
+package calibrate_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/maker-go/maker/calibrate"
+	"github.com/maker-go/maker/hanoi"
+	"github.com/maker-go/maker/sim"
+)
+
+func probes(t *testing.T, disks, n int, seed uint64) (*hanoi.Task, []calibrate.Probe[hanoi.State]) {
+	t.Helper()
+	task, _ := hanoi.New(disks)
+	rng := rand.New(rand.NewPCG(seed, 1))
+	idx := rng.Perm(task.Steps())[:n]
+	var out []calibrate.Probe[hanoi.State]
+	for _, r := range hanoi.Reference(disks, idx) {
+		out = append(out, calibrate.Probe[hanoi.State]{Step: r.Step, State: r.Before, Prev: r.Prev, Right: r.Right})
+	}
+	if len(out) != n {
+		t.Fatalf("got %d probes, want %d", len(out), n)
+	}
+	return task, out
+}
+
+// TestRecoversErrorRate: over 20 seeds, the 95% interval of the measured
+// error rate contains the simulator's configured rate in at least 16 (the
+// chance of fewer, if coverage is 95%, is under 2%).
+func TestRecoversErrorRate(t *testing.T) {
+	task, pr := probes(t, 12, 1000, 7)
+	covered := 0
+	for seed := range uint64(20) {
+		cfg := sim.DefaultConfig()
+		cfg.Seed = seed + 1
+		cfg.ErrorRate = 0.03
+		cfg.HardFraction = 0
+		m, _ := sim.New(task, cfg)
+		rep, err := calibrate.Run(context.Background(), task, m, pr, calibrate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Samples != 2000 || !rep.Simulated {
+			t.Fatalf("report: %+v", rep)
+		}
+		if rep.ErrorRate.Lo <= cfg.ErrorRate && cfg.ErrorRate <= rep.ErrorRate.Hi {
+			covered++
+		}
+		// The flagged share of errors shows as v < 1.
+		if want := 1 - cfg.ErrorRate*cfg.FlagShare; rep.V > 1 || rep.V < want-0.02 {
+			t.Errorf("seed %d: v = %.4f, want about %.4f", seed, rep.V, want)
+		}
+	}
+	if covered < 16 {
+		t.Fatalf("the interval held the true rate in %d of 20 seeds", covered)
+	}
+}
+
+// TestFindsHardStepsAsCollisions: the simulator's hard steps repeat one
+// wrong answer, so two samples there are often both wrong; at the base rate
+// of 0.2% a collision elsewhere is very unlikely.
+func TestFindsHardStepsAsCollisions(t *testing.T) {
+	task, pr := probes(t, 12, 1500, 3)
+	cfg := sim.DefaultConfig()
+	cfg.HardFraction = 0.03
+	cfg.HardErrorRate = 0.6
+	m, _ := sim.New(task, cfg)
+	rep, err := calibrate.Run(context.Background(), task, m, pr, calibrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Collisions < 3 || float64(rep.Collisions) < 3*rep.ExpectedCollisions {
+		t.Fatalf("%d collisions, %.2f expected under independence", rep.Collisions, rep.ExpectedCollisions)
+	}
+	for _, step := range rep.CollisionSteps {
+		if !m.Hard(step - 1) {
+			t.Errorf("collision at step %d, which is not a hard step", step)
+		}
+	}
+}
+
+func TestNoProbes(t *testing.T) {
+	task, _ := hanoi.New(3)
+	m, _ := sim.New(task, sim.DefaultConfig())
+	if _, err := calibrate.Run(context.Background(), task, m, nil, calibrate.Options{}); err == nil {
+		t.Fatal("no probes accepted")
+	}
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker/calibrate"
+	"github.com/maker-go/maker/hanoi"
+	"github.com/maker-go/maker/plan"
+)
+
+func init() { commands = append(commands, newCalibrateCmd) }
+
+func newCalibrateCmd() *cobra.Command {
+	var (
+		f        runFlags
+		taskName string
+		disks    int
+		samples  int
+		perStep  int
+		probe    uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "calibrate",
+		Short: "Measure a model's per-step error rate on random steps, then plan the full task",
+		Long: `Draw random steps of the task (states from the known solution), take independent
+single samples on each without voting, and report the per-step error rate with a 95%
+Wilson interval, the red-flag rate v, mean tokens, the error rate by answer length, and
+collisions (steps where two samples are both wrong, a sign of correlated errors). The
+error rate is given with red-flagging and with the parser alone, so the effect of
+red-flagging shows. It ends with the plan for the full task at the measured rate and at
+the interval's pessimistic end.`,
+		Example: `  maker calibrate --task hanoi --disks 20 --samples 1000
+  maker calibrate --task hanoi --disks 10 --model openai/gpt-4.1-mini --samples 2000 --concurrency 16`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.validate(); err != nil {
+				return err
+			}
+			if taskName != "hanoi" {
+				return usageErr("--task %q is not known (known: hanoi)", taskName)
+			}
+			if disks < 1 || disks > hanoi.MaxDisks {
+				return usageErr("--disks must be between 1 and %d, got %d", hanoi.MaxDisks, disks)
+			}
+			if samples < 2 || perStep < 1 {
+				return usageErr("--samples must be at least 2 and --per-step at least 1")
+			}
+			task, err := hanoi.New(disks)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			model, err := f.openModel(cmd.Context(), task)
+			if err != nil {
+				return err
+			}
+			n := max(1, samples/perStep)
+			rng := rand.New(rand.NewPCG(probe, 0x5eed))
+			idx := make([]int, n)
+			for i := range idx {
+				idx[i] = rng.IntN(task.Steps())
+			}
+			refs := hanoi.Reference(disks, idx)
+			probes := make([]calibrate.Probe[hanoi.State], len(refs))
+			for i, r := range refs {
+				probes[i] = calibrate.Probe[hanoi.State]{Step: r.Step, State: r.Before, Prev: r.Prev, Right: r.Right}
+			}
+			rep, err := calibrate.Run(cmd.Context(), task, model, probes, calibrate.Options{
+				PerStep: perStep, Concurrency: max(1, f.concurrency), Temperature: f.temp, MaxTokens: f.maxTokens, MinChars: f.minChars,
+			})
+			if err != nil {
+				return &exitError{code: exitFailed, err: err}
+			}
+			rep.Model = f.model
+			plans := calibrationPlans(rep, task.Steps(), f.target)
+			if f.jsonOut {
+				b, err := json.Marshal(struct {
+					*calibrate.Report
+					Plans map[string]any `json:"plans"`
+				}{rep, plans})
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintln(cmd.OutOrStdout(), string(b))
+				return err
+			}
+			return writeCalibration(cmd.OutOrStdout(), rep, plans)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&taskName, "task", "hanoi", "task to calibrate on")
+	fs.IntVar(&disks, "disks", 10, "Hanoi disks")
+	fs.IntVar(&samples, "samples", 1000, "model calls to make in all")
+	fs.IntVar(&perStep, "per-step", 2, "independent samples per step (two or more show collisions)")
+	fs.Uint64Var(&probe, "probe-seed", 1, "seed that picks the steps")
+	f.register(fs)
+	fs.Lookup("concurrency").DefValue = "8"
+	_ = fs.Set("concurrency", "8")
+	return cmd
+}
+
+// calibrationPlans plans the full task at the measured rate among valid
+// votes and at the pessimistic end of its interval.
+func calibrationPlans(rep *calibrate.Report, steps int, target float64) map[string]any {
+	out := map[string]any{}
+	for name, q := range map[string]float64{"measured": rep.VoteErrorRate.Value, "pessimistic": rep.VoteErrorRate.Hi} {
+		in := plan.Input{P: 1 - q, Steps: steps, Target: target, V: rep.V, InTokens: rep.MeanInputTokens, OutTokens: rep.MeanOutputTokens}
+		if rep.Samples > 0 && rep.CostUSD > 0 {
+			// Price the plan at the measured cost per sample.
+			in.Prices = plan.Prices{OutPerMTok: rep.CostUSD / float64(rep.Samples) / rep.MeanOutputTokens * 1e6}
+			in.InTokens = 0
+		}
+		pl, err := plan.Compute(in)
+		if err != nil {
+			out[name] = map[string]string{"error": err.Error()}
+			continue
+		}
+		out[name] = pl
+	}
+	return out
+}
+
+func writeCalibration(w io.Writer, rep *calibrate.Report, plans map[string]any) error {
+	var b strings.Builder
+	sim := ""
+	if rep.Simulated {
+		sim = " (SIMULATED: no LLM was called)"
+	}
+	fmt.Fprintf(&b, "task        %s\nmodel       %s%s\n", rep.Task, rep.Model, sim)
+	fmt.Fprintf(&b, "sampled     %d steps, %d samples, $%.4f\n", rep.Steps, rep.Samples, rep.CostUSD)
+	iv := func(name string, i calibrate.Interval) {
+		fmt.Fprintf(&b, "%-11s %.5f (95%% CI %.5f-%.5f, n=%d)\n", name, i.Value, i.Lo, i.Hi, i.N)
+	}
+	iv("error rate", rep.ErrorRate)
+	iv("vote errors", rep.VoteErrorRate)
+	iv("no flags", rep.NoFlagErrorRate)
+	fmt.Fprintf(&b, "valid (v)   %.4f; flagged %v\n", rep.V, rep.Flagged)
+	fmt.Fprintf(&b, "tokens      %.0f in, %.0f out per sample\n", rep.MeanInputTokens, rep.MeanOutputTokens)
+	b.WriteString("error rate by answer length (output tokens):\n")
+	for _, bk := range rep.ByLength {
+		hi := "   +"
+		if bk.MaxTokens > 0 {
+			hi = fmt.Sprintf("%4d", bk.MaxTokens)
+		}
+		fmt.Fprintf(&b, "  %4d-%s  %6d answers  %.4f\n", bk.MinTokens, hi, bk.Answers, bk.Rate)
+	}
+	fmt.Fprintf(&b, "collisions  %d (%.2f expected if errors were independent)", rep.Collisions, rep.ExpectedCollisions)
+	if len(rep.CollisionSteps) > 0 {
+		fmt.Fprintf(&b, " at steps %v", rep.CollisionSteps)
+	}
+	b.WriteString("\n")
+	for _, name := range []string{"measured", "pessimistic"} {
+		switch pl := plans[name].(type) {
+		case plan.Plan:
+			fmt.Fprintf(&b, "plan (%s p = %.5f): k_min %d, success %.4f, %.0f samples, $%.2f\n", name, pl.P, pl.KMin, pl.PFull, pl.ExpectedSamples, pl.ExpectedCostUSD)
+		case map[string]string:
+			fmt.Fprintf(&b, "plan (%s): %s\n", name, pl["error"])
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
