@@ -47,7 +47,8 @@ type Task[S any] interface {
 	Done(state S, step int) bool
 	// Steps is the total number of steps when it is known in advance (it
 	// sets k_min), or 0. When it is known, a run that reaches it without
-	// Done reporting true stops with [ErrStepLimit].
+	// Done reporting true stops with [ErrStepLimit] (unless
+	// [Config.MaxSteps] is set, which stops it quietly).
 	Steps() int
 }
 
