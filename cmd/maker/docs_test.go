@@ -23,14 +23,16 @@ type docCommand struct {
 	line    int
 	args    []string
 	exit    int  // expected exit code, from a preceding "# exit N" line
-	needKey bool // preceded by "# needs-key": needs a real provider
+	needKey bool // preceded by "# needs-key" or "# no-run": flags checked, not run
 }
 
 // TestDocCommandsRun runs every `maker ...` command in the guides' ```sh
 // blocks in-process, from the repository root, and checks its exit code, so
 // the guides cannot drift from the tool. A command that needs a real
-// provider is marked in its block with a "# needs-key" line before it and is
-// only checked to parse; "# exit N" before a command expects exit code N.
+// provider is marked in its block with a "# needs-key" line before it (and
+// one too slow for a test with "# no-run"): its flags are still checked, with
+// --help, but it does not run. "# exit N" before a command expects exit
+// code N.
 func TestDocCommandsRun(t *testing.T) {
 	t.Chdir("../..")
 	var files []string
@@ -120,7 +122,7 @@ func extractCommands(path string) ([]docCommand, error) {
 			continue
 		case !inSh:
 			continue
-		case line == "# needs-key" || strings.HasPrefix(line, "# needs-key "):
+		case line == "# needs-key" || strings.HasPrefix(line, "# needs-key ") || line == "# no-run" || strings.HasPrefix(line, "# no-run "):
 			needKey = true
 			continue
 		case strings.HasPrefix(line, "# exit "):
