@@ -27,6 +27,8 @@ type NoConsensusError struct {
 	Tally   []KeyCount
 }
 
+// Error names the step, the margin, the samples spent and the leading
+// candidates, so the message alone shows how split the votes were.
 func (e *NoConsensusError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "step %d: no candidate ahead by %d after %d samples (%d flagged)", e.Step, e.K, e.Samples, e.Flagged)
@@ -56,6 +58,7 @@ type BudgetError struct {
 	Value string // the limit as given
 }
 
+// Error says which limit stopped the run, at what value and at which step.
 func (e *BudgetError) Error() string {
 	return fmt.Sprintf("budget %s (%s) reached at step %d", e.Limit, e.Value, e.Step)
 }

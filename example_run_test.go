@@ -9,9 +9,9 @@ import (
 	"github.com/maker-go/maker/sim"
 )
 
-// Run solves a 4-disk Towers of Hanoi on the simulated model with votes
+// This solves a 4-disk Towers of Hanoi on the simulated model with votes
 // decided at a margin of 3.
-func ExampleRun() {
+func ExampleRun_hanoi() {
 	task, err := hanoi.New(4)
 	if err != nil {
 		panic(err)

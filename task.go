@@ -25,20 +25,30 @@ type Task[S any] interface {
 	Name() string
 	// Initial is the state before the first step.
 	Initial() S
-	// Prompt renders the prompt for a step from the current state and the
-	// previous action ("" before the first step). It must not depend on
-	// anything else, so the model sees the same thing on every sample.
+	// Prompt renders the prompt for a step from the current state, the
+	// previous action ("" before the first step) and the 0-based step
+	// number. It must not depend on anything else, so the model sees the
+	// same thing on every sample. Set [Prompt.Hint] to what the task's
+	// [Oracle] needs (usually the state and prev) so the simulator can play
+	// the model without reading the prompt text back.
 	Prompt(state S, prev string, step int) Prompt
 	// Parse reads a response strictly. Any deviation from the exact format
-	// is an error, which red-flags the sample: never repair an answer.
+	// is an error, which red-flags the sample: never repair an answer. It
+	// checks form only (every field present and well-typed); whether the
+	// action is legal is the [Checker]'s business, after the vote.
 	Parse(text string) (Candidate[S], error)
-	// Key is the canonical vote key of a candidate. Two candidates that mean
-	// the same thing must have the same key (normalise spacing, order).
+	// Key is the canonical vote key of a candidate, covering both the action
+	// and the state. Two candidates that mean the same thing must have the
+	// same key (normalise spacing, case, order), and two that differ must
+	// not, or a wrong answer could borrow a right one's votes.
 	Key(c Candidate[S]) string
-	// Done reports whether the task is finished before step number step.
+	// Done reports whether the task is finished before step number step
+	// (0-based: the number of steps decided so far).
 	Done(state S, step int) bool
 	// Steps is the total number of steps when it is known in advance (it
-	// sets k_min), or 0.
+	// sets k_min), or 0. When it is known, a run that reaches it without
+	// Done reporting true stops with [ErrStepLimit] (unless
+	// [Config.MaxSteps] is set, which stops it quietly).
 	Steps() int
 }
 
@@ -48,6 +58,9 @@ type Task[S any] interface {
 // is data for the next step (put it in the returned state); an error stops
 // the run.
 type Executor[S any] interface {
+	// Execute carries out the winning candidate's action from state and
+	// returns the state the world reports, which replaces the state the
+	// model proposed.
 	Execute(ctx context.Context, state S, winner Candidate[S]) (S, error)
 }
 
@@ -62,7 +75,8 @@ type Checker[S any] interface {
 
 // Oracle gives the simulator the right answer to a prompt, and plausible
 // wrong ones, in the task's own response format. It is used only to play the
-// model; the engine never sees it.
+// model; the engine never sees it. A task that implements Oracle can be run
+// and tested offline with sim.New(task, sim.DefaultConfig()).
 type Oracle interface {
 	// Answer returns the answers to p, reading p.Hint when the task set one
 	// and the prompt text otherwise. It returns [ErrNotMine] when the prompt

@@ -1,0 +1,118 @@
+package taskfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// ErrFormat is wrapped by every answer that does not fit the file's format:
+// the sample is red-flagged.
+var ErrFormat = errors.New("answer not in the format")
+
+// format reads answers and writes expected ones the way a model would.
+type format interface {
+	parse(text string) (Answer, error)
+	render(a Answer) (string, error)
+}
+
+// regexFormat reads the named groups action and state; the last match in
+// the text wins, as a model may restate the format before answering.
+type regexFormat struct {
+	re   *regexp.Regexp
+	tmpl *template.Template
+}
+
+func (f *regexFormat) parse(text string) (Answer, error) {
+	all := f.re.FindAllStringSubmatch(text, -1)
+	if len(all) == 0 {
+		return Answer{}, fmt.Errorf("%w: no match for answer.regex", ErrFormat)
+	}
+	m := all[len(all)-1]
+	return Answer{Action: m[f.re.SubexpIndex("action")], State: m[f.re.SubexpIndex("state")]}, nil
+}
+
+func (f *regexFormat) render(a Answer) (string, error) {
+	if f.tmpl == nil {
+		return "", errors.New("no answer.template")
+	}
+	var buf bytes.Buffer
+	if err := f.tmpl.Execute(&buf, a); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
+// defaultSchema is what a JSON answer must be when the file gives no schema.
+const defaultSchema = `{
+  "type": "object",
+  "required": ["action", "state"],
+  "properties": {"action": {"type": "string"}, "state": {"type": "string"}},
+  "additionalProperties": false
+}`
+
+// jsonFormat reads the whole answer as one JSON object, checks it against
+// the schema, and takes the string fields action and state.
+type jsonFormat struct{ schema *jsonschema.Schema }
+
+func newJSONFormat(schema any) (*jsonFormat, error) {
+	var doc any
+	var err error
+	if schema == nil {
+		doc, err = jsonschema.UnmarshalJSON(strings.NewReader(defaultSchema))
+	} else {
+		// Through JSON, so YAML's ints and maps become the JSON values the
+		// validator expects.
+		var b []byte
+		if b, err = json.Marshal(schema); err != nil {
+			return nil, err
+		}
+		doc, err = jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("answer.schema.json", doc); err != nil {
+		return nil, err
+	}
+	sch, err := c.Compile("answer.schema.json")
+	if err != nil {
+		return nil, err
+	}
+	return &jsonFormat{schema: sch}, nil
+}
+
+func (f *jsonFormat) parse(text string) (Answer, error) {
+	v, err := jsonschema.UnmarshalJSON(strings.NewReader(strings.TrimSpace(text)))
+	if err != nil {
+		return Answer{}, fmt.Errorf("%w: not one JSON object: %v", ErrFormat, err)
+	}
+	if err := f.schema.Validate(v); err != nil {
+		return Answer{}, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return Answer{}, fmt.Errorf("%w: not a JSON object", ErrFormat)
+	}
+	action, ok1 := obj["action"].(string)
+	state, ok2 := obj["state"].(string)
+	if !ok1 || !ok2 {
+		return Answer{}, fmt.Errorf("%w: action and state must be strings", ErrFormat)
+	}
+	return Answer{Action: action, State: state}, nil
+}
+
+func (f *jsonFormat) render(a Answer) (string, error) {
+	b, err := json.Marshal(struct {
+		Action string `json:"action"`
+		State  string `json:"state"`
+	}{a.Action, a.State})
+	return string(b), err
+}

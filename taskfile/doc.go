@@ -1,0 +1,18 @@
+// Package taskfile reads a MAKER task declared in a YAML file, so a
+// sequential job can be run, simulated and checked without writing Go.
+//
+// A file gives the fixed system prompt, a user-prompt template over the
+// current state, the previous action and the step number, the initial state,
+// how an answer is read (a regular expression with the named groups action
+// and state, or a JSON object checked against a JSON Schema), how the vote
+// key is normalised, when the task ends, and optionally the expected answer
+// of every step. The expected answers give the simulator an oracle and the
+// run an after-the-fact check, so the file can be tested offline before any
+// model is paid for. docs/taskfile.md describes the format field by field.
+//
+// The state is a string: whatever the model writes in the state group (or
+// the "state" field of a JSON answer), trimmed. A bad file is reported as an
+// [*Error] with the file, the line and the field, such as
+//
+//	task.yaml:7: answer.regex: missing named group "state"
+package taskfile

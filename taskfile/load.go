@@ -1,0 +1,460 @@
+package taskfile
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads and checks the task file at path. Errors name the path as
+// given, the line and the field.
+func Load(path string) (*Task, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("task file: %w", err)
+	}
+	return Parse(path, b)
+}
+
+// Parse reads and checks a task file's contents; name is used in errors.
+// Every field is checked before the task is returned: templates render,
+// regular expressions compile and have their groups, and each expected
+// answer, written in the answer format, parses back to itself.
+func Parse(name string, data []byte) (*Task, error) {
+	d := &decoder{file: name}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, d.yamlErr(err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, &Error{File: name, Msg: "empty task file"}
+	}
+	t, err := d.task(doc.Content[0])
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// yamlLine pulls the line out of the YAML library's syntax errors
+// ("yaml: line 7: ...") so they read like the others.
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+type decoder struct{ file string }
+
+func (d *decoder) errf(n *yaml.Node, field, format string, args ...any) *Error {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	return &Error{File: d.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (d *decoder) yamlErr(err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: d.file, Line: line, Msg: "invalid YAML: " + m[2]}
+	}
+	return &Error{File: d.file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// mapping returns the keys of a mapping node, rejecting unknown and
+// repeated keys: a misspelt field is an error, not a silent default.
+func (d *decoder) mapping(n *yaml.Node, field string, allowed ...string) (map[string]*yaml.Node, error) {
+	if n.Kind != yaml.MappingNode {
+		return nil, d.errf(n, field, "want a mapping of %s", strings.Join(allowed, ", "))
+	}
+	out := make(map[string]*yaml.Node, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := k.Value
+		path := key
+		if field != "" {
+			path = field + "." + key
+		}
+		if !contains(allowed, key) {
+			return nil, d.errf(k, path, "unknown field (want one of %s)", strings.Join(allowed, ", "))
+		}
+		if _, dup := out[key]; dup {
+			return nil, d.errf(k, path, "given twice")
+		}
+		out[key] = v
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// scalar reads a scalar as text. Numbers and booleans are taken as written,
+// so `initial: 0` is the state "0".
+func (d *decoder) scalar(n *yaml.Node, field string) (string, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", d.errf(n, field, "want a text value")
+	}
+	return n.Value, nil
+}
+
+func (d *decoder) required(m map[string]*yaml.Node, parent *yaml.Node, field, key string) (*yaml.Node, error) {
+	n, ok := m[key]
+	if !ok {
+		path := key
+		if field != "" {
+			path = field + "." + key
+		}
+		return nil, d.errf(parent, path, "required")
+	}
+	return n, nil
+}
+
+func (d *decoder) integer(n *yaml.Node, field string) (int, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		return 0, d.errf(n, field, "want a whole number, got %q", n.Value)
+	}
+	v, err := strconv.Atoi(n.Value)
+	if err != nil {
+		return 0, d.errf(n, field, "want a whole number, got %q", n.Value)
+	}
+	return v, nil
+}
+
+func (d *decoder) boolean(n *yaml.Node, field string) (bool, error) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!bool" {
+		var b bool
+		if err := n.Decode(&b); err == nil {
+			return b, nil
+		}
+	}
+	return false, d.errf(n, field, "want true or false, got %q", n.Value)
+}
+
+func (d *decoder) regex(n *yaml.Node, field string) (*regexp.Regexp, error) {
+	s, err := d.scalar(n, field)
+	if err != nil {
+		return nil, err
+	}
+	re, err := regexp.Compile(s)
+	if err != nil {
+		return nil, d.errf(n, field, "%v", err)
+	}
+	return re, nil
+}
+
+// task reads the whole file.
+func (d *decoder) task(root *yaml.Node) (*Task, error) {
+	m, err := d.mapping(root, "", "name", "system", "user", "initial", "answer", "key", "done", "expected")
+	if err != nil {
+		return nil, err
+	}
+	t := &Task{file: d.file, key: KeyRule{Trim: true, CollapseSpaces: true, Case: CaseKeep}}
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"name", &t.name}, {"system", &t.system}, {"initial", &t.initial}} {
+		n, err := d.required(m, root, "", f.key)
+		if err != nil {
+			return nil, err
+		}
+		if *f.dst, err = d.scalar(n, f.key); err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(*f.dst) == "" {
+			return nil, d.errf(n, f.key, "must not be empty")
+		}
+	}
+	t.initial = strings.TrimSpace(t.initial)
+	if n, ok := m["key"]; ok {
+		if t.key, err = d.keyRule(n); err != nil {
+			return nil, err
+		}
+	}
+	dn, err := d.required(m, root, "", "done")
+	if err != nil {
+		return nil, err
+	}
+	if err := d.done(dn, t); err != nil {
+		return nil, err
+	}
+	un, err := d.required(m, root, "", "user")
+	if err != nil {
+		return nil, err
+	}
+	if err := d.user(un, t); err != nil {
+		return nil, err
+	}
+	an, err := d.required(m, root, "", "answer")
+	if err != nil {
+		return nil, err
+	}
+	if t.format, err = d.answer(an); err != nil {
+		return nil, err
+	}
+	if en, ok := m["expected"]; ok {
+		if err := d.expected(en, t); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+func (d *decoder) keyRule(n *yaml.Node) (KeyRule, error) {
+	k := KeyRule{Trim: true, CollapseSpaces: true, Case: CaseKeep}
+	m, err := d.mapping(n, "key", "trim", "collapse_spaces", "case")
+	if err != nil {
+		return k, err
+	}
+	if v, ok := m["trim"]; ok {
+		if k.Trim, err = d.boolean(v, "key.trim"); err != nil {
+			return k, err
+		}
+	}
+	if v, ok := m["collapse_spaces"]; ok {
+		if k.CollapseSpaces, err = d.boolean(v, "key.collapse_spaces"); err != nil {
+			return k, err
+		}
+	}
+	if v, ok := m["case"]; ok {
+		s, err := d.scalar(v, "key.case")
+		if err != nil {
+			return k, err
+		}
+		switch c := Case(s); c {
+		case CaseKeep, CaseLower, CaseUpper:
+			k.Case = c
+		default:
+			return k, d.errf(v, "key.case", "want keep, lower or upper, got %q", s)
+		}
+	}
+	return k, nil
+}
+
+func (d *decoder) done(n *yaml.Node, t *Task) error {
+	m, err := d.mapping(n, "done", "steps", "state_matches")
+	if err != nil {
+		return err
+	}
+	if len(m) == 0 {
+		return d.errf(n, "done", "give steps, state_matches or both")
+	}
+	if v, ok := m["steps"]; ok {
+		if t.steps, err = d.integer(v, "done.steps"); err != nil {
+			return err
+		}
+		if t.steps < 1 {
+			return d.errf(v, "done.steps", "must be at least 1, got %d", t.steps)
+		}
+	}
+	if v, ok := m["state_matches"]; ok {
+		if t.doneRe, err = d.regex(v, "done.state_matches"); err != nil {
+			return err
+		}
+		if t.doneRe.MatchString(t.initial) {
+			return d.errf(v, "done.state_matches", "already matches the initial state %q: the task would take no step", t.initial)
+		}
+	}
+	return nil
+}
+
+// user parses the user-prompt template and renders it once, so a template
+// that cannot render fails here and not at step 1 of a paid run.
+func (d *decoder) user(n *yaml.Node, t *Task) error {
+	s, err := d.scalar(n, "user")
+	if err != nil {
+		return err
+	}
+	tmpl, err := template.New("user").Option("missingkey=error").Parse(s)
+	if err != nil {
+		return d.errf(n, "user", "%s", strings.TrimPrefix(err.Error(), "template: "))
+	}
+	if !strings.Contains(s, ".State") {
+		return d.errf(n, "user", "the template must show the state with {{.State}}")
+	}
+	var buf bytes.Buffer
+	if err := tmpl.Execute(&buf, PromptData{State: t.initial, Step: 1, Steps: t.steps}); err != nil {
+		return d.errf(n, "user", "%s", strings.TrimPrefix(err.Error(), "template: "))
+	}
+	t.user = tmpl
+	return nil
+}
+
+func (d *decoder) answer(n *yaml.Node) (format, error) {
+	m, err := d.mapping(n, "answer", "regex", "template", "json")
+	if err != nil {
+		return nil, err
+	}
+	rn, isRe := m["regex"]
+	jn, isJSON := m["json"]
+	switch {
+	case isRe && isJSON:
+		return nil, d.errf(n, "answer", "give regex or json, not both")
+	case isJSON:
+		if tn, ok := m["template"]; ok {
+			return nil, d.errf(tn, "answer.template", "not used with json: expected answers are written as JSON objects")
+		}
+		return d.jsonFormat(jn)
+	case !isRe:
+		return nil, d.errf(n, "answer", "give regex (with named groups action and state) or json")
+	}
+	re, err := d.regex(rn, "answer.regex")
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range []string{"action", "state"} {
+		if re.SubexpIndex(g) < 0 {
+			return nil, d.errf(rn, "answer.regex", "missing named group %q (write (?P<%s>...))", g, g)
+		}
+	}
+	f := &regexFormat{re: re}
+	if tn, ok := m["template"]; ok {
+		s, err := d.scalar(tn, "answer.template")
+		if err != nil {
+			return nil, err
+		}
+		tmpl, err := template.New("answer").Option("missingkey=error").Parse(s)
+		if err != nil {
+			return nil, d.errf(tn, "answer.template", "%s", strings.TrimPrefix(err.Error(), "template: "))
+		}
+		f.tmpl = tmpl
+	}
+	return f, nil
+}
+
+func (d *decoder) jsonFormat(n *yaml.Node) (format, error) {
+	m, err := d.mapping(n, "answer.json", "schema")
+	if err != nil {
+		return nil, err
+	}
+	var schema any
+	sn, ok := m["schema"]
+	if ok {
+		if err := sn.Decode(&schema); err != nil {
+			return nil, d.errf(sn, "answer.json.schema", "%v", err)
+		}
+	}
+	f, err := newJSONFormat(schema)
+	if err != nil {
+		return nil, d.errf(sn, "answer.json.schema", "%v", err)
+	}
+	return f, nil
+}
+
+// expected reads the per-step answers and checks them against the rest of
+// the file: each must survive the answer format, and together they must
+// take exactly the task's steps.
+func (d *decoder) expected(n *yaml.Node, t *Task) error {
+	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
+		return d.errf(n, "expected", "want a list of {action, state}, one per step")
+	}
+	if rf, ok := t.format.(*regexFormat); ok && rf.tmpl == nil {
+		return d.errf(n, "expected", "answer.template is required with answer.regex, to write the expected answers as the model would")
+	}
+	state := t.initial
+	for i, item := range n.Content {
+		field := fmt.Sprintf("expected[%d]", i)
+		step, wrongNodes, err := d.step(item, field, true)
+		if err != nil {
+			return err
+		}
+		if err := d.roundTrip(t, item, field, step.Answer); err != nil {
+			return err
+		}
+		for j, w := range step.Wrong {
+			if err := d.roundTrip(t, wrongNodes[j], fmt.Sprintf("%s.wrong[%d]", field, j), w); err != nil {
+				return err
+			}
+		}
+		if t.doneRe != nil && i < len(n.Content)-1 && t.doneRe.MatchString(step.State) {
+			return d.errf(item, field+".state", "matches done.state_matches before the last expected step")
+		}
+		step.before = state
+		state = step.State
+		t.expected = append(t.expected, step)
+	}
+	last := n.Content[len(n.Content)-1]
+	if t.steps > 0 && len(t.expected) != t.steps && t.doneRe == nil {
+		return d.errf(n, "expected", "%d answers for done.steps %d: give one per step", len(t.expected), t.steps)
+	}
+	if t.steps > 0 && len(t.expected) > t.steps {
+		return d.errf(n, "expected", "%d answers for at most done.steps %d", len(t.expected), t.steps)
+	}
+	if t.doneRe != nil && !t.doneRe.MatchString(state) {
+		return d.errf(last, fmt.Sprintf("expected[%d].state", len(t.expected)-1), "%q does not match done.state_matches, so the task would not end there", state)
+	}
+	return nil
+}
+
+// step reads one {action, state} entry, with its wrong answers (and their
+// nodes, for locating errors) when withWrong is set.
+func (d *decoder) step(n *yaml.Node, field string, withWrong bool) (Step, []*yaml.Node, error) {
+	keys := []string{"action", "state"}
+	if withWrong {
+		keys = append(keys, "wrong")
+	}
+	m, err := d.mapping(n, field, keys...)
+	if err != nil {
+		return Step{}, nil, err
+	}
+	var s Step
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"action", &s.Action}, {"state", &s.State}} {
+		v, err := d.required(m, n, field, f.key)
+		if err != nil {
+			return Step{}, nil, err
+		}
+		if *f.dst, err = d.scalar(v, field+"."+f.key); err != nil {
+			return Step{}, nil, err
+		}
+		*f.dst = strings.TrimSpace(*f.dst)
+		if *f.dst == "" {
+			return Step{}, nil, d.errf(v, field+"."+f.key, "must not be empty")
+		}
+	}
+	s.Line = n.Line
+	wn, ok := m["wrong"]
+	if !ok {
+		return s, nil, nil
+	}
+	if wn.Kind != yaml.SequenceNode {
+		return Step{}, nil, d.errf(wn, field+".wrong", "want a list of {action, state}")
+	}
+	for j, w := range wn.Content {
+		ws, _, err := d.step(w, fmt.Sprintf("%s.wrong[%d]", field, j), false)
+		if err != nil {
+			return Step{}, nil, err
+		}
+		s.Wrong = append(s.Wrong, ws.Answer)
+	}
+	return s, wn.Content, nil
+}
+
+// roundTrip writes an expected answer in the answer format and parses it
+// back: if the file's own answers do not survive its format, no model's will.
+func (d *decoder) roundTrip(t *Task, n *yaml.Node, field string, a Answer) error {
+	text, err := t.format.render(a)
+	if err != nil {
+		return d.errf(n, field, "cannot be written with answer.template: %v", err)
+	}
+	got, err := t.Parse(text)
+	if err != nil {
+		return d.errf(n, field, "written as %q it does not parse: %v", text, err)
+	}
+	if t.Key(got) != t.keyOf(a) {
+		return d.errf(n, field, "written as %q it parses back as action %q, state %q", text, got.Action, got.State)
+	}
+	return nil
+}

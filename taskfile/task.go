@@ -1,0 +1,185 @@
+package taskfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/maker-go/maker"
+)
+
+// Task is a task read from a file. It implements [maker.Task] over string
+// states and, when the file lists expected answers, [maker.Checker] and (via
+// [Task.Oracle]) the simulator's oracle.
+type Task struct {
+	file     string
+	name     string
+	system   string
+	user     *template.Template
+	initial  string
+	format   format
+	key      KeyRule
+	steps    int
+	doneRe   *regexp.Regexp
+	expected []Step
+}
+
+var (
+	_ maker.Task[string]    = (*Task)(nil)
+	_ maker.Checker[string] = (*Task)(nil)
+)
+
+// Answer is one {action, state} pair as the file writes it.
+type Answer struct {
+	Action string
+	State  string
+}
+
+// Step is the expected answer of one step, with optional wrong answers that
+// look right, which the simulator plays as the model's mistakes.
+type Step struct {
+	Answer
+	Wrong []Answer
+	// Line is where the entry starts in the file.
+	Line int
+	// before is the state the step starts from.
+	before string
+}
+
+// Case is how the vote key treats letter case.
+type Case string
+
+// The cases a key can be normalised to.
+const (
+	CaseKeep  Case = "keep"
+	CaseLower Case = "lower"
+	CaseUpper Case = "upper"
+)
+
+// KeyRule says how an answer is normalised into its vote key, so answers
+// that differ only in spacing or case can count as the same vote. The
+// defaults trim, collapse runs of blank space and keep the case.
+type KeyRule struct {
+	Trim           bool
+	CollapseSpaces bool
+	Case           Case
+}
+
+var spaces = regexp.MustCompile(`[ \t]+`)
+
+// Normalize applies the rule to one field of an answer.
+func (k KeyRule) Normalize(s string) string {
+	if k.Trim {
+		s = strings.TrimSpace(s)
+	}
+	if k.CollapseSpaces {
+		s = spaces.ReplaceAllString(s, " ")
+	}
+	switch k.Case {
+	case CaseLower:
+		s = strings.ToLower(s)
+	case CaseUpper:
+		s = strings.ToUpper(s)
+	}
+	return s
+}
+
+// PromptData is what the user template sees.
+type PromptData struct {
+	State string // the current state
+	Prev  string // the previous action, "" before the first step
+	Step  int    // 1-based
+	Steps int    // done.steps, or 0 when the task ends on a state pattern only
+}
+
+// Hint is what the task attaches to its prompts for its oracle.
+type Hint struct {
+	Step  int // 0-based
+	State string
+	Prev  string
+}
+
+// File is the path or name the task was read from.
+func (t *Task) File() string { return t.file }
+
+// Expected returns the file's expected answers, one per step, or nil.
+func (t *Task) Expected() []Step { return t.expected }
+
+// KeyRule returns the file's key normalisation.
+func (t *Task) KeyRule() KeyRule { return t.key }
+
+// Name implements [maker.Task].
+func (t *Task) Name() string { return t.name }
+
+// Initial implements [maker.Task].
+func (t *Task) Initial() string { return t.initial }
+
+// Steps implements [maker.Task]: done.steps, or 0 when only a state pattern
+// ends the task.
+func (t *Task) Steps() int { return t.steps }
+
+// Done implements [maker.Task]: the state matches done.state_matches when
+// the file gives it (done.steps is then only the bound), otherwise step has
+// reached done.steps.
+func (t *Task) Done(state string, step int) bool {
+	if t.doneRe != nil {
+		return t.doneRe.MatchString(state)
+	}
+	return step >= t.steps
+}
+
+// Prompt implements [maker.Task] with the file's system text and user
+// template.
+func (t *Task) Prompt(state, prev string, step int) maker.Prompt {
+	var buf bytes.Buffer
+	// The template rendered when the file was read; a failure now is a bug.
+	if err := t.user.Execute(&buf, PromptData{State: state, Prev: prev, Step: step + 1, Steps: t.steps}); err != nil {
+		panic(fmt.Sprintf("taskfile %s: user template: %v", t.file, err))
+	}
+	return maker.Prompt{System: t.system, User: buf.String(), Hint: Hint{Step: step, State: state, Prev: prev}}
+}
+
+// Parse implements [maker.Task] with the file's answer format. Both fields
+// must be present and not blank; they are trimmed, nothing else is changed.
+func (t *Task) Parse(text string) (maker.Candidate[string], error) {
+	a, err := t.format.parse(text)
+	if err != nil {
+		return maker.Candidate[string]{}, err
+	}
+	a.Action, a.State = strings.TrimSpace(a.Action), strings.TrimSpace(a.State)
+	if a.Action == "" || a.State == "" {
+		return maker.Candidate[string]{}, fmt.Errorf("%w: empty action or state", ErrFormat)
+	}
+	return maker.Candidate[string]{Action: a.Action, State: a.State}, nil
+}
+
+// Key implements [maker.Task]: the normalised action and state as a JSON
+// pair, so no choice of separator can make two answers collide.
+func (t *Task) Key(c maker.Candidate[string]) string {
+	return t.keyOf(Answer{Action: c.Action, State: c.State})
+}
+
+func (t *Task) keyOf(a Answer) string {
+	b, _ := json.Marshal([2]string{t.key.Normalize(a.Action), t.key.Normalize(a.State)})
+	return string(b)
+}
+
+// Check implements [maker.Checker] against the expected answers, after the
+// vote: a decided step whose key differs from the expected one is wrong.
+// Without expected answers every step passes.
+func (t *Task) Check(step int, _ string, decided maker.Candidate[string]) error {
+	if len(t.expected) == 0 {
+		return nil
+	}
+	if step >= len(t.expected) {
+		return fmt.Errorf("step %d is beyond the %d expected answers", step+1, len(t.expected))
+	}
+	want := t.expected[step]
+	if t.Key(decided) != t.keyOf(want.Answer) {
+		return fmt.Errorf("decided action %q, state %q; expected action %q, state %q (line %d)", decided.Action, decided.State, want.Action, want.State, want.Line)
+	}
+	return nil
+}
