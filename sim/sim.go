@@ -218,17 +218,25 @@ func outcome(rng *rand.Rand, rate, flagShare float64) Outcome {
 }
 
 // malform breaks the answer the way models do: a line dropped, a bracket
-// lost, a word instead of a number.
+// lost, a word instead of a number. Whatever the task's format, the result
+// differs from the right answer: when a way leaves the text unchanged, the
+// answer is cut off mid-way instead.
 func malform(right string, rng *rand.Rand) string {
-	lines := strings.Split(right, "\n")
+	var out string
 	switch rng.IntN(3) {
 	case 0:
-		return strings.Join(lines[:len(lines)-1], "\n")
+		if i := strings.LastIndexByte(strings.TrimRight(right, "\n"), '\n'); i > 0 {
+			out = right[:i]
+		}
 	case 1:
-		return strings.ReplaceAll(right, "]", ")")
+		out = strings.ReplaceAll(right, "]", ")")
 	default:
-		return strings.Replace(right, "= [", "= [one, ", 1)
+		out = strings.Replace(right, "= [", "= [one, ", 1)
 	}
+	if out == "" || out == right {
+		out = right[:len(right)/2]
+	}
+	return out
 }
 
 // ramble talks in circles after the first line and never commits.
