@@ -83,7 +83,7 @@ func common(legend bool) []charts.GlobalOpts {
 		charts.WithAnimation(false),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Top: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "64", Right: "24", Top: "36", Bottom: "48"}),
+		charts.WithGridOpts(opts.Grid{Left: "84", Right: "24", Top: "36", Bottom: "48"}),
 	}
 }
 
@@ -92,7 +92,7 @@ func xName(name string) opts.XAxis {
 }
 
 func yName(name, typ string) opts.YAxis {
-	return opts.YAxis{Name: name, Type: typ, NameLocation: "middle", NameGap: 48}
+	return opts.YAxis{Name: name, Type: typ, NameLocation: "middle", NameGap: 64}
 }
 
 // votesChart is the histogram of valid votes per step, on a log scale so a
@@ -184,7 +184,7 @@ func undecidedChart(a *aggregate, pHat, planned float64) (chartView, string, err
 	}
 	o, err := optionJS(line, nil)
 	caption := "Steps still open after n valid votes, beside the number the independent-errors model (plan package) predicts. " +
-		"Points below one step are left out of the theory at 0.001; a measured curve well above the theory means errors are correlated."
+		"Theory below 0.001 steps is not drawn. A measured curve well above the theory means errors are correlated (some steps are hard for the model)."
 	return chartView{ID: "chart-undecided", Title: "Undecided steps after each vote", Caption: caption, Option: o},
 		strings.Join(notes, "; "), err
 }
@@ -202,11 +202,16 @@ func theoryPoints(p float64, k, steps, from, to int) ([]opts.LineData, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: theoretical curve at p = %g, k = %d: %w", p, k, err)
 	}
+	// With two candidates a step is decided only after k, k+2, ... votes, so
+	// P(N > k+2j+1) = P(N > k+2j): each row holds for two vote counts, and
+	// drawing both gives the staircase the measured curve has too.
 	for _, r := range rows {
 		if r.Undecided < 1e-3 {
 			break
 		}
-		pts = append(pts, opts.LineData{Value: []any{r.Votes, r.Undecided}})
+		for n := r.Votes; n <= r.Votes+1 && n <= to; n++ {
+			pts = append(pts, opts.LineData{Value: []any{n, sig(r.Undecided, 6)}})
+		}
 	}
 	return pts, nil
 }
@@ -238,7 +243,7 @@ func flagsChart(counts map[maker.Flag]int64) (chartView, error) {
 	bar.SetGlobalOptions(common(false)...)
 	bar.SetGlobalOptions(
 		charts.WithXAxisOpts(xName("reason")),
-		charts.WithYAxisOpts(opts.YAxis{Name: "samples discarded", NameLocation: "middle", NameGap: 48, MinInterval: 1}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "samples discarded", NameLocation: "middle", NameGap: 64, MinInterval: 1}),
 	)
 	bar.SetXAxis(cats).AddSeries("flagged", data,
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: colorFlag}),
@@ -280,7 +285,7 @@ func effortChart(a *aggregate) (chartView, error) {
 	line.SetGlobalOptions(common(true)...)
 	line.SetGlobalOptions(
 		charts.WithXAxisOpts(opts.XAxis{Name: "step", Type: "value", NameLocation: "middle", NameGap: 28, MinInterval: 1}),
-		charts.WithYAxisOpts(opts.YAxis{Name: "valid votes", NameLocation: "middle", NameGap: 48, MinInterval: 1}),
+		charts.WithYAxisOpts(opts.YAxis{Name: "valid votes", NameLocation: "middle", NameGap: 64, MinInterval: 1}),
 	)
 	mean := make([]opts.LineData, 0, len(a.series.buckets))
 	most := make([]opts.LineData, 0, len(a.series.buckets))

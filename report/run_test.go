@@ -35,7 +35,8 @@ func runSim(t testing.TB, disks int, errRate float64, latency time.Duration, k i
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &simRun{collector: NewCollector(), plannedP: 1 - errRate*(1-cfg.FlagShare)}
+	// The per-vote success rate: flagged samples never vote.
+	r := &simRun{collector: NewCollector(), plannedP: (1 - errRate) / (1 - errRate*cfg.FlagShare)}
 	keep := maker.ObserverFunc(func(_ context.Context, rec *maker.StepRecord) error {
 		r.recs = append(r.recs, rec)
 		return nil
