@@ -326,10 +326,10 @@ func latencyChart(a *aggregate) (chartView, error) {
 		charts.WithYAxisOpts(yName("milliseconds", "value")),
 	)
 	bar.SetXAxis(cats).
-		AddSeries("sample latency", toData(a.latQuantiles(a.sampleLat)),
+		AddSeries("sample latency", toData(a.sampleLat.summary()),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colorMeasured}),
 			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"})).
-		AddSeries("step wall time", toData(a.latQuantiles(a.stepWall)),
+		AddSeries("step wall time", toData(a.stepWall.summary()),
 			charts.WithItemStyleOpts(opts.ItemStyle{Color: colorWall}),
 			charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "top"}))
 	o, err := optionJS(bar, nil)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/maker-go/maker"
 )
@@ -199,9 +198,4 @@ func (a *aggregate) undecidedAfter(n int) int64 {
 		}
 	}
 	return u
-}
-
-// wallQuantile and latQuantile are shorthands for the charts.
-func (a *aggregate) latQuantiles(h *latencyHist) [4]time.Duration {
-	return [4]time.Duration{h.quantile(0.5), h.quantile(0.9), h.quantile(0.99), h.max}
 }

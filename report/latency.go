@@ -64,3 +64,8 @@ func (h *latencyHist) quantile(q float64) time.Duration {
 	}
 	return h.max
 }
+
+// summary is the p50, p90, p99 and maximum the latency chart shows.
+func (h *latencyHist) summary() [4]time.Duration {
+	return [4]time.Duration{h.quantile(0.5), h.quantile(0.9), h.quantile(0.99), h.max}
+}
