@@ -119,7 +119,8 @@ func votesChart(a *aggregate) (chartView, error) {
 	bar.SetGlobalOptions(common(false)...)
 	bar.SetGlobalOptions(
 		charts.WithXAxisOpts(xName("valid votes in the step")),
-		charts.WithYAxisOpts(yName("steps (log)", "log")),
+		// From 1, or a step count of a few would fall below the axis.
+		charts.WithYAxisOpts(opts.YAxis{Name: "steps (log)", Type: "log", Min: 1, NameLocation: "middle", NameGap: 64}),
 	)
 	bar.SetXAxis(cats).AddSeries("steps", data,
 		charts.WithItemStyleOpts(opts.ItemStyle{Color: colorMeasured}),
