@@ -64,11 +64,17 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if maker.IsSimulated(model) && !f.jsonOut {
 		fmt.Fprintln(cmd.ErrOrStderr(), "model: sim — SIMULATED, no LLM is called")
 	}
+	rep, err := f.openReport(cmd)
+	if err != nil {
+		return err
+	}
+	cfg.Observers = rep.observe(cfg.Observers)
 	res, runErr := maker.Run(ctx, e.task, model, cfg)
 	if bar != nil {
 		bar.finish()
 	}
 	if res == nil {
+		rep.discard()
 		return &exitError{code: exitUsage, err: runErr}
 	}
 	extra := map[string]any{}
@@ -93,5 +99,5 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if !f.jsonOut && e.after != nil {
 		e.after(cmd, res)
 	}
-	return outcome(&res.Summary, runErr)
+	return rep.finish(cmd, &res.Summary, res.State, outcome(&res.Summary, runErr))
 }
