@@ -68,9 +68,9 @@ func MustKeys(keys ...string) []string {
 	return keys
 }
 
-// ParseList reads "[a, b, c]": bracketed, comma-separated names, each valid
-// and none twice. "[]" is the empty list.
-func ParseList(s string) ([]string, error) {
+// Items splits "[x, y, z]" into its trimmed items; "[]" has none. An empty
+// item ("[a, , b]" or a trailing comma) is a format error.
+func Items(s string) ([]string, error) {
 	body, err := brackets(s)
 	if err != nil {
 		return nil, err
@@ -79,10 +79,25 @@ func ParseList(s string) ([]string, error) {
 		return []string{}, nil
 	}
 	parts := strings.Split(body, ",")
+	for i, p := range parts {
+		parts[i] = strings.TrimSpace(p)
+		if parts[i] == "" {
+			return nil, fmt.Errorf("%w: empty item in %s", ErrFormat, clip(s))
+		}
+	}
+	return parts, nil
+}
+
+// ParseList reads "[a, b, c]": bracketed, comma-separated names, each valid
+// and none twice. "[]" is the empty list.
+func ParseList(s string) ([]string, error) {
+	parts, err := Items(s)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]string, 0, len(parts))
 	seen := make(map[string]bool, len(parts))
 	for _, p := range parts {
-		p = strings.TrimSpace(p)
 		if err := CheckName(p); err != nil {
 			return nil, fmt.Errorf("%w: list %s: %v", ErrFormat, clip(s), err)
 		}
@@ -97,19 +112,16 @@ func ParseList(s string) ([]string, error) {
 
 // ParseCounts reads "[a:2, b:1]": names with positive counts, none twice.
 func ParseCounts(s string) (map[string]int, error) {
-	body, err := brackets(s)
+	parts, err := Items(s)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]int{}
-	if body == "" {
-		return out, nil
-	}
-	for _, p := range strings.Split(body, ",") {
-		name, num, ok := strings.Cut(strings.TrimSpace(p), ":")
+	for _, p := range parts {
+		name, num, ok := strings.Cut(p, ":")
 		name, num = strings.TrimSpace(name), strings.TrimSpace(num)
 		if !ok {
-			return nil, fmt.Errorf("%w: %q is not name:count", ErrFormat, strings.TrimSpace(p))
+			return nil, fmt.Errorf("%w: %q is not name:count", ErrFormat, p)
 		}
 		if err := CheckName(name); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
