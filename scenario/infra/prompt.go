@@ -68,7 +68,11 @@ func (t *Task) Prompt(s State, prev string, _ int) maker.Prompt {
 	var b strings.Builder
 	b.WriteString("Facts about the resources in the state:\n")
 	for _, r := range s.Ready {
-		fmt.Fprintf(&b, "- %s ready, provisioning takes %d minutes\n", r, t.p.minutes[r])
+		unit := "minutes"
+		if t.p.minutes[r] == 1 {
+			unit = "minute"
+		}
+		fmt.Fprintf(&b, "- %s ready, provisioning takes %d %s\n", r, t.p.minutes[r], unit)
 	}
 	for _, j := range sortedJobs(s.Provisioning) {
 		fmt.Fprintf(&b, "- %s provisioning, ", j.Name)
