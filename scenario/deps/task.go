@@ -105,6 +105,9 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 		if p, ok := t.pos[x]; ok && p < step {
 			return fmt.Errorf("built %s again: it was built at step %d", x, p+1)
 		}
+		if len(t.g.Deps[x]) == 0 {
+			return fmt.Errorf("built %s, which is not in the ready list", x)
+		}
 		return fmt.Errorf("dependency broken: built %s, which is not ready (it needs %s)", x, strings.Join(t.g.Deps[x], ", "))
 	}
 	if x != want {

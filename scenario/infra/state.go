@@ -11,17 +11,17 @@ import (
 
 // Job is a resource that is provisioning and the minute it finishes.
 type Job struct {
-	Name   string
-	Finish int
+	Name   string `json:"name"`
+	Finish int    `json:"finish"`
 }
 
 // State is what the model carries from step to step.
 type State struct {
 	// Clock is the current minute since provisioning began.
-	Clock int
+	Clock int `json:"clock"`
 	// Provisioning are the resources started and not complete, sorted by
 	// finish minute, then name.
-	Provisioning []Job
+	Provisioning []Job `json:"provisioning"`
 	// Ready and Waiting are the frontier of the dependency graph:
 	// resources not started whose dependencies are all complete, and the
 	// number of unfinished dependencies of those with some complete.

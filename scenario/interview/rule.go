@@ -12,9 +12,9 @@ import (
 
 // Booking places an interview in a slot and a room.
 type Booking struct {
-	ID   string
-	Slot int
-	Room string
+	ID   string `json:"id"`
+	Slot int    `json:"slot"`
+	Room string `json:"room"`
 }
 
 // String renders the booking as answers write it: "i03@2/room-b".
@@ -44,8 +44,8 @@ func ParseBooking(s string) (Booking, error) {
 // bookings, sorted by interview id. Earlier days are finished and cannot
 // constrain this one, so they are not carried.
 type State struct {
-	Day    int
-	Booked []Booking
+	Day    int       `json:"day"`
+	Booked []Booking `json:"booked"`
 }
 
 // Clone returns a deep copy.

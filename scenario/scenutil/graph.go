@@ -143,8 +143,8 @@ func (g *Graph) Roots() []string {
 // still unfinished. Items with no dependency finished yet are in neither:
 // their count is their number of dependencies, which the prompt states.
 type Frontier struct {
-	Ready   []string       // sorted
-	Waiting map[string]int // name -> unfinished dependencies (>= 1)
+	Ready   []string       `json:"ready"`   // sorted
+	Waiting map[string]int `json:"waiting"` // name -> unfinished dependencies (>= 1)
 }
 
 // Clone returns a deep copy.
