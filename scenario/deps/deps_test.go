@@ -173,9 +173,16 @@ func TestOracleAndChecker(t *testing.T) {
 		s := task.Initial()
 		order := task.Order()
 		for step := 0; !task.Done(s, step); step++ {
-			ans, err := task.Answer(task.Prompt(s, "", step))
+			prompt := task.Prompt(s, "", step)
+			ans, err := task.Answer(prompt)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// Without the hint (the simulator behind HTTP) the oracle reads
+			// the prompt's text and must answer the same.
+			fromText, err := task.Answer(maker.Prompt{System: prompt.System, User: prompt.User})
+			if err != nil || fmt.Sprint(fromText) != fmt.Sprint(ans) {
+				t.Fatalf("step %d: oracle from the prompt text: %v, %v", step+1, fromText, err)
 			}
 			right, err := task.Parse(ans.Right)
 			if err != nil {
@@ -206,6 +213,15 @@ func TestOracleAndChecker(t *testing.T) {
 		}
 		if _, ok := task.Answer(maker.Prompt{User: "x"}); ok == nil {
 			t.Error("oracle answered a prompt without its hint")
+		}
+	}
+}
+
+func TestOracleIgnoresOtherPrompts(t *testing.T) {
+	task := mustTask(t, DefaultSize, 1)
+	for _, user := range []string{"", "Previous move: none\nCurrent state: [[3, 2, 1], [], []]", "ready = [x]\nwaiting = []"} {
+		if _, err := task.Answer(maker.Prompt{User: user}); !errors.Is(err, maker.ErrNotMine) {
+			t.Errorf("%q: got %v, want ErrNotMine", user, err)
 		}
 	}
 }

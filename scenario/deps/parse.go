@@ -6,7 +6,12 @@ import (
 	"github.com/maker-go/maker/scenario/scenutil"
 )
 
-var keys = scenutil.MustKeys("build", "next_ready", "next_waiting")
+// keys are the answer lines; promptKeys the state lines of a prompt, which
+// the oracle reads when the hint is lost.
+var (
+	keys       = scenutil.MustKeys("build", "next_ready", "next_waiting")
+	promptKeys = scenutil.MustKeys("ready", "waiting")
+)
 
 // ParseAnswer strictly reads the three answer lines. Every name must be a
 // module of the instance and appear at most once across both lists; counts

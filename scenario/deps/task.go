@@ -135,11 +135,15 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // its dependents; Wrong[2] builds the right module and releases them off by
 // one.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	h, ok := p.Hint.(Hint)
-	if !ok {
-		return maker.Answer{}, maker.ErrNotMine
+	var s State
+	if h, ok := p.Hint.(Hint); ok {
+		s = h.State
+	} else {
+		var err error
+		if s, err = t.ReadPrompt(p.User); err != nil {
+			return maker.Answer{}, err
+		}
 	}
-	s := h.State
 	x, next, ok := t.Next(s)
 	if !ok {
 		return maker.Answer{}, fmt.Errorf("deps: nothing is ready in %s", t.stateText(s))
@@ -181,6 +185,31 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	}
 	add(render(x, off, "The smallest ready module is "+x+"."))
 	return ans, nil
+}
+
+// ReadPrompt recovers the state from a prompt this task rendered, for the
+// simulator behind HTTP where the hint is lost. Text that is not such a
+// prompt gives [maker.ErrNotMine].
+func (t *Task) ReadPrompt(user string) (State, error) {
+	r, err1 := scenutil.Field(user, promptKeys[0])
+	w, err2 := scenutil.Field(user, promptKeys[1])
+	if err1 != nil || err2 != nil || !strings.Contains(user, "Facts about the modules") {
+		return State{}, maker.ErrNotMine
+	}
+	ready, err := scenutil.ParseList(r)
+	if err != nil {
+		return State{}, fmt.Errorf("%w: %v", maker.ErrNotMine, err)
+	}
+	waiting, err := scenutil.ParseCounts(w)
+	if err != nil {
+		return State{}, fmt.Errorf("%w: %v", maker.ErrNotMine, err)
+	}
+	for _, n := range append(slices.Clone(ready), scenutil.SortedKeys(waiting)...) {
+		if _, ok := t.g.Deps[n]; !ok {
+			return State{}, fmt.Errorf("%w: %q is not a module of this instance", maker.ErrNotMine, n)
+		}
+	}
+	return State{Ready: scenutil.Sorted(ready), Waiting: waiting}, nil
 }
 
 func (t *Task) stateText(s State) string {

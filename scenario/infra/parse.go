@@ -7,7 +7,12 @@ import (
 	"github.com/maker-go/maker/scenario/scenutil"
 )
 
-var keys = scenutil.MustKeys("action", "next_clock", "next_provisioning", "next_ready", "next_waiting")
+// keys are the answer lines; promptKeys the state lines of a prompt, which
+// the oracle reads when the hint is lost.
+var (
+	keys       = scenutil.MustKeys("action", "next_clock", "next_provisioning", "next_ready", "next_waiting")
+	promptKeys = scenutil.MustKeys("clock", "provisioning", "ready", "waiting")
+)
 
 // Verbs of an action.
 const (
@@ -54,19 +59,33 @@ func (t *Task) ParseAnswer(text string) (Action, State, error) {
 	if err != nil {
 		return Action{}, State{}, err
 	}
+	if _, ok := t.p.minutes[a.Name]; !ok {
+		return Action{}, State{}, fmt.Errorf("%w: action names %q, which is not a resource", scenutil.ErrFormat, a.Name)
+	}
+	s, err := t.parseState(v[1], v[2], v[3], v[4])
+	if err != nil {
+		return Action{}, State{}, err
+	}
+	return a, s, nil
+}
+
+// parseState reads the four state values (clock, provisioning, ready,
+// waiting) strictly.
+func (t *Task) parseState(clock, prov, ready, waiting string) (State, error) {
 	var s State
-	if s.Clock, err = scenutil.Atoi(v[1]); err != nil {
-		return Action{}, State{}, fmt.Errorf("next_clock: %w", err)
+	var err error
+	if s.Clock, err = scenutil.Atoi(clock); err != nil {
+		return State{}, fmt.Errorf("clock: %w", err)
 	}
-	if s.Provisioning, err = parseJobs(v[2]); err != nil {
-		return Action{}, State{}, fmt.Errorf("next_provisioning: %w", err)
+	if s.Provisioning, err = parseJobs(prov); err != nil {
+		return State{}, fmt.Errorf("provisioning: %w", err)
 	}
-	if s.Ready, err = scenutil.ParseList(v[3]); err != nil {
-		return Action{}, State{}, fmt.Errorf("next_ready: %w", err)
+	if s.Ready, err = scenutil.ParseList(ready); err != nil {
+		return State{}, fmt.Errorf("ready: %w", err)
 	}
 	s.Ready = scenutil.Sorted(s.Ready)
-	if s.Waiting, err = scenutil.ParseCounts(v[4]); err != nil {
-		return Action{}, State{}, fmt.Errorf("next_waiting: %w", err)
+	if s.Waiting, err = scenutil.ParseCounts(waiting); err != nil {
+		return State{}, fmt.Errorf("waiting: %w", err)
 	}
 	seen := map[string]string{}
 	note := func(name, list string) error {
@@ -79,23 +98,20 @@ func (t *Task) ParseAnswer(text string) (Action, State, error) {
 		seen[name] = list
 		return nil
 	}
-	if _, ok := t.p.minutes[a.Name]; !ok {
-		return Action{}, State{}, fmt.Errorf("%w: action names %q, which is not a resource", scenutil.ErrFormat, a.Name)
-	}
 	for _, j := range s.Provisioning {
-		if err := note(j.Name, "next_provisioning"); err != nil {
-			return Action{}, State{}, err
+		if err := note(j.Name, "provisioning"); err != nil {
+			return State{}, err
 		}
 	}
 	for _, r := range s.Ready {
-		if err := note(r, "next_ready"); err != nil {
-			return Action{}, State{}, err
+		if err := note(r, "ready"); err != nil {
+			return State{}, err
 		}
 	}
 	for w := range s.Waiting {
-		if err := note(w, "next_waiting"); err != nil {
-			return Action{}, State{}, err
+		if err := note(w, "waiting"); err != nil {
+			return State{}, err
 		}
 	}
-	return a, s, nil
+	return s, nil
 }

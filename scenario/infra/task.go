@@ -3,6 +3,7 @@ package infra
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/scenutil"
@@ -181,13 +182,19 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // start beyond the limit, or the second-earliest completion); Wrong[1] is
 // the right event with an arithmetic slip (a finish minute off by one, or
 // the clock not moved); Wrong[2] is the right event with the finish minute
-// not based on the clock, or with the frontier not updated.
+// not based on the clock, or with the frontier not updated. It reads the
+// prompt's hint, or the prompt's text when the hint was lost (see
+// [Task.ReadPrompt]).
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	h, ok := p.Hint.(Hint)
-	if !ok {
-		return maker.Answer{}, maker.ErrNotMine
+	var s State
+	if h, ok := p.Hint.(Hint); ok {
+		s = h.State
+	} else {
+		var err error
+		if s, err = t.ReadPrompt(p.User); err != nil {
+			return maker.Answer{}, err
+		}
 	}
-	s := h.State
 	a, next, ok := t.Next(s)
 	if !ok {
 		return maker.Answer{}, fmt.Errorf("infra: no event follows clock %d with nothing provisioning or ready", s.Clock)
@@ -250,6 +257,28 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 		add(a, stale)
 	}
 	return ans, nil
+}
+
+// ReadPrompt recovers the state from a prompt this task rendered, for the
+// simulator behind HTTP where the hint is lost. Text that is not such a
+// prompt gives [maker.ErrNotMine].
+func (t *Task) ReadPrompt(user string) (State, error) {
+	if !strings.Contains(user, "Facts about the resources") {
+		return State{}, maker.ErrNotMine
+	}
+	var v [4]string
+	for i, k := range promptKeys {
+		f, err := scenutil.Field(user, k)
+		if err != nil {
+			return State{}, maker.ErrNotMine
+		}
+		v[i] = f
+	}
+	s, err := t.parseState(v[0], v[1], v[2], v[3])
+	if err != nil {
+		return State{}, fmt.Errorf("%w: %v", maker.ErrNotMine, err)
+	}
+	return s, nil
 }
 
 func render(a Action, s State, lead string) string {

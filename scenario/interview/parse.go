@@ -2,11 +2,18 @@ package interview
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/scenutil"
 )
 
-var keys = scenutil.MustKeys("place", "next_day", "next_booked")
+// keys are the answer lines; promptKeys the state lines of a prompt, which
+// the oracle reads when the hint is lost.
+var (
+	keys       = scenutil.MustKeys("place", "next_day", "next_booked")
+	promptKeys = scenutil.MustKeys("day", "booked")
+)
 
 // ParseAnswer strictly reads the three answer lines. Interviews and rooms
 // must exist, slots must be in range, and an interview is booked at most
@@ -28,31 +35,57 @@ func (t *Task) ParseAnswer(text string) (Booking, State, error) {
 	if err := t.known(b); err != nil {
 		return Booking{}, State{}, fmt.Errorf("place: %w", err)
 	}
-	var s State
-	if s.Day, err = scenutil.Atoi(v[1]); err != nil {
-		return Booking{}, State{}, fmt.Errorf("next_day: %w", err)
-	}
-	items, err := scenutil.Items(v[2])
+	s, err := t.parseState(v[1], v[2])
 	if err != nil {
-		return Booking{}, State{}, fmt.Errorf("next_booked: %w", err)
+		return Booking{}, State{}, err
+	}
+	return b, s, nil
+}
+
+// parseState reads the day and the bookings strictly.
+func (t *Task) parseState(day, booked string) (State, error) {
+	var s State
+	var err error
+	if s.Day, err = scenutil.Atoi(day); err != nil {
+		return State{}, fmt.Errorf("day: %w", err)
+	}
+	items, err := scenutil.Items(booked)
+	if err != nil {
+		return State{}, fmt.Errorf("booked: %w", err)
 	}
 	seen := map[string]bool{}
 	for _, it := range items {
 		nb, err := ParseBooking(it)
 		if err != nil {
-			return Booking{}, State{}, fmt.Errorf("next_booked: %w", err)
+			return State{}, fmt.Errorf("booked: %w", err)
 		}
 		if err := t.known(nb); err != nil {
-			return Booking{}, State{}, fmt.Errorf("next_booked: %w", err)
+			return State{}, fmt.Errorf("booked: %w", err)
 		}
 		if seen[nb.ID] {
-			return Booking{}, State{}, fmt.Errorf("%w: next_booked books %s twice", scenutil.ErrFormat, nb.ID)
+			return State{}, fmt.Errorf("%w: booked lists %s twice", scenutil.ErrFormat, nb.ID)
 		}
 		seen[nb.ID] = true
 		s.Booked = append(s.Booked, nb)
 	}
 	s.Booked = sortedBookings(s.Booked)
-	return b, s, nil
+	return s, nil
+}
+
+// ReadPrompt recovers the state from a prompt this task rendered, for the
+// simulator behind HTTP where the hint is lost. Text that is not such a
+// prompt gives [maker.ErrNotMine].
+func (t *Task) ReadPrompt(user string) (State, error) {
+	d, err1 := scenutil.Field(user, promptKeys[0])
+	b, err2 := scenutil.Field(user, promptKeys[1])
+	if err1 != nil || err2 != nil || !strings.Contains(user, "in the order they are placed") {
+		return State{}, maker.ErrNotMine
+	}
+	s, err := t.parseState(d, b)
+	if err != nil {
+		return State{}, fmt.Errorf("%w: %v", maker.ErrNotMine, err)
+	}
+	return s, nil
 }
 
 // known checks that a booking names an interview, a slot and a room that

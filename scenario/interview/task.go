@@ -148,13 +148,18 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // state; Wrong[1] takes the right slot but another room (the largest, or
 // the next in order); Wrong[2] is the right booking with the state
 // forgetting an earlier booking of the day (or, on a day's first booking,
-// keeping the old day number).
+// keeping the old day number). It reads the prompt's hint, or the prompt's
+// text when the hint was lost (see [Task.ReadPrompt]).
 func (t *Task) Answer(pr maker.Prompt) (maker.Answer, error) {
-	h, ok := pr.Hint.(Hint)
-	if !ok {
-		return maker.Answer{}, maker.ErrNotMine
+	var s State
+	if h, ok := pr.Hint.(Hint); ok {
+		s = h.State
+	} else {
+		var err error
+		if s, err = t.ReadPrompt(pr.User); err != nil {
+			return maker.Answer{}, err
+		}
 	}
-	s := h.State
 	b, next, ok := t.Next(s)
 	if !ok {
 		return maker.Answer{}, fmt.Errorf("interview: no booking follows day %d with %s", s.Day, bookedText(s.Booked))
