@@ -69,7 +69,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 				},
 				after: func(cmd *cobra.Command, res *maker.Result[deps.State]) {
 					fmt.Fprintf(cmd.OutOrStdout(), "modules     %d\nbuild order %s\nexpected    %v\n",
-						len(task.Graph().Names), listHead(res.Actions, 12), slices.Equal(res.Actions, task.Order()))
+						len(task.Graph().Names), scenarioListHead(res.Actions, 12), slices.Equal(res.Actions, task.Order()))
 				},
 			}.execute(cmd)
 		},

@@ -57,8 +57,8 @@ func (g *genInstanceFlags) saveInstance(v any) error {
 	return nil
 }
 
-// listHead shows the first n items of a long list and how many follow.
-func listHead(items []string, n int) string {
+// scenarioListHead shows the first n items of a long list and how many follow.
+func scenarioListHead(items []string, n int) string {
 	if len(items) <= n {
 		return scenutil.FormatList(items)
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func runTransitionCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code = run(context.Background(), args, &out, &errb)
@@ -31,7 +31,7 @@ func TestTransitionScenarios(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errOut := runCLI(t, "scenario", tt.name, "--json")
+			code, out, errOut := runTransitionCLI(t, "scenario", tt.name, "--json")
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -56,11 +56,11 @@ func TestScenarioInstanceFiles(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"deps", "infra", "interview"} {
 		path := filepath.Join(dir, name+".json")
-		code, gen, errOut := runCLI(t, "scenario", name, "--size", "7", "--instance-seed", "4", "--save-instance", path, "--json")
+		code, gen, errOut := runTransitionCLI(t, "scenario", name, "--size", "7", "--instance-seed", "4", "--save-instance", path, "--json")
 		if code != exitOK {
 			t.Fatalf("%s: generate: exit %d: %s", name, code, errOut)
 		}
-		code, back, errOut := runCLI(t, "scenario", name, "--instance", path, "--json")
+		code, back, errOut := runTransitionCLI(t, "scenario", name, "--instance", path, "--json")
 		if code != exitOK {
 			t.Fatalf("%s: from file: exit %d: %s", name, code, errOut)
 		}
@@ -68,11 +68,11 @@ func TestScenarioInstanceFiles(t *testing.T) {
 		_ = json.Unmarshal([]byte(gen), &a)
 		_ = json.Unmarshal([]byte(back), &b)
 		for _, k := range []string{"build_order", "events", "bookings"} {
-			if a[k] != nil && !equalJSON(a[k], b[k]) {
+			if a[k] != nil && !sameJSON(a[k], b[k]) {
 				t.Errorf("%s: %s differs between the generated run and the saved file", name, k)
 			}
 		}
-		if code, _, errOut := runCLI(t, "scenario", name, "--instance", path, "--size", "9"); code != exitUsage || !strings.Contains(errOut, "--size") {
+		if code, _, errOut := runTransitionCLI(t, "scenario", name, "--instance", path, "--size", "9"); code != exitUsage || !strings.Contains(errOut, "--size") {
 			t.Errorf("%s: --instance with --size: exit %d, %q", name, code, errOut)
 		}
 	}
@@ -87,12 +87,12 @@ func TestScenarioInstanceFiles(t *testing.T) {
 		if err := os.WriteFile(path, []byte(tt.json), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		code, _, errOut := runCLI(t, "scenario", tt.scenario, "--instance", path)
+		code, _, errOut := runTransitionCLI(t, "scenario", tt.scenario, "--instance", path)
 		if code != exitUsage || !strings.Contains(errOut, tt.want) || !strings.Contains(errOut, path) {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 naming %q and the file", tt.scenario, code, errOut, tt.want)
 		}
 	}
-	if code, _, errOut := runCLI(t, "scenario", "deps", "--size", "0"); code != exitUsage || !strings.Contains(errOut, "size") {
+	if code, _, errOut := runTransitionCLI(t, "scenario", "deps", "--size", "0"); code != exitUsage || !strings.Contains(errOut, "size") {
 		t.Errorf("--size 0: exit %d, %q", code, errOut)
 	}
 }
@@ -101,7 +101,7 @@ func TestScenarioInstanceFiles(t *testing.T) {
 // the command line: at a high simulated error rate and k=1 a run goes
 // wrong and exits 1.
 func TestScenarioSingleSampleFails(t *testing.T) {
-	code, out, _ := runCLI(t, "scenario", "infra", "--sim-error", "0.3", "--k", "1", "--json")
+	code, out, _ := runTransitionCLI(t, "scenario", "infra", "--sim-error", "0.3", "--k", "1", "--json")
 	if code != exitFailed {
 		t.Fatalf("exit %d, want %d", code, exitFailed)
 	}
@@ -114,7 +114,7 @@ func TestScenarioSingleSampleFails(t *testing.T) {
 	}
 }
 
-func equalJSON(a, b any) bool {
+func sameJSON(a, b any) bool {
 	x, _ := json.Marshal(a)
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)

@@ -74,7 +74,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 				},
 				after: func(cmd *cobra.Command, res *maker.Result[interview.State]) {
 					w := cmd.OutOrStdout()
-					fmt.Fprintf(w, "interviews  %d\nbookings    %s\n", task.Interviews(), listHead(res.Actions, 10))
+					fmt.Fprintf(w, "interviews  %d\nbookings    %s\n", task.Interviews(), scenarioListHead(res.Actions, 10))
 					sc, err := task.Evaluate(res.Actions)
 					if err != nil {
 						fmt.Fprintf(w, "score       invalid: %v\n", err)
