@@ -9,8 +9,8 @@ import (
 // keys are the answer lines; promptKeys the state lines of a prompt, which
 // the oracle reads when the hint is lost.
 var (
-	keys       = scenutil.MustKeys("build", "next_ready", "next_waiting")
-	promptKeys = scenutil.MustKeys("ready", "waiting")
+	keys       = []string{"build", "next_ready", "next_waiting"}
+	promptKeys = []string{"ready", "waiting"}
 )
 
 // ParseAnswer strictly reads the three answer lines. Every name must be a

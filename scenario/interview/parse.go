@@ -11,8 +11,8 @@ import (
 // keys are the answer lines; promptKeys the state lines of a prompt, which
 // the oracle reads when the hint is lost.
 var (
-	keys       = scenutil.MustKeys("place", "next_day", "next_booked")
-	promptKeys = scenutil.MustKeys("day", "booked")
+	keys       = []string{"place", "next_day", "next_booked"}
+	promptKeys = []string{"day", "booked"}
 )
 
 // ParseAnswer strictly reads the three answer lines. Interviews and rooms

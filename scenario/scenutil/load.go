@@ -3,6 +3,7 @@ package scenutil
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,13 +20,12 @@ func Decode(r io.Reader, v any) error {
 	dec := json.NewDecoder(io.LimitReader(r, MaxInstanceBytes+1))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return fmt.Errorf("%w: no JSON value (empty input)", ErrInstance)
+		}
 		return fmt.Errorf("%w: %v", ErrInstance, err)
 	}
-	if dec.More() {
-		return fmt.Errorf("%w: data after the JSON value", ErrInstance)
-	}
-	var extra json.RawMessage
-	if err := dec.Decode(&extra); err != io.EOF {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return fmt.Errorf("%w: data after the JSON value", ErrInstance)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ErrFormat is wrapped by every parse failure of an answer: the sample is
@@ -46,26 +47,17 @@ func Field(text, key string) (string, error) {
 	return strings.TrimSpace(m[len(m)-1][1]), nil
 }
 
-var fieldCache = map[string]*regexp.Regexp{}
+// fieldCache holds the compiled line pattern of each key (string ->
+// *regexp.Regexp); the scenarios use a handful of keys, read concurrently.
+var fieldCache sync.Map
 
-// fieldRe returns the line pattern for key: the precompiled one when the
-// key was registered with MustKeys (at package initialisation, so reads need
-// no lock), else a fresh one.
 func fieldRe(key string) *regexp.Regexp {
-	if re, ok := fieldCache[key]; ok {
-		return re
+	if re, ok := fieldCache.Load(key); ok {
+		return re.(*regexp.Regexp)
 	}
-	return regexp.MustCompile(`(?im)^[ \t]*` + regexp.QuoteMeta(key) + `[ \t]*=[ \t]*(.*?)[ \t]*\r?$`)
-}
-
-// MustKeys precompiles the line patterns of answer keys. Call it from a
-// package-level var initialiser; Field then reuses the patterns without
-// locking.
-func MustKeys(keys ...string) []string {
-	for _, k := range keys {
-		fieldCache[k] = regexp.MustCompile(`(?im)^[ \t]*` + regexp.QuoteMeta(k) + `[ \t]*=[ \t]*(.*?)[ \t]*\r?$`)
-	}
-	return keys
+	re := regexp.MustCompile(`(?im)^[ \t]*` + regexp.QuoteMeta(key) + `[ \t]*=[ \t]*(.*?)[ \t]*\r?$`)
+	fieldCache.Store(key, re)
+	return re
 }
 
 // Items splits "[x, y, z]" into its trimmed items; "[]" has none. An empty
