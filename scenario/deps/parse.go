@@ -18,13 +18,9 @@ var (
 // are positive integers. Nothing is repaired, and no rule of the procedure
 // is checked here: that is the checker's business, after the vote.
 func (t *Task) ParseAnswer(text string) (string, State, error) {
-	var vals [3]string
-	for i, k := range keys {
-		v, err := scenutil.Field(text, k)
-		if err != nil {
-			return "", State{}, err
-		}
-		vals[i] = v
+	vals, err := scenutil.Fields(text, keys...)
+	if err != nil {
+		return "", State{}, err
 	}
 	mod := vals[0]
 	if _, ok := t.g.Deps[mod]; !ok {

@@ -47,13 +47,9 @@ func ParseAction(s string) (Action, error) {
 // repaired, and no rule is checked here: that is the checker's business,
 // after the vote.
 func (t *Task) ParseAnswer(text string) (Action, State, error) {
-	var v [5]string
-	for i, k := range keys {
-		s, err := scenutil.Field(text, k)
-		if err != nil {
-			return Action{}, State{}, err
-		}
-		v[i] = s
+	v, err := scenutil.Fields(text, keys...)
+	if err != nil {
+		return Action{}, State{}, err
 	}
 	a, err := ParseAction(v[0])
 	if err != nil {

@@ -20,13 +20,9 @@ var (
 // once. Nothing is repaired, and no constraint or rule is checked here:
 // that is the checker's business, after the vote.
 func (t *Task) ParseAnswer(text string) (Booking, State, error) {
-	var v [3]string
-	for i, k := range keys {
-		s, err := scenutil.Field(text, k)
-		if err != nil {
-			return Booking{}, State{}, err
-		}
-		v[i] = s
+	v, err := scenutil.Fields(text, keys...)
+	if err != nil {
+		return Booking{}, State{}, err
 	}
 	b, err := ParseBooking(v[0])
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // ErrFormat is wrapped by every parse failure of an answer: the sample is
@@ -39,25 +38,43 @@ func CheckName(s string) error {
 // allowed). A model may restate the format before answering, so the last
 // occurrence wins, as in the paper's parser.
 func Field(text, key string) (string, error) {
-	re := fieldRe(key)
-	m := re.FindAllStringSubmatch(text, -1)
-	if len(m) == 0 {
-		return "", fmt.Errorf("%w: no %q line", ErrFormat, key+" = ...")
+	v, err := Fields(text, key)
+	if err != nil {
+		return "", err
 	}
-	return strings.TrimSpace(m[len(m)-1][1]), nil
+	return v[0], nil
 }
 
-// fieldCache holds the compiled line pattern of each key (string ->
-// *regexp.Regexp); the scenarios use a handful of keys, read concurrently.
-var fieldCache sync.Map
-
-func fieldRe(key string) *regexp.Regexp {
-	if re, ok := fieldCache.Load(key); ok {
-		return re.(*regexp.Regexp)
+// Fields is [Field] for several keys in one pass over the text: the values
+// come back in the order of the keys, and a missing key is a format error.
+func Fields(text string, keys ...string) ([]string, error) {
+	vals := make([]string, len(keys))
+	found := make([]bool, len(keys))
+	for len(text) > 0 {
+		line := text
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
+		} else {
+			text = ""
+		}
+		line = strings.TrimLeft(line, " \t")
+		for k, key := range keys {
+			if len(line) <= len(key) || !strings.EqualFold(line[:len(key)], key) {
+				continue
+			}
+			rest := strings.TrimLeft(line[len(key):], " \t")
+			if !strings.HasPrefix(rest, "=") {
+				continue
+			}
+			vals[k], found[k] = strings.TrimSpace(rest[1:]), true
+		}
 	}
-	re := regexp.MustCompile(`(?im)^[ \t]*` + regexp.QuoteMeta(key) + `[ \t]*=[ \t]*(.*?)[ \t]*\r?$`)
-	fieldCache.Store(key, re)
-	return re
+	for k, ok := range found {
+		if !ok {
+			return nil, fmt.Errorf("%w: no %q line", ErrFormat, keys[k]+" = ...")
+		}
+	}
+	return vals, nil
 }
 
 // Items splits "[x, y, z]" into its trimmed items; "[]" has none. An empty
