@@ -314,3 +314,30 @@ func TestVotingRemovesErrors(t *testing.T) {
 		t.Errorf("k=%d: %d of %d runs failed", k, voted.Failed, runs)
 	}
 }
+
+// TestSystemPromptExample checks that the worked example in the system
+// prompt follows the procedure: its answer is what the task's rule gives.
+func TestSystemPromptExample(t *testing.T) {
+	in := &Instance{Modules: []Module{
+		{Name: "api", Deps: []string{}}, {Name: "log", Deps: []string{}}, {Name: "base", Deps: []string{}},
+		{Name: "cli", Deps: []string{"api"}}, {Name: "web", Deps: []string{"api", "base", "log"}},
+	}}
+	task, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := State{Ready: []string{"api", "log"}, Waiting: map[string]int{"web": 2}}
+	_, example, ok := strings.Cut(systemPrompt, "The answer ends with:\n")
+	if !ok {
+		t.Fatal("no example answer in the system prompt")
+	}
+	example, _, _ = strings.Cut(example, "\n\n")
+	c, err := task.Parse(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, next, _ := task.Next(before)
+	if want := (maker.Candidate[State]{Action: x, State: next}); task.Key(c) != task.Key(want) {
+		t.Errorf("the example answers %s, the procedure gives %s", task.Key(c), task.Key(want))
+	}
+}

@@ -30,7 +30,7 @@ The procedure for one step (always follow it exactly):
    waiting list with the new count.
 4. Write both lists sorted by name.
 
-Example. Facts: "api: needed by web (2 dependencies in all), cli (1 dependency in all)".
+Example. Facts: "api: needed by web (3 dependencies in all), cli (1 dependency in all)".
 State: ready = [api, log], waiting = [web:2]. The smallest ready module is api.
 web goes from 2 to 1 and stays waiting; cli goes from 1 to 0 and becomes ready.
 The answer ends with:

@@ -331,3 +331,30 @@ func TestVotingRemovesErrors(t *testing.T) {
 		t.Errorf("k=%d: %d of %d runs failed", k, voted.Failed, runs)
 	}
 }
+
+// TestSystemPromptExample checks that the worked example in the system
+// prompt follows the rule.
+func TestSystemPromptExample(t *testing.T) {
+	in := &Instance{Resources: []Resource{
+		{Name: "vpc", Deps: []string{}, Minutes: 3}, {Name: "x", Deps: []string{}, Minutes: 1},
+		{Name: "sg", Deps: []string{"vpc"}, Minutes: 1}, {Name: "db", Deps: []string{"vpc", "x"}, Minutes: 9},
+	}}
+	task, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := State{Clock: 0, Provisioning: []Job{{"vpc", 3}}, Frontier: scenutil.Frontier{Ready: []string{}, Waiting: map[string]int{}}}
+	_, example, ok := strings.Cut(task.system, "The answer ends with:\n")
+	if !ok {
+		t.Fatal("no example answer in the system prompt")
+	}
+	example, _, _ = strings.Cut(example, "\n\n")
+	c, err := task.Parse(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, next, _ := task.Next(before)
+	if want := (maker.Candidate[State]{Action: a.String(), State: next}); task.Key(c) != task.Key(want) {
+		t.Errorf("the example answers %s, the rule gives %s", task.Key(c), task.Key(want))
+	}
+}

@@ -362,3 +362,30 @@ func TestVotingRemovesErrors(t *testing.T) {
 		t.Errorf("k=%d: %d of %d runs failed", k, voted.Failed, runs)
 	}
 }
+
+// TestSystemPromptExample checks that the worked example in the system
+// prompt follows the rule.
+func TestSystemPromptExample(t *testing.T) {
+	task, err := New(mustRead(t, `{"days":1,"slots":4,
+ "rooms":[{"name":"room-a","capacity":2},{"name":"room-b","capacity":4}],
+ "interviewers":[{"name":"alice","available":{"1":[2,3]}},{"name":"bob","available":{"1":[1,2,3]}}],
+ "candidates":[{"name":"ana","preferred":[2,3]},{"name":"ben","preferred":[]}],
+ "interviews":[{"id":"i01","day":1,"candidate":"ana","panel":["alice","bob"]},
+               {"id":"i02","day":1,"candidate":"ben","panel":["bob"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, ok := strings.Cut(systemPrompt, "The answer ends with:\n")
+	if !ok {
+		t.Fatal("no example answer in the system prompt")
+	}
+	example, _, _ = strings.Cut(example, "\n\n")
+	c, err := task.Parse(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := State{Day: 1, Booked: []Booking{{"i01", 2, "room-b"}}}
+	if err := task.Check(1, before, c); err != nil {
+		t.Errorf("the example breaks the rule: %v", err)
+	}
+}
