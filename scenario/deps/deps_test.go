@@ -1,0 +1,343 @@
+package deps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/sim"
+)
+
+func mustTask(t *testing.T, n int, seed uint64) *Task {
+	t.Helper()
+	in, err := Generate(n, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+func TestBadInstances(t *testing.T) {
+	tests := []struct {
+		name, json string
+		want       []string // all must appear in the error
+	}{
+		{"unknown dependency", `{"modules":[{"name":"api","deps":["core"]}]}`, []string{"api", `unknown module "core"`}},
+		{"cycle", `{"modules":[{"name":"a","deps":["b"]},{"name":"b","deps":["c"]},{"name":"c","deps":["a"]},{"name":"d","deps":[]}]}`, []string{"cycle", "a -> b -> c -> a"}},
+		{"self dependency", `{"modules":[{"name":"a","deps":["a"]}]}`, []string{"a depends on itself"}},
+		{"duplicate module", `{"modules":[{"name":"a","deps":[]},{"name":"a","deps":[]}]}`, []string{"module a is defined twice"}},
+		{"duplicate dependency", `{"modules":[{"name":"a","deps":[]},{"name":"b","deps":["a","a"]}]}`, []string{"b lists dependency a twice"}},
+		{"bad name", `{"modules":[{"name":"my module","deps":[]}]}`, []string{`"my module"`}},
+		{"no modules", `{"modules":[]}`, []string{"no modules"}},
+		{"misspelt field", `{"modules":[{"name":"a","depends":[]}]}`, []string{"depends"}},
+		{"trailing data", `{"modules":[{"name":"a","deps":[]}]} {}`, []string{"after the JSON value"}},
+		{"not json", `modules: [a]`, []string{"invalid character"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Read(strings.NewReader(tt.json))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, scenutil.ErrInstance) {
+				t.Errorf("error %q does not wrap ErrInstance", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestGenerateIsSeededAndValid(t *testing.T) {
+	for _, n := range []int{1, 2, DefaultSize, 48, 49, 500} {
+		a, err := Generate(n, 7)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := Generate(n, 7)
+		c, _ := Generate(n, 8)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Errorf("n=%d: same seed, different instances", n)
+		}
+		if n > 3 && fmt.Sprint(a) == fmt.Sprint(c) {
+			t.Errorf("n=%d: seeds 7 and 8 gave the same instance", n)
+		}
+		task, err := New(a)
+		if err != nil {
+			t.Fatalf("n=%d: generated instance invalid: %v", n, err)
+		}
+		if got := len(task.Order()); got != n {
+			t.Errorf("n=%d: order has %d modules", n, got)
+		}
+	}
+	if _, err := Generate(0, 1); err == nil {
+		t.Error("size 0 accepted")
+	}
+}
+
+// TestOrderRespectsDependencies checks the reference order independently of
+// the frontier code: every module comes after its dependencies, and at each
+// point the chosen module is the smallest one whose dependencies are built.
+func TestOrderRespectsDependencies(t *testing.T) {
+	task := mustTask(t, 300, 3)
+	g := task.Graph()
+	built := map[string]bool{}
+	for i, m := range task.Order() {
+		var smallest string
+		for _, n := range g.Names {
+			if built[n] {
+				continue
+			}
+			ok := true
+			for _, d := range g.Deps[n] {
+				ok = ok && built[d]
+			}
+			if ok {
+				smallest = n
+				break
+			}
+		}
+		if m != smallest {
+			t.Fatalf("step %d: order has %s, the rule gives %s", i+1, m, smallest)
+		}
+		built[m] = true
+	}
+}
+
+func TestParse(t *testing.T) {
+	task := mustTask(t, DefaultSize, 1)
+	names := task.Graph().Names
+	a, b, c := names[0], names[1], names[2]
+	good := fmt.Sprintf("Reasoning first.\nbuild = %s\nnext_ready = [%s, %s]\nnext_waiting = [%s:2]", a, c, b, names[3])
+	cand, err := task.Parse(good)
+	if err != nil {
+		t.Fatalf("good answer rejected: %v", err)
+	}
+	if cand.Action != a || !slices.Equal(cand.State.Ready, []string{b, c}) || cand.State.Waiting[names[3]] != 2 {
+		t.Errorf("parsed %+v", cand)
+	}
+	// The same sets in another order and spacing vote together.
+	other, err := task.Parse(fmt.Sprintf("build=%s\nNEXT_READY = [%s,%s]\n next_waiting=[%s : 2]", a, b, c, names[3]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.Key(cand) != task.Key(other) {
+		t.Errorf("keys differ: %q vs %q", task.Key(cand), task.Key(other))
+	}
+	// The last occurrence wins.
+	restated := "build = <module>\nnext_ready = [...]\nnext_waiting = [...]\n" + good
+	if _, err := task.Parse(restated); err != nil {
+		t.Errorf("restated format rejected: %v", err)
+	}
+	bad := []struct{ name, text string }{
+		{"no build line", "next_ready = []\nnext_waiting = []"},
+		{"unknown module", "build = nosuch\nnext_ready = []\nnext_waiting = []"},
+		{"unknown ready", fmt.Sprintf("build = %s\nnext_ready = [nosuch]\nnext_waiting = []", a)},
+		{"parentheses", fmt.Sprintf("build = %s\nnext_ready = (%s)\nnext_waiting = []", a, b)},
+		{"duplicate", fmt.Sprintf("build = %s\nnext_ready = [%s, %s]\nnext_waiting = []", a, b, b)},
+		{"both lists", fmt.Sprintf("build = %s\nnext_ready = [%s]\nnext_waiting = [%s:1]", a, b, b)},
+		{"zero count", fmt.Sprintf("build = %s\nnext_ready = []\nnext_waiting = [%s:0]", a, b)},
+		{"count word", fmt.Sprintf("build = %s\nnext_ready = []\nnext_waiting = [%s:two]", a, b)},
+		{"missing count", fmt.Sprintf("build = %s\nnext_ready = []\nnext_waiting = [%s]", a, b)},
+		{"empty item", fmt.Sprintf("build = %s\nnext_ready = [%s, ]\nnext_waiting = []", a, b)},
+		{"not on own line", fmt.Sprintf("I build = %s\nnext_ready = []\nnext_waiting = []", a)},
+	}
+	for _, tt := range bad {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := task.Parse(tt.text); !errors.Is(err, scenutil.ErrFormat) {
+				t.Errorf("got %v, want a format error", err)
+			}
+		})
+	}
+}
+
+// TestOracleAndChecker walks the reference run: at every step the oracle's
+// right answer parses and passes the checker, and every wrong answer parses
+// (so it would vote) and is rejected by the checker with a reason.
+func TestOracleAndChecker(t *testing.T) {
+	for _, n := range []int{DefaultSize, 200} {
+		task := mustTask(t, n, 5)
+		s := task.Initial()
+		order := task.Order()
+		for step := 0; !task.Done(s, step); step++ {
+			prompt := task.Prompt(s, "", step)
+			ans, err := task.Answer(prompt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Without the hint (the simulator behind HTTP) the oracle reads
+			// the prompt's text and must answer the same.
+			fromText, err := task.Answer(maker.Prompt{System: prompt.System, User: prompt.User})
+			if err != nil || fmt.Sprint(fromText) != fmt.Sprint(ans) {
+				t.Fatalf("step %d: oracle from the prompt text: %v, %v", step+1, fromText, err)
+			}
+			right, err := task.Parse(ans.Right)
+			if err != nil {
+				t.Fatalf("step %d: right answer does not parse: %v", step+1, err)
+			}
+			if err := task.Check(step, s, right); err != nil {
+				t.Fatalf("step %d: right answer rejected: %v", step+1, err)
+			}
+			if right.Action != order[step] {
+				t.Fatalf("step %d: oracle builds %s, order has %s", step+1, right.Action, order[step])
+			}
+			if len(ans.Wrong) == 0 {
+				t.Fatalf("step %d: no wrong answers", step+1)
+			}
+			for i, w := range ans.Wrong {
+				c, err := task.Parse(w)
+				if err != nil {
+					t.Fatalf("step %d: wrong answer %d does not parse: %v", step+1, i, err)
+				}
+				if task.Key(c) == task.Key(right) {
+					t.Fatalf("step %d: wrong answer %d votes with the right one", step+1, i)
+				}
+				if task.Check(step, s, c) == nil {
+					t.Fatalf("step %d: checker accepts wrong answer %d:\n%s", step+1, i, w)
+				}
+			}
+			s = right.State
+		}
+		if _, ok := task.Answer(maker.Prompt{User: "x"}); ok == nil {
+			t.Error("oracle answered a prompt without its hint")
+		}
+	}
+}
+
+func TestOracleIgnoresOtherPrompts(t *testing.T) {
+	task := mustTask(t, DefaultSize, 1)
+	for _, user := range []string{"", "Previous move: none\nCurrent state: [[3, 2, 1], [], []]", "ready = [x]\nwaiting = []"} {
+		if _, err := task.Answer(maker.Prompt{User: user}); !errors.Is(err, maker.ErrNotMine) {
+			t.Errorf("%q: got %v, want ErrNotMine", user, err)
+		}
+	}
+}
+
+func TestCheckerNamesTheRule(t *testing.T) {
+	in := &Instance{Modules: []Module{
+		{Name: "core", Deps: []string{}},
+		{Name: "log", Deps: []string{}},
+		{Name: "api", Deps: []string{"core", "log"}},
+	}}
+	task, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := task.Initial() // ready = [core, log]
+	tests := []struct {
+		action string
+		state  State
+		want   string
+	}{
+		{"log", State{Ready: []string{"core"}, Waiting: map[string]int{"api": 1}}, "tie-break broken: built log, but core is the smallest"},
+		{"api", State{Ready: []string{"core", "log"}, Waiting: map[string]int{}}, "dependency broken: built api, which is not ready (it needs core, log)"},
+		{"core", State{Ready: []string{"api", "log"}, Waiting: map[string]int{}}, "wrong next state after building core"},
+	}
+	for _, tt := range tests {
+		err := task.Check(0, s, maker.Candidate[State]{Action: tt.action, State: tt.state})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: got %v, want %q", tt.action, err, tt.want)
+		}
+	}
+	waiting := State{Ready: []string{"log"}, Waiting: map[string]int{"api": 1}}
+	err = task.Check(1, waiting, maker.Candidate[State]{Action: "api", State: State{Ready: []string{"log"}, Waiting: map[string]int{}}})
+	if err == nil || !strings.Contains(err.Error(), "built api while 1 of its dependencies") {
+		t.Errorf("waiting module: got %v", err)
+	}
+}
+
+func TestRunDefaultSize(t *testing.T) {
+	task := mustTask(t, DefaultSize, 1)
+	m, err := sim.New(task, sim.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 3, Ordered: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Summary.Success || res.Summary.Steps != DefaultSize {
+		t.Fatalf("summary %+v", res.Summary)
+	}
+	if !slices.Equal(res.Actions, task.Order()) {
+		t.Errorf("actions %v, want %v", res.Actions, task.Order())
+	}
+}
+
+// TestVotingRemovesErrors is the scenario's claim: with a model wrong on a
+// quarter of its samples, single samples (k=1) get most runs wrong, and
+// the planned k gets (almost) none wrong. With per-sample error e = 0.25 a
+// valid vote is right with probability about 0.81, so a k=1 run of 12 steps
+// succeeds with probability about 0.81^12 = 0.08: about 46 failures in 50
+// runs, and fewer than 35 has probability below 1e-6. At k_min the whole
+// run fails with probability under 5%: 2.5 failures expected, and more than
+// 8 has probability below 1e-3.
+func TestVotingRemovesErrors(t *testing.T) {
+	const runs, e = 50, 0.25
+	task := mustTask(t, DefaultSize, 1)
+	verify := func(res *maker.Result[State]) error {
+		if !slices.Equal(res.Actions, task.Order()) {
+			return fmt.Errorf("wrong build order")
+		}
+		return nil
+	}
+	single, err := scenutil.Trials(context.Background(), task, task, 1, e, runs, verify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := plan.KMin(1-e, task.Steps(), 0.95, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	voted, err := scenutil.Trials(context.Background(), task, task, k, e, runs, verify)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("k=1: %d/%d failed (%d wrong steps); k=%d: %d/%d failed (%d wrong steps)", single.Failed, runs, single.WrongSteps, k, voted.Failed, runs, voted.WrongSteps)
+	if single.Failed < 35 {
+		t.Errorf("k=1: only %d of %d runs failed", single.Failed, runs)
+	}
+	if voted.Failed > 8 {
+		t.Errorf("k=%d: %d of %d runs failed", k, voted.Failed, runs)
+	}
+}
+
+// TestSystemPromptExample checks that the worked example in the system
+// prompt follows the procedure: its answer is what the task's rule gives.
+func TestSystemPromptExample(t *testing.T) {
+	in := &Instance{Modules: []Module{
+		{Name: "api", Deps: []string{}}, {Name: "log", Deps: []string{}}, {Name: "base", Deps: []string{}},
+		{Name: "cli", Deps: []string{"api"}}, {Name: "web", Deps: []string{"api", "base", "log"}},
+	}}
+	task, err := New(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := State{Ready: []string{"api", "log"}, Waiting: map[string]int{"web": 2}}
+	_, example, ok := strings.Cut(systemPrompt, "The answer ends with:\n")
+	if !ok {
+		t.Fatal("no example answer in the system prompt")
+	}
+	example, _, _ = strings.Cut(example, "\n\n")
+	c, err := task.Parse(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, next, _ := task.Next(before)
+	if want := (maker.Candidate[State]{Action: x, State: next}); task.Key(c) != task.Key(want) {
+		t.Errorf("the example answers %s, the procedure gives %s", task.Key(c), task.Key(want))
+	}
+}

@@ -1,0 +1,125 @@
+package deps
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/maker-go/maker/scenario/scenutil"
+)
+
+// DefaultSize and LargeSize are the module counts of the generated
+// instances: a quick run and a long one.
+const (
+	DefaultSize = 12
+	LargeSize   = 10000
+	// MaxSize bounds generated and loaded instances.
+	MaxSize = 1_000_000
+)
+
+// Module is one module of an instance file: its name and the modules it
+// needs built first.
+type Module struct {
+	Name string   `json:"name"`
+	Deps []string `json:"deps"`
+}
+
+// Instance is a module graph, as stored in an instance file:
+//
+//	{"modules": [{"name": "core", "deps": []}, {"name": "api", "deps": ["core"]}]}
+type Instance struct {
+	Modules []Module `json:"modules"`
+}
+
+// Graph validates the instance and returns its dependency graph. Errors
+// wrap [scenutil.ErrInstance] and name the culprit: an unknown dependency,
+// a duplicate module, or the whole of a cycle.
+func (in *Instance) Graph() (*scenutil.Graph, error) {
+	if len(in.Modules) > MaxSize {
+		return nil, fmt.Errorf("%w: %d modules, at most %d", scenutil.ErrInstance, len(in.Modules), MaxSize)
+	}
+	names := make([]string, len(in.Modules))
+	deps := make(map[string][]string, len(in.Modules))
+	for i, m := range in.Modules {
+		names[i] = m.Name
+		deps[m.Name] = append(deps[m.Name], m.Deps...)
+	}
+	return scenutil.NewGraph("module", names, deps)
+}
+
+// Load reads and validates an instance file.
+func Load(path string) (*Instance, error) {
+	var in Instance
+	if err := scenutil.DecodeFile(path, &in); err != nil {
+		return nil, err
+	}
+	if _, err := in.Graph(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &in, nil
+}
+
+// Read is [Load] from a reader.
+func Read(r io.Reader) (*Instance, error) {
+	var in Instance
+	if err := scenutil.Decode(r, &in); err != nil {
+		return nil, err
+	}
+	if _, err := in.Graph(); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
+
+// Generate returns a random acyclic module graph of n modules for a seed.
+// Modules are created in a hidden order and each depends on one to three
+// earlier ones, so the graph is acyclic by construction. Up to
+// len(Words) modules take plain names; larger graphs group modules in
+// blocks of ten named "b0042-auth", each depending on the twenty modules
+// before it, which keeps the ready list (and so the state) short at any
+// size while the tie-break still decides the order inside a block.
+func Generate(n int, seed uint64) (*Instance, error) {
+	if n < 1 || n > MaxSize {
+		return nil, fmt.Errorf("deps: size must be between 1 and %d, got %d", MaxSize, n)
+	}
+	rng := scenutil.Rand(seed, 0xdeb5)
+	names := make([]string, n)
+	window := n
+	if n <= len(scenutil.Words) {
+		perm := rng.Perm(len(scenutil.Words))
+		for i := range n {
+			names[i] = scenutil.Words[perm[i]]
+		}
+	} else {
+		const block = 10
+		window = 2 * block
+		width := len(fmt.Sprint((n - 1) / block))
+		var perm []int
+		for i := range n {
+			if i%block == 0 {
+				perm = rng.Perm(len(scenutil.Words))
+			}
+			names[i] = fmt.Sprintf("b%0*d-%s", width, i/block, scenutil.Words[perm[i%block]])
+		}
+	}
+	roots := max(1, min(3, n/4))
+	in := &Instance{Modules: make([]Module, n)}
+	for i := range n {
+		m := Module{Name: names[i], Deps: []string{}}
+		if i >= roots {
+			lo := max(0, i-window)
+			want := 1 + rng.IntN(3)
+			picked := map[int]bool{}
+			for range want {
+				j := lo + rng.IntN(i-lo)
+				if !picked[j] {
+					picked[j] = true
+					m.Deps = append(m.Deps, names[j])
+				}
+			}
+		}
+		in.Modules[i] = m
+	}
+	// Shuffle the listing so the file does not give the hidden order away.
+	rng.Shuffle(n, func(a, b int) { in.Modules[a], in.Modules[b] = in.Modules[b], in.Modules[a] })
+	return in, nil
+}
