@@ -51,6 +51,12 @@ var edgeFacelet = [numEdges][2]uint8{
 	{48, 14}, // BR: B4 R6
 }
 
+// Position names for error messages.
+var (
+	cornerNames = [numCorners]string{"URF", "UFL", "ULB", "UBR", "DFR", "DLF", "DBL", "DRB"}
+	edgeNames   = [numEdges]string{"UR", "UF", "UL", "UB", "DR", "DF", "DL", "DB", "FR", "FL", "BL", "BR"}
+)
+
 // Colours of each corner cubie, in the same order as cornerFacelet.
 var cornerColor = [numCorners][3]Face{
 	{FaceU, FaceR, FaceF}, {FaceU, FaceF, FaceL}, {FaceU, FaceL, FaceB}, {FaceU, FaceB, FaceR},
@@ -158,7 +164,7 @@ func (f Facelets) Cube() (Cube, error) {
 			o++
 		}
 		if o == 3 {
-			return Cube{}, fmt.Errorf("cube: corner at position %d has no U or D sticker", i)
+			return Cube{}, fmt.Errorf("cube: corner at %s has no U or D sticker", cornerNames[i])
 		}
 		c1, c2 := f[cornerFacelet[i][(o+1)%3]], f[cornerFacelet[i][(o+2)%3]]
 		found := false
@@ -171,7 +177,7 @@ func (f Facelets) Cube() (Cube, error) {
 			}
 		}
 		if !found {
-			return Cube{}, fmt.Errorf("cube: corner at position %d has impossible colours", i)
+			return Cube{}, fmt.Errorf("cube: corner at %s has impossible colours", cornerNames[i])
 		}
 	}
 	for i := range numEdges {
@@ -191,7 +197,7 @@ func (f Facelets) Cube() (Cube, error) {
 			}
 		}
 		if !found {
-			return Cube{}, fmt.Errorf("cube: edge at position %d has impossible colours", i)
+			return Cube{}, fmt.Errorf("cube: edge at %s has impossible colours", edgeNames[i])
 		}
 	}
 	if err := c.Verify(); err != nil {

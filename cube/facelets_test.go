@@ -99,11 +99,12 @@ func TestFaceletsCubeRejects(t *testing.T) {
 		name       string
 		f          Facelets
 		unsolvable bool
+		wantErr    string
 	}{
-		{"twisted corner", twisted, true},
-		{"flipped edge", flipped, true},
-		{"swapped edges", swapped, true},
-		{"impossible edge", impossible, false},
+		{"twisted corner", twisted, true, "corner is twisted"},
+		{"flipped edge", flipped, true, "edge is flipped"},
+		{"swapped edges", swapped, true, "two pieces are swapped"},
+		{"impossible edge", impossible, false, "edge at UF has impossible colours"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,8 +116,8 @@ func TestFaceletsCubeRejects(t *testing.T) {
 			if err == nil {
 				t.Fatal("Facelets.Cube accepted an illegal cube")
 			}
-			if errors.Is(err, ErrUnsolvable) != tc.unsolvable {
-				t.Fatalf("unexpected error kind: %v", err)
+			if errors.Is(err, ErrUnsolvable) != tc.unsolvable || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("error = %v, want %q (unsolvable: %v)", err, tc.wantErr, tc.unsolvable)
 			}
 			if _, err := ParseState(tc.f.String()); err == nil {
 				t.Fatal("ParseState accepted an illegal cube")

@@ -61,7 +61,7 @@ func (s *Solver) TableInfo() TableInfo { return s.info }
 // most maxLength moves or until timeout has passed, and returns the shortest
 // it found. The result can therefore be longer than maxLength if time runs
 // out first; check its length if that matters. The timeout bounds only the
-// improving: the first solution (usually a few milliseconds, 20-24 moves) is
+// improving: the first solution (usually milliseconds, 18-24 moves) is
 // always waited for, so a loaded machine yields a longer solution rather
 // than none. For a hard limit use ctx, which stops the search at once; if it
 // ends the search before any solution the error wraps [ErrNoSolution] and
