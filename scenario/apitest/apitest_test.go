@@ -160,13 +160,13 @@ func TestParseRedFlags(t *testing.T) {
 	inst, _ := Generate(1, DefaultUsers)
 	task, _ := New(inst, "http://127.0.0.1:1")
 	for _, text := range []string{
-		"action = start t01\nexpected = running=t01",              // missing input
+		"action = start t01\nexpected = running=t01",                // missing input
 		"action = start t01 name=ann1 id=3\nexpected = running=t01", // extra input
-		"action = begin t01 name=ann1\nexpected = running=t01",     // unknown verb
-		"action = start t99 name=ann1\nexpected = running=t99",     // no such test
-		"action = start t01 name=ann1\nexpected = t01 is running",  // bad expectation
-		"action = await t01 now\nexpected = running=none",          // stray word
-		"start t01 name=ann1",                                      // no labels
+		"action = begin t01 name=ann1\nexpected = running=t01",      // unknown verb
+		"action = start t99 name=ann1\nexpected = running=t99",      // no such test
+		"action = start t01 name=ann1\nexpected = t01 is running",   // bad expectation
+		"action = await t01 now\nexpected = running=none",           // stray word
+		"start t01 name=ann1", // no labels
 	} {
 		if _, err := task.Parse(text); err == nil {
 			t.Errorf("Parse accepted %q", text)
