@@ -22,6 +22,9 @@ type execution[S any] struct {
 	observers []maker.Observer
 	// configure adjusts the engine configuration last.
 	configure func(cfg *maker.Config)
+	// from, when set, resumes the task at a checkpoint instead of starting
+	// it from its initial state.
+	from *maker.Checkpoint[S]
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
@@ -56,7 +59,11 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if maker.IsSimulated(model) && !f.jsonOut {
 		fmt.Fprintln(cmd.ErrOrStderr(), "model: sim — SIMULATED, no LLM is called")
 	}
-	res, runErr := maker.Run(ctx, e.task, model, cfg)
+	start := maker.Checkpoint[S]{State: e.task.Initial()}
+	if e.from != nil {
+		start = *e.from
+	}
+	res, runErr := maker.RunFrom(ctx, e.task, model, cfg, start)
 	if bar != nil {
 		bar.finish()
 	}

@@ -487,3 +487,6 @@ func (t *Task) verify(ctx context.Context, s State) string {
 	}
 	return "intact"
 }
+
+// DB is the open database, for reports that read it.
+func (t *Task) DB() *sql.DB { return t.db }
