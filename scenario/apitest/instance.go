@@ -90,7 +90,6 @@ func Generate(seed uint64, users int) (*Instance, error) {
 	for g := 0; g*4 < users; g++ {
 		var creates, audits []string
 		var groupUsers []string
-		first := len(tests)
 		for u := g * 4; u < min(users, g*4+4); u++ {
 			user := fmt.Sprintf("u%d", u+1)
 			name := fmt.Sprintf("%s%d", names[rng.IntN(len(names))], u+1)
@@ -109,7 +108,6 @@ func Generate(seed uint64, users int) (*Instance, error) {
 		for i, user := range groupUsers {
 			tests = append(tests, Test{ID: id(), Op: OpDelete, User: user, Deps: []string{audits[i], list.ID}})
 		}
-		_ = first
 	}
 	broken, flaky := false, false
 	for i := range tests {

@@ -292,6 +292,23 @@ func latest(ctx context.Context, db querier) (State, string, error) {
 	return s, action, rows.Err()
 }
 
+// first reads the record of step 0, the state before the first action.
+func first(ctx context.Context, db querier, s *State) error {
+	rows, err := db.QueryContext(ctx, `SELECT state FROM _migration_progress WHERE step = 0`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return ErrNoProgress
+	}
+	var js string
+	if err := rows.Scan(&js); err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(js), s)
+}
+
 // ReadProgress returns the latest recorded state of the migration in the
 // database file at path and the action that led to it.
 func ReadProgress(ctx context.Context, path string) (State, string, error) {

@@ -48,6 +48,9 @@ func TestMigrateDefault(t *testing.T) {
 	if err != nil || !res.Summary.Success {
 		t.Fatalf("run: %v (%s)", err, res.Summary.FirstWrongWhy)
 	}
+	if p := task.Prompt(task.Initial(), "", 0).User; !strings.Contains(p, "Rows: customers 200, orders 2800") {
+		t.Errorf("the first prompt does not show the row counts:\n%s", p)
+	}
 	if res.State.Verified != "intact" || !slices.Equal(res.State.Applied, planIDs(len(Plan))) {
 		t.Fatalf("final state %+v", res.State)
 	}

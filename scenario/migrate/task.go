@@ -26,6 +26,9 @@ type Task struct {
 	steps    int
 	sys      string
 	now      func() time.Time
+	// init is the state recorded before the first step, with the row
+	// counts the first prompt shows.
+	init State
 }
 
 var (
@@ -70,7 +73,9 @@ func Create(ctx context.Context, path string, in Instance) (*Task, error) {
 			return fail(err)
 		}
 	}
-	return newTask(path, db, in, base), nil
+	t := newTask(path, db, in, base)
+	t.init = s
+	return t, nil
 }
 
 // Open opens a database file that [Create] made, to resume its migration.
@@ -96,12 +101,17 @@ func Open(ctx context.Context, path string) (*Task, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %s: %w", path, err)
 	}
-	return newTask(path, db, in, base), nil
+	t := newTask(path, db, in, base)
+	if err := first(ctx, db, &t.init); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %s: %w", path, err)
+	}
+	return t, nil
 }
 
 func newTask(path string, db *sql.DB, in Instance, base Sums) *Task {
 	steps, _ := Reference(in)
-	return &Task{path: path, db: db, inst: in, baseline: base, steps: steps, sys: systemPrompt(in), now: time.Now}
+	return &Task{path: path, db: db, inst: in, baseline: base, steps: steps, sys: systemPrompt(in), now: time.Now, init: State{Backup: -1, Last: "none"}}
 }
 
 // Close closes the database.
@@ -132,9 +142,9 @@ func (t *Task) Checkpoint(ctx context.Context) (maker.Checkpoint[State], error) 
 // Name implements [maker.Task].
 func (t *Task) Name() string { return fmt.Sprintf("migrate-%d", t.inst.Rows) }
 
-// Initial implements [maker.Task]. A fresh run starts from the state
-// [Create] recorded.
-func (t *Task) Initial() State { return State{Backup: -1, Last: "none"} }
+// Initial implements [maker.Task]: the state [Create] recorded before the
+// first step.
+func (t *Task) Initial() State { return t.init.Clone() }
 
 // Steps implements [maker.Task]: the procedure's length with the
 // instance's injected failure (see [Reference]).
