@@ -23,6 +23,9 @@ type execution[S any] struct {
 	observers []maker.Observer
 	// configure adjusts the engine configuration last.
 	configure func(cfg *maker.Config)
+	// from, when set, resumes the task at a checkpoint instead of starting
+	// it from its initial state.
+	from *maker.Checkpoint[S]
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
@@ -69,7 +72,11 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	cfg.Observers = rep.observe(cfg.Observers)
-	res, runErr := maker.Run(ctx, e.task, model, cfg)
+	start := maker.Checkpoint[S]{State: e.task.Initial()}
+	if e.from != nil {
+		start = *e.from
+	}
+	res, runErr := maker.RunFrom(ctx, e.task, model, cfg, start)
 	if bar != nil {
 		bar.finish()
 	}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario/apitest"
+)
+
+func init() { scenarioCmds = append(scenarioCmds, newScenarioAPITestCmd) }
+
+func newScenarioAPITestCmd() *cobra.Command {
+	var (
+		f        runFlags
+		size     int
+		genSeed  uint64
+		instFile string
+		writeTo  string
+	)
+	cmd := &cobra.Command{
+		Use:   "apitest",
+		Short: "Run an API test suite against a live HTTP service, one voted decision per step",
+		Long: `Run a suite of HTTP tests against a CRUD service started on 127.0.0.1. Tests share
+data (the id "create" returns is what "update" sends), depend on each other, run at
+most three at a time, are retried when the service fails them on purpose, and are
+skipped below a critical test that failed for good. Each step the model decides which
+test to start, retry, skip or await, and with what inputs; the runner really makes
+the requests, and what they return is the next state.
+
+--size is the number of users (about five tests each); --instance reads a suite from
+a JSON file instead. Exit status: 0 success, 1 a wrong or undecided step, 2 bad
+usage, 3 budget reached.`,
+		Example: `  maker scenario apitest
+  maker scenario apitest --size 100 --json
+  maker scenario apitest --write-instance suite.json && maker scenario apitest --instance suite.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var inst *apitest.Instance
+			var err error
+			switch {
+			case instFile != "" && cmd.Flags().Changed("size"):
+				return usageErr("give --size or --instance, not both")
+			case instFile != "":
+				if inst, err = apitest.Load(instFile); err != nil {
+					return usageErr("%v", err)
+				}
+			default:
+				if inst, err = apitest.Generate(genSeed, size); err != nil {
+					return usageErr("%v", err)
+				}
+			}
+			if writeTo != "" {
+				b, _ := json.MarshalIndent(inst, "", "  ")
+				if err := os.WriteFile(writeTo, append(b, '\n'), 0o644); err != nil {
+					return usageErr("%v", err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d tests)\n", writeTo, len(inst.Tests))
+				return nil
+			}
+			svc, err := apitest.StartService(inst)
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			task, err := apitest.New(inst, svc.URL)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			defer task.Wait()
+			_, ref := inst.Reference()
+			report := func(res *maker.Result[apitest.State]) map[string]any {
+				counts := map[string]int{}
+				for _, o := range res.State.Outcomes(inst) {
+					counts[o]++
+				}
+				matches := true
+				for id, want := range ref.Outcomes(inst) {
+					matches = matches && res.State.Outcomes(inst)[id] == want
+				}
+				return map[string]any{"tests": len(inst.Tests), "outcomes": counts, "service_requests": len(svc.Requests()), "matches_reference": matches}
+			}
+			return execution[apitest.State]{
+				flags:  &f,
+				task:   task,
+				oracle: task,
+				extra:  report,
+				after: func(cmd *cobra.Command, res *maker.Result[apitest.State]) {
+					r := report(res)
+					fmt.Fprintf(cmd.OutOrStdout(), "tests             %d\noutcomes          %v\nservice requests  %d\nmatches reference %v\n", r["tests"], r["outcomes"], r["service_requests"], r["matches_reference"])
+				},
+			}.execute(cmd)
+		},
+	}
+	cmd.Flags().IntVar(&size, "size", apitest.DefaultUsers, fmt.Sprintf("users in the generated suite (1 to %d; large: %d)", apitest.MaxUsers, apitest.LargeUsers))
+	cmd.Flags().Uint64Var(&genSeed, "instance-seed", 1, "seed of the generated suite")
+	cmd.Flags().StringVar(&instFile, "instance", "", "read the suite from this JSON file")
+	cmd.Flags().StringVar(&writeTo, "write-instance", "", "write the suite to this JSON file and exit")
+	f.register(cmd.Flags())
+	return cmd
+}

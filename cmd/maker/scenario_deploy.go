@@ -1,0 +1,148 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario/deploy"
+)
+
+func init() { scenarioCmds = append(scenarioCmds, newScenarioDeployCmd) }
+
+func newScenarioDeployCmd() *cobra.Command {
+	var (
+		f         runFlags
+		size      int
+		genSeed   uint64
+		instFile  string
+		writeTo   string
+		badVer    string
+		probeEach time.Duration
+		probeMax  int64
+		probeWall time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "deploy",
+		Short: "Roll a new version across a local fleet with no downtime, one voted decision per step",
+		Long: `Start a fleet of services on 127.0.0.1 (each instance an HTTP server with /health and
+/version, each service a load balancer that routes only to instances in rotation) and
+roll it from v1 to v2: services in dependency order, one instance at a time (drain,
+upgrade, health check, enable), canary first for critical services, a stage check after
+every stage, and a rollback when an upgraded instance comes up unhealthy (its dependents
+are held). Each step the model decides the action; the fleet carries it out and reports
+back. A prober calls every service through its load balancer during the whole run and
+reports any failed request.
+
+--size is the number of instances (default 19: five services); --bad-version makes one
+service's new version unhealthy, to see the rollback.
+
+Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad usage,
+3 budget reached.`,
+		Example: `  maker scenario deploy
+  maker scenario deploy --bad-version auth
+  maker scenario deploy --size 200 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var in *deploy.Instance
+			var err error
+			switch {
+			case instFile != "" && cmd.Flags().Changed("size"):
+				return usageErr("give --size or --instance, not both")
+			case instFile != "":
+				if in, err = deploy.Load(instFile); err != nil {
+					return usageErr("%v", err)
+				}
+			default:
+				if in, err = deploy.Generate(genSeed, size); err != nil {
+					return usageErr("%v", err)
+				}
+			}
+			if badVer != "" {
+				in.BadVersion = badVer
+				if err := in.Validate(); err != nil {
+					return usageErr("%v", err)
+				}
+			}
+			if probeEach <= 0 || probeMax < 1 || probeWall <= 0 {
+				return usageErr("--probe-interval, --probe-max and --probe-wall must be positive")
+			}
+			if writeTo != "" {
+				b, _ := json.MarshalIndent(in, "", "  ")
+				if err := os.WriteFile(writeTo, append(b, '\n'), 0o644); err != nil {
+					return usageErr("%v", err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d services, %d instances)\n", writeTo, len(in.Services), in.Total())
+				return nil
+			}
+			fleet, err := deploy.StartFleet(in)
+			if err != nil {
+				return err
+			}
+			defer fleet.Close()
+			task, err := deploy.New(in, fleet)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			prober := deploy.StartProber(fleet.URLs(), probeEach, probeMax, probeWall)
+			var probe *deploy.ProbeReport
+			stop := func() deploy.ProbeReport {
+				if probe == nil {
+					r := prober.Stop()
+					probe = &r
+				}
+				return *probe
+			}
+			defer stop()
+			_, ref := in.Reference()
+			report := func(res *maker.Result[deploy.State]) map[string]any {
+				p := stop()
+				return map[string]any{
+					"services": len(in.Services), "instances": in.Total(), "service_status": res.State.Statuses(in),
+					"fleet_matches_state": maps.Equal(fleet.Versions(), res.State.Versions(in)),
+					"matches_reference":   maps.Equal(res.State.Statuses(in), ref.Statuses(in)) && maps.Equal(res.State.Versions(in), ref.Versions(in)),
+					"probe":               p,
+				}
+			}
+			var dropped int64
+			err = execution[deploy.State]{
+				flags:  &f,
+				task:   task,
+				oracle: task,
+				extra: func(res *maker.Result[deploy.State]) map[string]any {
+					r := report(res)
+					dropped = r["probe"].(deploy.ProbeReport).Failed
+					return r
+				},
+				after: func(cmd *cobra.Command, res *maker.Result[deploy.State]) {
+					r := report(res)
+					p := r["probe"].(deploy.ProbeReport)
+					fmt.Fprintf(cmd.OutOrStdout(), "fleet       %d services, %d instances\nservices    %v\nreference   matches %v; fleet matches state %v\nprober      %d requests, %d failed\n",
+						r["services"], r["instances"], r["service_status"], r["matches_reference"], r["fleet_matches_state"], p.Requests, p.Failed)
+					for _, fl := range p.Failures {
+						fmt.Fprintf(cmd.OutOrStdout(), "  failed    %s %s: %s\n", fl.At.Format(time.StampMilli), fl.Service, fl.Error)
+					}
+				},
+			}.execute(cmd)
+			if err == nil && dropped > 0 {
+				return &exitError{code: exitFailed, err: fmt.Errorf("the prober saw %d failed requests", dropped)}
+			}
+			return err
+		},
+	}
+	cmd.Flags().IntVar(&size, "size", deploy.DefaultInstances, fmt.Sprintf("instances in the generated fleet (2 to %d; large: %d)", deploy.MaxInstances, deploy.LargeInstances))
+	cmd.Flags().Uint64Var(&genSeed, "instance-seed", 1, "seed of the generated fleet")
+	cmd.Flags().StringVar(&instFile, "instance", "", "read the fleet from this JSON file")
+	cmd.Flags().StringVar(&writeTo, "write-instance", "", "write the fleet to this JSON file and exit")
+	cmd.Flags().StringVar(&badVer, "bad-version", "", "make this service's new version unhealthy")
+	cmd.Flags().DurationVar(&probeEach, "probe-interval", 2*time.Millisecond, "time between probes of each service")
+	cmd.Flags().Int64Var(&probeMax, "probe-max", 5_000_000, "most probes in all")
+	cmd.Flags().DurationVar(&probeWall, "probe-wall", time.Hour, "longest time the prober runs")
+	f.register(cmd.Flags())
+	return cmd
+}

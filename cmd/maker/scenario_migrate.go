@@ -1,0 +1,142 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario/migrate"
+)
+
+func init() { scenarioCmds = append(scenarioCmds, newScenarioMigrateCmd) }
+
+func newScenarioMigrateCmd() *cobra.Command {
+	var (
+		f        runFlags
+		size     int
+		genSeed  uint64
+		instFile string
+		failAt   string
+		dbFile   string
+		resume   bool
+	)
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Migrate a real SQLite database through a 16-step plan, one voted decision per step",
+		Long: `Create a SQLite database of customers and orders and migrate it through a fixed plan of
+sixteen schema and data changes (new tables, filled columns, table rebuilds with foreign
+keys, indexes). Each step the model decides the next action from the plan and the state
+the database reports: back up before a risky change (VACUUM INTO), enter or leave
+maintenance around table rebuilds, apply a migration, validate it, restore the last
+backup when a validation fails, and finally verify that row counts and checksums match
+the data before the migration.
+
+The migration records every step in its own progress table inside the file; --resume
+continues a run that was killed from there. --size is the number of rows; --fail-at
+makes a risky migration lose a row on purpose, to see the rollback.
+
+Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reached.`,
+		Example: `  maker scenario migrate
+  maker scenario migrate --db-file shop.db --size 1500000
+  maker scenario migrate --db-file shop.db --resume
+  maker scenario migrate --fail-at M08 --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			var task *migrate.Task
+			var from *maker.Checkpoint[migrate.State]
+			var err error
+			switch {
+			case resume:
+				if dbFile == "" {
+					return usageErr("--resume needs --db-file")
+				}
+				if instFile != "" || cmd.Flags().Changed("size") || failAt != "" {
+					return usageErr("--resume continues the database's own plan: drop --instance, --size and --fail-at")
+				}
+				if task, err = migrate.Open(ctx, dbFile); err != nil {
+					return usageErr("%v", err)
+				}
+				cp, err := task.Checkpoint(ctx)
+				if err != nil {
+					task.Close()
+					return usageErr("%v", err)
+				}
+				from = &cp
+				if !f.jsonOut {
+					fmt.Fprintf(cmd.ErrOrStderr(), "resuming %s after step %d (%s)\n", dbFile, cp.Step, cp.Prev)
+				}
+			default:
+				in := migrate.NewInstance(size, genSeed)
+				if instFile != "" {
+					if cmd.Flags().Changed("size") {
+						return usageErr("give --size or --instance, not both")
+					}
+					if in, err = migrate.LoadInstance(instFile); err != nil {
+						return usageErr("%v", err)
+					}
+				}
+				if failAt != "" {
+					in.FailAt = failAt
+				}
+				if err := in.Validate(); err != nil {
+					return usageErr("%v", err)
+				}
+				path := dbFile
+				if path == "" {
+					dir, err := os.MkdirTemp("", "maker-migrate-")
+					if err != nil {
+						return err
+					}
+					defer os.RemoveAll(dir)
+					path = filepath.Join(dir, "shop.db")
+				} else if _, err := os.Stat(path); err == nil {
+					return usageErr("%s already exists: give --resume to continue its migration, or remove it", path)
+				} else if !errors.Is(err, os.ErrNotExist) {
+					return usageErr("%v", err)
+				}
+				if task, err = migrate.Create(ctx, path, in); err != nil {
+					return usageErr("%v", err)
+				}
+			}
+			defer task.Close()
+			report := func(res *maker.Result[migrate.State]) map[string]any {
+				s := res.State
+				out := map[string]any{
+					"rows": task.Instance().Rows, "db_file": task.Path(), "applied": len(s.Applied),
+					"halted": s.Halted, "verified": s.Verified, "downtime_ms": s.DowntimeMS,
+					"downtime_budget_ms": task.Instance().DowntimeBudgetMS, "baseline": task.Baseline().String(),
+				}
+				if sums, err := migrate.Checksums(ctx, task.DB()); err == nil {
+					out["checksums"] = sums.String()
+					out["checksums_match"] = sums.Equal(task.Baseline())
+				}
+				return out
+			}
+			return execution[migrate.State]{
+				flags:  &f,
+				task:   task,
+				oracle: task,
+				from:   from,
+				extra:  report,
+				after: func(cmd *cobra.Command, res *maker.Result[migrate.State]) {
+					r := report(res)
+					fmt.Fprintf(cmd.OutOrStdout(), "database    %s (%d rows)\napplied     %d of %d migrations (halted %v)\nverified    %s\ndowntime    %d ms of %d ms\nchecksums   %v (match %v)\n",
+						r["db_file"], r["rows"], r["applied"], len(migrate.Plan), r["halted"], r["verified"], r["downtime_ms"], r["downtime_budget_ms"], r["checksums"], r["checksums_match"])
+				},
+			}.execute(cmd)
+		},
+	}
+	cmd.Flags().IntVar(&size, "size", migrate.DefaultRows, fmt.Sprintf("rows in the generated database (%d to %d; large: %d)", migrate.MinRows, migrate.MaxRows, migrate.LargeRows))
+	cmd.Flags().Uint64Var(&genSeed, "instance-seed", 1, "seed of the generated data")
+	cmd.Flags().StringVar(&instFile, "instance", "", "read the instance (rows, seed, downtime budget, fail_at) from this JSON file")
+	cmd.Flags().StringVar(&failAt, "fail-at", "", "make this risky migration lose a row on purpose (e.g. M08)")
+	cmd.Flags().StringVar(&dbFile, "db-file", "", "the SQLite file to create and migrate (default: a temporary file)")
+	cmd.Flags().BoolVar(&resume, "resume", false, "continue the migration recorded in --db-file")
+	f.register(cmd.Flags())
+	return cmd
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestScenarioRealCommands(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"unknown": 1}`), 0o644)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in stdout for success, in stderr otherwise
+	}{
+		{"apitest", []string{"scenario", "apitest", "--json"}, 0, `"matches_reference":true`},
+		{"migrate", []string{"scenario", "migrate", "--json", "--size", "300"}, 0, `"checksums_match":true`},
+		{"migrate rollback", []string{"scenario", "migrate", "--json", "--size", "300", "--fail-at", "M05"}, 0, `"halted":true`},
+		{"deploy", []string{"scenario", "deploy", "--json"}, 0, `"failed":0`},
+		{"apitest bad file", []string{"scenario", "apitest", "--instance", bad}, 2, "unknown field"},
+		{"migrate bad file", []string{"scenario", "migrate", "--instance", bad}, 2, "unknown field"},
+		{"deploy bad file", []string{"scenario", "deploy", "--instance", bad}, 2, "unknown field"},
+		{"apitest size", []string{"scenario", "apitest", "--size", "0"}, 2, "users must be between"},
+		{"migrate resume alone", []string{"scenario", "migrate", "--resume"}, 2, "--resume needs --db-file"},
+		{"migrate resume missing", []string{"scenario", "migrate", "--resume", "--db-file", filepath.Join(dir, "none.db")}, 2, "no such file"},
+		{"migrate fail-at safe", []string{"scenario", "migrate", "--fail-at", "M02"}, 2, "risky"},
+		{"deploy bad version", []string{"scenario", "deploy", "--bad-version", "cache"}, 2, "not a service"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), tt.args, &out, &errOut)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out.String(), errOut.String())
+			}
+			if tt.code != 0 {
+				if !strings.Contains(errOut.String(), tt.want) {
+					t.Fatalf("stderr %q does not say %q", errOut.String(), tt.want)
+				}
+				return
+			}
+			var sum map[string]any
+			if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+				t.Fatalf("%v: %s", err, out.String())
+			}
+			if sum["success"] != true || !strings.Contains(out.String(), tt.want) {
+				t.Fatalf("summary %s, want success and %s", out.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestMigrateRefusesToOverwrite(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "shop.db")
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"scenario", "migrate", "--db-file", db, "--size", "300", "-q"}, &out, &errOut); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := run(context.Background(), []string{"scenario", "migrate", "--db-file", db, "-q"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "already exists") {
+		t.Fatalf("second run: exit %d: %s", code, errOut.String())
+	}
+	// Resuming a finished migration decides nothing and succeeds.
+	out.Reset()
+	if code := run(context.Background(), []string{"scenario", "migrate", "--db-file", db, "--resume", "--json"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), `"verified":"intact"`) {
+		t.Fatalf("resume of a finished run: exit %d: %s %s", code, out.String(), errOut.String())
+	}
+}

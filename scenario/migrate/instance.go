@@ -1,0 +1,90 @@
+package migrate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Sizes of generated databases, in rows (customers and orders together).
+const (
+	DefaultRows = 3000
+	LargeRows   = 1_500_000
+	MinRows     = 30
+	MaxRows     = 20_000_000
+)
+
+// Instance is a database to migrate: how many rows it holds, the seed its
+// content is drawn from, the downtime budget and, for tests of the
+// rollback path, the migration whose run loses a row on purpose.
+type Instance struct {
+	Rows int    `json:"rows"`
+	Seed uint64 `json:"seed"`
+	// FailAt names a risky migration whose apply also deletes one order,
+	// so its validation fails and the procedure must roll back.
+	FailAt string `json:"fail_at,omitempty"`
+	// DowntimeBudgetMS is the most time the application may spend in
+	// maintenance over the whole migration.
+	DowntimeBudgetMS int64 `json:"downtime_budget_ms"`
+}
+
+// NewInstance returns an instance of the given size with the default
+// downtime budget: ten seconds plus a millisecond per 25 rows (70 s at 1.5
+// million rows, where the two table rebuilds, their validations and the
+// backup between them took 30 s on two busy cores), so that the model's
+// own latency inside the window has room too.
+func NewInstance(rows int, seed uint64) Instance {
+	return Instance{Rows: rows, Seed: seed, DowntimeBudgetMS: 10_000 + int64(rows)/25}
+}
+
+// Validate reports the first problem with the instance.
+func (in Instance) Validate() error {
+	if in.Rows < MinRows || in.Rows > MaxRows {
+		return fmt.Errorf("migrate: rows must be between %d and %d, got %d", MinRows, MaxRows, in.Rows)
+	}
+	if in.DowntimeBudgetMS <= 0 {
+		return fmt.Errorf("migrate: downtime_budget_ms must be positive, got %d", in.DowntimeBudgetMS)
+	}
+	if in.FailAt != "" {
+		i := planIndex(in.FailAt)
+		if i < 0 {
+			return fmt.Errorf("migrate: fail_at %q is not a migration of the plan (M01 to M%02d)", in.FailAt, len(Plan))
+		}
+		if !Plan[i].Risky {
+			return fmt.Errorf("migrate: fail_at %q must be a risky migration (one with a backup before it)", in.FailAt)
+		}
+	}
+	return nil
+}
+
+// Customers and Orders split the rows: one customer for fourteen orders.
+func (in Instance) Customers() int { return max(1, in.Rows/15) }
+
+// Orders is the number of order rows.
+func (in Instance) Orders() int { return in.Rows - in.Customers() }
+
+// DecodeInstance reads an instance from JSON, rejecting unknown fields.
+func DecodeInstance(r io.Reader) (Instance, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var in Instance
+	if err := dec.Decode(&in); err != nil {
+		return Instance{}, fmt.Errorf("migrate: instance: %w", err)
+	}
+	return in, in.Validate()
+}
+
+// LoadInstance reads an instance file.
+func LoadInstance(path string) (Instance, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Instance{}, fmt.Errorf("migrate: %w", err)
+	}
+	defer f.Close()
+	in, err := DecodeInstance(f)
+	if err != nil {
+		return Instance{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return in, nil
+}
