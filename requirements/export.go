@@ -183,7 +183,11 @@ func (r *Requirements) Markdown() string {
 	for _, q := range p.Proposals {
 		proposers += q.Proposers
 	}
-	fmt.Fprintf(&b, "- Purpose: %d proposers wrote %d distinct purposes; one vote chose among them%s.\n", proposers, len(p.Proposals), voteText(p.PurposeVotes))
+	distinctWord := "distinct purposes"
+	if len(p.Proposals) == 1 {
+		distinctWord = "distinct purpose"
+	}
+	fmt.Fprintf(&b, "- Purpose: %d proposers wrote %d %s; one vote chose among them%s.\n", proposers, len(p.Proposals), distinctWord, voteText(p.PurposeVotes))
 	for i, q := range p.Proposals {
 		mark := ""
 		if q.Chosen {
