@@ -26,7 +26,8 @@ const (
 	GateUntestable Gate = "untestable"
 	// GateOffPurpose: a criterion that names another catalogue feature,
 	// reaching outside the feature it specifies (and, when that feature is
-	// a non-goal, outside the purpose).
+	// a non-goal, outside the purpose). A [Task] exempts the words its
+	// request uses.
 	GateOffPurpose Gate = "off_purpose"
 )
 

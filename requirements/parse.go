@@ -138,7 +138,7 @@ func (t *Task) parseCriteria(lines []string) (Item, error) {
 		if !ok {
 			return Item{}, gateErr(GateFormat, "a criterion line starts with \"- \", got %q", clip(l))
 		}
-		if err := t.catalogue.CheckCriterion(f[1], c); err != nil {
+		if err := t.gates.CheckCriterion(f[1], c); err != nil {
 			return Item{}, err
 		}
 		if seen[norm(c)] {

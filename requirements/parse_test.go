@@ -105,3 +105,29 @@ func TestKey(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestWordsAreNotOffPurpose: a criterion may use the words of the
+// request, even when they are a catalogue feature's.
+func TestRequestWordsAreNotOffPurpose(t *testing.T) {
+	const answer = "feature = send-mail\ncriteria:\n- WHEN a client POSTs /messages THEN the API returns 202 and the email is queued"
+	mail, _ := New("Build an email client", Options{})
+	if _, err := mail.Parse(answer); err != nil {
+		t.Errorf("the request names email, yet: %v", err)
+	}
+	short, _ := New("Build a URL shortener", Options{})
+	if _, err := short.Parse(answer); GateOf(err) != GateOffPurpose {
+		t.Errorf("the request does not name email, yet: %v", err)
+	}
+	if len(mail.Catalogue()) != len(short.Catalogue()) || len(mail.Catalogue().mustLookup(t, "notifications").Keywords) != len(short.Catalogue().mustLookup(t, "notifications").Keywords) {
+		t.Error("the gates' copy of the catalogue changed the task's catalogue")
+	}
+}
+
+func (c Catalogue) mustLookup(t *testing.T, id string) Feature {
+	t.Helper()
+	f, ok := c.Lookup(id)
+	if !ok {
+		t.Fatalf("no %s in the catalogue", id)
+	}
+	return f
+}

@@ -39,7 +39,11 @@ type Task struct {
 	request   string
 	plan      Plan
 	catalogue Catalogue
-	intent    *Intent
+	// gates is the catalogue the off-purpose gate reads: without the
+	// keywords the request itself uses, so that "Build an email client" may
+	// speak of email in every criterion.
+	gates  Catalogue
+	intent *Intent
 }
 
 var (
@@ -80,8 +84,26 @@ func New(request string, opts Options) (*Task, error) {
 		request:   request,
 		plan:      Plan{PurposeProposers: opts.PurposeProposers, FeatureProposers: opts.FeatureProposers},
 		catalogue: opts.Catalogue,
+		gates:     withoutWordsOf(opts.Catalogue, request),
 		intent:    opts.Intent,
 	}, nil
+}
+
+// withoutWordsOf returns the catalogue without the keywords that text
+// uses: what the request names is never off its purpose.
+func withoutWordsOf(c Catalogue, text string) Catalogue {
+	lower := strings.ToLower(text)
+	out := make(Catalogue, len(c))
+	for i, f := range c {
+		f.Keywords = nil
+		for _, kw := range c[i].Keywords {
+			if !containsWord(lower, strings.ToLower(kw)) {
+				f.Keywords = append(f.Keywords, kw)
+			}
+		}
+		out[i] = f
+	}
+	return out
 }
 
 // Name implements [maker.Task].
@@ -192,4 +214,6 @@ func (p proposalK) K(step int) int {
 	return p.k
 }
 
+// Observe implements [maker.KPolicy]; the margins do not depend on the
+// votes.
 func (proposalK) Observe(*maker.StepRecord) {}
