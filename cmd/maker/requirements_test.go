@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/requirements"
+	"github.com/maker-go/maker/sim"
 )
 
 // TestRequirementsExports runs `maker requirements` on the simulator for
@@ -167,5 +170,68 @@ func TestRequirementsDocWorkedRuns(t *testing.T) {
 	}
 	if runs < 2 {
 		t.Fatalf("found %d worked runs in docs/requirements.md", runs)
+	}
+}
+
+// The "reqstest" provider stands in for a real model on a request no intent
+// is scripted for: it answers from an intent made up here, through a plain
+// model that does not say it is simulated, so the command takes the path of
+// a real provider (no scripted checker, k from the flags).
+func init() {
+	maker.RegisterProvider("reqstest", func(_ context.Context, spec maker.ModelSpec) (maker.Model, error) {
+		intent := &requirements.Intent{
+			Request:      "Build an invoicing API",
+			Purpose:      "Let a client create invoices for its customers and mark them paid over a JSON HTTP API.",
+			BroadPurpose: "Run the whole finance department of a small company, from invoices to payroll and taxes.",
+			VaguePurpose: "A powerful and flexible billing solution.",
+			In: []requirements.IntentFeature{
+				{ID: "create-invoice", Description: "Create an invoice with lines and a customer.", Criteria: []string{
+					"WHEN a client POSTs /invoices with one line THEN the API returns 201 and the invoice total"}},
+				{ID: "export", Criteria: []string{"WHEN a client GETs /invoices/{id}.pdf THEN the API returns 200 and a PDF of the invoice"}},
+			},
+			Spill: []requirements.IntentFeature{{ID: "payroll", Description: "Pay employees."}},
+		}
+		cfg := sim.DefaultConfig()
+		cfg.ErrorRate = 0.1
+		m, err := sim.New(intent, cfg)
+		if err != nil {
+			return nil, err
+		}
+		return maker.ModelFunc(m.Generate), nil
+	})
+}
+
+func TestRequirementsOnAProvider(t *testing.T) {
+	js := filepath.Join(t.TempDir(), "r.json")
+	code, stdout, stderr := runCLI(t, "requirements", "Build an invoicing API", "--model", "reqstest/x", "--k", "3", "--out-json", js, "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "SIMULATED") {
+		t.Errorf("a provider run is marked simulated:\n%s", stdout)
+	}
+	raw, err := os.ReadFile(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc requirements.Requirements
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var in []string
+	for _, f := range doc.InScope {
+		in = append(in, f.ID)
+	}
+	if strings.Join(in, ",") != "create-invoice,export" || len(doc.NonGoals) < 15 || doc.Provenance.Simulated {
+		t.Fatalf("in scope %v, %d non-goals, simulated %v", in, len(doc.NonGoals), doc.Provenance.Simulated)
+	}
+	// The request names no PDF, so the export criterion may name it only
+	// because it is export's own word; the gates ran on every criterion.
+	for _, f := range doc.InScope {
+		for _, c := range f.AcceptanceCriteria {
+			if err := requirements.DefaultCatalogue().CheckCriterion(f.ID, c); err != nil {
+				t.Errorf("exported criterion fails a gate: %v", err)
+			}
+		}
 	}
 }
