@@ -22,6 +22,12 @@ type execution[S any] struct {
 	observers []maker.Observer
 	// configure adjusts the engine configuration last.
 	configure func(cfg *maker.Config)
+	// kind and params name the task in the journal, so that resume can
+	// rebuild it (see taskKinds); params must marshal to JSON.
+	kind   string
+	params any
+	// resume is the journaled run to continue, or "" to start one.
+	resume string
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
@@ -43,6 +49,12 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	cfg := f.config(k)
 	cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	cfg.Observers = append(cfg.Observers, e.observers...)
+	jr, from, err := startJournal(cmd, e, model, k)
+	if err != nil {
+		return err
+	}
+	defer jr.close()
+	cfg.Observers = append(cfg.Observers, jr.observers...)
 	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
 	if bar != nil {
 		cfg.Observers = append(cfg.Observers, bar)
@@ -56,22 +68,27 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if maker.IsSimulated(model) && !f.jsonOut {
 		fmt.Fprintln(cmd.ErrOrStderr(), "model: sim — SIMULATED, no LLM is called")
 	}
-	res, runErr := maker.Run(ctx, e.task, model, cfg)
+	res, runErr := maker.RunFrom(ctx, e.task, model, cfg, from)
 	if bar != nil {
 		bar.finish()
 	}
 	if res == nil {
 		return &exitError{code: exitUsage, err: runErr}
 	}
+	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
+		runErr = err
+	}
 	var extra map[string]any
 	if e.extra != nil {
 		extra = e.extra(res)
 	}
+	extra = jr.annotate(extra)
 	if err := printSummary(cmd.OutOrStdout(), f.jsonOut, &res.Summary, extra); err != nil {
 		return err
 	}
 	if !f.jsonOut && e.after != nil {
 		e.after(cmd, res)
 	}
+	jr.printID(cmd, f.jsonOut)
 	return outcome(&res.Summary, runErr)
 }

@@ -44,6 +44,7 @@ type runFlags struct {
 	maxCost     float64
 	maxSamplesT int64
 	maxWall     time.Duration
+	journal     journalFlags // --db, --no-journal, --keep-samples, --events (journal.go)
 }
 
 func (f *runFlags) register(fs *pflag.FlagSet) {
@@ -72,6 +73,7 @@ func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before spending more than this many USD")
 	fs.Int64Var(&f.maxSamplesT, "max-samples-total", 0, "stop before making more model calls than this")
 	fs.DurationVar(&f.maxWall, "max-wall", 0, "stop before running longer than this")
+	f.journal.register(fs)
 }
 
 func (f *runFlags) simulated() bool {
