@@ -422,29 +422,17 @@ func (j *Journal) commit(rows []stepRow) error {
 		return err
 	}
 	defer tx.Rollback()
-	stepStmt, err := tx.PrepareContext(ctx, `INSERT INTO steps (run, step, session, k, prev, action, key, state, tally, votes, flagged, flags, cancelled, retries,
-		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO steps (run, step, session, k, prev, action, key, state, tally, votes, flagged, flags, cancelled, retries,
+		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	defer stepStmt.Close()
-	sampleStmt, err := tx.PrepareContext(ctx, `INSERT INTO samples (run, step, seq, idx, temperature, vote, flag, cancelled, text,
-		input_tokens, cached_tokens, output_tokens, cost, latency_ns, retries, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer sampleStmt.Close()
+	defer stmt.Close()
 	for i := range rows {
 		r := &rows[i]
-		if _, err := stepStmt.ExecContext(ctx, j.run, r.step, j.session, r.k, r.prev, r.action, r.key, r.state, r.tally, r.votes, r.flagged, r.flags,
-			r.cancelled, r.retries, r.in, r.cached, r.out, r.cost, r.wall, r.wrong, r.wrongWhy); err != nil {
+		if _, err := stmt.ExecContext(ctx, j.run, r.step, j.session, r.k, r.prev, r.action, r.key, r.state, r.tally, r.votes, r.flagged, r.flags,
+			r.cancelled, r.retries, r.in, r.cached, r.out, r.cost, r.wall, r.wrong, r.wrongWhy, r.samples); err != nil {
 			return fmt.Errorf("step %d: %w", r.step+1, err)
-		}
-		for _, s := range r.samples {
-			if _, err := sampleStmt.ExecContext(ctx, j.run, r.step, s.seq, s.idx, s.temp, s.vote, s.flag, s.cancelled, s.text,
-				s.in, s.cached, s.out, s.cost, s.latency, s.retries, s.err); err != nil {
-				return fmt.Errorf("step %d sample %d: %w", r.step+1, s.idx+1, err)
-			}
 		}
 	}
 	last := rows[len(rows)-1].step + 1

@@ -124,71 +124,26 @@ func (db *DB) Steps(ctx context.Context, id string, from, to int, fn func(*maker
 		to = int(^uint(0) >> 1)
 	}
 	steps, err := db.sql.QueryContext(ctx, `SELECT step, k, prev, action, key, state, tally, votes, flagged, cancelled, retries,
-		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why FROM steps WHERE run = ? AND step >= ? AND step < ? ORDER BY step`, seq, from, to)
+		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples FROM steps WHERE run = ? AND step >= ? AND step < ? ORDER BY step`, seq, from, to)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
 	defer steps.Close()
-	samples, err := db.sql.QueryContext(ctx, `SELECT step, seq, idx, temperature, vote, flag, cancelled, text, input_tokens, cached_tokens, output_tokens,
-		cost, latency_ns, retries, error FROM samples WHERE run = ? AND step >= ? AND step < ? ORDER BY step, seq`, seq, from, to)
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	defer samples.Close()
-	var (
-		pending    *maker.SampleRecord // read ahead: the first sample of a later step
-		pendingStp int
-		pendingVot sql.NullInt64
-	)
 	for steps.Next() {
 		rec := &maker.StepRecord{}
-		var state, tally string
+		var state, tally, samples string
 		var wall int64
 		var why sql.NullString
 		if err := steps.Scan(&rec.Step, &rec.K, &rec.Prev, &rec.Action, &rec.Key, &state, &tally, &rec.Votes, &rec.Flagged, &rec.Cancelled, &rec.Retries,
-			&rec.InputTok, &rec.CachedIn, &rec.OutputTok, &rec.Cost, &wall, &rec.Wrong, &why); err != nil {
+			&rec.InputTok, &rec.CachedIn, &rec.OutputTok, &rec.Cost, &wall, &rec.Wrong, &why, &samples); err != nil {
 			return fmt.Errorf("journal: %w", err)
 		}
 		rec.State, rec.Wall, rec.WrongWhy = json.RawMessage(state), time.Duration(wall), why.String
 		if err := json.Unmarshal([]byte(tally), &rec.Tally); err != nil {
 			return fmt.Errorf("journal: step %d tally: %w", rec.Step+1, err)
 		}
-		attach := func(stp int, s *maker.SampleRecord, vote sql.NullInt64) error {
-			if vote.Valid {
-				if vote.Int64 < 0 || int(vote.Int64) >= len(rec.Tally) {
-					return fmt.Errorf("journal: step %d sample %d: vote %d outside the tally", stp+1, s.Index+1, vote.Int64)
-				}
-				s.Voted, s.Key = true, rec.Tally[vote.Int64].Key
-			}
-			rec.Samples = append(rec.Samples, *s)
-			return nil
-		}
-		if pending != nil {
-			if pendingStp == rec.Step {
-				if err := attach(pendingStp, pending, pendingVot); err != nil {
-					return err
-				}
-				pending = nil
-			}
-		}
-		for pending == nil && samples.Next() {
-			var s maker.SampleRecord
-			var stp int
-			var vote sql.NullInt64
-			var flag, text, serr sql.NullString
-			var lat int64
-			if err := samples.Scan(&stp, &s.Seq, &s.Index, &s.Temperature, &vote, &flag, &s.Cancelled, &text, &s.InputTokens, &s.CachedInput, &s.OutputTok,
-				&s.Cost, &lat, &s.Retries, &serr); err != nil {
-				return fmt.Errorf("journal: %w", err)
-			}
-			s.Flag, s.Text, s.Latency, s.Error = maker.Flag(flag.String), text.String, time.Duration(lat), serr.String
-			if stp != rec.Step {
-				pending, pendingStp, pendingVot = &s, stp, vote
-				break
-			}
-			if err := attach(stp, &s, vote); err != nil {
-				return err
-			}
+		if rec.Samples, err = decodeSamples(samples, rec.Tally); err != nil {
+			return fmt.Errorf("journal: step %d samples: %w", rec.Step+1, err)
 		}
 		if err := fn(rec); err != nil {
 			if errors.Is(err, ErrStop) {
@@ -197,8 +152,5 @@ func (db *DB) Steps(ctx context.Context, id string, from, to int, fn func(*maker
 			return err
 		}
 	}
-	if err := steps.Err(); err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	return samples.Err()
+	return steps.Err()
 }

@@ -6,8 +6,14 @@ const schemaVersion = 1
 
 // schema creates the journal's tables. Runs are keyed by a short text id for
 // people and by an integer for the rows that reference them, which keeps the
-// step and sample rows small. Steps and samples are WITHOUT ROWID tables
-// clustered on their natural keys, the order every reader walks them in.
+// step rows small. Steps are a WITHOUT ROWID table clustered on (run, step),
+// the order every reader walks them in.
+//
+// A step's samples are a compact JSON array in the step's row rather than
+// rows of their own: one insert per step instead of one per sample cuts the
+// journal's cost severalfold, and the samples view turns the arrays back
+// into rows for anyone who queries the file with SQL. A sample's vote is the
+// index of its key in the step's tally, so a key is stored once a step.
 const schema = `
 CREATE TABLE IF NOT EXISTS runs (
 	seq         INTEGER PRIMARY KEY,
@@ -58,25 +64,16 @@ CREATE TABLE IF NOT EXISTS steps (
 	wall_ns       INTEGER NOT NULL,
 	wrong         INTEGER NOT NULL,
 	wrong_why     TEXT,
+	samples       TEXT NOT NULL,
 	PRIMARY KEY (run, step)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS samples (
-	run           INTEGER NOT NULL REFERENCES runs(seq) ON DELETE CASCADE,
-	step          INTEGER NOT NULL,
-	seq           INTEGER NOT NULL,
-	idx           INTEGER NOT NULL,
-	temperature   REAL NOT NULL,
-	vote          INTEGER,
-	flag          TEXT,
-	cancelled     INTEGER NOT NULL,
-	text          TEXT,
-	input_tokens  INTEGER NOT NULL,
-	cached_tokens INTEGER NOT NULL,
-	output_tokens INTEGER NOT NULL,
-	cost          REAL NOT NULL,
-	latency_ns    INTEGER NOT NULL,
-	retries       INTEGER NOT NULL,
-	error         TEXT,
-	PRIMARY KEY (run, step, seq)
-) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS samples AS
+	SELECT st.run AS run, st.step AS step,
+		s.value ->> 's' AS seq, s.value ->> 'i' AS idx, coalesce(s.value ->> 't', 0) AS temperature,
+		CASE WHEN s.value ->> 'v' IS NULL THEN NULL ELSE st.tally -> (s.value ->> 'v') ->> 'key' END AS key,
+		s.value ->> 'f' AS flag, coalesce(s.value ->> 'c', 0) AS cancelled, s.value ->> 'x' AS text,
+		coalesce(s.value ->> 'in', 0) AS input_tokens, coalesce(s.value ->> 'ci', 0) AS cached_tokens,
+		coalesce(s.value ->> 'out', 0) AS output_tokens, coalesce(s.value ->> 'usd', 0) AS cost,
+		coalesce(s.value ->> 'ns', 0) AS latency_ns, coalesce(s.value ->> 'r', 0) AS retries, s.value ->> 'e' AS error
+	FROM steps st, json_each(st.samples) s;
 `
