@@ -57,6 +57,7 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	cfg.Observers = append(cfg.Observers, jr.observers...)
 	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
 	if bar != nil {
+		_ = bar.bar.Add(from.Step) // a resumed run starts part way
 		cfg.Observers = append(cfg.Observers, bar)
 	}
 	if e.configure != nil {
