@@ -215,7 +215,7 @@ func (db *DB) start(seq int64, id string, session, next int, opts Options) *Jour
 		keep:    opts.Keep,
 		opts:    opts,
 		next:    next,
-		rows:    make(chan stepRow, 2*opts.BatchSteps),
+		rows:    make(chan stepRow, 8*opts.BatchSteps), // room to run on while a commit waits on the disk
 		flush:   make(chan chan error),
 		quit:    make(chan struct{}),
 		done:    make(chan struct{}),

@@ -179,6 +179,12 @@ func testKillResume(t *testing.T, bin string) {
 				midKills++
 			}
 		}
+		if len(runs) == 1 && runs[0].Status == sqlite.StatusDone {
+			// Killed between recording the end and exiting: nothing is
+			// left to resume.
+			final.Reset()
+			break
+		}
 	}
 	t.Logf("%d kills, %d after a commit", kills, midKills)
 	if midKills == 0 {
@@ -190,11 +196,13 @@ func testKillResume(t *testing.T, bin string) {
 		StartStep  int    `json:"start_step"`
 		FinalState string `json:"final_state"`
 	}
-	if err := json.Unmarshal(final.Bytes(), &got); err != nil {
-		t.Fatalf("last session's output %q: %v", final.Bytes(), err)
-	}
-	if !got.Success || got.FinalState != ref.FinalState || got.RunID != id {
-		t.Errorf("last session: %+v, want success ending in %s", got, ref.FinalState)
+	if final.Len() > 0 {
+		if err := json.Unmarshal(final.Bytes(), &got); err != nil {
+			t.Fatalf("last session's output %q: %v", final.Bytes(), err)
+		}
+		if !got.Success || got.FinalState != ref.FinalState || got.RunID != id {
+			t.Errorf("last session: %+v, want success ending in %s", got, ref.FinalState)
+		}
 	}
 	steps := loadSteps(t, path, id)
 	if len(steps) != len(want) {
