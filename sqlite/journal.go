@@ -241,6 +241,11 @@ func (j *Journal) Observe(ctx context.Context, rec *maker.StepRecord) error {
 		return fmt.Errorf("journal: step %d: %w", rec.Step+1, err)
 	}
 	select {
+	case j.rows <- row: // while there is room, even in a cancelled run
+		return nil
+	default:
+	}
+	select {
 	case j.rows <- row:
 		return nil
 	case <-j.done:
