@@ -98,6 +98,48 @@ func TestJournalCLI(t *testing.T) {
 	t.Run("KillResume", func(t *testing.T) { testKillResume(t, bin) })
 	t.Run("ShowMatchesRun", func(t *testing.T) { testShowMatchesRun(t, bin) })
 	t.Run("Replay", func(t *testing.T) { testReplay(t, bin) })
+	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, bin) })
+}
+
+// testInterrupt stops a run with SIGINT, as Ctrl-C does: the run records
+// its end as interrupted with every decided step, and resumes to the end.
+func testInterrupt(t *testing.T, bin string) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	c := makerCmd(t, bin, "hanoi", "--disks", "10", "--sim-latency", "1ms", "-q", "--json", "--db", path)
+	var out bytes.Buffer
+	c.Stdout = &out
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if err := c.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailed {
+		t.Fatalf("interrupted run: %v, want exit %d", err, exitFailed)
+	}
+	var sum struct {
+		RunID      string `json:"run_id"`
+		Steps      int    `json:"steps"`
+		StopReason string `json:"stop_reason"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("interrupted run's summary %q: %v", out.Bytes(), err)
+	}
+	runs := listRuns(t, path)
+	if len(runs) != 1 || runs[0].Status != sqlite.StatusInterrupted || runs[0].Steps != sum.Steps || sum.StopReason != "interrupted" {
+		t.Fatalf("after SIGINT: summary %+v, runs %+v", sum, runs[0])
+	}
+	var done struct {
+		Success bool `json:"success"`
+		Steps   int  `json:"steps"`
+	}
+	runJSON(t, bin, &done, nil, "resume", sum.RunID, "--db", path, "--json")
+	if !done.Success || done.Steps != 1023 || len(loadSteps(t, path, sum.RunID)) != 1023 {
+		t.Errorf("resumed: %+v", done)
+	}
 }
 
 // testKillResume kills a running maker hanoi with SIGKILL at seeded random
