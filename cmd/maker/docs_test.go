@@ -34,7 +34,21 @@ type docCommand struct {
 // --help, but it does not run. "# exit N" before a command expects exit
 // code N.
 func TestDocCommandsRun(t *testing.T) {
-	t.Chdir("../..")
+	// Run from a scratch directory that sees the repository's examples and
+	// docs, so that files the commands write (reports, databases, exports)
+	// and the default journal land in the test's temporary space.
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scratch := t.TempDir()
+	for _, dir := range []string{"examples", "docs", ".claude"} {
+		if err := os.Symlink(filepath.Join(root, dir), filepath.Join(scratch, dir)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("XDG_DATA_HOME", filepath.Join(scratch, "data"))
+	t.Chdir(scratch)
 	var files []string
 	for _, pat := range []string{"docs/*.md", "docs/readme/*.md", "examples/*/README.md", ".claude/skills/*/SKILL.md"} {
 		m, err := filepath.Glob(pat)
@@ -55,8 +69,10 @@ func TestDocCommandsRun(t *testing.T) {
 		t.Fatalf("found %d documented commands in %d files; the extraction is broken", len(cmds), len(files))
 	}
 	known := map[string]bool{}
+	quiet := map[string]bool{} // commands that take --quiet
 	for _, c := range newRoot(nil, nil).Commands() {
 		known[c.Name()] = true
+		quiet[c.Name()] = c.Flags().Lookup("quiet") != nil
 	}
 	for _, c := range cmds {
 		name := fmt.Sprintf("%s:%d:%s", c.file, c.line, strings.Join(c.args, "_"))
@@ -81,7 +97,7 @@ func TestDocCommandsRun(t *testing.T) {
 				return
 			}
 			args := c.args
-			if !hasFlag(args, "--json") && !hasFlag(args, "--help") && args[0] != "plan" {
+			if !hasFlag(args, "--json") && !hasFlag(args, "--help") && quiet[args[0]] {
 				args = append(append([]string{}, args...), "--quiet")
 			}
 			var out, errb bytes.Buffer

@@ -26,6 +26,12 @@ type execution[S any] struct {
 	// from, when set, resumes the task at a checkpoint instead of starting
 	// it from its initial state.
 	from *maker.Checkpoint[S]
+	// kind and params name the task in the journal, so that resume can
+	// rebuild it (see taskKinds); params must marshal to JSON.
+	kind   string
+	params any
+	// resume is the journaled run to continue, or "" to start one.
+	resume string
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
@@ -47,8 +53,15 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	cfg := f.config(k)
 	cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	cfg.Observers = append(cfg.Observers, e.observers...)
+	jr, from, err := startJournal(cmd, e, model, k)
+	if err != nil {
+		return err
+	}
+	defer jr.close()
+	cfg.Observers = append(cfg.Observers, jr.observers...)
 	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
 	if bar != nil {
+		_ = bar.bar.Add(from.Step) // a resumed run starts part way
 		cfg.Observers = append(cfg.Observers, bar)
 	}
 	if f.k == "adaptive" {
@@ -72,11 +85,10 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	cfg.Observers = rep.observe(cfg.Observers)
-	start := maker.Checkpoint[S]{State: e.task.Initial()}
-	if e.from != nil {
-		start = *e.from
+	if e.from != nil && e.resume == "" {
+		from = *e.from
 	}
-	res, runErr := maker.RunFrom(ctx, e.task, model, cfg, start)
+	res, runErr := maker.RunFrom(ctx, e.task, model, cfg, from)
 	if bar != nil {
 		bar.finish()
 	}
@@ -84,9 +96,16 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		rep.discard()
 		return &exitError{code: exitUsage, err: runErr}
 	}
+	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
+		runErr = err
+	}
 	extra := map[string]any{}
 	if e.extra != nil {
 		extra = e.extra(res)
+	}
+	extra = jr.annotate(extra)
+	if extra == nil {
+		extra = map[string]any{}
 	}
 	var proj *plan.Projection
 	if p := f.plannedP(cmd); p > 0.5 {
@@ -106,5 +125,6 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if !f.jsonOut && e.after != nil {
 		e.after(cmd, res)
 	}
+	jr.printID(cmd, f.jsonOut)
 	return rep.finish(cmd, &res.Summary, res.State, outcome(&res.Summary, runErr))
 }

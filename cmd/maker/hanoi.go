@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,7 +12,58 @@ import (
 	"github.com/maker-go/maker/hanoi"
 )
 
-func init() { commands = append(commands, newHanoiCmd) }
+func init() {
+	commands = append(commands, newHanoiCmd)
+	registerTaskKind("hanoi", openHanoi)
+}
+
+// hanoiParams are what the journal keeps to rebuild the task on resume.
+type hanoiParams struct {
+	Disks  int    `json:"disks"`
+	Prompt string `json:"prompt,omitempty"` // the --prompt-file template's text
+}
+
+// openHanoi rebuilds a journaled Hanoi run (see taskKinds).
+func openHanoi(f *runFlags, raw json.RawMessage, run string) (runnable, error) {
+	var p hanoiParams
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("hanoi params: %w", err)
+	}
+	e, err := hanoiExecution(f, p, "journaled prompt")
+	if err != nil {
+		return nil, err
+	}
+	e.resume = run
+	return e, nil
+}
+
+// hanoiExecution is the execution of a Hanoi run.
+func hanoiExecution(f *runFlags, p hanoiParams, promptName string) (execution[hanoi.State], error) {
+	task, err := hanoi.New(p.Disks)
+	if err != nil {
+		return execution[hanoi.State]{}, usageErr("%v", err)
+	}
+	if p.Prompt != "" {
+		tmpl, err := hanoi.ParseTemplate(promptName, p.Prompt)
+		if err != nil {
+			return execution[hanoi.State]{}, usageErr("%v", err)
+		}
+		task = task.WithTemplate(tmpl)
+	}
+	return execution[hanoi.State]{
+		flags:  f,
+		task:   task,
+		oracle: task,
+		kind:   "hanoi",
+		params: p,
+		extra: func(res *maker.Result[hanoi.State]) map[string]any {
+			return map[string]any{"disks": p.Disks, "final_state": res.State.String()}
+		},
+		after: func(cmd *cobra.Command, res *maker.Result[hanoi.State]) {
+			fmt.Fprintf(cmd.OutOrStdout(), "disks       %d\nfinal state %s\n", p.Disks, res.State)
+		},
+	}, nil
+}
 
 func newHanoiCmd() *cobra.Command {
 	var (
@@ -45,28 +98,19 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 				_, err := fmt.Fprint(cmd.OutOrStdout(), b.String())
 				return err
 			}
-			task, err := hanoi.New(disks)
-			if err != nil {
-				return usageErr("%v", err)
-			}
+			p := hanoiParams{Disks: disks}
 			if promptFile != "" {
-				tmpl, err := hanoi.LoadTemplate(promptFile)
+				b, err := os.ReadFile(promptFile)
 				if err != nil {
-					return usageErr("%v", err)
+					return usageErr("prompt file: %v", err)
 				}
-				task = task.WithTemplate(tmpl)
+				p.Prompt = string(b)
 			}
-			return execution[hanoi.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				extra: func(res *maker.Result[hanoi.State]) map[string]any {
-					return map[string]any{"disks": disks, "final_state": res.State.String()}
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[hanoi.State]) {
-					fmt.Fprintf(cmd.OutOrStdout(), "disks       %d\nfinal state %s\n", disks, res.State)
-				},
-			}.execute(cmd)
+			e, err := hanoiExecution(&f, p, promptFile)
+			if err != nil {
+				return err
+			}
+			return e.execute(cmd)
 		},
 	}
 	cmd.Flags().IntVar(&disks, "disks", 10, "number of disks (steps: 2^disks-1)")

@@ -45,6 +45,7 @@ type runFlags struct {
 	maxSamplesT int64
 	maxWall     time.Duration
 	report      string
+	journal     journalFlags // --db, --no-journal, --keep-samples, --events (journal.go)
 }
 
 func (f *runFlags) register(fs *pflag.FlagSet) {
@@ -74,6 +75,7 @@ func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.Int64Var(&f.maxSamplesT, "max-samples-total", 0, "stop before making more model calls than this")
 	fs.DurationVar(&f.maxWall, "max-wall", 0, "stop before running longer than this")
 	fs.StringVar(&f.report, "report", "", "write an HTML report of the run to this file (self-contained, opens offline)")
+	f.journal.register(fs)
 }
 
 func (f *runFlags) simulated() bool {

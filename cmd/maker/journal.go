@@ -1,0 +1,288 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"regexp"
+	"runtime/debug"
+	"strconv"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/events"
+	"github.com/maker-go/maker/sqlite"
+)
+
+// journalFlags choose where a run is recorded: the journal database, the
+// sample texts it keeps, and a live events file.
+type journalFlags struct {
+	db        string
+	noJournal bool
+	keep      string
+	events    string
+}
+
+func (j *journalFlags) register(fs *pflag.FlagSet) {
+	registerDB(fs, &j.db)
+	fs.BoolVar(&j.noJournal, "no-journal", false, "do not journal the run (it cannot be resumed, shown or replayed)")
+	fs.StringVar(&j.keep, "keep-samples", "", "sample texts to journal: none, flagged (flagged and losing samples; winners by key) or all (default flagged; on resume, the run's)")
+	fs.StringVar(&j.events, "events", "", "append one JSON line per decided step to this file")
+}
+
+// registerDB adds --db, whose default is the user's data directory.
+func registerDB(fs *pflag.FlagSet, p *string) {
+	def, _ := sqlite.DefaultPath()
+	fs.StringVar(p, "db", def, `journal database file ("" for no journal)`)
+}
+
+// sessionFlags are the flags that belong to one invocation, not to the run:
+// they are not journaled, and resume takes them from its own command line.
+var sessionFlags = map[string]bool{"json": true, "quiet": true, "db": true, "no-journal": true, "keep-samples": true, "events": true, "help": true}
+
+// secretFlag matches flag names that could hold a credential; they are
+// never journaled. --api-key-env names a variable and is kept.
+var secretFlag = regexp.MustCompile(`(?i)(api-?key|secret|password|passwd|token-value|bearer|auth)`)
+
+// storedConfig is the run configuration as journaled: the value of every
+// run flag, so resume rebuilds exactly the run that was started whatever
+// the defaults are by then, and the k the run resolved (auto is planned
+// once).
+type storedConfig struct {
+	K      int                 `json:"k"`
+	Flags  map[string]string   `json:"flags"`
+	Slices map[string][]string `json:"slices,omitempty"`
+}
+
+func newStoredConfig(fs *pflag.FlagSet, k int) storedConfig {
+	c := storedConfig{K: k, Flags: map[string]string{}}
+	fs.VisitAll(func(fl *pflag.Flag) {
+		if sessionFlags[fl.Name] || (secretFlag.MatchString(fl.Name) && fl.Name != "api-key-env") {
+			return
+		}
+		if sv, ok := fl.Value.(pflag.SliceValue); ok {
+			if c.Slices == nil {
+				c.Slices = map[string][]string{}
+			}
+			c.Slices[fl.Name] = sv.GetSlice()
+			return
+		}
+		c.Flags[fl.Name] = redactURL(fl.Value.String())
+	})
+	c.Flags["k"] = strconv.Itoa(k)
+	return c
+}
+
+// redactURL drops the password from a URL value (--base-url
+// https://user:secret@host), which must not reach the journal.
+func redactURL(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.User == nil {
+		return v
+	}
+	if _, has := u.User.Password(); !has {
+		return v
+	}
+	u.User = url.User(u.User.Username())
+	return u.String()
+}
+
+// runFlags rebuilds the run flags of a journaled run. Flags this maker no
+// longer has are an error rather than silently dropped.
+func (c storedConfig) runFlags() (*runFlags, error) {
+	f := new(runFlags)
+	fs := pflag.NewFlagSet("journaled run", pflag.ContinueOnError)
+	f.register(fs)
+	for name, v := range c.Flags {
+		fl := fs.Lookup(name)
+		if fl == nil {
+			continue // a task's own flag (e.g. --disks): the task params hold it
+		}
+		if err := fs.Set(name, v); err != nil {
+			return nil, fmt.Errorf("journaled flag --%s=%q: %w", name, v, err)
+		}
+	}
+	for name, v := range c.Slices {
+		if fl := fs.Lookup(name); fl != nil {
+			if sv, ok := fl.Value.(pflag.SliceValue); ok {
+				if err := sv.Replace(v); err != nil {
+					return nil, fmt.Errorf("journaled flag --%s: %w", name, err)
+				}
+			}
+		}
+	}
+	if c.K < 1 {
+		return nil, fmt.Errorf("journaled k is %d", c.K)
+	}
+	f.k = strconv.Itoa(c.K)
+	return f, nil
+}
+
+// version is what the journal records as the maker that ran: the module
+// version and, for a build from a checkout, its commit.
+func version() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}
+
+// journaling is the journal and events observers of one execution. A nil
+// *journaling (no journal, no events) is valid and does nothing.
+type journaling struct {
+	db        *sqlite.DB
+	journal   *sqlite.Journal
+	eventsOut *os.File
+	observers []maker.Observer
+	id        string
+	stderr    io.Writer
+	finished  bool
+}
+
+// startJournal opens the journal of e (a new run, or the run e resumes) and
+// its events file, and returns the checkpoint the run starts from.
+func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, k int) (*journaling, maker.Checkpoint[S], error) {
+	ctx := cmd.Context()
+	f := e.flags
+	jf := f.journal
+	from := maker.Checkpoint[S]{State: e.task.Initial()}
+	jr := &journaling{stderr: cmd.ErrOrStderr()}
+	var keep sqlite.Keep
+	if jf.keep != "" {
+		var err error
+		if keep, err = sqlite.ParseKeep(jf.keep); err != nil {
+			return nil, from, usageErr("--%v", err)
+		}
+	}
+	useDB := jf.db != "" && !jf.noJournal
+	if e.resume != "" && !useDB {
+		return nil, from, usageErr("resume needs the journal: give --db")
+	}
+	if useDB {
+		db, err := sqlite.Open(ctx, jf.db)
+		if err != nil {
+			return nil, from, err
+		}
+		jr.db = db
+		if e.resume == "" {
+			params, err := json.Marshal(e.params)
+			if err != nil {
+				jr.close()
+				return nil, from, fmt.Errorf("journal: task params: %w", err)
+			}
+			config, err := json.Marshal(newStoredConfig(cmd.Flags(), k))
+			if err != nil {
+				jr.close()
+				return nil, from, fmt.Errorf("journal: config: %w", err)
+			}
+			j, err := db.Create(ctx, sqlite.NewRun{
+				Kind: e.kind, Task: e.task.Name(), Params: params, Model: f.model, Simulated: maker.IsSimulated(model),
+				Config: config, Version: version(), TotalSteps: e.task.Steps(),
+			}, sqlite.Options{Keep: keep})
+			if err != nil {
+				jr.close()
+				return nil, from, err
+			}
+			jr.journal, jr.id = j, j.ID()
+			if !f.jsonOut {
+				fmt.Fprintf(jr.stderr, "run %s (journal %s)\n", jr.id, db.Path())
+			}
+		} else {
+			j, cp, err := db.Resume(ctx, e.resume, sqlite.Options{Keep: keep})
+			if err != nil {
+				jr.close()
+				return nil, from, err
+			}
+			jr.journal, jr.id = j, j.ID()
+			if cp.State != nil {
+				var s S
+				if err := json.Unmarshal(cp.State, &s); err != nil {
+					jr.close()
+					return nil, from, fmt.Errorf("journal: run %s: state after step %d: %w", jr.id, cp.Step, err)
+				}
+				from = maker.Checkpoint[S]{Step: cp.Step, State: s, Prev: cp.Prev}
+			}
+			if !f.jsonOut {
+				fmt.Fprintf(jr.stderr, "run %s resumed after step %d (session %d, journal %s)\n", jr.id, cp.Step, j.Session(), db.Path())
+			}
+		}
+		jr.observers = append(jr.observers, jr.journal)
+	}
+	if jf.events != "" {
+		out, err := os.OpenFile(jf.events, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			jr.close()
+			return nil, from, usageErr("--events: %v", err)
+		}
+		jr.eventsOut = out
+		jr.observers = append(jr.observers, events.New(out, jr.id, e.task.Steps()))
+	}
+	return jr, from, nil
+}
+
+// finish records how the run ended. A journal that cannot record the end is
+// reported; it fails the command only when the run itself succeeded.
+func (jr *journaling) finish(sum *maker.Summary, runErr error) error {
+	if jr == nil || jr.journal == nil || jr.finished {
+		return nil
+	}
+	jr.finished = true
+	if err := jr.journal.Finish(sum, sqlite.StatusOf(sum, runErr)); err != nil {
+		fmt.Fprintf(jr.stderr, "maker: journal of run %s: %v\n", jr.id, err)
+		return err
+	}
+	return nil
+}
+
+// close releases the journal (committing what was observed if finish was
+// never reached), the events file and the database.
+func (jr *journaling) close() {
+	if jr == nil {
+		return
+	}
+	if jr.journal != nil && !jr.finished {
+		jr.finished = true
+		if err := jr.journal.Close(); err != nil {
+			fmt.Fprintf(jr.stderr, "maker: journal of run %s: %v\n", jr.id, err)
+		}
+	}
+	if jr.eventsOut != nil {
+		if err := jr.eventsOut.Close(); err != nil {
+			fmt.Fprintf(jr.stderr, "maker: --events: %v\n", err)
+		}
+	}
+	if jr.db != nil {
+		jr.db.Close()
+	}
+}
+
+// annotate adds the run id to the JSON summary.
+func (jr *journaling) annotate(extra map[string]any) map[string]any {
+	if jr == nil || jr.id == "" {
+		return extra
+	}
+	if extra == nil {
+		extra = map[string]any{}
+	}
+	extra["run_id"] = jr.id
+	return extra
+}
+
+// printID ends the text summary with the run id.
+func (jr *journaling) printID(cmd *cobra.Command, jsonOut bool) {
+	if jr == nil || jr.id == "" || jsonOut {
+		return
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "run         %s (maker show %s; maker resume %s; maker replay %s)\n", jr.id, jr.id, jr.id, jr.id)
+}

@@ -1,0 +1,468 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/sqlite"
+)
+
+// buildMaker builds the maker binary into a temporary directory, for tests
+// that must kill a real process.
+func buildMaker(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "maker")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// makerCmd runs the binary with the user's data directory pointed into the
+// test's, so no test writes a journal outside it.
+func makerCmd(t *testing.T, bin string, args ...string) *exec.Cmd {
+	c := exec.Command(bin, args...)
+	c.Env = append(os.Environ(), "XDG_DATA_HOME="+t.TempDir())
+	return c
+}
+
+// runJSON runs maker and decodes its JSON output; exit codes in ok are
+// accepted.
+func runJSON(t *testing.T, bin string, out any, ok []int, args ...string) {
+	t.Helper()
+	c := makerCmd(t, bin, args...)
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	b, err := c.Output()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("maker %v: %v", args, err)
+	}
+	good := code == 0
+	for _, c := range ok {
+		good = good || code == c
+	}
+	if !good {
+		t.Fatalf("maker %v: exit %d\n%s%s", args, code, b, stderr.Bytes())
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("maker %v: %v in %q", args, err, b)
+	}
+}
+
+type journaledStep struct {
+	Action, Key, State string
+}
+
+func loadSteps(t *testing.T, path, id string) []journaledStep {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out []journaledStep
+	err = db.Steps(context.Background(), id, 0, -1, func(r *maker.StepRecord) error {
+		if r.Step != len(out) {
+			t.Fatalf("journal of %s: step %d where %d was due", path, r.Step, len(out))
+		}
+		out = append(out, journaledStep{r.Action, r.Key, string(r.State.(json.RawMessage))})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestJournalCLI runs the journal's command-line tests on one build of the
+// binary.
+func TestJournalCLI(t *testing.T) {
+	bin := buildMaker(t)
+	t.Run("KillResume", func(t *testing.T) { testKillResume(t, bin) })
+	t.Run("ShowMatchesRun", func(t *testing.T) { testShowMatchesRun(t, bin) })
+	t.Run("Replay", func(t *testing.T) { testReplay(t, bin) })
+	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, bin) })
+}
+
+// testInterrupt stops a run with SIGINT, as Ctrl-C does: the run records
+// its end as interrupted with every decided step, and resumes to the end.
+func testInterrupt(t *testing.T, bin string) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	c := makerCmd(t, bin, "hanoi", "--disks", "10", "--sim-latency", "1ms", "-q", "--json", "--db", path)
+	var out bytes.Buffer
+	c.Stdout = &out
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if err := c.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitFailed {
+		t.Fatalf("interrupted run: %v, want exit %d", err, exitFailed)
+	}
+	var sum struct {
+		RunID      string `json:"run_id"`
+		Steps      int    `json:"steps"`
+		StopReason string `json:"stop_reason"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("interrupted run's summary %q: %v", out.Bytes(), err)
+	}
+	runs := listRuns(t, path)
+	if len(runs) != 1 || runs[0].Status != sqlite.StatusInterrupted || runs[0].Steps != sum.Steps || sum.StopReason != "interrupted" {
+		t.Fatalf("after SIGINT: summary %+v, runs %+v", sum, runs[0])
+	}
+	var done struct {
+		Success bool `json:"success"`
+		Steps   int  `json:"steps"`
+	}
+	runJSON(t, bin, &done, nil, "resume", sum.RunID, "--db", path, "--json")
+	if !done.Success || done.Steps != 1023 || len(loadSteps(t, path, sum.RunID)) != 1023 {
+		t.Errorf("resumed: %+v", done)
+	}
+}
+
+// testKillResume kills a running maker hanoi with SIGKILL at seeded random
+// moments, resumes it each time, and checks that the journal ends up with
+// exactly the steps of an uninterrupted run: none lost, none repeated, the
+// same moves.
+func testKillResume(t *testing.T, bin string) {
+	dir := t.TempDir()
+	args := []string{"hanoi", "--disks", "10", "--sim-latency", "1ms", "-q", "--json"}
+
+	var ref struct {
+		RunID      string `json:"run_id"`
+		Steps      int    `json:"steps"`
+		Success    bool   `json:"success"`
+		FinalState string `json:"final_state"`
+	}
+	refDB := filepath.Join(dir, "ref.db")
+	runJSON(t, bin, &ref, nil, append(args, "--db", refDB)...)
+	if !ref.Success || ref.Steps != 1023 {
+		t.Fatalf("uninterrupted run: %+v", ref)
+	}
+	want := loadSteps(t, refDB, ref.RunID)
+
+	path := filepath.Join(dir, "killed.db")
+	rng := rand.New(rand.NewPCG(20251125, 4))
+	var (
+		id       string
+		kills    int
+		midKills int // kills that landed after a commit and before the end
+		final    bytes.Buffer
+	)
+	for {
+		cmdArgs := append(append([]string{}, args...), "--db", path)
+		if id != "" {
+			cmdArgs = []string{"resume", id, "--db", path, "-q", "--json"}
+		}
+		c := makerCmd(t, bin, cmdArgs...)
+		final.Reset()
+		c.Stdout = &final
+		var stderr bytes.Buffer
+		c.Stderr = &stderr
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
+		var err error
+		finished := false
+		if kills < 8 {
+			delay := time.Duration(40+rng.IntN(360)) * time.Millisecond
+			select {
+			case err = <-done:
+				finished = true
+			case <-time.After(delay):
+				if kerr := c.Process.Kill(); kerr != nil {
+					t.Fatal(kerr)
+				}
+				err = <-done
+				finished = c.ProcessState.Exited() // it may have ended just before the kill
+			}
+		} else {
+			err = <-done
+			finished = true
+		}
+		if finished {
+			if err != nil {
+				t.Fatalf("maker %v: %v\n%s", cmdArgs, err, stderr.Bytes())
+			}
+			break
+		}
+		kills++
+		runs := listRuns(t, path)
+		switch {
+		case len(runs) > 1:
+			t.Fatalf("%d runs journaled, want 1", len(runs))
+		case len(runs) == 1:
+			id = runs[0].ID
+			if runs[0].Steps > 0 && runs[0].Steps < len(want) {
+				midKills++
+			}
+		}
+		if len(runs) == 1 && runs[0].Status == sqlite.StatusDone {
+			// Killed between recording the end and exiting: nothing is
+			// left to resume.
+			final.Reset()
+			break
+		}
+	}
+	t.Logf("%d kills, %d after a commit", kills, midKills)
+	if midKills == 0 {
+		t.Fatal("no kill landed mid-run: the test did not test resumption")
+	}
+	var got struct {
+		RunID      string `json:"run_id"`
+		Success    bool   `json:"success"`
+		StartStep  int    `json:"start_step"`
+		FinalState string `json:"final_state"`
+	}
+	if final.Len() > 0 {
+		if err := json.Unmarshal(final.Bytes(), &got); err != nil {
+			t.Fatalf("last session's output %q: %v", final.Bytes(), err)
+		}
+		if !got.Success || got.FinalState != ref.FinalState || got.RunID != id {
+			t.Errorf("last session: %+v, want success ending in %s", got, ref.FinalState)
+		}
+	}
+	steps := loadSteps(t, path, id)
+	if len(steps) != len(want) {
+		t.Fatalf("journaled %d steps, want %d", len(steps), len(want))
+	}
+	for i := range want {
+		if steps[i] != want[i] {
+			t.Fatalf("step %d: %+v, uninterrupted run %+v", i+1, steps[i], want[i])
+		}
+	}
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	run, err := db.Run(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Status != sqlite.StatusDone || run.Steps != len(want) || len(run.Sessions) < 2 {
+		t.Errorf("run %s: status %s, %d steps, %d sessions", id, run.Status, run.Steps, len(run.Sessions))
+	}
+	for i := 1; i < len(run.Sessions); i++ {
+		if run.Sessions[i].StartStep < run.Sessions[i-1].StartStep {
+			t.Errorf("session %d starts at step %d, before session %d (%d)", i, run.Sessions[i].StartStep, i-1, run.Sessions[i-1].StartStep)
+		}
+	}
+}
+
+func listRuns(t *testing.T, path string) []*sqlite.Run {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	runs, err := db.Runs(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runs
+}
+
+// testShowMatchesRun checks that maker show reports what the run reported
+// itself, that runs lists it and that --events wrote a line per step.
+func testShowMatchesRun(t *testing.T, bin string) {
+	dir := t.TempDir()
+	path, events := filepath.Join(dir, "m.db"), filepath.Join(dir, "events.jsonl")
+	var run map[string]any
+	runJSON(t, bin, &run, nil, "hanoi", "--disks", "6", "--sim-error", "0.1", "-q", "--json", "--db", path, "--events", events)
+	id, _ := run["run_id"].(string)
+	if id == "" {
+		t.Fatalf("no run_id in %v", run)
+	}
+	var shown map[string]any
+	runJSON(t, bin, &shown, nil, "show", id[:4], "--db", path, "--json")
+	for k, v := range run {
+		if k == "wall_seconds" || k == "disks" || k == "final_state" || k == "projection" {
+			continue
+		}
+		if !reflect.DeepEqual(shown[k], v) {
+			t.Errorf("show %s = %v, the run said %v", k, shown[k], v)
+		}
+	}
+	var runs []map[string]any
+	runJSON(t, bin, &runs, nil, "runs", "--db", path, "--json")
+	if len(runs) != 1 || runs[0]["id"] != id || runs[0]["status"] != "done" {
+		t.Errorf("runs = %v", runs)
+	}
+
+	f, err := os.Open(events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		var ev struct {
+			Run  string `json:"run"`
+			Step int    `json:"step"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
+			t.Fatalf("event line %d: %v", n+1, err)
+		}
+		n++
+		if ev.Step != n || ev.Run != id {
+			t.Fatalf("event %d: %+v", n, ev)
+		}
+	}
+	if steps := int(run["steps"].(float64)); n != steps {
+		t.Errorf("%d events, want one per step (%d)", n, steps)
+	}
+}
+
+// testReplay journals a run with a high error rate, so that k matters, and
+// re-decides it with its own k and others.
+func testReplay(t *testing.T, bin string) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	var run struct {
+		RunID      string `json:"run_id"`
+		Steps      int    `json:"steps"`
+		StepsOverK int    `json:"steps_over_k"`
+	}
+	// A wrong or undecided step fails the run (exit 1); what was decided is
+	// journaled and replayable all the same.
+	runJSON(t, bin, &run, []int{1}, "hanoi", "--disks", "7", "--sim-error", "0.25", "--k", "2", "-q", "--json", "--db", path)
+	if run.StepsOverK == 0 {
+		t.Fatal("no step needed more than k votes: k would not matter")
+	}
+	votes := map[int][]string{} // valid votes in arrival order, by 1-based step
+	recorded := map[int]string{}
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Steps(context.Background(), run.RunID, 0, -1, func(r *maker.StepRecord) error {
+		recorded[r.Step+1] = r.Key
+		for _, s := range r.Samples {
+			if s.Voted {
+				votes[r.Step+1] = append(votes[r.Step+1], s.Key)
+			}
+		}
+		return nil
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type replay struct {
+		Steps, Same, Different, Undecided int
+		Changed                           []sqlite.StepReplay
+	}
+	tests := []struct {
+		k     int
+		check func(t *testing.T, r replay)
+	}{
+		{2, func(t *testing.T, r replay) {
+			if r.Same != run.Steps || len(r.Changed) != 0 {
+				t.Errorf("with the run's own k: %+v", r)
+			}
+		}},
+		{1, func(t *testing.T, r replay) {
+			// With k=1 the first valid vote wins.
+			wantDiff := 0
+			for step, v := range votes {
+				if v[0] != recorded[step] {
+					wantDiff++
+				}
+			}
+			if wantDiff == 0 {
+				t.Fatal("every first vote was right: k=1 would not differ")
+			}
+			if r.Different != wantDiff || r.Undecided != 0 || r.Same != run.Steps-wantDiff {
+				t.Errorf("k=1: %d different, %d undecided, want %d and 0", r.Different, r.Undecided, wantDiff)
+			}
+		}},
+		{4, func(t *testing.T, r replay) {
+			// Ahead by 4 needs at least 4 votes; the run drew about 2 a step.
+			short := 0
+			for _, v := range votes {
+				if len(v) < 4 {
+					short++
+				}
+			}
+			if r.Undecided < short || r.Same+r.Different+r.Undecided != run.Steps {
+				t.Errorf("k=4: %+v; %d steps had fewer than 4 votes", r, short)
+			}
+			for _, c := range r.Changed {
+				if c.Decided && c.Used < 4 {
+					t.Errorf("step %d decided at k=4 after %d votes", c.Step, c.Used)
+				}
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run("k="+strconv.Itoa(tt.k), func(t *testing.T) {
+			var r replay
+			runJSON(t, bin, &r, nil, "replay", run.RunID, "--db", path, "--k", strconv.Itoa(tt.k), "--limit", "0", "--json")
+			if r.Steps != run.Steps || r.Same+r.Different+r.Undecided != r.Steps || len(r.Changed) != r.Different+r.Undecided {
+				t.Fatalf("replay counts do not add up: %+v (run decided %d steps)", r, run.Steps)
+			}
+			tt.check(t, r)
+		})
+	}
+}
+
+// TestStoredConfig checks that the journaled flags rebuild the run's flags
+// and hold no credential.
+func TestStoredConfig(t *testing.T) {
+	fs := newHanoiCmd().Flags()
+	args := []string{"--seed", "42", "--sim-error", "0.01", "--base-url", "https://me:s3cret@example.test/v1", "--api-key-env", "MY_KEY", "--json", "--db", "x.db"}
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	stored := newStoredConfig(fs, 4)
+	b, err := json.Marshal(stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(b, []byte("s3cret")) {
+		t.Errorf("the journaled config holds a password: %s", b)
+	}
+	for _, name := range []string{"json", "db"} {
+		if _, ok := stored.Flags[name]; ok {
+			t.Errorf("session flag --%s was journaled", name)
+		}
+	}
+	var back storedConfig
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	g, err := back.runFlags()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.seed != 42 || g.simError != 0.01 || g.k != "4" || g.apiKeyEnv != "MY_KEY" || g.baseURL != "https://me@example.test/v1" || g.jsonOut {
+		t.Errorf("rebuilt flags: seed %d, sim-error %g, k %s, api-key-env %s, base-url %s, json %v", g.seed, g.simError, g.k, g.apiKeyEnv, g.baseURL, g.jsonOut)
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker/sqlite"
+)
+
+func init() { commands = append(commands, newReplayCmd) }
+
+func newReplayCmd() *cobra.Command {
+	var (
+		dbPath  string
+		jsonOut bool
+		k       int
+		limit   int
+	)
+	cmd := &cobra.Command{
+		Use:   "replay RUN",
+		Short: "Re-decide a journaled run's steps with another k, without calling a model",
+		Long: `Re-decide every committed step of a journaled run from its recorded votes, in the
+order they arrived, with margin --k (default: each step's own), and report the steps
+that would be decided differently or could not be decided from the votes that were
+drawn (a larger k needs votes the run never sampled). Each step is re-decided on its
+own: a changed step would have led the real run to another state.
+
+It works with every --keep-samples policy: votes are journaled by key.`,
+		Example: `  maker replay 3f9a2c1b
+  maker replay 3f9a2c1b --k 2`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if k < 0 {
+				return usageErr("--k must be positive (or 0 for each step's own), got %d", k)
+			}
+			db, err := openDB(cmd, dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			r, err := db.Replay(cmd.Context(), args[0], k, limit)
+			if err != nil {
+				if errors.Is(err, sqlite.ErrNotFound) {
+					return usageErr("%v", err)
+				}
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if jsonOut {
+				b, err := json.Marshal(r)
+				if err != nil {
+					return err
+				}
+				_, err = fmt.Fprintln(w, string(b))
+				return err
+			}
+			kText := "each step's own"
+			if r.K > 0 {
+				kText = fmt.Sprint(r.K)
+			}
+			fmt.Fprintf(w, "run         %s\nk           %s\nsteps       %d\nsame        %d\ndifferent   %d\nundecided   %d (not enough recorded votes)\n",
+				r.Run, kText, r.Steps, r.Same, r.Different, r.Undecided)
+			if len(r.Changed) == 0 {
+				return nil
+			}
+			shown := ""
+			if n := r.Different + r.Undecided; n > len(r.Changed) {
+				shown = fmt.Sprintf(" (first %d of %d)", len(r.Changed), n)
+			}
+			fmt.Fprintf(w, "\nchanged steps%s:\n", shown)
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "STEP\tVOTES\tRECORDED (k)\tREPLAY")
+			for _, s := range r.Changed {
+				replay := fmt.Sprintf("%s after %d votes", s.Key, s.Used)
+				if !s.Decided {
+					replay = fmt.Sprintf("undecided after all %d votes", s.Votes)
+				}
+				fmt.Fprintf(tw, "%d\t%d\t%s (%d)\t%s\n", s.Step, s.Votes, s.RecordedKey, s.RecordedK, replay)
+			}
+			return tw.Flush()
+		},
+	}
+	registerDB(cmd.Flags(), &dbPath)
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the replay as one JSON object")
+	cmd.Flags().IntVar(&k, "k", 0, "vote margin to re-decide with (0: each step's recorded k)")
+	cmd.Flags().IntVar(&limit, "limit", 20, "list at most this many changed steps (0: all)")
+	return cmd
+}

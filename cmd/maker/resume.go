@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker/sqlite"
+)
+
+func init() { commands = append(commands, newResumeCmd) }
+
+func newResumeCmd() *cobra.Command {
+	var session runFlags
+	cmd := &cobra.Command{
+		Use:   "resume RUN",
+		Short: "Continue a journaled run from its last committed step",
+		Long: `Continue a journaled run (an id from 'maker runs', or a unique prefix of one) from
+its last committed step, with the task, model and flags it was started with. Steps
+the run decided but had not committed when it stopped are decided again; none that
+was committed is repeated. A simulated run resumed this way ends exactly as an
+uninterrupted run with the same seed.
+
+Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget reached.`,
+		Example: `  maker resume 3f9a2c1b
+  maker resume 3f9a --events steps.jsonl`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			jf := session.journal
+			if jf.db == "" || jf.noJournal {
+				return usageErr("resume needs the journal: give --db")
+			}
+			db, err := sqlite.Open(cmd.Context(), jf.db)
+			if err != nil {
+				return err
+			}
+			run, err := db.Run(cmd.Context(), args[0])
+			db.Close()
+			if err != nil {
+				if errors.Is(err, sqlite.ErrNotFound) {
+					return usageErr("%v", err)
+				}
+				return err
+			}
+			open, ok := taskKinds[run.Kind]
+			if !ok {
+				return usageErr("run %s: task kind %q cannot be resumed by this maker", run.ID, run.Kind)
+			}
+			var stored storedConfig
+			if err := json.Unmarshal(run.Config, &stored); err != nil {
+				return usageErr("run %s: journaled config: %v", run.ID, err)
+			}
+			f, err := stored.runFlags()
+			if err != nil {
+				return usageErr("run %s: %v", run.ID, err)
+			}
+			f.jsonOut, f.quiet, f.journal = session.jsonOut, session.quiet, jf
+			e, err := open(f, run.Params, run.ID)
+			if err != nil {
+				return usageErr("run %s: %v", run.ID, err)
+			}
+			return e.execute(cmd)
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVar(&session.jsonOut, "json", false, "print the summary as one JSON object")
+	fs.BoolVarP(&session.quiet, "quiet", "q", false, "no progress bar")
+	session.journal.register(fs)
+	fs.MarkHidden("no-journal")
+	return cmd
+}

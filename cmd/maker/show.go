@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker/sqlite"
+)
+
+func init() { commands = append(commands, newShowCmd) }
+
+func newShowCmd() *cobra.Command {
+	var (
+		dbPath  string
+		jsonOut bool
+	)
+	cmd := &cobra.Command{
+		Use:   "show RUN",
+		Short: "Print a journaled run's summary",
+		Long: `Print the summary of a journaled run (an id or a unique prefix), over the original
+run and every resumption: the fields the run prints itself, added up, with the
+outcome of the latest session.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := openDB(cmd, dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			run, err := db.Run(cmd.Context(), args[0])
+			if err != nil {
+				if errors.Is(err, sqlite.ErrNotFound) {
+					return usageErr("%v", err)
+				}
+				return err
+			}
+			sum, err := db.Summary(cmd.Context(), run.ID)
+			if err != nil {
+				return err
+			}
+			extra := map[string]any{
+				"run_id":      run.ID,
+				"status":      run.Status,
+				"kind":        run.Kind,
+				"params":      run.Params,
+				"resumptions": len(run.Sessions) - 1,
+				"created":     run.Created,
+				"updated":     run.Updated,
+				"version":     run.Version,
+			}
+			if err := printSummary(cmd.OutOrStdout(), jsonOut, sum, extra); err != nil {
+				return err
+			}
+			if !jsonOut {
+				fmt.Fprintf(cmd.OutOrStdout(), "run         %s: %s, %d resumptions, started %s\n", run.ID, run.Status, len(run.Sessions)-1, run.Created.Local().Format("2006-01-02 15:04:05"))
+			}
+			return nil
+		},
+	}
+	registerDB(cmd.Flags(), &dbPath)
+	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the summary as one JSON object")
+	return cmd
+}

@@ -1,0 +1,82 @@
+// Package events writes one JSON line per decided step while a run goes,
+// for dashboards and log shippers that tail a file. It is a
+// [maker.Observer]; the full record of a step, samples included, is the
+// journal's job, so a line carries only what a live view needs.
+package events
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/maker-go/maker"
+)
+
+// Event is one decided step.
+type Event struct {
+	Time      time.Time        `json:"time"`
+	Run       string           `json:"run,omitempty"`
+	Step      int              `json:"step"` // 1-based
+	Total     int              `json:"total_steps,omitempty"`
+	K         int              `json:"k"`
+	Action    string           `json:"action"`
+	Key       string           `json:"key"`
+	Votes     int              `json:"votes"`
+	Samples   int              `json:"samples"`
+	Flagged   map[string]int   `json:"flagged,omitempty"`
+	Cancelled int              `json:"cancelled"`
+	Tally     []maker.KeyCount `json:"tally"`
+	InputTok  int64            `json:"input_tokens"`
+	OutputTok int64            `json:"output_tokens"`
+	CostUSD   float64          `json:"cost_usd"`
+	WallMS    float64          `json:"wall_ms"`
+	Wrong     bool             `json:"wrong,omitempty"`
+	WrongWhy  string           `json:"wrong_why,omitempty"`
+}
+
+// Writer writes events to w, one line each, flushed after every line so a
+// reader tailing the file sees each step as soon as it is decided.
+type Writer struct {
+	mu    sync.Mutex
+	w     *bufio.Writer
+	enc   *json.Encoder
+	run   string
+	total int
+	now   func() time.Time
+}
+
+var _ maker.Observer = (*Writer)(nil)
+
+// New returns a writer of the events of run (its journal id, or "") of a
+// task of total steps (0 when unknown).
+func New(w io.Writer, run string, total int) *Writer {
+	bw := bufio.NewWriter(w)
+	return &Writer{w: bw, enc: json.NewEncoder(bw), run: run, total: total, now: time.Now}
+}
+
+// Observe implements [maker.Observer].
+func (e *Writer) Observe(_ context.Context, rec *maker.StepRecord) error {
+	ev := Event{
+		Time: e.now().UTC(), Run: e.run, Step: rec.Step + 1, Total: e.total, K: rec.K,
+		Action: rec.Action, Key: rec.Key, Votes: rec.Votes, Samples: len(rec.Samples),
+		Cancelled: rec.Cancelled, Tally: rec.Tally, InputTok: rec.InputTok, OutputTok: rec.OutputTok,
+		CostUSD: rec.Cost, WallMS: float64(rec.Wall) / float64(time.Millisecond), Wrong: rec.Wrong, WrongWhy: rec.WrongWhy,
+	}
+	for _, s := range rec.Samples {
+		if s.Flag != maker.FlagNone {
+			if ev.Flagged == nil {
+				ev.Flagged = map[string]int{}
+			}
+			ev.Flagged[string(s.Flag)]++
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.enc.Encode(&ev); err != nil {
+		return err
+	}
+	return e.w.Flush()
+}

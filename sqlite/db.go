@@ -1,0 +1,150 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+)
+
+// ErrNotFound is returned for a run id (or prefix) that matches no run.
+var ErrNotFound = errors.New("no such run")
+
+// DB is an open journal database. It is safe for concurrent use.
+type DB struct {
+	sql  *sql.DB
+	path string
+}
+
+// DefaultPath is where the journal lives unless told otherwise: maker.db in
+// $XDG_DATA_HOME/maker, or ~/.local/share/maker, following the XDG base
+// directory convention so the file survives cache cleaning and stays out of
+// the working directory.
+func DefaultPath() (string, error) {
+	dir := os.Getenv("XDG_DATA_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("journal: no home directory for the default database (give --db): %w", err)
+		}
+		dir = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(dir, "maker", "maker.db"), nil
+}
+
+// Open opens (creating if needed) the journal database at path and its
+// directory. WAL mode lets readers run beside the writing run;
+// synchronous=NORMAL makes a commit durable against a killed process (the
+// WAL is in the OS's hands) at a fraction of the cost of FULL, which only
+// adds safety against a power cut.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("journal: empty database path")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	db := &DB{sql: sdb, path: path}
+	if err := db.migrate(ctx); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	var v int
+	if err := db.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return err
+	}
+	if v > schemaVersion {
+		return fmt.Errorf("database schema %d is newer than this maker's (%d)", v, schemaVersion)
+	}
+	if v == schemaVersion {
+		return nil
+	}
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, schema); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// newID returns a short random run id that people can type.
+func newID() (string, error) {
+	var b [4]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+func millis(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// lookup resolves a run id, or a prefix of exactly one, to its row key.
+func (db *DB) lookup(ctx context.Context, id string) (int64, string, error) {
+	if id == "" {
+		return 0, "", fmt.Errorf("journal: empty run id: %w", ErrNotFound)
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT seq, id FROM runs WHERE id = ? OR substr(id, 1, ?) = ? ORDER BY id = ? DESC LIMIT 3`, id, len(id), id, id)
+	if err != nil {
+		return 0, "", fmt.Errorf("journal: %w", err)
+	}
+	defer rows.Close()
+	var seqs []int64
+	var ids []string
+	for rows.Next() {
+		var s int64
+		var i string
+		if err := rows.Scan(&s, &i); err != nil {
+			return 0, "", fmt.Errorf("journal: %w", err)
+		}
+		if i == id {
+			return s, i, nil
+		}
+		seqs, ids = append(seqs, s), append(ids, i)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, "", fmt.Errorf("journal: %w", err)
+	}
+	switch len(seqs) {
+	case 0:
+		return 0, "", fmt.Errorf("journal: run %q: %w", id, ErrNotFound)
+	case 1:
+		return seqs[0], ids[0], nil
+	}
+	return 0, "", fmt.Errorf("journal: run id %q is ambiguous (%s, %s, ...): give more of it", id, ids[0], ids[1])
+}
