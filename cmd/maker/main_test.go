@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestMain points the default journal and caches at a scratch directory, so
+// TestMain points the default journal at a scratch directory, so
 // that commands the tests run in-process never write into the user's own
 // data directory.
 func TestMain(m *testing.M) {
@@ -16,7 +16,6 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Setenv("XDG_DATA_HOME", dir+"/data")
-	os.Setenv("XDG_CACHE_HOME", dir+"/cache")
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
