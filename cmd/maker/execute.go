@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/provider"
 )
 
 // execution is one task run from the command line.
@@ -56,6 +57,12 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if maker.IsSimulated(model) && !f.jsonOut {
 		fmt.Fprintln(cmd.ErrOrStderr(), "model: sim — SIMULATED, no LLM is called")
 	}
+	priceNote := ""
+	if cfg.Pricing.Zero() {
+		if priceNote = provider.PriceNote(model); priceNote != "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), "warning:", priceNote)
+		}
+	}
 	res, runErr := maker.Run(ctx, e.task, model, cfg)
 	if bar != nil {
 		bar.finish()
@@ -63,6 +70,10 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if res == nil {
 		return &exitError{code: exitUsage, err: runErr}
 	}
+	res.Summary.PriceNote = priceNote
+	// A provider may learn only from its answers that it reached a
+	// simulated server; the summary must say so.
+	res.Summary.Simulated = res.Summary.Simulated || maker.IsSimulated(model)
 	var extra map[string]any
 	if e.extra != nil {
 		extra = e.extra(res)
