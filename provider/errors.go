@@ -75,7 +75,11 @@ func TransportError(info Info, err error) *Error {
 	return &Error{Info: info, Err: err}
 }
 
-func (e *Error) Error() string {
+// Error describes the failure with the server's message and what to fix;
+// any registered API key in it is redacted (see [Redact]).
+func (e *Error) Error() string { return Redact(e.text()) }
+
+func (e *Error) text() string {
 	var b strings.Builder
 	b.WriteString(e.Provider)
 	if e.Model != "" {

@@ -111,3 +111,22 @@ func TestHTTPErrorNamesTheSetting(t *testing.T) {
 		t.Errorf("refused connection: %q does not name the endpoint", refused)
 	}
 }
+
+func TestErrorRedactsKeys(t *testing.T) {
+	const key = "sk-test-redact-me-0123456789"
+	AddSecret(key)
+	AddSecret("short") // too short to be treated as a secret
+	info := Info{Provider: "gemini", Model: "m", KeyEnv: "GEMINI_API_KEY"}
+	for _, e := range []*Error{
+		HTTPError(info, 401, nil, "API key "+key+" is not valid"),
+		TransportError(info, fmt.Errorf(`Post "https://example.invalid/v1?key=%s": EOF`, key)),
+	} {
+		msg := e.Error()
+		if strings.Contains(msg, key) || !strings.Contains(msg, "[redacted]") {
+			t.Errorf("%q: key not redacted", msg)
+		}
+	}
+	if got := Redact("a short story"); got != "a short story" {
+		t.Errorf("Redact changed ordinary text: %q", got)
+	}
+}

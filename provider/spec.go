@@ -99,6 +99,7 @@ func APIKey(spec maker.ModelSpec, defaultEnv string, optional bool) (key, env st
 		return "", "", nil
 	}
 	key = strings.TrimSpace(os.Getenv(env))
+	AddSecret(key)
 	if key == "" && !optional {
 		return "", env, fmt.Errorf("model %s: no API key: set the environment variable %s (or name another one with --api-key-env)", spec.Name, env)
 	}
