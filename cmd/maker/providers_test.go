@@ -291,7 +291,9 @@ func TestSimServeCommand(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var serveErr syncBuffer
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"sim", "serve", "--addr", "127.0.0.1:0", "--sim-error", "0"}, &syncBuffer{}, &serveErr) }()
+	go func() {
+		done <- run(ctx, []string{"sim", "serve", "--addr", "127.0.0.1:0", "--sim-error", "0"}, &syncBuffer{}, &serveErr)
+	}()
 	urlRe := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/v1)`)
 	var base string
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
