@@ -19,10 +19,15 @@ const (
 	OptRetryWait = "retry-wait" // first backoff wait, a Go duration such as 250ms
 )
 
+// DefaultTimeout bounds one request when the spec sets none: long enough
+// for a slow 750-token answer, short enough that a hung connection is
+// retried rather than waited on forever.
+const DefaultTimeout = 2 * time.Minute
+
 // Open wraps a provider's bare model in the standard stack: [Retry]
 // outermost, then [Limit], then [Timeout] per attempt, configured from
-// spec (Timeout and Options). info names the provider, model, key variable
-// and endpoint for error messages.
+// spec (Timeout, default [DefaultTimeout], and Options). info names the
+// provider, model, key variable and endpoint for error messages.
 func Open(base maker.Model, spec maker.ModelSpec, info Info) (maker.Model, error) {
 	rc, lim, err := StackConfig(spec)
 	if err != nil {
@@ -32,7 +37,11 @@ func Open(base maker.Model, spec maker.ModelSpec, info Info) (maker.Model, error
 	if err != nil {
 		return nil, err
 	}
-	return Wrap(base, Retry(rc), limit, Timeout(spec.Timeout, info)), nil
+	timeout := spec.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	return Wrap(base, Retry(rc), limit, Timeout(timeout, info)), nil
 }
 
 // StackConfig reads the retry and rate-limit settings from spec.Options.
