@@ -55,7 +55,7 @@ func HTTPError(info Info, status int, header http.Header, message string) *Error
 	switch status {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		if info.KeyEnv != "" {
-			e.Fix = fmt.Sprintf("check the API key in $%s (or name another variable with --api-key-env)", info.KeyEnv)
+			e.Fix = fmt.Sprintf("check the API key in $%s, or name another variable with --api-key-env", info.KeyEnv)
 		} else {
 			e.Fix = "the server wants an API key: name the variable that holds it with --api-key-env"
 		}
