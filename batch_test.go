@@ -13,7 +13,7 @@ import (
 // oracleBatch answers every prompt right, in one request per call, and
 // bills each request 100 input tokens, 60 of them from a prompt cache.
 type oracleBatch struct {
-	oracle          maker.Oracle
+	oracle           maker.Oracle
 	singles, batches atomic.Int64
 }
 
