@@ -31,6 +31,7 @@ import (
 func init() {
 	for _, p := range presets {
 		maker.RegisterProvider(p.Prefix, p.open)
+		provider.Describe(provider.Description{Prefix: p.Prefix, BaseURL: p.BaseURL, KeyEnv: p.KeyEnv, Catalog: p.Catalog, Local: p.Local, About: p.About})
 	}
 }
 

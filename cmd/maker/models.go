@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/openai"
 	"github.com/maker-go/maker/provider"
 )
 
@@ -30,44 +29,52 @@ as 0 unless --price-in and --price-out are given.`,
   maker models openrouter --json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			w := cmd.OutOrStdout()
 			if len(args) == 0 {
 				return listProviders(cmd, jsonOut)
 			}
-			name := strings.TrimSuffix(args[0], "/")
-			catalogID := name
-			if p, ok := openai.PresetFor(name); ok {
-				if p.Local {
-					fmt.Fprintf(w, "%s runs models locally at %s: no per-token charge; ask the server which models it has.\n", name, p.BaseURL)
-					return nil
-				}
-				catalogID = p.Catalog
-			}
-			models := provider.Catalog(catalogID)
-			if len(models) == 0 {
-				if !isProvider(name) {
-					return usageErr("unknown provider %q (known: %s)", name, strings.Join(maker.Providers(), ", "))
-				}
-				fmt.Fprintf(w, "the price catalog lists no models for %s; give --price-in and --price-out to count cost\n", name)
-				return nil
-			}
-			if jsonOut {
-				return json.NewEncoder(w).Encode(models)
-			}
-			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "model\tin $/Mtok\tcached in\tout $/Mtok\tcontext\t")
-			for _, m := range models {
-				cached := "-"
-				if m.Pricing.CachedInPerMTok > 0 {
-					cached = fmt.Sprintf("%.4g", m.Pricing.CachedInPerMTok)
-				}
-				fmt.Fprintf(tw, "%s/%s\t%.4g\t%s\t%.4g\t%d\t\n", name, m.ID, m.Pricing.InPerMTok, cached, m.Pricing.OutPerMTok, m.ContextWindow)
-			}
-			return tw.Flush()
+			return listModels(cmd, strings.TrimSuffix(args[0], "/"), jsonOut)
 		},
 	}
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print JSON")
 	return cmd
+}
+
+// describe returns what is known about a registered prefix.
+func describe(prefix string) provider.Description {
+	if d, ok := provider.Described(prefix); ok {
+		return d
+	}
+	return provider.Description{Prefix: prefix, Catalog: prefix}
+}
+
+func listModels(cmd *cobra.Command, name string, jsonOut bool) error {
+	w := cmd.OutOrStdout()
+	if !isProvider(name) {
+		return usageErr("unknown provider %q (known: %s)", name, strings.Join(maker.Providers(), ", "))
+	}
+	d := describe(name)
+	if d.Local {
+		fmt.Fprintf(w, "%s runs models locally at %s: no per-token charge; ask the server which models it has.\n", name, d.BaseURL)
+		return nil
+	}
+	models := provider.Catalog(d.Catalog)
+	if len(models) == 0 {
+		fmt.Fprintf(w, "the price catalog lists no models for %s; give --price-in and --price-out to count cost\n", name)
+		return nil
+	}
+	if jsonOut {
+		return json.NewEncoder(w).Encode(models)
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\tin $/Mtok\tcached in\tout $/Mtok\tcontext")
+	for _, m := range models {
+		cached := "-"
+		if m.Pricing.CachedInPerMTok > 0 {
+			cached = fmt.Sprintf("%.4g", m.Pricing.CachedInPerMTok)
+		}
+		fmt.Fprintf(tw, "%s/%s\t%.4g\t%s\t%.4g\t%d\n", name, m.ID, m.Pricing.InPerMTok, cached, m.Pricing.OutPerMTok, m.ContextWindow)
+	}
+	return tw.Flush()
 }
 
 func isProvider(name string) bool {
@@ -81,23 +88,17 @@ func isProvider(name string) bool {
 
 // providerRow is one line of `maker models`.
 type providerRow struct {
-	Prefix  string `json:"prefix"`
-	BaseURL string `json:"base_url,omitempty"`
-	KeyEnv  string `json:"api_key_env,omitempty"`
-	Models  int    `json:"catalog_models"`
-	About   string `json:"about,omitempty"`
+	provider.Description
+	Models int `json:"catalog_models"`
 }
 
 func listProviders(cmd *cobra.Command, jsonOut bool) error {
 	var rows []providerRow
 	for _, prefix := range maker.Providers() {
-		r := providerRow{Prefix: prefix, Models: len(provider.Catalog(prefix))}
-		if p, ok := openai.PresetFor(prefix); ok {
-			r.BaseURL, r.KeyEnv, r.About = p.BaseURL, p.KeyEnv, p.About
-			r.Models = len(provider.Catalog(p.Catalog))
-			if p.Local {
-				r.Models = 0
-			}
+		d := describe(prefix)
+		r := providerRow{Description: d}
+		if !d.Local {
+			r.Models = len(provider.Catalog(d.Catalog))
 		}
 		rows = append(rows, r)
 	}
@@ -108,11 +109,7 @@ func listProviders(cmd *cobra.Command, jsonOut bool) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "provider\tendpoint\tAPI key from\tpriced models\tabout")
 	for _, r := range rows {
-		key := r.KeyEnv
-		if key == "" {
-			key = "-"
-		}
-		fmt.Fprintf(tw, "%s/\t%s\t%s\t%d\t%s\n", r.Prefix, orDash(r.BaseURL), key, r.Models, r.About)
+		fmt.Fprintf(tw, "%s/\t%s\t%s\t%d\t%s\n", r.Prefix, orDash(r.BaseURL), orDash(r.KeyEnv), r.Models, r.About)
 	}
 	fmt.Fprintln(tw, "sim\t(built in)\t-\t-\tthe simulated model: no LLM is called")
 	return tw.Flush()
