@@ -74,7 +74,7 @@ func assertNoKey(t *testing.T, dir string, outputs ...string) {
 
 func TestHanoiOverHTTPWithFaults(t *testing.T) {
 	dir := isolate(t)
-	srv, base := simServer(t, sim.Faults{RateLimit: 0.10, ServerError: 0.05, Timeout: 0.02, Drop: 0.01, RetryAfter: 100 * time.Millisecond})
+	srv, base := simServer(t, sim.Faults{RateLimit: 0.10, ServerError: 0.05, Timeout: 0.02, Drop: 0.01, Truncate: 0.01, RetryAfter: 100 * time.Millisecond})
 	start := time.Now()
 	code, stdout, stderr := runCLI(t, "hanoi", "--disks", "8", "--k", "3", "--model", "openai/gpt-4.1-mini",
 		"--base-url", base, "--timeout", "500ms", "--retry-wait", "20ms", "--json", "-q")
@@ -87,7 +87,7 @@ func TestHanoiOverHTTPWithFaults(t *testing.T) {
 		t.Fatalf("summary %q: %v", stdout, err)
 	}
 	st := srv.Stats()
-	faults := st.RateLimited + st.ServerError + st.TimedOut + st.Dropped
+	faults := st.RateLimited + st.ServerError + st.TimedOut + st.Dropped + st.Truncated
 	t.Logf("%d steps, %d samples, %d retries, %d batched requests, %d cached input tokens, $%.4f, %s; server: %+v",
 		sum.Steps, sum.Samples, sum.Retries, sum.BatchedRequests, sum.CachedInput, sum.CostUSD, wall.Round(time.Millisecond), st)
 	if !sum.Success || sum.Steps != 255 || sum.WrongSteps != 0 || !sum.Simulated {
