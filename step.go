@@ -12,6 +12,9 @@ type arrival struct {
 	temp float64
 	resp Response
 	err  error
+	// batch is the number of completions the request asked for, on the
+	// first arrival of a batched request (0 otherwise).
+	batch int
 }
 
 // decision is the state of one step's vote while samples come back.
@@ -173,6 +176,9 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 		resps, err := bm.GenerateBatch(ctx, req, n)
 		for i := 0; i < n; i++ {
 			a := arrival{idx: idx + i, temp: temp, err: err}
+			if i == 0 {
+				a.batch = n
+			}
 			if err == nil {
 				if i < len(resps) {
 					a.resp = resps[i]
@@ -249,4 +255,5 @@ func (d *decision[S]) record(a arrival, fill func(*SampleRecord)) {
 	d.rec.OutputTok += int64(sr.OutputTok)
 	d.rec.Cost += cost
 	r.sum.addSample(&sr)
+	r.sum.addSaving(r.pricing, a)
 }

@@ -33,10 +33,18 @@ type Summary struct {
 	VotesHistogram Histogram      `json:"votes_histogram"`
 	InputTokens    int64          `json:"input_tokens"`
 	CachedInput    int64          `json:"cached_input_tokens"`
-	OutputTokens   int64          `json:"output_tokens"`
-	CostUSD        float64        `json:"cost_usd"`
-	WallSeconds    float64        `json:"wall_seconds"`
-	Pricing        Pricing        `json:"pricing"`
+	// BatchedRequests counts requests that asked for several completions of
+	// one prompt (n>1); InputSavedByBatch is the input tokens they did not
+	// pay again, and SavedUSD what batching and prompt caching saved.
+	BatchedRequests   int64   `json:"batched_requests"`
+	InputSavedByBatch int64   `json:"input_tokens_saved_by_batch"`
+	SavedUSD          float64 `json:"saved_usd"`
+	OutputTokens      int64   `json:"output_tokens"`
+	CostUSD           float64 `json:"cost_usd"`
+	WallSeconds       float64 `json:"wall_seconds"`
+	Pricing           Pricing `json:"pricing"`
+	// PriceNote says why the cost is zero or unknown, when it is.
+	PriceNote string `json:"price_note,omitempty"`
 }
 
 // FlaggedTotal is the number of samples discarded by red flags.
@@ -122,5 +130,19 @@ func (s *Summary) addSample(sr *SampleRecord) {
 		s.Cancelled++
 	case sr.Flag != FlagNone:
 		s.Flagged[sr.Flag]++
+	}
+}
+
+// addSaving counts what a sample saved: the prompt a batched request did
+// not send again, and the input tokens a prompt cache served cheaper.
+func (s *Summary) addSaving(p Pricing, a arrival) {
+	if a.batch > 1 && a.err == nil {
+		saved := a.resp.InputTokens * (a.batch - 1)
+		s.BatchedRequests++
+		s.InputSavedByBatch += int64(saved)
+		s.SavedUSD += p.Cost(Response{InputTokens: saved})
+	}
+	if c := a.resp.CachedInputTokens; c > 0 && p.CachedInPerMTok > 0 && p.CachedInPerMTok < p.InPerMTok {
+		s.SavedUSD += float64(c) * (p.InPerMTok - p.CachedInPerMTok) / 1e6
 	}
 }

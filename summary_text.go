@@ -48,6 +48,13 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if !s.Pricing.Zero() {
 		price = fmt.Sprintf(" at $%.2f in / $%.2f out per million tokens", s.Pricing.InPerMTok, s.Pricing.OutPerMTok)
 	}
+	if s.BatchedRequests > 0 || s.CachedInput > 0 {
+		fmt.Fprintf(&b, "saved       $%.4f: %s batched requests saved %s input tokens; %s input tokens cached\n",
+			s.SavedUSD, group(s.BatchedRequests), group(s.InputSavedByBatch), group(s.CachedInput))
+	}
+	if s.PriceNote != "" {
+		price += " (" + s.PriceNote + ")"
+	}
 	fmt.Fprintf(&b, "cost        $%.4f%s\n", s.CostUSD, price)
 	fmt.Fprintf(&b, "wall        %.2fs\n", s.WallSeconds)
 	_, err := io.WriteString(w, b.String())

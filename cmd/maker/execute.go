@@ -8,6 +8,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/provider"
 )
 
 // execution is one task run from the command line.
@@ -80,6 +81,12 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if maker.IsSimulated(model) && !f.jsonOut {
 		fmt.Fprintln(cmd.ErrOrStderr(), "model: sim — SIMULATED, no LLM is called")
 	}
+	priceNote := ""
+	if cfg.Pricing.Zero() {
+		if priceNote = provider.PriceNote(model); priceNote != "" {
+			fmt.Fprintln(cmd.ErrOrStderr(), "warning:", priceNote)
+		}
+	}
 	rep, err := f.openReport(cmd)
 	if err != nil {
 		return err
@@ -96,6 +103,10 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		rep.discard()
 		return &exitError{code: exitUsage, err: runErr}
 	}
+	res.Summary.PriceNote = priceNote
+	// A provider may learn only from its answers that it reached a
+	// simulated server; the summary must say so.
+	res.Summary.Simulated = res.Summary.Simulated || maker.IsSimulated(model)
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
 		runErr = err
 	}

@@ -165,7 +165,10 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 			return nil, from, usageErr("--%v", err)
 		}
 	}
-	useDB := jf.db != "" && !jf.noJournal
+	// A task that resumes from a checkpoint of its own (the migration's
+	// progress table) is not journaled here: the journal holds runs from
+	// their first step, with no gaps.
+	useDB := jf.db != "" && !jf.noJournal && e.from == nil
 	if e.resume != "" && !useDB {
 		return nil, from, usageErr("resume needs the journal: give --db")
 	}

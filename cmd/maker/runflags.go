@@ -15,6 +15,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/provider"
 	"github.com/maker-go/maker/sim"
 )
 
@@ -46,6 +47,10 @@ type runFlags struct {
 	maxWall     time.Duration
 	report      string
 	journal     journalFlags // --db, --no-journal, --keep-samples, --events (journal.go)
+	rpm         float64
+	tpm         float64
+	retries     int
+	retryWait   time.Duration
 }
 
 func (f *runFlags) register(fs *pflag.FlagSet) {
@@ -76,6 +81,10 @@ func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.maxWall, "max-wall", 0, "stop before running longer than this")
 	fs.StringVar(&f.report, "report", "", "write an HTML report of the run to this file (self-contained, opens offline)")
 	f.journal.register(fs)
+	fs.Float64Var(&f.rpm, "rpm", 0, "most requests per minute to the provider (0: no limit)")
+	fs.Float64Var(&f.tpm, "tpm", 0, "most tokens per minute to the provider, estimated before each request (0: no limit)")
+	fs.IntVar(&f.retries, "retries", provider.DefaultMaxRetries, "most retries of one request on 429, 5xx, timeouts and dropped connections (0: none)")
+	fs.DurationVar(&f.retryWait, "retry-wait", provider.DefaultRetryInitial, "first backoff wait between retries; it doubles each time, with jitter")
 }
 
 func (f *runFlags) simulated() bool {
@@ -103,6 +112,8 @@ func (f *runFlags) validate() error {
 		return usageErr("--p must be between 0 and 1, got %g", f.p)
 	case f.priceIn < 0 || f.priceOut < 0 || f.maxCost < 0 || f.maxSamplesT < 0 || f.maxWall < 0:
 		return usageErr("prices and budgets must not be negative")
+	case f.rpm < 0 || f.tpm < 0 || f.retries < 0 || f.retryWait < 0 || f.timeout < 0:
+		return usageErr("--rpm, --tpm, --retries, --retry-wait and --timeout must not be negative")
 	}
 	return nil
 }
@@ -120,11 +131,26 @@ func (f *runFlags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Mo
 		}
 		return m, nil
 	}
-	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: f.model, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout})
+	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: f.model, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout, Options: f.providerOptions()})
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
 	return m, nil
+}
+
+// providerOptions passes the retry and rate-limit flags to the provider
+// middleware (see package provider).
+func (f *runFlags) providerOptions() map[string]string {
+	retries := f.retries
+	if retries == 0 {
+		retries = -1 // --retries 0: never retry
+	}
+	return map[string]string{
+		provider.OptRPM:       strconv.FormatFloat(f.rpm, 'g', -1, 64),
+		provider.OptTPM:       strconv.FormatFloat(f.tpm, 'g', -1, 64),
+		provider.OptRetries:   strconv.Itoa(retries),
+		provider.OptRetryWait: f.retryWait.String(),
+	}
 }
 
 // errorRate is the per-sample error rate --k auto plans for.
