@@ -27,13 +27,8 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	if !ok {
 		return maker.Answer{}, fmt.Errorf("apitest: the suite is finished")
 	}
-	ans := maker.Answer{Right: render(s, right)}
-	add := func(a Action, expect string) {
-		if a.String() == right.String() && expect == Expected(s, right) {
-			return
-		}
-		ans.Wrong = append(ans.Wrong, realutil.Render("Following the procedure.", a.String(), expect))
-	}
+	ans := realutil.NewAnswers(right.String(), right.String(), Expected(s, right))
+	add := func(a Action, expect string) { ans.Add(a.String(), a.String(), expect) }
 	// Wrong 0: start the lowest-numbered pending test other than the right
 	// one, whatever its dependencies and the slots say.
 	slip := Action{}
@@ -71,9 +66,5 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	if changed {
 		add(w2, Expected(s, w2))
 	}
-	return ans, nil
-}
-
-func render(s State, a Action) string {
-	return realutil.Render("Following the procedure.", a.String(), Expected(s, a))
+	return ans.Answer, nil
 }

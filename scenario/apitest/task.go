@@ -10,6 +10,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 // Task runs a suite against a live service as a [maker.Task]. It is also
@@ -95,10 +96,7 @@ expected = running=t01,t02
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint struct {
-	State State
-	Prev  string
-}
+type Hint = scenutil.Hint[State]
 
 // Prompt implements [maker.Task]: the previous action, the last result,
 // every test's status, the running tests and the shared data.

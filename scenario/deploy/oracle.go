@@ -25,13 +25,8 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	if !ok {
 		return maker.Answer{}, fmt.Errorf("deploy: the deployment is settled")
 	}
-	ans := maker.Answer{Right: t.render(s, right)}
-	add := func(a Action, expect string) {
-		if a == right && expect == in.Summary(in.Intended(s, right), right) {
-			return
-		}
-		ans.Wrong = append(ans.Wrong, realutil.Render("Following the procedure.", in.Format(a), expect))
-	}
+	ans := realutil.NewAnswers(right, in.Format(right), in.Summary(in.Intended(s, right), right))
+	add := func(a Action, expect string) { ans.Add(a, in.Format(a), expect) }
 	// Wrong 0: the shortcut.
 	short := right
 	switch right.Verb {
@@ -64,9 +59,5 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 		w2.Service = (right.Service + 1) % len(s.Services)
 	}
 	add(w2, in.Summary(in.Intended(s, w2), w2))
-	return ans, nil
-}
-
-func (t *Task) render(s State, a Action) string {
-	return realutil.Render("Following the procedure.", t.inst.Format(a), t.inst.Summary(t.inst.Intended(s, a), a))
+	return ans.Answer, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 // Task deploys a fleet as a [maker.Task]. It is also the
@@ -89,10 +90,7 @@ For an instance action, expect "SERVICE/N VERSION in|out checked|unchecked|unhea
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint struct {
-	State State
-	Prev  string
-}
+type Hint = scenutil.Hint[State]
 
 // Prompt implements [maker.Task].
 func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {

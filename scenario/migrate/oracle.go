@@ -26,13 +26,8 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	if !ok {
 		return maker.Answer{}, fmt.Errorf("migrate: the migration is verified")
 	}
-	ans := maker.Answer{Right: render(s, right)}
-	add := func(a Action, expect string) {
-		if a == right && expect == Intended(s, right).Summary() {
-			return
-		}
-		ans.Wrong = append(ans.Wrong, realutil.Render("Following the procedure.", a.String(), expect))
-	}
+	ans := realutil.NewAnswers(right, right.String(), Intended(s, right).Summary())
+	add := func(a Action, expect string) { ans.Add(a, a.String(), expect) }
 	// Wrong 0: the shortcut.
 	n := s.next()
 	if right.Verb == VerbApply || right.Verb == VerbValidate {
@@ -72,9 +67,5 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 		w2 = Action{VerbMaintenance, "on"}
 	}
 	add(w2, Intended(s, w2).Summary())
-	return ans, nil
-}
-
-func render(s State, a Action) string {
-	return realutil.Render("Following the procedure.", a.String(), Intended(s, a).Summary())
+	return ans.Answer, nil
 }

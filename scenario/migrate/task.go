@@ -13,6 +13,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 // Task migrates one SQLite file as a [maker.Task]. It is also the
@@ -193,10 +194,7 @@ expected = applied=4 pending=M05 backup=4 maintenance=off halted=no verified=no
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint struct {
-	State State
-	Prev  string
-}
+type Hint = scenutil.Hint[State]
 
 // Prompt implements [maker.Task].
 func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
