@@ -64,14 +64,10 @@ func RejectsParse[C any](t *testing.T, parse func(string) (C, error), texts ...s
 	}
 }
 
-// BadFile is an instance file a loader must reject: its body, and a part
-// of the error that names what is wrong.
-type BadFile struct{ Name, Body, Want string }
-
-// RejectsBadFiles writes each file into a temporary directory under name
-// and checks that load rejects it with an error that names the file and
-// contains its Want.
-func RejectsBadFiles(t *testing.T, name string, load func(string) error, files []BadFile) {
+// RejectsBadFiles writes each file's Body into a temporary directory under
+// name and checks that load rejects it with an error that names the file
+// and contains its Want, the part that says what is wrong.
+func RejectsBadFiles(t *testing.T, name string, load func(string) error, files []struct{ Name, Body, Want string }) {
 	t.Helper()
 	dir := t.TempDir()
 	for _, tt := range files {

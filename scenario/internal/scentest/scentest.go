@@ -165,15 +165,7 @@ func VotingRemovesErrors[S any](t *testing.T, task Task[S], e float64, runs, min
 // and the planned k, failing on a wrong run, and reports the steps, the
 // samples, the input tokens per sample and the cost per run.
 func BenchLargeRun[S any](b *testing.B, task Task[S]) {
-	cfg := sim.DefaultConfig()
-	k, err := plan.KMin(1-cfg.ErrorRate, task.Steps(), 0.95, 1)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m, err := sim.New(task, cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m, k := PlannedSim(b, task, task.Steps())
 	b.ResetTimer()
 	for b.Loop() {
 		res, err := maker.Run(context.Background(), task, m, maker.Config{K: k, Ordered: true})
