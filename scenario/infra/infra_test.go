@@ -34,31 +34,14 @@ func TestBadInstances(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Read(strings.NewReader(tt.json))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !errors.Is(err, scenutil.ErrInstance) {
-				t.Errorf("error %q does not wrap ErrInstance", err)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			scentest.RejectsInstance(t, err, tt.want...)
 		})
 	}
 }
 
 func TestGenerate(t *testing.T) {
 	for _, n := range []int{1, 7, DefaultSize, 95, 1000} {
-		a, err := Generate(n, 3)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := Generate(n, 3)
-		if fmt.Sprint(a) != fmt.Sprint(b) {
-			t.Errorf("n=%d: same seed, different instances", n)
-		}
+		a := scentest.Seeded(t, Generate, n, 3)
 		if len(a.Resources) != n {
 			t.Errorf("n=%d: %d resources", n, len(a.Resources))
 		}

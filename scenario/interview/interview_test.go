@@ -54,31 +54,14 @@ func TestBadInstances(t *testing.T) {
 				t.Fatalf("edit %q not applied", tt.old)
 			}
 			_, err := Read(strings.NewReader(text))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !errors.Is(err, scenutil.ErrInstance) {
-				t.Errorf("error %q does not wrap ErrInstance", err)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			scentest.RejectsInstance(t, err, tt.want...)
 		})
 	}
 }
 
 func TestGenerate(t *testing.T) {
 	for _, n := range []int{1, DefaultSize, 6, 123} {
-		a, err := Generate(n, 9)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := Generate(n, 9)
-		if fmt.Sprint(a) != fmt.Sprint(b) {
-			t.Errorf("n=%d: same seed, different instances", n)
-		}
+		a := scentest.Seeded(t, Generate, n, 9)
 		task, err := New(a)
 		if err != nil {
 			t.Fatalf("n=%d: %v", n, err)

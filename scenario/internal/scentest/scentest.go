@@ -15,6 +15,7 @@ import (
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/scenario/scenutil"
 	"github.com/maker-go/maker/sim"
+	"strings"
 )
 
 // Task is what a scenario task is to these checks: a task that checks
@@ -180,5 +181,39 @@ func BenchLargeRun[S any](b *testing.B, task Task[S]) {
 		b.ReportMetric(float64(res.Summary.InputTokens)/float64(res.Summary.Samples), "in-tok/sample")
 		b.ReportMetric(res.Summary.CostUSD, "sim-USD/run")
 		b.ReportMetric(float64(k), "k")
+	}
+}
+
+// Seeded generates the instance of size n twice from seed and checks that
+// the seed alone decides it (a run can be reproduced from its flags); it
+// returns the instance.
+func Seeded[I any](t *testing.T, generate func(int, uint64) (I, error), n int, seed uint64) I {
+	t.Helper()
+	a, err := generate(n, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := generate(n, seed)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Errorf("n=%d: same seed, different instances", n)
+	}
+	return a
+}
+
+// RejectsInstance checks that err rejects a bad instance: it wraps
+// [scenutil.ErrInstance], so a command reports bad input, and mentions
+// each of want, so the user can find the culprit.
+func RejectsInstance(t *testing.T, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if !errors.Is(err, scenutil.ErrInstance) {
+		t.Errorf("error %q does not wrap ErrInstance", err)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not mention %q", err, w)
+		}
 	}
 }
