@@ -1,8 +1,6 @@
 package deploy
 
 import (
-	"fmt"
-
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/realutil"
 )
@@ -16,14 +14,10 @@ import (
 // right action expecting nothing to change; Wrong[2] acts on the
 // neighbouring instance.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	h, ok := p.Hint.(Hint)
-	if !ok {
-		return maker.Answer{}, maker.ErrNotMine
-	}
-	in, s := t.inst, h.State
-	right, ok := in.Next(s)
-	if !ok {
-		return maker.Answer{}, fmt.Errorf("deploy: the deployment is settled")
+	in := t.inst
+	s, right, err := realutil.HintedStep(p, in.Next, "deploy: the deployment is settled")
+	if err != nil {
+		return maker.Answer{}, err
 	}
 	ans := realutil.NewAnswers(right, in.Format(right), in.Summary(in.Intended(s, right), right))
 	add := func(a Action, expect string) { ans.Add(a, in.Format(a), expect) }

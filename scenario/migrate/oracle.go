@@ -1,7 +1,6 @@
 package migrate
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/maker-go/maker"
@@ -17,14 +16,9 @@ import (
 // with the state left as it was in the expectation; Wrong[2] names the
 // neighbouring position or migration.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	h, ok := p.Hint.(Hint)
-	if !ok {
-		return maker.Answer{}, maker.ErrNotMine
-	}
-	s := h.State
-	right, ok := Next(s)
-	if !ok {
-		return maker.Answer{}, fmt.Errorf("migrate: the migration is verified")
+	s, right, err := realutil.HintedStep(p, Next, "migrate: the migration is verified")
+	if err != nil {
+		return maker.Answer{}, err
 	}
 	ans := realutil.NewAnswers(right, right.String(), Intended(s, right).Summary())
 	add := func(a Action, expect string) { ans.Add(a, a.String(), expect) }

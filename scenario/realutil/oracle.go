@@ -1,6 +1,11 @@
 package realutil
 
-import "github.com/maker-go/maker"
+import (
+	"errors"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario/scenutil"
+)
 
 // Lead is the line before the simulator's answers to a policy step.
 const Lead = "Following the procedure."
@@ -29,4 +34,21 @@ func (a *Answers[K]) Add(key K, action, expected string) {
 		return
 	}
 	a.Wrong = append(a.Wrong, Render(Lead, action, expected))
+}
+
+// HintedStep is the step an oracle answers for: the state in the prompt's
+// hint and the action the procedure prescribes there. A prompt without the
+// task's hint gives [maker.ErrNotMine]; a state where the procedure has
+// nothing left to do gives an error that says so (settled).
+func HintedStep[S, A any](p maker.Prompt, next func(S) (A, bool), settled string) (S, A, error) {
+	var zero A
+	h, ok := p.Hint.(scenutil.Hint[S])
+	if !ok {
+		return h.State, zero, maker.ErrNotMine
+	}
+	right, ok := next(h.State)
+	if !ok {
+		return h.State, zero, errors.New(settled)
+	}
+	return h.State, right, nil
 }
