@@ -1,9 +1,7 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -15,11 +13,8 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioAPITestCmd) }
 
 func newScenarioAPITestCmd() *cobra.Command {
 	var (
-		f        runFlags
-		size     int
-		genSeed  uint64
-		instFile string
-		writeTo  string
+		f   runFlags
+		src realInstanceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "apitest",
@@ -39,27 +34,12 @@ usage, 3 budget reached.`,
   maker scenario apitest --write-instance suite.json && maker scenario apitest --instance suite.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var inst *apitest.Instance
-			var err error
-			switch {
-			case instFile != "" && cmd.Flags().Changed("size"):
-				return usageErr("give --size or --instance, not both")
-			case instFile != "":
-				if inst, err = apitest.Load(instFile); err != nil {
-					return usageErr("%v", err)
-				}
-			default:
-				if inst, err = apitest.Generate(genSeed, size); err != nil {
-					return usageErr("%v", err)
-				}
+			inst, err := realInstance(cmd, &src, apitest.Load, apitest.Generate)
+			if err != nil {
+				return err
 			}
-			if writeTo != "" {
-				b, _ := json.MarshalIndent(inst, "", "  ")
-				if err := os.WriteFile(writeTo, append(b, '\n'), 0o644); err != nil {
-					return usageErr("%v", err)
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d tests)\n", writeTo, len(inst.Tests))
-				return nil
+			if written, err := src.write(cmd, inst, fmt.Sprintf("%d tests", len(inst.Tests))); written {
+				return err
 			}
 			svc, err := apitest.StartService(inst)
 			if err != nil {
@@ -95,10 +75,7 @@ usage, 3 budget reached.`,
 			}.execute(cmd)
 		},
 	}
-	cmd.Flags().IntVar(&size, "size", apitest.DefaultUsers, fmt.Sprintf("users in the generated suite (1 to %d; large: %d)", apitest.MaxUsers, apitest.LargeUsers))
-	cmd.Flags().Uint64Var(&genSeed, "instance-seed", 1, "seed of the generated suite")
-	cmd.Flags().StringVar(&instFile, "instance", "", "read the suite from this JSON file")
-	cmd.Flags().StringVar(&writeTo, "write-instance", "", "write the suite to this JSON file and exit")
+	src.register(cmd.Flags(), apitest.DefaultUsers, fmt.Sprintf("users in the generated suite (1 to %d; large: %d)", apitest.MaxUsers, apitest.LargeUsers), "suite")
 	f.register(cmd.Flags())
 	return cmd
 }

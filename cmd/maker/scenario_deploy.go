@@ -1,10 +1,8 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,10 +16,7 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioDeployCmd) }
 func newScenarioDeployCmd() *cobra.Command {
 	var (
 		f         runFlags
-		size      int
-		genSeed   uint64
-		instFile  string
-		writeTo   string
+		src       realInstanceFlags
 		badVer    string
 		probeEach time.Duration
 		probeMax  int64
@@ -49,19 +44,9 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
   maker scenario deploy --size 200 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var in *deploy.Instance
-			var err error
-			switch {
-			case instFile != "" && cmd.Flags().Changed("size"):
-				return usageErr("give --size or --instance, not both")
-			case instFile != "":
-				if in, err = deploy.Load(instFile); err != nil {
-					return usageErr("%v", err)
-				}
-			default:
-				if in, err = deploy.Generate(genSeed, size); err != nil {
-					return usageErr("%v", err)
-				}
+			in, err := realInstance(cmd, &src, deploy.Load, deploy.Generate)
+			if err != nil {
+				return err
 			}
 			if badVer != "" {
 				in.BadVersion = badVer
@@ -72,13 +57,8 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
 			if probeEach <= 0 || probeMax < 1 || probeWall <= 0 {
 				return usageErr("--probe-interval, --probe-max and --probe-wall must be positive")
 			}
-			if writeTo != "" {
-				b, _ := json.MarshalIndent(in, "", "  ")
-				if err := os.WriteFile(writeTo, append(b, '\n'), 0o644); err != nil {
-					return usageErr("%v", err)
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d services, %d instances)\n", writeTo, len(in.Services), in.Total())
-				return nil
+			if written, err := src.write(cmd, in, fmt.Sprintf("%d services, %d instances", len(in.Services), in.Total())); written {
+				return err
 			}
 			fleet, err := deploy.StartFleet(in)
 			if err != nil {
@@ -135,10 +115,7 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
 			return err
 		},
 	}
-	cmd.Flags().IntVar(&size, "size", deploy.DefaultInstances, fmt.Sprintf("instances in the generated fleet (2 to %d; large: %d)", deploy.MaxInstances, deploy.LargeInstances))
-	cmd.Flags().Uint64Var(&genSeed, "instance-seed", 1, "seed of the generated fleet")
-	cmd.Flags().StringVar(&instFile, "instance", "", "read the fleet from this JSON file")
-	cmd.Flags().StringVar(&writeTo, "write-instance", "", "write the fleet to this JSON file and exit")
+	src.register(cmd.Flags(), deploy.DefaultInstances, fmt.Sprintf("instances in the generated fleet (2 to %d; large: %d)", deploy.MaxInstances, deploy.LargeInstances), "fleet")
 	cmd.Flags().StringVar(&badVer, "bad-version", "", "make this service's new version unhealthy")
 	cmd.Flags().DurationVar(&probeEach, "probe-interval", 2*time.Millisecond, "time between probes of each service")
 	cmd.Flags().Int64Var(&probeMax, "probe-max", 5_000_000, "most probes in all")

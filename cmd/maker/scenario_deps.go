@@ -35,22 +35,9 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
   maker scenario deps --instance graph.json --model openai/gpt-4.1-mini --k 3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := gen.check(cmd); err != nil {
+			in, err := generatedInstance(cmd, &gen, deps.Load, deps.Generate)
+			if err != nil {
 				return err
-			}
-			var in *deps.Instance
-			var err error
-			if gen.instance != "" {
-				if in, err = deps.Load(gen.instance); err != nil {
-					return usageErr("%v", err)
-				}
-			} else {
-				if in, err = deps.Generate(gen.size, gen.seed); err != nil {
-					return usageErr("--size: %v", err)
-				}
-				if err := gen.saveInstance(in); err != nil {
-					return err
-				}
 			}
 			task, err := deps.New(in)
 			if err != nil {

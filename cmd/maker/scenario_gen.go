@@ -64,3 +64,29 @@ func scenarioListHead(items []string, n int) string {
 	}
 	return fmt.Sprintf("%s ... and %d more", scenutil.FormatList(items[:n]), len(items)-n)
 }
+
+// generatedInstance is the instance a scenario runs: read from --instance,
+// or generated at --size from --instance-seed and written to
+// --save-instance when that is given. Bad flags, files and sizes are usage
+// errors.
+func generatedInstance[I any](cmd *cobra.Command, gen *genInstanceFlags, load func(string) (I, error), generate func(int, uint64) (I, error)) (I, error) {
+	var zero I
+	if err := gen.check(cmd); err != nil {
+		return zero, err
+	}
+	if gen.instance != "" {
+		in, err := load(gen.instance)
+		if err != nil {
+			return zero, usageErr("%v", err)
+		}
+		return in, nil
+	}
+	in, err := generate(gen.size, gen.seed)
+	if err != nil {
+		return zero, usageErr("--size: %v", err)
+	}
+	if err := gen.saveInstance(in); err != nil {
+		return zero, err
+	}
+	return in, nil
+}

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/scenario/internal/scentest"
 	"github.com/maker-go/maker/sim"
 )
 
@@ -28,12 +28,7 @@ func runSuite(t *testing.T, inst *Instance, errRate float64, seed uint64, k int)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := sim.DefaultConfig()
-	cfg.Seed, cfg.ErrorRate = seed, errRate
-	model, err := sim.New(task, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	model := scentest.SimModel(t, task, seed, errRate)
 	res, runErr := maker.Run(context.Background(), task, model, maker.Config{K: k, Ordered: true})
 	task.Wait()
 	return res, task, svc.Requests(), runErr
@@ -159,7 +154,7 @@ func TestCheckerReportsWrongActions(t *testing.T) {
 func TestParseRedFlags(t *testing.T) {
 	inst, _ := Generate(1, DefaultUsers)
 	task, _ := New(inst, "http://127.0.0.1:1")
-	for _, text := range []string{
+	scentest.RejectsParse(t, task.Parse,
 		"action = start t01\nexpected = running=t01",                // missing input
 		"action = start t01 name=ann1 id=3\nexpected = running=t01", // extra input
 		"action = begin t01 name=ann1\nexpected = running=t01",      // unknown verb
@@ -167,16 +162,15 @@ func TestParseRedFlags(t *testing.T) {
 		"action = start t01 name=ann1\nexpected = t01 is running",   // bad expectation
 		"action = await t01 now\nexpected = running=none",           // stray word
 		"start t01 name=ann1", // no labels
-	} {
-		if _, err := task.Parse(text); err == nil {
-			t.Errorf("Parse accepted %q", text)
-		}
-	}
+	)
 }
 
 func TestBadInstanceFiles(t *testing.T) {
 	dir := t.TempDir()
-	tests := []struct{ name, body, want string }{
+	scentest.RejectsBadFiles(t, "i.json", func(p string) error {
+		_, err := Load(p)
+		return err
+	}, []struct{ Name, Body, Want string }{
 		{"not json", "{", "unexpected EOF"},
 		{"unknown field", `{"max_parallel":3,"max_attempts":3,"tests":[],"x":1}`, "unknown field"},
 		{"no tests", `{"max_parallel":3,"max_attempts":3,"tests":[]}`, "no tests"},
@@ -184,17 +178,7 @@ func TestBadInstanceFiles(t *testing.T) {
 		{"forward dep", `{"max_parallel":3,"max_attempts":3,"tests":[{"id":"t01","op":"create","user":"u1","name":"a","deps":["t02"]}]}`, "not an earlier test"},
 		{"no user", `{"max_parallel":3,"max_attempts":3,"tests":[{"id":"t01","op":"get","user":"u1","deps":[]}]}`, "not created"},
 		{"slots", `{"max_parallel":0,"max_attempts":3,"tests":[]}`, "max_parallel"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := filepath.Join(dir, "i.json")
-			os.WriteFile(p, []byte(tt.body), 0o644)
-			_, err := Load(p)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), p) {
-				t.Fatalf("Load = %v, want an error naming the file and %q", err, tt.want)
-			}
-		})
-	}
+	})
 	if _, err := Load(filepath.Join(dir, "missing.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
 	}
@@ -206,32 +190,16 @@ func TestBadInstanceFiles(t *testing.T) {
 func TestVotingPreventsWrongRuns(t *testing.T) {
 	const runs, errRate = 40, 0.25
 	inst, _ := Generate(1, DefaultUsers)
-	_, ref := inst.Reference()
-	steps, _ := inst.Reference()
-	kPlan, err := plan.KMin(1-errRate, steps, 0.95, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad := func(k int) int {
-		n := 0
-		for seed := uint64(1); seed <= runs; seed++ {
-			res, _, _, err := runSuite(t, inst, errRate, seed, k)
-			wrongFinal := false
-			for id, want := range ref.Outcomes(inst) {
-				wrongFinal = wrongFinal || res.State.Outcomes(inst)[id] != want
-			}
-			if err != nil || res.Summary.WrongSteps > 0 || wrongFinal {
-				n++
-			}
-		}
-		return n
-	}
-	b1, bk := bad(1), bad(kPlan)
-	t.Logf("%d steps, error rate %g: k=1 went wrong in %d of %d runs, k=%d in %d", steps, errRate, b1, runs, kPlan, bk)
+	steps, ref := inst.Reference()
 	// The chance that a k=1 run of this many steps has no wrong step is
 	// 0.75^steps (below 1e-5), and k_min is planned for at least 95%
 	// success, so more than 6 bad runs of 40 at k_min has a chance below 1%.
-	if b1 < runs-1 || bk > 6 {
-		t.Fatalf("k=1: %d bad of %d; k=%d: %d bad", b1, runs, kPlan, bk)
-	}
+	scentest.VotingPreventsWrongRuns(t, steps, runs, errRate, 6, func(seed uint64, k int) bool {
+		res, _, _, err := runSuite(t, inst, errRate, seed, k)
+		wrongFinal := false
+		for id, want := range ref.Outcomes(inst) {
+			wrongFinal = wrongFinal || res.State.Outcomes(inst)[id] != want
+		}
+		return err != nil || res.Summary.WrongSteps > 0 || wrongFinal
+	})
 }

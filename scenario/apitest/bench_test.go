@@ -5,8 +5,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/plan"
-	"github.com/maker-go/maker/sim"
+	"github.com/maker-go/maker/scenario/internal/scentest"
 )
 
 // BenchmarkSuite runs the default and the large suite against the live
@@ -28,9 +27,7 @@ func BenchmarkSuite(b *testing.B) {
 					b.Fatal(err)
 				}
 				task, _ := New(inst, svc.URL)
-				cfg := sim.DefaultConfig()
-				model, _ := sim.New(task, cfg)
-				k, _ := plan.KMin(1-cfg.ErrorRate, task.Steps(), 0.95, 1)
+				model, k := scentest.PlannedSim(b, task, task.Steps())
 				res, err := maker.Run(context.Background(), task, model, maker.Config{K: k, Ordered: true})
 				task.Wait()
 				svc.Close()
@@ -39,10 +36,7 @@ func BenchmarkSuite(b *testing.B) {
 				}
 				s := res.Summary
 				b.ReportMetric(float64(len(inst.Tests)), "tests")
-				b.ReportMetric(float64(s.Steps), "steps")
-				b.ReportMetric(float64(k), "k")
-				b.ReportMetric(float64(s.Samples), "samples")
-				b.ReportMetric(float64(s.InputTokens)/float64(s.Samples), "in-tok/call")
+				scentest.ReportRun(b, s, k)
 				b.ReportMetric(s.CostUSD, "sim-USD")
 			}
 		})

@@ -8,15 +8,15 @@
 package apitest
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/maker-go/maker/scenario/realutil"
 )
 
 // Operations a test performs on the service.
@@ -208,30 +208,12 @@ func (in *Instance) Validate() error {
 
 // Decode reads an instance from JSON, rejecting unknown fields.
 func Decode(r io.Reader) (*Instance, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var in Instance
-	if err := dec.Decode(&in); err != nil {
-		return nil, fmt.Errorf("apitest: instance: %w", err)
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	return &in, nil
+	return realutil.Decode(r, "apitest", (*Instance).Validate)
 }
 
 // Load reads an instance file.
 func Load(path string) (*Instance, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("apitest: %w", err)
-	}
-	defer f.Close()
-	in, err := Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return in, nil
+	return realutil.Load(path, "apitest", (*Instance).Validate)
 }
 
 // index returns the position of test id, or -1.

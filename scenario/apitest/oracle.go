@@ -1,7 +1,6 @@
 package apitest
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -18,22 +17,13 @@ import (
 // unchanged in the expectation; Wrong[2] sends the neighbouring user's id,
 // or waits for the newest test instead of the oldest.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	h, ok := p.Hint.(Hint)
-	if !ok {
-		return maker.Answer{}, maker.ErrNotMine
+	in := t.inst
+	s, right, err := realutil.HintedStep(p, in.Next, "apitest: the suite is finished")
+	if err != nil {
+		return maker.Answer{}, err
 	}
-	s, in := h.State, t.inst
-	right, ok := in.Next(s)
-	if !ok {
-		return maker.Answer{}, fmt.Errorf("apitest: the suite is finished")
-	}
-	ans := maker.Answer{Right: render(s, right)}
-	add := func(a Action, expect string) {
-		if a.String() == right.String() && expect == Expected(s, right) {
-			return
-		}
-		ans.Wrong = append(ans.Wrong, realutil.Render("Following the procedure.", a.String(), expect))
-	}
+	ans := realutil.NewAnswers(right.String(), right.String(), Expected(s, right))
+	add := func(a Action, expect string) { ans.Add(a.String(), a.String(), expect) }
 	// Wrong 0: start the lowest-numbered pending test other than the right
 	// one, whatever its dependencies and the slots say.
 	slip := Action{}
@@ -71,9 +61,5 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	if changed {
 		add(w2, Expected(s, w2))
 	}
-	return ans, nil
-}
-
-func render(s State, a Action) string {
-	return realutil.Render("Following the procedure.", a.String(), Expected(s, a))
+	return ans.Answer, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 // Task runs a suite against a live service as a [maker.Task]. It is also
@@ -95,10 +96,7 @@ expected = running=t01,t02
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint struct {
-	State State
-	Prev  string
-}
+type Hint = scenutil.Hint[State]
 
 // Prompt implements [maker.Task]: the previous action, the last result,
 // every test's status, the running tests and the shared data.
@@ -124,19 +122,17 @@ Decide the next action by the procedure.`, shown, s.Last, s.statusLine(t.inst), 
 // Parse implements [maker.Task]: the two answer lines, a well-formed action
 // on a test of the suite and a well-formed expected running list.
 func (t *Task) Parse(text string) (maker.Candidate[State], error) {
-	act, exp, err := realutil.ParseAnswer(text)
+	a, e, err := realutil.ParseStep(text, func(s string) (string, error) {
+		a, err := ParseAction(t.inst, s)
+		if err != nil {
+			return "", err
+		}
+		return a.String(), nil
+	}, parseExpect)
 	if err != nil {
 		return maker.Candidate[State]{}, err
 	}
-	a, err := ParseAction(t.inst, act)
-	if err != nil {
-		return maker.Candidate[State]{}, err
-	}
-	e, err := parseExpect(exp)
-	if err != nil {
-		return maker.Candidate[State]{}, err
-	}
-	return maker.Candidate[State]{Action: a.String(), State: State{Expect: e}}, nil
+	return maker.Candidate[State]{Action: a, State: State{Expect: e}}, nil
 }
 
 // Key implements [maker.Task]: the canonical action and the expected
@@ -144,7 +140,7 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // prediction of what the action does to the slots; a sample that names the
 // right test but the wrong effect did not follow the procedure.
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return realutil.Canon(c.Action) + " | " + c.State.Expect
+	return realutil.Key(c.Action, c.State.Expect)
 }
 
 // Execute implements [maker.Executor]: start and retry launch the test in a

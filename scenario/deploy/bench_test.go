@@ -6,8 +6,7 @@ import (
 	"time"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/plan"
-	"github.com/maker-go/maker/sim"
+	"github.com/maker-go/maker/scenario/internal/scentest"
 )
 
 // BenchmarkDeploy rolls the default and the large fleet with the prober
@@ -29,9 +28,7 @@ func BenchmarkDeploy(b *testing.B) {
 					b.Fatal(err)
 				}
 				task, _ := New(in, f)
-				cfg := sim.DefaultConfig()
-				model, _ := sim.New(task, cfg)
-				k, _ := plan.KMin(1-cfg.ErrorRate, task.Steps(), 0.95, 1)
+				model, k := scentest.PlannedSim(b, task, task.Steps())
 				p := StartProber(f.URLs(), 2*time.Millisecond, 10_000_000, time.Hour)
 				res, err := maker.Run(context.Background(), task, model, maker.Config{K: k, Ordered: true})
 				r := p.Stop()
@@ -41,10 +38,7 @@ func BenchmarkDeploy(b *testing.B) {
 				}
 				s := res.Summary
 				b.ReportMetric(float64(in.Total()), "instances")
-				b.ReportMetric(float64(s.Steps), "steps")
-				b.ReportMetric(float64(k), "k")
-				b.ReportMetric(float64(s.Samples), "samples")
-				b.ReportMetric(float64(s.InputTokens)/float64(s.Samples), "in-tok/call")
+				scentest.ReportRun(b, s, k)
 				b.ReportMetric(s.CostUSD, "sim-USD")
 				b.ReportMetric(float64(r.Requests), "probes")
 				b.ReportMetric(float64(r.Failed), "probe-failures")

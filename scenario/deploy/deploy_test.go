@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/scenario/internal/scentest"
 	"github.com/maker-go/maker/sim"
 )
 
@@ -36,12 +34,7 @@ func deployOnce(t *testing.T, in *Instance, errRate float64, seed uint64, k int)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := sim.DefaultConfig()
-	cfg.Seed, cfg.ErrorRate = seed, errRate
-	model, err := sim.New(task, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	model := scentest.SimModel(t, task, seed, errRate)
 	p := StartProber(f.URLs(), time.Millisecond, 1_000_000, time.Minute)
 	time.Sleep(5 * time.Millisecond) // probes before the first action too
 	res, runErr := maker.Run(context.Background(), task, model, maker.Config{K: k, Ordered: true})
@@ -209,7 +202,7 @@ func TestCheckerReportsWrongAnswers(t *testing.T) {
 func TestParseRedFlags(t *testing.T) {
 	in, _ := Generate(1, DefaultInstances)
 	task := &Task{inst: in}
-	for _, text := range []string{
+	scentest.RejectsParse(t, task.Parse,
 		"action = drain api\nexpected = api/1 v1 out checked",       // needs an instance
 		"action = verify api/1\nexpected = api done",                // needs a service
 		"action = drain api/9\nexpected = api/9 v1 out checked",     // no such instance
@@ -219,16 +212,14 @@ func TestParseRedFlags(t *testing.T) {
 		"action = drain api/1 now\nexpected = api/1 v1 out checked", // stray word
 		"action = drain api/01\nexpected = api/01 v1 out checked",   // not canonical
 		"drain api/1", // no labels
-	} {
-		if _, err := task.Parse(text); err == nil {
-			t.Errorf("Parse accepted %q", text)
-		}
-	}
+	)
 }
 
 func TestBadInstanceFiles(t *testing.T) {
-	dir := t.TempDir()
-	tests := []struct{ name, body, want string }{
+	scentest.RejectsBadFiles(t, "fleet.json", func(p string) error {
+		_, err := Load(p)
+		return err
+	}, []struct{ Name, Body, Want string }{
 		{"not json", "[", "unexpected EOF"},
 		{"unknown field", `{"from":"v1","to":"v2","services":[],"regions":3}`, "unknown field"},
 		{"same version", `{"from":"v1","to":"v1","services":[{"name":"a","instances":2,"deps":[]}]}`, "two different versions"},
@@ -236,17 +227,7 @@ func TestBadInstanceFiles(t *testing.T) {
 		{"forward dep", `{"from":"v1","to":"v2","services":[{"name":"a","instances":2,"deps":["b"]},{"name":"b","instances":2,"deps":[]}]}`, "not an earlier service"},
 		{"bad name", `{"from":"v1","to":"v2","services":[{"name":"A B","instances":2,"deps":[]}]}`, "lower-case"},
 		{"bad version target", `{"from":"v1","to":"v2","bad_version":"x","services":[{"name":"a","instances":2,"deps":[]}]}`, "bad_version"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := filepath.Join(dir, "fleet.json")
-			os.WriteFile(p, []byte(tt.body), 0o644)
-			_, err := Load(p)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), p) {
-				t.Fatalf("Load = %v, want an error naming the file and %q", err, tt.want)
-			}
-		})
-	}
+	})
 }
 
 // TestVotingPreventsWrongRuns: with a simulator wrong a quarter of the
@@ -256,29 +237,19 @@ func TestVotingPreventsWrongRuns(t *testing.T) {
 	const runs, errRate = 20, 0.25
 	in, _ := Generate(1, DefaultInstances)
 	steps, _ := in.Reference()
-	kPlan, err := plan.KMin(1-errRate, steps, 0.95, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad := func(k int) (n, dropped int) {
-		for seed := uint64(1); seed <= runs; seed++ {
-			o := deployOnce(t, in, errRate, seed, k)
-			if o.probe.Failed > 0 {
-				dropped++
-			}
-			if o.err != nil || o.res.Summary.WrongSteps > 0 || !matchesReference(in, o.res.State) || o.probe.Failed > 0 {
-				n++
-			}
-		}
-		return n, dropped
-	}
-	b1, d1 := bad(1)
-	bk, dk := bad(kPlan)
-	t.Logf("%d steps, error rate %g: k=1 went wrong in %d of %d runs (%d dropped requests), k=%d in %d (%d)", steps, errRate, b1, runs, d1, kPlan, bk, dk)
+	dropped := map[int]int{} // runs with dropped requests, by k
 	// A k=1 run is right with chance 0.75^steps (below 1e-10); k_min is
 	// planned for at least 95% success, so more than 4 bad runs of 20 has
 	// a chance below 1%.
-	if b1 < runs-1 || bk > 4 || dk > 0 {
-		t.Fatalf("k=1: %d bad of %d; k=%d: %d bad, %d with dropped requests", b1, runs, kPlan, bk, dk)
+	kPlan := scentest.VotingPreventsWrongRuns(t, steps, runs, errRate, 4, func(seed uint64, k int) bool {
+		o := deployOnce(t, in, errRate, seed, k)
+		if o.probe.Failed > 0 {
+			dropped[k]++
+		}
+		return o.err != nil || o.res.Summary.WrongSteps > 0 || !matchesReference(in, o.res.State) || o.probe.Failed > 0
+	})
+	t.Logf("runs with dropped requests: %d at k=1, %d at k=%d", dropped[1], dropped[kPlan], kPlan)
+	if dropped[kPlan] > 0 {
+		t.Fatalf("k=%d: %d runs with dropped requests", kPlan, dropped[kPlan])
 	}
 }

@@ -11,12 +11,12 @@
 package deploy
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"regexp"
+
+	"github.com/maker-go/maker/scenario/realutil"
 )
 
 // Sizes of generated fleets, in instances.
@@ -138,30 +138,12 @@ func (in *Instance) Total() int {
 
 // Decode reads a fleet from JSON, rejecting unknown fields.
 func Decode(r io.Reader) (*Instance, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	var in Instance
-	if err := dec.Decode(&in); err != nil {
-		return nil, fmt.Errorf("deploy: instance: %w", err)
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	return &in, nil
+	return realutil.Decode(r, "deploy", (*Instance).Validate)
 }
 
 // Load reads a fleet file.
 func Load(path string) (*Instance, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("deploy: %w", err)
-	}
-	defer f.Close()
-	in, err := Decode(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return in, nil
+	return realutil.Load(path, "deploy", (*Instance).Validate)
 }
 
 // service returns the index of the named service, or -1.

@@ -1,8 +1,6 @@
 package deploy
 
 import (
-	"fmt"
-
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/realutil"
 )
@@ -16,22 +14,13 @@ import (
 // right action expecting nothing to change; Wrong[2] acts on the
 // neighbouring instance.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	h, ok := p.Hint.(Hint)
-	if !ok {
-		return maker.Answer{}, maker.ErrNotMine
+	in := t.inst
+	s, right, err := realutil.HintedStep(p, in.Next, "deploy: the deployment is settled")
+	if err != nil {
+		return maker.Answer{}, err
 	}
-	in, s := t.inst, h.State
-	right, ok := in.Next(s)
-	if !ok {
-		return maker.Answer{}, fmt.Errorf("deploy: the deployment is settled")
-	}
-	ans := maker.Answer{Right: t.render(s, right)}
-	add := func(a Action, expect string) {
-		if a == right && expect == in.Summary(in.Intended(s, right), right) {
-			return
-		}
-		ans.Wrong = append(ans.Wrong, realutil.Render("Following the procedure.", in.Format(a), expect))
-	}
+	ans := realutil.NewAnswers(right, in.Format(right), in.Summary(in.Intended(s, right), right))
+	add := func(a Action, expect string) { ans.Add(a, in.Format(a), expect) }
 	// Wrong 0: the shortcut.
 	short := right
 	switch right.Verb {
@@ -64,9 +53,5 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 		w2.Service = (right.Service + 1) % len(s.Services)
 	}
 	add(w2, in.Summary(in.Intended(s, w2), w2))
-	return ans, nil
-}
-
-func (t *Task) render(s State, a Action) string {
-	return realutil.Render("Following the procedure.", t.inst.Format(a), t.inst.Summary(t.inst.Intended(s, a), a))
+	return ans.Answer, nil
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 // Task deploys a fleet as a [maker.Task]. It is also the
@@ -89,10 +90,7 @@ For an instance action, expect "SERVICE/N VERSION in|out checked|unchecked|unhea
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint struct {
-	State State
-	Prev  string
-}
+type Hint = scenutil.Hint[State]
 
 // Prompt implements [maker.Task].
 func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
@@ -106,19 +104,17 @@ func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
 
 // Parse implements [maker.Task].
 func (t *Task) Parse(text string) (maker.Candidate[State], error) {
-	act, exp, err := realutil.ParseAnswer(text)
+	a, e, err := realutil.ParseStep(text, func(s string) (string, error) {
+		a, err := t.inst.ParseAction(s)
+		if err != nil {
+			return "", err
+		}
+		return t.inst.Format(a), nil
+	}, parseExpect)
 	if err != nil {
 		return maker.Candidate[State]{}, err
 	}
-	a, err := t.inst.ParseAction(act)
-	if err != nil {
-		return maker.Candidate[State]{}, err
-	}
-	e, err := parseExpect(exp)
-	if err != nil {
-		return maker.Candidate[State]{}, err
-	}
-	return maker.Candidate[State]{Action: t.inst.Format(a), State: State{Expect: e}}, nil
+	return maker.Candidate[State]{Action: a, State: State{Expect: e}}, nil
 }
 
 // Key implements [maker.Task]: the action and the expected state of what
@@ -126,7 +122,7 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // account of the action's effect (an upgrade that leaves the instance in
 // rotation, a verify that would finish a service still on its canary).
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return realutil.Canon(c.Action) + " | " + c.State.Expect
+	return realutil.Key(c.Action, c.State.Expect)
 }
 
 // Check implements [maker.Checker]: the decided action must be the

@@ -1,7 +1,6 @@
 package deps
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,22 +8,13 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/scenario/internal/scentest"
 	"github.com/maker-go/maker/scenario/scenutil"
-	"github.com/maker-go/maker/sim"
 )
 
 func mustTask(t *testing.T, n int, seed uint64) *Task {
 	t.Helper()
-	in, err := Generate(n, seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, err := New(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return task
+	return scentest.Must(t, Generate, New, n, seed)
 }
 
 func TestBadInstances(t *testing.T) {
@@ -46,32 +36,15 @@ func TestBadInstances(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Read(strings.NewReader(tt.json))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !errors.Is(err, scenutil.ErrInstance) {
-				t.Errorf("error %q does not wrap ErrInstance", err)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			scentest.RejectsInstance(t, err, tt.want...)
 		})
 	}
 }
 
 func TestGenerateIsSeededAndValid(t *testing.T) {
 	for _, n := range []int{1, 2, DefaultSize, 48, 49, 500} {
-		a, err := Generate(n, 7)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := Generate(n, 7)
+		a := scentest.Seeded(t, Generate, n, 7)
 		c, _ := Generate(n, 8)
-		if fmt.Sprint(a) != fmt.Sprint(b) {
-			t.Errorf("n=%d: same seed, different instances", n)
-		}
 		if n > 3 && fmt.Sprint(a) == fmt.Sprint(c) {
 			t.Errorf("n=%d: seeds 7 and 8 gave the same instance", n)
 		}
@@ -170,60 +143,12 @@ func TestParse(t *testing.T) {
 func TestOracleAndChecker(t *testing.T) {
 	for _, n := range []int{DefaultSize, 200} {
 		task := mustTask(t, n, 5)
-		s := task.Initial()
-		order := task.Order()
-		for step := 0; !task.Done(s, step); step++ {
-			prompt := task.Prompt(s, "", step)
-			ans, err := task.Answer(prompt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Without the hint (the simulator behind HTTP) the oracle reads
-			// the prompt's text and must answer the same.
-			fromText, err := task.Answer(maker.Prompt{System: prompt.System, User: prompt.User})
-			if err != nil || fmt.Sprint(fromText) != fmt.Sprint(ans) {
-				t.Fatalf("step %d: oracle from the prompt text: %v, %v", step+1, fromText, err)
-			}
-			right, err := task.Parse(ans.Right)
-			if err != nil {
-				t.Fatalf("step %d: right answer does not parse: %v", step+1, err)
-			}
-			if err := task.Check(step, s, right); err != nil {
-				t.Fatalf("step %d: right answer rejected: %v", step+1, err)
-			}
-			if right.Action != order[step] {
-				t.Fatalf("step %d: oracle builds %s, order has %s", step+1, right.Action, order[step])
-			}
-			if len(ans.Wrong) == 0 {
-				t.Fatalf("step %d: no wrong answers", step+1)
-			}
-			for i, w := range ans.Wrong {
-				c, err := task.Parse(w)
-				if err != nil {
-					t.Fatalf("step %d: wrong answer %d does not parse: %v", step+1, i, err)
-				}
-				if task.Key(c) == task.Key(right) {
-					t.Fatalf("step %d: wrong answer %d votes with the right one", step+1, i)
-				}
-				if task.Check(step, s, c) == nil {
-					t.Fatalf("step %d: checker accepts wrong answer %d:\n%s", step+1, i, w)
-				}
-			}
-			s = right.State
-		}
-		if _, ok := task.Answer(maker.Prompt{User: "x"}); ok == nil {
-			t.Error("oracle answered a prompt without its hint")
-		}
+		scentest.WalkOracle(t, task, task.Order(), 1)
 	}
 }
 
 func TestOracleIgnoresOtherPrompts(t *testing.T) {
-	task := mustTask(t, DefaultSize, 1)
-	for _, user := range []string{"", "Previous move: none\nCurrent state: [[3, 2, 1], [], []]", "ready = [x]\nwaiting = []"} {
-		if _, err := task.Answer(maker.Prompt{User: user}); !errors.Is(err, maker.ErrNotMine) {
-			t.Errorf("%q: got %v, want ErrNotMine", user, err)
-		}
-	}
+	scentest.IgnoresOtherPrompts(t, mustTask(t, DefaultSize, 1))
 }
 
 func TestCheckerNamesTheRule(t *testing.T) {
@@ -261,17 +186,7 @@ func TestCheckerNamesTheRule(t *testing.T) {
 
 func TestRunDefaultSize(t *testing.T) {
 	task := mustTask(t, DefaultSize, 1)
-	m, err := sim.New(task, sim.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 3, Ordered: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Summary.Success || res.Summary.Steps != DefaultSize {
-		t.Fatalf("summary %+v", res.Summary)
-	}
+	res := scentest.RunSim(t, task, 3, DefaultSize)
 	if !slices.Equal(res.Actions, task.Order()) {
 		t.Errorf("actions %v, want %v", res.Actions, task.Order())
 	}
@@ -294,25 +209,7 @@ func TestVotingRemovesErrors(t *testing.T) {
 		}
 		return nil
 	}
-	single, err := scenutil.Trials(context.Background(), task, task, 1, e, runs, verify)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := plan.KMin(1-e, task.Steps(), 0.95, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	voted, err := scenutil.Trials(context.Background(), task, task, k, e, runs, verify)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("k=1: %d/%d failed (%d wrong steps); k=%d: %d/%d failed (%d wrong steps)", single.Failed, runs, single.WrongSteps, k, voted.Failed, runs, voted.WrongSteps)
-	if single.Failed < 35 {
-		t.Errorf("k=1: only %d of %d runs failed", single.Failed, runs)
-	}
-	if voted.Failed > 8 {
-		t.Errorf("k=%d: %d of %d runs failed", k, voted.Failed, runs)
-	}
+	scentest.VotingRemovesErrors(t, task, e, runs, 35, 8, verify)
 }
 
 // TestSystemPromptExample checks that the worked example in the system

@@ -47,27 +47,16 @@ func (in *Instance) Graph() (*scenutil.Graph, error) {
 }
 
 // Load reads and validates an instance file.
-func Load(path string) (*Instance, error) {
-	var in Instance
-	if err := scenutil.DecodeFile(path, &in); err != nil {
-		return nil, err
-	}
-	if _, err := in.Graph(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &in, nil
-}
+func Load(path string) (*Instance, error) { return scenutil.Load(path, checkGraph) }
 
 // Read is [Load] from a reader.
-func Read(r io.Reader) (*Instance, error) {
-	var in Instance
-	if err := scenutil.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	if _, err := in.Graph(); err != nil {
-		return nil, err
-	}
-	return &in, nil
+func Read(r io.Reader) (*Instance, error) { return scenutil.Read(r, checkGraph) }
+
+// checkGraph is [Instance.Graph] as a validation: the graph is built again
+// by New.
+func checkGraph(in *Instance) error {
+	_, err := in.Graph()
+	return err
 }
 
 // Generate returns a random acyclic module graph of n modules for a seed.

@@ -48,10 +48,7 @@ next_waiting = [<module>:<count>, ...]`
 const noPrev = "none (this is the first step)"
 
 // Hint is what the task attaches to its prompts for the simulator's oracle.
-type Hint struct {
-	State State
-	Prev  string
-}
+type Hint = scenutil.Hint[State]
 
 // render writes the user prompt: the facts about the ready modules, the
 // previous action and the state. Nothing from earlier steps is shown.

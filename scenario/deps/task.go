@@ -135,14 +135,9 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // its dependents; Wrong[2] builds the right module and releases them off by
 // one.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	var s State
-	if h, ok := p.Hint.(Hint); ok {
-		s = h.State
-	} else {
-		var err error
-		if s, err = t.ReadPrompt(p.User); err != nil {
-			return maker.Answer{}, err
-		}
+	s, err := scenutil.StateOf(p, t.ReadPrompt)
+	if err != nil {
+		return maker.Answer{}, err
 	}
 	x, next, ok := t.Next(s)
 	if !ok {
@@ -150,11 +145,7 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	}
 	right := render(x, next, "The smallest ready module is "+x+".")
 	ans := maker.Answer{Right: right}
-	add := func(text string) {
-		if text != right && !slices.Contains(ans.Wrong, text) {
-			ans.Wrong = append(ans.Wrong, text)
-		}
-	}
+	add := func(text string) { scenutil.AddWrong(&ans, text) }
 	// Wrong 0: the tie-break, or a dependency, broken.
 	if len(s.Ready) > 1 {
 		ready := scenutil.Sorted(s.Ready)

@@ -91,28 +91,10 @@ func (in *Instance) Validate() error {
 }
 
 // Load reads and validates an instance file.
-func Load(path string) (*Instance, error) {
-	var in Instance
-	if err := scenutil.DecodeFile(path, &in); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &in, nil
-}
+func Load(path string) (*Instance, error) { return scenutil.Load(path, (*Instance).Validate) }
 
 // Read is [Load] from a reader.
-func Read(r io.Reader) (*Instance, error) {
-	var in Instance
-	if err := scenutil.Decode(r, &in); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	return &in, nil
-}
+func Read(r io.Reader) (*Instance, error) { return scenutil.Read(r, (*Instance).Validate) }
 
 // kind is one resource of the stack template: its dependencies within the
 // stack, and ranges for its provisioning time and hourly price.

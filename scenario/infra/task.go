@@ -30,14 +30,7 @@ func New(in *Instance) (*Task, error) {
 		return nil, err
 	}
 	t := &Task{p: p, system: fmt.Sprintf(systemPrompt, p.parallel, p.parallel)}
-	for s := t.Initial(); ; {
-		a, next, ok := t.Next(s)
-		if !ok {
-			break
-		}
-		t.ref = append(t.ref, a)
-		s = next
-	}
+	t.ref = scenutil.Trace(t.Initial(), t.Next)
 	return t, nil
 }
 
@@ -186,14 +179,9 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // prompt's hint, or the prompt's text when the hint was lost (see
 // [Task.ReadPrompt]).
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	var s State
-	if h, ok := p.Hint.(Hint); ok {
-		s = h.State
-	} else {
-		var err error
-		if s, err = t.ReadPrompt(p.User); err != nil {
-			return maker.Answer{}, err
-		}
+	s, err := scenutil.StateOf(p, t.ReadPrompt)
+	if err != nil {
+		return maker.Answer{}, err
 	}
 	a, next, ok := t.Next(s)
 	if !ok {
@@ -202,10 +190,7 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	right := render(a, next, "Following the rule, the next event is "+a.String()+".")
 	ans := maker.Answer{Right: right}
 	add := func(b Action, st State) {
-		text := render(b, st, "Following the rule, the next event is "+b.String()+".")
-		if text != right && !slices.Contains(ans.Wrong, text) {
-			ans.Wrong = append(ans.Wrong, text)
-		}
+		scenutil.AddWrong(&ans, render(b, st, "Following the rule, the next event is "+b.String()+"."))
 	}
 	jobs := sortedJobs(s.Provisioning)
 	ready := scenutil.Sorted(s.Ready)

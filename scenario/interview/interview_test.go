@@ -1,29 +1,19 @@
 package interview
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/scenario/internal/scentest"
 	"github.com/maker-go/maker/scenario/scenutil"
-	"github.com/maker-go/maker/sim"
 )
 
 func mustTask(t *testing.T, n int, seed uint64) *Task {
 	t.Helper()
-	in, err := Generate(n, seed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	task, err := New(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return task
+	return scentest.Must(t, Generate, New, n, seed)
 }
 
 // base is a small valid instance the bad-instance table edits.
@@ -64,31 +54,14 @@ func TestBadInstances(t *testing.T) {
 				t.Fatalf("edit %q not applied", tt.old)
 			}
 			_, err := Read(strings.NewReader(text))
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if !errors.Is(err, scenutil.ErrInstance) {
-				t.Errorf("error %q does not wrap ErrInstance", err)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			scentest.RejectsInstance(t, err, tt.want...)
 		})
 	}
 }
 
 func TestGenerate(t *testing.T) {
 	for _, n := range []int{1, DefaultSize, 6, 123} {
-		a, err := Generate(n, 9)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := Generate(n, 9)
-		if fmt.Sprint(a) != fmt.Sprint(b) {
-			t.Errorf("n=%d: same seed, different instances", n)
-		}
+		a := scentest.Seeded(t, Generate, n, 9)
 		task, err := New(a)
 		if err != nil {
 			t.Fatalf("n=%d: %v", n, err)
@@ -212,44 +185,8 @@ func mustRead(t *testing.T, s string) *Instance {
 func TestOracleAndChecker(t *testing.T) {
 	for _, n := range []int{DefaultSize, 60} {
 		task := mustTask(t, n, 3)
-		s := task.Initial()
-		ref := task.Reference()
-		for step := 0; !task.Done(s, step); step++ {
-			prompt := task.Prompt(s, "", step)
-			ans, err := task.Answer(prompt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Without the hint (the simulator behind HTTP) the oracle reads
-			// the prompt's text and must answer the same.
-			fromText, err := task.Answer(maker.Prompt{System: prompt.System, User: prompt.User})
-			if err != nil || fmt.Sprint(fromText) != fmt.Sprint(ans) {
-				t.Fatalf("step %d: oracle from the prompt text: %v, %v", step+1, fromText, err)
-			}
-			right, err := task.Parse(ans.Right)
-			if err != nil {
-				t.Fatalf("step %d: right answer does not parse: %v", step+1, err)
-			}
-			if err := task.Check(step, s, right); err != nil {
-				t.Fatalf("step %d: right answer rejected: %v", step+1, err)
-			}
-			if right.Action != ref[step].String() {
-				t.Fatalf("step %d: oracle %s, reference %s", step+1, right.Action, ref[step])
-			}
-			if len(ans.Wrong) < 2 {
-				t.Fatalf("step %d: %d wrong answers", step+1, len(ans.Wrong))
-			}
-			for i, w := range ans.Wrong {
-				c, err := task.Parse(w)
-				if err != nil {
-					t.Fatalf("step %d: wrong answer %d does not parse: %v", step+1, i, err)
-				}
-				if task.Check(step, s, c) == nil {
-					t.Fatalf("step %d: checker accepts wrong answer %d:\n%s", step+1, i, w)
-				}
-			}
-			s = right.State
-		}
+		ref := scentest.Strings(task.Reference())
+		s := scentest.WalkOracle(t, task, ref, 2)
 		if step := len(ref); !task.Done(s, step) {
 			t.Errorf("not done after the reference")
 		}
@@ -257,12 +194,7 @@ func TestOracleAndChecker(t *testing.T) {
 }
 
 func TestOracleIgnoresOtherPrompts(t *testing.T) {
-	task := mustTask(t, DefaultSize, 1)
-	for _, user := range []string{"", "Previous move: none\nCurrent state: [[3, 2, 1], [], []]", "ready = [x]\nwaiting = []"} {
-		if _, err := task.Answer(maker.Prompt{User: user}); !errors.Is(err, maker.ErrNotMine) {
-			t.Errorf("%q: got %v, want ErrNotMine", user, err)
-		}
-	}
+	scentest.IgnoresOtherPrompts(t, mustTask(t, DefaultSize, 1))
 }
 
 func TestCheckerNamesTheRule(t *testing.T) {
@@ -301,17 +233,7 @@ func TestCheckerNamesTheRule(t *testing.T) {
 
 func TestRunDefaultSize(t *testing.T) {
 	task := mustTask(t, DefaultSize, 1)
-	m, err := sim.New(task, sim.DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 3, Ordered: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Summary.Success || res.Summary.Steps != DefaultSize {
-		t.Fatalf("summary %+v", res.Summary)
-	}
+	res := scentest.RunSim(t, task, 3, DefaultSize)
 	if sc, err := task.Evaluate(res.Actions); err != nil || sc.HardBreaches != 0 {
 		t.Errorf("evaluate: %+v, %v", sc, err)
 	}
@@ -342,25 +264,7 @@ func TestVotingRemovesErrors(t *testing.T) {
 		}
 		return nil
 	}
-	single, err := scenutil.Trials(context.Background(), task, task, 1, e, runs, verify)
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := plan.KMin(1-e, task.Steps(), 0.95, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	voted, err := scenutil.Trials(context.Background(), task, task, k, e, runs, verify)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("k=1: %d/%d failed (%d wrong steps); k=%d: %d/%d failed (%d wrong steps)", single.Failed, runs, single.WrongSteps, k, voted.Failed, runs, voted.WrongSteps)
-	if single.Failed < 24 {
-		t.Errorf("k=1: only %d of %d runs failed", single.Failed, runs)
-	}
-	if voted.Failed > 6 {
-		t.Errorf("k=%d: %d of %d runs failed", k, voted.Failed, runs)
-	}
+	scentest.VotingRemovesErrors(t, task, e, runs, 24, 6, verify)
 }
 
 // TestSystemPromptExample checks that the worked example in the system

@@ -54,10 +54,7 @@ next_booked = [<interview>@<slot>/<room>, ...]`
 const noPrev = "none (this is the first step)"
 
 // Hint is what the task attaches to its prompts for the simulator's oracle.
-type Hint struct {
-	State State
-	Prev  string
-}
+type Hint = scenutil.Hint[State]
 
 // Prompt implements [maker.Task]: the facts of the day being scheduled,
 // the previous action and the state. No earlier day and no earlier step is

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 // Task is one scheduling problem as a [maker.Task]. It also implements
@@ -28,14 +29,7 @@ func New(in *Instance) (*Task, error) {
 		return nil, err
 	}
 	t := &Task{p: p}
-	for s := t.Initial(); ; {
-		b, next, ok := t.Next(s)
-		if !ok {
-			break
-		}
-		t.ref = append(t.ref, b)
-		s = next
-	}
+	t.ref = scenutil.Trace(t.Initial(), t.Next)
 	return t, nil
 }
 
@@ -151,14 +145,9 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // keeping the old day number). It reads the prompt's hint, or the prompt's
 // text when the hint was lost (see [Task.ReadPrompt]).
 func (t *Task) Answer(pr maker.Prompt) (maker.Answer, error) {
-	var s State
-	if h, ok := pr.Hint.(Hint); ok {
-		s = h.State
-	} else {
-		var err error
-		if s, err = t.ReadPrompt(pr.User); err != nil {
-			return maker.Answer{}, err
-		}
+	s, err := scenutil.StateOf(pr, t.ReadPrompt)
+	if err != nil {
+		return maker.Answer{}, err
 	}
 	b, next, ok := t.Next(s)
 	if !ok {
@@ -167,10 +156,7 @@ func (t *Task) Answer(pr maker.Prompt) (maker.Answer, error) {
 	right := render(b, next, "The next interview is "+b.ID+".")
 	ans := maker.Answer{Right: right}
 	add := func(w Booking, st State) {
-		text := render(w, st, "The next interview is "+w.ID+".")
-		if text != right && !slices.Contains(ans.Wrong, text) {
-			ans.Wrong = append(ans.Wrong, text)
-		}
+		scenutil.AddWrong(&ans, render(w, st, "The next interview is "+w.ID+"."))
 	}
 	day, booked, iv, _ := t.p.scheduling(s)
 	with := func(w Booking) State {

@@ -6,8 +6,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/plan"
-	"github.com/maker-go/maker/sim"
+	"github.com/maker-go/maker/scenario/internal/scentest"
 )
 
 // BenchmarkMigrate creates and migrates the default database and the
@@ -26,19 +25,14 @@ func BenchmarkMigrate(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				cfg := sim.DefaultConfig()
-				model, _ := sim.New(task, cfg)
-				k, _ := plan.KMin(1-cfg.ErrorRate, task.Steps(), 0.95, 1)
+				model, k := scentest.PlannedSim(b, task, task.Steps())
 				res, err := maker.Run(ctx, task, model, maker.Config{K: k, Ordered: true})
 				if err != nil || !res.Summary.Success || res.State.Verified != "intact" {
 					b.Fatalf("run: %v (%s), verified %q", err, res.Summary.FirstWrongWhy, res.State.Verified)
 				}
 				task.Close()
 				s := res.Summary
-				b.ReportMetric(float64(s.Steps), "steps")
-				b.ReportMetric(float64(k), "k")
-				b.ReportMetric(float64(s.Samples), "samples")
-				b.ReportMetric(float64(s.InputTokens)/float64(s.Samples), "in-tok/call")
+				scentest.ReportRun(b, s, k)
 				b.ReportMetric(float64(res.State.DowntimeMS), "downtime-ms")
 				b.ReportMetric(s.WallSeconds, "run-s")
 			}

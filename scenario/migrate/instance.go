@@ -1,10 +1,10 @@
 package migrate
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/maker-go/maker/scenario/realutil"
 )
 
 // Sizes of generated databases, in rows (customers and orders together).
@@ -64,27 +64,22 @@ func (in Instance) Customers() int { return max(1, in.Rows/15) }
 // Orders is the number of order rows.
 func (in Instance) Orders() int { return in.Rows - in.Customers() }
 
-// DecodeInstance reads an instance from JSON, rejecting unknown fields.
+// DecodeInstance reads an instance from JSON, rejecting unknown fields. An
+// instance that decodes but fails validation comes back with the error.
 func DecodeInstance(r io.Reader) (Instance, error) {
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
 	var in Instance
-	if err := dec.Decode(&in); err != nil {
-		return Instance{}, fmt.Errorf("migrate: instance: %w", err)
-	}
-	return in, in.Validate()
+	_, err := realutil.Decode(r, "migrate", func(p *Instance) error {
+		in = *p
+		return p.Validate()
+	})
+	return in, err
 }
 
 // LoadInstance reads an instance file.
 func LoadInstance(path string) (Instance, error) {
-	f, err := os.Open(path)
+	in, err := realutil.Load(path, "migrate", func(p *Instance) error { return p.Validate() })
 	if err != nil {
-		return Instance{}, fmt.Errorf("migrate: %w", err)
+		return Instance{}, err
 	}
-	defer f.Close()
-	in, err := DecodeInstance(f)
-	if err != nil {
-		return Instance{}, fmt.Errorf("%s: %w", path, err)
-	}
-	return in, nil
+	return *in, nil
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/scenario/internal/scentest"
 	"github.com/maker-go/maker/sim"
 )
 
@@ -31,12 +31,7 @@ func migrateOnce(t *testing.T, in Instance, errRate float64, seed uint64, k int)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { task.Close() })
-	cfg := sim.DefaultConfig()
-	cfg.Seed, cfg.ErrorRate = seed, errRate
-	model, err := sim.New(task, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	model := scentest.SimModel(t, task, seed, errRate)
 	res, runErr := maker.Run(ctx, task, model, maker.Config{K: k, Ordered: true})
 	return res, task, runErr
 }
@@ -167,7 +162,7 @@ func TestCheckerReportsWrongAnswers(t *testing.T) {
 
 func TestParseRedFlags(t *testing.T) {
 	task := &Task{}
-	for _, text := range []string{
+	scentest.RejectsParse(t, task.Parse,
 		"action = apply M17\nexpected = applied=0 pending=M17 backup=none maintenance=off halted=no verified=no",
 		"action = apply M01 now\nexpected = applied=0 pending=M01 backup=none maintenance=off halted=no verified=no",
 		"action = backup four\nexpected = applied=0 pending=none backup=4 maintenance=off halted=no verified=no",
@@ -175,34 +170,26 @@ func TestParseRedFlags(t *testing.T) {
 		"action = apply M01\nexpected = applied=0 pending=M01",
 		"action = drop customers\nexpected = applied=0 pending=none backup=none maintenance=off halted=no verified=no",
 		"apply M01",
-	} {
-		if _, err := task.Parse(text); err == nil {
-			t.Errorf("Parse accepted %q", text)
-		}
-	}
+	)
 }
 
 func TestBadInstanceFiles(t *testing.T) {
-	dir := t.TempDir()
-	tests := []struct{ name, body, want string }{
+	scentest.RejectsBadFiles(t, "i.json", func(p string) error {
+		_, err := LoadInstance(p)
+		return err
+	}, []struct{ Name, Body, Want string }{
 		{"not json", "rows: 3", "invalid character"},
 		{"unknown field", `{"rows": 3000, "downtime_budget_ms": 100, "tables": 2}`, "unknown field"},
 		{"too few rows", `{"rows": 3, "downtime_budget_ms": 100}`, "rows must be between"},
 		{"no budget", `{"rows": 3000}`, "downtime_budget_ms"},
 		{"unknown migration", `{"rows": 3000, "downtime_budget_ms": 100, "fail_at": "M99"}`, "not a migration"},
 		{"safe migration", `{"rows": 3000, "downtime_budget_ms": 100, "fail_at": "M01"}`, "risky"},
+	})
+	notDB := filepath.Join(t.TempDir(), "i.json")
+	if err := os.WriteFile(notDB, []byte(`{"rows": 3000, "downtime_budget_ms": 100, "fail_at": "M01"}`), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			p := filepath.Join(dir, "i.json")
-			os.WriteFile(p, []byte(tt.body), 0o644)
-			_, err := LoadInstance(p)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), p) {
-				t.Fatalf("LoadInstance = %v, want an error naming the file and %q", err, tt.want)
-			}
-		})
-	}
-	if _, err := Open(context.Background(), filepath.Join(dir, "i.json")); err == nil {
+	if _, err := Open(context.Background(), notDB); err == nil {
 		t.Fatal("Open accepted a file that is not a database")
 	}
 }
@@ -214,26 +201,11 @@ func TestVotingPreventsWrongRuns(t *testing.T) {
 	const runs, errRate = 30, 0.25
 	in := NewInstance(MinRows*2, 3)
 	steps, final := Reference(in)
-	kPlan, err := plan.KMin(1-errRate, steps, 0.95, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bad := func(k int) int {
-		n := 0
-		for seed := uint64(1); seed <= runs; seed++ {
-			res, _, err := migrateOnce(t, in, errRate, seed, k)
-			if err != nil || res.Summary.WrongSteps > 0 || res.State.Verified != "intact" || !slices.Equal(res.State.Applied, final.Applied) {
-				n++
-			}
-		}
-		return n
-	}
-	b1, bk := bad(1), bad(kPlan)
-	t.Logf("%d steps, error rate %g: k=1 went wrong in %d of %d runs, k=%d in %d", steps, errRate, b1, runs, kPlan, bk)
 	// A k=1 run is right with chance 0.75^steps (below 1e-5); k_min is
 	// planned for at least 95% success, so more than 5 bad runs of 30 has
 	// a chance below 1%.
-	if b1 < runs-1 || bk > 5 {
-		t.Fatalf("k=1: %d bad of %d; k=%d: %d bad", b1, runs, kPlan, bk)
-	}
+	scentest.VotingPreventsWrongRuns(t, steps, runs, errRate, 5, func(seed uint64, k int) bool {
+		res, _, err := migrateOnce(t, in, errRate, seed, k)
+		return err != nil || res.Summary.WrongSteps > 0 || res.State.Verified != "intact" || !slices.Equal(res.State.Applied, final.Applied)
+	})
 }

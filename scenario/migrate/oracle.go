@@ -1,7 +1,6 @@
 package migrate
 
 import (
-	"fmt"
 	"strconv"
 
 	"github.com/maker-go/maker"
@@ -17,22 +16,12 @@ import (
 // with the state left as it was in the expectation; Wrong[2] names the
 // neighbouring position or migration.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	h, ok := p.Hint.(Hint)
-	if !ok {
-		return maker.Answer{}, maker.ErrNotMine
+	s, right, err := realutil.HintedStep(p, Next, "migrate: the migration is verified")
+	if err != nil {
+		return maker.Answer{}, err
 	}
-	s := h.State
-	right, ok := Next(s)
-	if !ok {
-		return maker.Answer{}, fmt.Errorf("migrate: the migration is verified")
-	}
-	ans := maker.Answer{Right: render(s, right)}
-	add := func(a Action, expect string) {
-		if a == right && expect == Intended(s, right).Summary() {
-			return
-		}
-		ans.Wrong = append(ans.Wrong, realutil.Render("Following the procedure.", a.String(), expect))
-	}
+	ans := realutil.NewAnswers(right, right.String(), Intended(s, right).Summary())
+	add := func(a Action, expect string) { ans.Add(a, a.String(), expect) }
 	// Wrong 0: the shortcut.
 	n := s.next()
 	if right.Verb == VerbApply || right.Verb == VerbValidate {
@@ -72,9 +61,5 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 		w2 = Action{VerbMaintenance, "on"}
 	}
 	add(w2, Intended(s, w2).Summary())
-	return ans, nil
-}
-
-func render(s State, a Action) string {
-	return realutil.Render("Following the procedure.", a.String(), Intended(s, a).Summary())
+	return ans.Answer, nil
 }

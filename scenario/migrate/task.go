@@ -13,6 +13,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 // Task migrates one SQLite file as a [maker.Task]. It is also the
@@ -193,10 +194,7 @@ expected = applied=4 pending=M05 backup=4 maintenance=off halted=no verified=no
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint struct {
-	State State
-	Prev  string
-}
+type Hint = scenutil.Hint[State]
 
 // Prompt implements [maker.Task].
 func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
@@ -210,19 +208,17 @@ func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
 
 // Parse implements [maker.Task].
 func (t *Task) Parse(text string) (maker.Candidate[State], error) {
-	act, exp, err := realutil.ParseAnswer(text)
+	a, e, err := realutil.ParseStep(text, func(s string) (string, error) {
+		a, err := ParseAction(s)
+		if err != nil {
+			return "", err
+		}
+		return a.String(), nil
+	}, parseExpect)
 	if err != nil {
 		return maker.Candidate[State]{}, err
 	}
-	a, err := ParseAction(act)
-	if err != nil {
-		return maker.Candidate[State]{}, err
-	}
-	e, err := parseExpect(exp)
-	if err != nil {
-		return maker.Candidate[State]{}, err
-	}
-	return maker.Candidate[State]{Action: a.String(), State: State{Expect: e}}, nil
+	return maker.Candidate[State]{Action: a, State: State{Expect: e}}, nil
 }
 
 // Key implements [maker.Task]: the action and the state it is meant to
@@ -231,7 +227,7 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // latest, a validation that would not count); the world may still report
 // otherwise, and that is data for the next step.
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return realutil.Canon(c.Action) + " | " + c.State.Expect
+	return realutil.Key(c.Action, c.State.Expect)
 }
 
 // Check implements [maker.Checker]: the decided action must be the

@@ -76,3 +76,27 @@ func LineAfter(text, label string) (string, bool) {
 	}
 	return strings.TrimSpace(rest), true
 }
+
+// ParseStep reads a policy step's answer: the two lines (see
+// [ParseAnswer]), then the action in the task's own grammar, which action
+// checks and writes back in its canonical form, and the expected summary,
+// which expect checks. Any failure red-flags the sample.
+func ParseStep(text string, action, expect func(string) (string, error)) (canonAction, expected string, err error) {
+	act, exp, err := ParseAnswer(text)
+	if err != nil {
+		return "", "", err
+	}
+	if canonAction, err = action(act); err != nil {
+		return "", "", err
+	}
+	if expected, err = expect(exp); err != nil {
+		return "", "", err
+	}
+	return canonAction, expected, nil
+}
+
+// Key is the vote key of a policy step: the canonical action and the
+// expected summary. The summary is in the key because it is the agent's
+// account of what the action does; a sample that names the right action
+// for the wrong effect did not follow the procedure.
+func Key(action, expected string) string { return Canon(action) + " | " + expected }

@@ -53,3 +53,31 @@ func Encode(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
+
+// Load decodes an instance file strictly (see [DecodeFile]) into a new T and
+// checks it with validate, whose errors then name the file. Every scenario's
+// Load is this with its own validation, so they all reject the same things
+// the same way.
+func Load[T any](path string, validate func(*T) error) (*T, error) {
+	var in T
+	if err := DecodeFile(path, &in); err != nil {
+		return nil, err
+	}
+	if err := validate(&in); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &in, nil
+}
+
+// Read is [Load] from a reader: strict decoding (see [Decode]), then
+// validate.
+func Read[T any](r io.Reader, validate func(*T) error) (*T, error) {
+	var in T
+	if err := Decode(r, &in); err != nil {
+		return nil, err
+	}
+	if err := validate(&in); err != nil {
+		return nil, err
+	}
+	return &in, nil
+}
