@@ -15,12 +15,12 @@ type Stage int
 // The stages. The D layer is solved first and the U layer last, so the cube
 // is held with D down throughout and never turned over.
 const (
-	StageCross        Stage = iota // the four D edges
-	StageCorners                   // the four D corners
-	StageMiddle                    // the four middle-layer edges
-	StageLastCross                 // the U edges turned U-side up
-	StageOrientation               // the U corners turned U-side up
-	StagePermutation               // the U layer's pieces put in place
+	StageCross       Stage = iota // the four D edges
+	StageCorners                  // the four D corners
+	StageMiddle                   // the four middle-layer edges
+	StageLastCross                // the U edges turned U-side up
+	StageOrientation              // the U corners turned U-side up
+	StagePermutation              // the U layer's pieces put in place
 	numStages
 )
 
