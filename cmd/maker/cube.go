@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -26,6 +27,7 @@ func newCubeCmd() *cobra.Command {
 		scramble     string
 		scrambleSeed uint64
 		noOptimal    bool
+		method       bool
 	)
 	cmd := &cobra.Command{
 		Use:   "cube",
@@ -45,6 +47,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 		Example: `  maker cube
   maker cube --scramble-seed 7 --k 3 --sim-error 0.1
   maker cube --scramble "R U R' U' F2 D L2 B" --json
+  maker cube --method --scramble-seed 7
   maker cube --model openai/gpt-4.1-mini --k 3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -70,6 +73,9 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 			task, err := cubesolve.New(start)
 			if err != nil {
 				return usageErr("%v", err)
+			}
+			if method {
+				return printMethod(cmd, task)
 			}
 			var cmp *twoPhase
 			return execution[cube.Facelets]{
@@ -110,6 +116,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 	cmd.Flags().StringVar(&scramble, "scramble", "", "scramble in standard notation, e.g. \"R U R' U'\" (default: random from --scramble-seed)")
 	cmd.Flags().Uint64Var(&scrambleSeed, "scramble-seed", 1, "seed of the random 25-move scramble")
 	cmd.Flags().BoolVar(&noOptimal, "no-optimal", false, "skip the two-phase comparison solve")
+	cmd.Flags().BoolVar(&method, "method", false, "print the method's steps for the scramble with no model at all")
 	f.register(cmd.Flags())
 	return cmd
 }
@@ -156,4 +163,20 @@ func referenceMoves(task *cubesolve.Task) int {
 		n += len(s.Turns)
 	}
 	return n
+}
+
+// printMethod prints the reference method's steps: the answers a model is
+// held to, one line per step.
+func printMethod(cmd *cobra.Command, task *cubesolve.Task) error {
+	var b strings.Builder
+	for i, s := range task.Reference() {
+		face := s.Face.String()
+		if s.Case == "align" {
+			face = "-"
+		}
+		fmt.Fprintf(&b, "%2d  %-22s  %-12s  %-4s  %s\n", i+1, s.Stage, s.Case, face, s.Turns)
+	}
+	fmt.Fprintf(&b, "%d steps, %d moves\n", len(task.Reference()), referenceMoves(task))
+	_, err := fmt.Fprint(cmd.OutOrStdout(), b.String())
+	return err
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,19 @@ func TestCubeCommandText(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestCubeMethodListing: --method prints one line per reference step and
+// the totals, and runs no model.
+func TestCubeMethodListing(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"cube", "--method", "--scramble", "F R U R' U' F'"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	last := lines[len(lines)-1]
+	if want := fmt.Sprintf("%d steps, ", len(lines)-1); !strings.HasPrefix(last, want) || !strings.Contains(lines[0], "cross") {
+		t.Fatalf("listing:\n%s", out.String())
 	}
 }
