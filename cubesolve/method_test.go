@@ -151,3 +151,24 @@ func TestAlgorithmsAreWhatTheTableSays(t *testing.T) {
 		t.Errorf("left(F) opposite(R) right(L) = %s", got)
 	}
 }
+
+// TestPromptStatesTheAlgorithms: the algorithm table the model reads is the
+// one the reference implementation applies, and every stage is named.
+func TestPromptStatesTheAlgorithms(t *testing.T) {
+	table := map[string]string{
+		"lift(x)  = ": algLift, "flip(x)  = ": algFlipIn, "raise(x) = ": algUp,
+		"sexy(x)  = ": algSexy, "right(x) = ": algRightIn, "left(x)  = ": algLeftIn,
+		"fru(x)   = ": algEdgeOrt, "sune(x)  = ": algSune, "aperm(x) = ": algAPerm,
+		"uperm(x) = ": algUPerm,
+	}
+	for name, pattern := range table {
+		if !strings.Contains(systemPrompt, "\n"+name+pattern+"\n") {
+			t.Errorf("system prompt lacks %q", name+pattern)
+		}
+	}
+	for s := range numStages {
+		if !strings.Contains(systemPrompt, fmt.Sprintf("%d. %s:", int(s)+1, s)) {
+			t.Errorf("system prompt lacks stage %d %s", int(s)+1, s)
+		}
+	}
+}
