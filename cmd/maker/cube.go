@@ -1,0 +1,182 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/cube"
+	"github.com/maker-go/maker/cubesolve"
+)
+
+func init() { commands = append(commands, newCubeCmd) }
+
+// twoPhaseTarget and twoPhaseTime bound the comparison solve: a 20-move
+// solution is usually found in well under a second.
+const (
+	twoPhaseTarget = 20
+	twoPhaseTime   = time.Second
+)
+
+func newCubeCmd() *cobra.Command {
+	var (
+		f            runFlags
+		scramble     string
+		scrambleSeed uint64
+		noOptimal    bool
+		method       bool
+	)
+	cmd := &cobra.Command{
+		Use:   "cube",
+		Short: "Solve a Rubik's cube with a layer-by-layer method, one voted model call per algorithm",
+		Long: `Solve a scrambled Rubik's cube by the layer-by-layer method the prompt states (cross,
+first-layer corners, middle-layer edges, last-layer cross, orientation, permutation),
+one model call per algorithm. The model answers with the stage, the turns and the
+54-letter state after them; votes decide the turns and the state together. After
+the run every decided step is checked against the method's reference implementation.
+
+The scramble comes from --scramble (moves in standard notation) or is a 25-move
+random scramble from --scramble-seed; --seed seeds the simulated model. The summary
+sets the method's move count beside a two-phase (near-optimal) solution of the same
+scramble; --no-optimal skips that solve.
+
+Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reached.`,
+		Example: `  maker cube
+  maker cube --scramble-seed 7 --k 3 --sim-error 0.1
+  maker cube --scramble "R U R' U' F2 D L2 B" --json
+  maker cube --method --scramble-seed 7
+  maker cube --model openai/gpt-4.1-mini --k 3`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var (
+				start cube.Cube
+				moves cube.Sequence
+				err   error
+			)
+			if scramble != "" {
+				if cmd.Flags().Changed("scramble-seed") {
+					return usageErr("give --scramble or --scramble-seed, not both")
+				}
+				if moves, err = cube.ParseMoves(scramble); err != nil {
+					return usageErr("--scramble: %v", err)
+				}
+				start = moves.Cube()
+			} else {
+				start, moves = cube.Scramble(scrambleSeed)
+			}
+			if start.IsSolved() {
+				return usageErr("the scramble leaves the cube solved: nothing to do")
+			}
+			task, err := cubesolve.New(start)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			if method {
+				return printMethod(cmd, task)
+			}
+			var cmp *twoPhase
+			return execution[cube.Facelets]{
+				flags:  &f,
+				task:   task,
+				oracle: task,
+				extra: func(res *maker.Result[cube.Facelets]) map[string]any {
+					m := map[string]any{
+						"scramble":     moves.String(),
+						"start_state":  start.String(),
+						"final_state":  res.State.String(),
+						"solved":       task.Done(res.State, 0),
+						"method_steps": len(task.Reference()),
+						"moves":        turnCount(res.Actions),
+						"method_moves": referenceMoves(task),
+					}
+					if !noOptimal {
+						cmp = solveTwoPhase(cmd, start)
+						m["two_phase"] = cmp
+					}
+					return m
+				},
+				after: func(cmd *cobra.Command, res *maker.Result[cube.Facelets]) {
+					w := cmd.OutOrStdout()
+					fmt.Fprintf(w, "scramble    %s\nfinal state %s (solved: %v)\nmoves       %d in %d steps (the method: %d in %d)\n",
+						moves, res.State, task.Done(res.State, 0), turnCount(res.Actions), len(res.Actions), referenceMoves(task), len(task.Reference()))
+					if cmp != nil {
+						if cmp.Error != "" {
+							fmt.Fprintf(w, "two-phase   %s\n", cmp.Error)
+						} else {
+							fmt.Fprintf(w, "two-phase   %d moves: %s\n", cmp.Moves, cmp.Solution)
+						}
+					}
+				},
+			}.execute(cmd)
+		},
+	}
+	cmd.Flags().StringVar(&scramble, "scramble", "", "scramble in standard notation, e.g. \"R U R' U'\" (default: random from --scramble-seed)")
+	cmd.Flags().Uint64Var(&scrambleSeed, "scramble-seed", 1, "seed of the random 25-move scramble")
+	cmd.Flags().BoolVar(&noOptimal, "no-optimal", false, "skip the two-phase comparison solve")
+	cmd.Flags().BoolVar(&method, "method", false, "print the method's steps for the scramble with no model at all")
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// twoPhase is the comparison solve for the summary.
+type twoPhase struct {
+	Moves    int    `json:"moves,omitempty"`
+	Solution string `json:"solution,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+// solveTwoPhase solves start with Kociemba's two-phase solver (tables from
+// the default cache), for comparison with the method's move count. A
+// failure is reported in the summary, not as the command's error, since
+// the run itself is what the command is about.
+func solveTwoPhase(cmd *cobra.Command, start cube.Cube) *twoPhase {
+	solver, err := cube.NewSolver("")
+	if err != nil {
+		return &twoPhase{Error: err.Error()}
+	}
+	sol, err := solver.Solve(cmd.Context(), start, twoPhaseTarget, twoPhaseTime)
+	if err != nil {
+		return &twoPhase{Error: err.Error()}
+	}
+	return &twoPhase{Moves: len(sol), Solution: sol.String()}
+}
+
+// turnCount adds up the turns of decided actions; an action that is not a
+// turn sequence counts none.
+func turnCount(actions []string) int {
+	n := 0
+	for _, a := range actions {
+		if s, err := cube.ParseMoves(a); err == nil {
+			n += len(s)
+		}
+	}
+	return n
+}
+
+// referenceMoves is the method's own move count for the task's scramble.
+func referenceMoves(task *cubesolve.Task) int {
+	n := 0
+	for _, s := range task.Reference() {
+		n += len(s.Turns)
+	}
+	return n
+}
+
+// printMethod prints the reference method's steps: the answers a model is
+// held to, one line per step.
+func printMethod(cmd *cobra.Command, task *cubesolve.Task) error {
+	var b strings.Builder
+	for i, s := range task.Reference() {
+		face := s.Face.String()
+		if s.Case == "align" {
+			face = "-"
+		}
+		fmt.Fprintf(&b, "%2d  %-22s  %-12s  %-4s  %s\n", i+1, s.Stage, s.Case, face, s.Turns)
+	}
+	fmt.Fprintf(&b, "%d steps, %d moves\n", len(task.Reference()), referenceMoves(task))
+	_, err := fmt.Fprint(cmd.OutOrStdout(), b.String())
+	return err
+}
