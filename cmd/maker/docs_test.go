@@ -48,6 +48,7 @@ func TestDocCommandsRun(t *testing.T) {
 		}
 	}
 	t.Setenv("XDG_DATA_HOME", filepath.Join(scratch, "data"))
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(scratch, "cache"))
 	t.Chdir(scratch)
 	var files []string
 	for _, pat := range []string{"docs/*.md", "docs/readme/*.md", "examples/*/README.md", ".claude/skills/*/SKILL.md"} {
