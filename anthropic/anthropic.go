@@ -140,6 +140,11 @@ var Options = map[string]string{
 	"temperature": "auto (default), send or omit: whether requests carry the temperature",
 }
 
+// sharedOptions are the [maker.ModelSpec.Options] keys that the retry and
+// rate-limit wrapper shared by all providers reads (the command line always
+// sets them); this package leaves them to it.
+var sharedOptions = map[string]bool{"rpm": true, "tpm": true, "retries": true, "retry-wait": true}
+
 // Open opens the model a spec names; it is the opener registered for the
 // "anthropic" prefix. The key comes from the environment only.
 func Open(_ context.Context, spec maker.ModelSpec) (maker.Model, error) {
@@ -156,6 +161,9 @@ func Open(_ context.Context, spec maker.ModelSpec) (maker.Model, error) {
 	}
 	cfg.APIKey = os.Getenv(cfg.APIKeyEnv)
 	for k, v := range spec.Options {
+		if sharedOptions[k] {
+			continue
+		}
 		switch k {
 		case "cache":
 			switch strings.ToLower(v) {

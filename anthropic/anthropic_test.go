@@ -286,6 +286,9 @@ func TestFaults(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %v (%T), want *anthropic.Error", err, err)
 			}
+			if ok, wait := e.Retry(); ok != tt.retryable || wait != e.RetryAfter {
+				t.Errorf("Retry() = %v, %v; want %v, %v", ok, wait, tt.retryable, e.RetryAfter)
+			}
 			if e.StatusCode != tt.status || e.Retryable != tt.retryable || e.Temporary() != tt.retryable {
 				t.Errorf("status %d retryable %v, want %d %v (%v)", e.StatusCode, e.Retryable, tt.status, tt.retryable, err)
 			}
@@ -361,6 +364,13 @@ func TestCancelAndTimeout(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	t.Setenv("MAKER_TEST_ANTHROPIC_KEY", fakeKey)
 	t.Setenv("MAKER_TEST_EMPTY", "")
+	t.Run("options of the shared retry wrapper pass through", func(t *testing.T) {
+		_, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: "anthropic/claude-haiku-4-5", APIKeyEnv: "MAKER_TEST_ANTHROPIC_KEY",
+			Options: map[string]string{"rpm": "60", "tpm": "0", "retries": "3", "retry-wait": "250ms"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 	tests := []struct {
 		name    string
 		spec    maker.ModelSpec

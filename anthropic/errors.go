@@ -49,9 +49,14 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying error.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Temporary reports whether retrying may help; it is how a generic retry
-// wrapper can ask without importing this package.
+// Temporary reports whether retrying may help.
 func (e *Error) Temporary() bool { return e.Retryable }
+
+// Retry reports whether retrying may help and how long the server asked to
+// wait first. A retry wrapper shared by all providers can ask any of them
+// through the interface { Retry() (bool, time.Duration) } and errors.As,
+// without importing this package.
+func (e *Error) Retry() (bool, time.Duration) { return e.Retryable, e.RetryAfter }
 
 // retryableStatus reports whether a response with this status may succeed if
 // sent again: 408 timeout, 409 conflict (Anthropic's lock contention), 429

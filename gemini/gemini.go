@@ -137,6 +137,11 @@ var Options = map[string]string{
 	"batch":           "on (default) or off: draw a step's first votes in one request with candidateCount",
 }
 
+// sharedOptions are the [maker.ModelSpec.Options] keys that the retry and
+// rate-limit wrapper shared by all providers reads (the command line always
+// sets them); this package leaves them to it.
+var sharedOptions = map[string]bool{"rpm": true, "tpm": true, "retries": true, "retry-wait": true}
+
 // Open opens the model a spec names; it is the opener registered for the
 // "gemini" prefix. The key comes from the environment only.
 func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
@@ -159,6 +164,9 @@ func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
 		}
 	}
 	for k, v := range spec.Options {
+		if sharedOptions[k] {
+			continue
+		}
 		switch k {
 		case "thinking_budget":
 			n, err := strconv.ParseInt(v, 10, 32)

@@ -367,6 +367,9 @@ func TestFaults(t *testing.T) {
 			if !errors.As(err, &e) {
 				t.Fatalf("error %v (%T), want *gemini.Error", err, err)
 			}
+			if ok, wait := e.Retry(); ok != tt.retryable || wait != e.RetryAfter {
+				t.Errorf("Retry() = %v, %v; want %v, %v", ok, wait, tt.retryable, e.RetryAfter)
+			}
 			if e.StatusCode != tt.status || e.Retryable != tt.retryable || e.Temporary() != tt.retryable {
 				t.Errorf("status %d retryable %v, want %d %v (%v)", e.StatusCode, e.Retryable, tt.status, tt.retryable, err)
 			}
@@ -469,6 +472,13 @@ func TestOpen(t *testing.T) {
 	t.Setenv(keyEnv, fakeKey)
 	t.Setenv("GEMINI_API_KEY", "")
 	t.Setenv("GOOGLE_API_KEY", "")
+	t.Run("options of the shared retry wrapper pass through", func(t *testing.T) {
+		_, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: "gemini/gemini-2.5-flash", APIKeyEnv: keyEnv,
+			Options: map[string]string{"rpm": "60", "tpm": "0", "retries": "3", "retry-wait": "250ms"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 	tests := []struct {
 		name    string
 		spec    maker.ModelSpec
