@@ -274,11 +274,15 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 // the SDK's error does not carry when the body is not JSON or is cut off.
 type lastResponse struct {
 	mu     sync.Mutex
+	sent   bool // a request went out
 	status int
 	header http.Header
 }
 
 func (l *lastResponse) record(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+	l.mu.Lock()
+	l.sent = true
+	l.mu.Unlock()
 	res, err := next(r)
 	if res != nil {
 		l.mu.Lock()
@@ -301,8 +305,15 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastRespo
 		return e
 	}
 	seen.mu.Lock()
-	status, header := seen.status, seen.header
+	sent, status, header := seen.sent, seen.status, seen.header
 	seen.mu.Unlock()
+	if !sent {
+		// The SDK refused the request before sending it (such as a
+		// max_tokens too large for a non-streaming call): the same
+		// request would fail the same way.
+		e.Message = "request not sent: " + scrub(err.Error(), m.key)
+		return e
+	}
 	var apiErr *sdk.Error
 	if errors.As(err, &apiErr) {
 		status = apiErr.StatusCode

@@ -406,6 +406,7 @@ func TestBadRequestsFailBeforeSending(t *testing.T) {
 	for _, req := range []maker.Request{
 		{Prompt: maker.Prompt{System: "s", User: "  "}},
 		{Prompt: prompt, Temperature: 1.5},
+		{Prompt: prompt, MaxTokens: 100000}, // the SDK wants streaming for this
 	} {
 		_, err := m.Generate(context.Background(), req)
 		var e *anthropic.Error

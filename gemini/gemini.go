@@ -382,6 +382,7 @@ type seenKey struct{}
 
 type lastResponse struct {
 	mu     sync.Mutex
+	sent   bool // a request went out
 	status int
 	header http.Header
 }
@@ -391,8 +392,14 @@ type lastResponse struct {
 type recorder struct{ base http.RoundTripper }
 
 func (t recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	l, ok := r.Context().Value(seenKey{}).(*lastResponse)
+	if ok {
+		l.mu.Lock()
+		l.sent = true
+		l.mu.Unlock()
+	}
 	res, err := t.base.RoundTrip(r)
-	if l, ok := r.Context().Value(seenKey{}).(*lastResponse); ok && res != nil {
+	if ok && res != nil {
 		l.mu.Lock()
 		l.status, l.header = res.StatusCode, res.Header.Clone()
 		l.mu.Unlock()
@@ -413,8 +420,14 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastRespo
 		return e
 	}
 	seen.mu.Lock()
-	status, header := seen.status, seen.header
+	sent, status, header := seen.sent, seen.status, seen.header
 	seen.mu.Unlock()
+	if !sent {
+		// The SDK refused the request before sending it: the same request
+		// would fail the same way.
+		e.Message = "request not sent: " + scrub(err.Error(), m.key)
+		return e
+	}
 	var apiErr genai.APIError
 	isAPI := errors.As(err, &apiErr)
 	if isAPI && apiErr.Code >= 400 {
