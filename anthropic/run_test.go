@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestRunHanoi(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, ModelName: "anthropic/claude-haiku-4-5"})
+	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Logger: debugLogger(), ModelName: "anthropic/claude-haiku-4-5"})
 	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
@@ -64,5 +65,31 @@ func TestRunHanoi(t *testing.T) {
 	want := float64(n) * (100*1 + 900*0.1 + 20*5) / 1e6
 	if math.Abs(s.CostUSD-want) > 1e-9 {
 		t.Errorf("cost %g, want %g", s.CostUSD, want)
+	}
+}
+
+// TestRunRejectedKeyDoesNotLeak fails a run on a refused key that the server
+// echoes back, and looks for the key in the error, the summary and the logs.
+func TestRunRejectedKeyDoesNotLeak(t *testing.T) {
+	f := newFake(t, apiError(401, "authentication_error", "invalid x-api-key "+fakeKey, nil))
+	m := open(t, f.URL, "claude-haiku-4-5", nil)
+	task, err := hanoi.New(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Logger: debugLogger()})
+	if err == nil {
+		t.Fatal("run succeeded against a server that refuses the key")
+	}
+	assertNoKey(t, err)
+	if res == nil {
+		t.Fatal("a failed run returns no result")
+	}
+	out, _ := json.Marshal(res.Summary)
+	if strings.Contains(string(out), fakeKey) {
+		t.Fatalf("the API key leaked into the summary: %s", out)
+	}
+	if !strings.Contains(string(out), "MAKER_TEST_ANTHROPIC_KEY") {
+		t.Errorf("the summary does not name the key variable: %s", out)
 	}
 }

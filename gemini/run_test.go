@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -52,7 +53,7 @@ func TestRunHanoi(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 3, Batch: true, ModelName: "gemini/gemini-2.5-flash"})
+	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 3, Logger: debugLogger(), Batch: true, ModelName: "gemini/gemini-2.5-flash"})
 	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
@@ -74,5 +75,32 @@ func TestRunHanoi(t *testing.T) {
 	want := (float64(reqs)*(100*0.30+900*0.03) + float64(samples)*20*2.50) / 1e6
 	if math.Abs(s.CostUSD-want) > 1e-9 {
 		t.Errorf("cost %g, want %g", s.CostUSD, want)
+	}
+}
+
+// TestRunRejectedKeyDoesNotLeak fails a run on a refused key that the server
+// echoes back, and looks for the key in the error, the summary and the logs.
+func TestRunRejectedKeyDoesNotLeak(t *testing.T) {
+	badKey := `[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID"}]`
+	f := newFake(t, apiError(400, "INVALID_ARGUMENT", "API key not valid: "+fakeKey, badKey, nil))
+	m := open(t, f.URL, "gemini-2.5-flash", nil)
+	task, err := hanoi.New(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Batch: true, Logger: debugLogger()})
+	if err == nil {
+		t.Fatal("run succeeded against a server that refuses the key")
+	}
+	assertNoKey(t, err)
+	if res == nil {
+		t.Fatal("a failed run returns no result")
+	}
+	out, _ := json.Marshal(res.Summary)
+	if strings.Contains(string(out), fakeKey) {
+		t.Fatalf("the API key leaked into the summary: %s", out)
+	}
+	if !strings.Contains(string(out), keyEnv) {
+		t.Errorf("the summary does not name the key variable: %s", out)
 	}
 }
