@@ -141,6 +141,11 @@ func Retryable(err error) (bool, time.Duration) {
 	if errors.As(err, &pe) {
 		return pe.Temporary(), pe.RetryAfter
 	}
+	// Provider packages with error types of their own say for themselves.
+	var r interface{ Retry() (bool, time.Duration) }
+	if errors.As(err, &r) {
+		return r.Retry()
+	}
 	return transient(err), 0
 }
 

@@ -1,0 +1,414 @@
+package anthropic
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	sdk "github.com/anthropics/anthropic-sdk-go"
+	"github.com/anthropics/anthropic-sdk-go/option"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/provider"
+)
+
+// Prefix is the provider prefix of model names ("anthropic/claude-...").
+const Prefix = "anthropic"
+
+// DefaultAPIKeyEnv is the environment variable the key is read from unless
+// [maker.ModelSpec.APIKeyEnv] names another.
+const DefaultAPIKeyEnv = "ANTHROPIC_API_KEY"
+
+func init() {
+	maker.RegisterProvider(Prefix, Open)
+	provider.Describe(provider.Description{Prefix: Prefix, KeyEnv: DefaultAPIKeyEnv, Catalog: Prefix, About: "Anthropic Messages API (anthropic-sdk-go)"})
+}
+
+// TemperatureMode says whether requests carry the sampling temperature.
+type TemperatureMode string
+
+// Temperature modes, the values of option "temperature".
+const (
+	// TemperatureAuto sends it to the models that accept it
+	// ([AcceptsTemperature]) and omits it for the others. The default.
+	TemperatureAuto TemperatureMode = "auto"
+	// TemperatureSend always sends it, for a model the rule does not know
+	// yet that still accepts it.
+	TemperatureSend TemperatureMode = "send"
+	// TemperatureOmit never sends it: every vote at the API default.
+	TemperatureOmit TemperatureMode = "omit"
+)
+
+// Config opens a model directly, without the provider registry.
+type Config struct {
+	// Model is the model name without the prefix, such as "claude-haiku-4-5".
+	Model string
+	// APIKey is the key itself. It is required.
+	APIKey string
+	// APIKeyEnv names the variable the key came from, so that an
+	// authentication failure can say which one to fix (default
+	// ANTHROPIC_API_KEY).
+	APIKeyEnv string
+	// BaseURL overrides https://api.anthropic.com.
+	BaseURL string
+	// Timeout bounds one request (0: no limit beyond the caller's context).
+	Timeout time.Duration
+	// NoCache turns prompt caching of the system prompt off. Caching is on
+	// by default because the system prompt is the same for every step.
+	NoCache bool
+	// Temperature decides whether requests carry the temperature (default
+	// TemperatureAuto).
+	Temperature TemperatureMode
+	// HTTPClient replaces the default HTTP client.
+	HTTPClient *http.Client
+}
+
+// Model is a Claude model. It is safe for concurrent use.
+type Model struct {
+	name    string // "anthropic/<model>"
+	model   string
+	keyEnv  string
+	key     string
+	timeout time.Duration
+	cache   bool
+	temp    bool
+	client  sdk.Client
+}
+
+var (
+	_ maker.Model  = (*Model)(nil)
+	_ maker.Priced = (*Model)(nil)
+)
+
+// New opens a model from a Config.
+func New(cfg Config) (*Model, error) {
+	if cfg.Model == "" {
+		return nil, errors.New("anthropic: model name required")
+	}
+	if cfg.APIKeyEnv == "" {
+		cfg.APIKeyEnv = DefaultAPIKeyEnv
+	}
+	if cfg.APIKey == "" {
+		return nil, fmt.Errorf("anthropic: no API key: set %s", cfg.APIKeyEnv)
+	}
+	if cfg.Timeout < 0 {
+		return nil, fmt.Errorf("anthropic: timeout must not be negative, got %s", cfg.Timeout)
+	}
+	send := AcceptsTemperature(cfg.Model)
+	switch cfg.Temperature {
+	case "", TemperatureAuto:
+	case TemperatureSend:
+		send = true
+	case TemperatureOmit:
+		send = false
+	default:
+		return nil, fmt.Errorf("anthropic: temperature mode %q: want auto, send or omit", cfg.Temperature)
+	}
+	opts := []option.RequestOption{
+		// The key, the endpoint and the retries are ours to decide; the
+		// SDK's own environment lookups (ANTHROPIC_BASE_URL, profiles)
+		// would make a run depend on variables it never names.
+		option.WithoutEnvironmentDefaults(),
+		option.WithAPIKey(cfg.APIKey),
+		option.WithMaxRetries(0),
+	}
+	if cfg.BaseURL != "" {
+		opts = append(opts, option.WithBaseURL(cfg.BaseURL))
+	}
+	if cfg.HTTPClient != nil {
+		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
+	}
+	return &Model{
+		name:    Prefix + "/" + cfg.Model,
+		model:   cfg.Model,
+		keyEnv:  cfg.APIKeyEnv,
+		key:     cfg.APIKey,
+		timeout: cfg.Timeout,
+		cache:   !cfg.NoCache,
+		temp:    send,
+		client:  sdk.NewClient(opts...),
+	}, nil
+}
+
+// Options are the provider-specific settings [Open] reads from
+// [maker.ModelSpec.Options], with the values each takes.
+var Options = map[string]string{
+	"cache":       "on (default) or off: mark the system prompt for the prompt cache",
+	"temperature": "auto (default), send or omit: whether requests carry the temperature",
+}
+
+// sharedOptions are the [maker.ModelSpec.Options] keys that the retry and
+// rate-limit wrapper shared by all providers reads (the command line always
+// sets them); this package leaves them to it.
+var sharedOptions = map[string]bool{"rpm": true, "tpm": true, "retries": true, "retry-wait": true}
+
+// OpenBare opens the bare model a spec names: one HTTP attempt per call,
+// with the spec's timeout and no retries or rate limits, for callers that
+// bring middleware of their own. The key comes from the environment only.
+func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
+	prefix, model, err := spec.Split()
+	if err != nil {
+		return nil, err
+	}
+	if prefix != Prefix {
+		return nil, fmt.Errorf("anthropic: model %q is not an %s/ model", spec.Name, Prefix)
+	}
+	cfg := Config{Model: model, APIKeyEnv: spec.APIKeyEnv, BaseURL: spec.BaseURL, Timeout: spec.Timeout}
+	if cfg.APIKeyEnv == "" {
+		cfg.APIKeyEnv = DefaultAPIKeyEnv
+	}
+	cfg.APIKey = os.Getenv(cfg.APIKeyEnv)
+	for k, v := range spec.Options {
+		if sharedOptions[k] {
+			continue
+		}
+		switch k {
+		case "cache":
+			switch strings.ToLower(v) {
+			case "on", "true", "1", "":
+			case "off", "false", "0":
+				cfg.NoCache = true
+			default:
+				return nil, fmt.Errorf("anthropic: option cache=%q: want on or off", v)
+			}
+		case "temperature":
+			cfg.Temperature = TemperatureMode(strings.ToLower(v))
+		default:
+			known := make([]string, 0, len(Options))
+			for o := range Options {
+				known = append(known, o)
+			}
+			sort.Strings(known)
+			return nil, fmt.Errorf("anthropic: unknown option %q (known: %s)", k, strings.Join(known, ", "))
+		}
+	}
+	return New(cfg)
+}
+
+// Open opens the model a spec names with the stack every provider shares:
+// retries with backoff that honour Retry-After, the rate limits and the
+// per-request timeout (see [provider.Open]). It is the opener registered for
+// the "anthropic" prefix.
+func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
+	bare := spec
+	bare.Timeout = 0 // the shared stack times each attempt
+	m, err := OpenBare(ctx, bare)
+	if err != nil {
+		return nil, err
+	}
+	_, model, _ := spec.Split()
+	return provider.Open(m, spec, provider.Info{Provider: Prefix, Model: model, KeyEnv: m.keyEnv, BaseURL: spec.BaseURL})
+}
+
+// Name returns the full model name, "anthropic/<model>".
+func (m *Model) Name() string { return m.name }
+
+// SendsTemperature reports whether requests to this model carry the
+// temperature (see [AcceptsTemperature]).
+func (m *Model) SendsTemperature() bool { return m.temp }
+
+// Pricing implements [maker.Priced] from the fallback price list; it is zero
+// for a model the list does not know.
+func (m *Model) Pricing() maker.Pricing {
+	if p, ok := PriceOf(m.model); ok {
+		return p
+	}
+	p, _ := provider.Price(Prefix, m.model)
+	return p
+}
+
+// Generate sends one Messages request: the system prompt as a system block
+// (marked for the cache unless caching is off), the user prompt as the one
+// user message.
+//
+// Anthropic's input_tokens counts only the input after the last cache
+// breakpoint; cache reads and cache writes are counted apart. InputTokens is
+// their sum, the whole prompt, and CachedInputTokens the cache reads, which
+// is what [maker.Pricing.Cost] expects.
+func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response, error) {
+	start := time.Now()
+	if strings.TrimSpace(req.User) == "" {
+		return maker.Response{}, &Error{Model: m.name, Message: "empty user prompt"}
+	}
+	if m.temp && (req.Temperature < 0 || req.Temperature > 1) {
+		return maker.Response{}, &Error{Model: m.name, Message: fmt.Sprintf("temperature %g out of the API's range 0..1", req.Temperature)}
+	}
+	maxTokens := req.MaxTokens
+	if maxTokens <= 0 {
+		maxTokens = maker.DefaultMaxTokens
+	}
+	params := sdk.MessageNewParams{
+		Model:     sdk.Model(m.model),
+		MaxTokens: int64(maxTokens),
+		Messages:  []sdk.MessageParam{sdk.NewUserMessage(sdk.NewTextBlock(req.User))},
+	}
+	if req.System != "" {
+		block := sdk.TextBlockParam{Text: req.System}
+		if m.cache {
+			block.CacheControl = sdk.NewCacheControlEphemeralParam()
+		}
+		params.System = []sdk.TextBlockParam{block}
+	}
+	if m.temp {
+		params.Temperature = sdk.Float(req.Temperature)
+	}
+
+	reqCtx, cancel := ctx, context.CancelFunc(func() {})
+	if m.timeout > 0 {
+		reqCtx, cancel = context.WithTimeout(ctx, m.timeout)
+	}
+	defer cancel()
+	var seen lastResponse
+	msg, err := m.client.Messages.New(reqCtx, params, option.WithMiddleware(seen.record))
+	if err != nil {
+		return maker.Response{}, m.classify(ctx, reqCtx, err, &seen)
+	}
+
+	var text strings.Builder
+	for _, block := range msg.Content {
+		if block.Type == "text" {
+			text.WriteString(block.Text)
+		}
+	}
+	u := msg.Usage
+	resp := maker.Response{
+		Text:              text.String(),
+		InputTokens:       int(u.InputTokens + u.CacheReadInputTokens + u.CacheCreationInputTokens),
+		CachedInputTokens: int(u.CacheReadInputTokens),
+		OutputTokens:      int(u.OutputTokens),
+		Finish:            maker.FinishStop,
+		Latency:           time.Since(start),
+	}
+	switch msg.StopReason {
+	case sdk.StopReasonMaxTokens, sdk.StopReasonModelContextWindowExceeded:
+		resp.Finish = maker.FinishLength
+	}
+	return resp, nil
+}
+
+// lastResponse keeps the status and headers of the last HTTP response, which
+// the SDK's error does not carry when the body is not JSON or is cut off.
+type lastResponse struct {
+	mu     sync.Mutex
+	sent   bool // a request went out
+	status int
+	header http.Header
+}
+
+func (l *lastResponse) record(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+	l.mu.Lock()
+	l.sent = true
+	l.mu.Unlock()
+	res, err := next(r)
+	if res != nil {
+		l.mu.Lock()
+		l.status, l.header = res.StatusCode, res.Header.Clone()
+		l.mu.Unlock()
+	}
+	return res, err
+}
+
+// classify turns a failed call into an *Error, or returns the caller's own
+// cancellation unchanged: a sample the engine cancelled is not a failure.
+func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastResponse) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	e := &Error{Model: m.name, Err: scrubErr(err, m.key)}
+	if reqCtx.Err() != nil {
+		e.Retryable = true
+		e.Message = fmt.Sprintf("no answer within the %s timeout", m.timeout)
+		return e
+	}
+	seen.mu.Lock()
+	sent, status, header := seen.sent, seen.status, seen.header
+	seen.mu.Unlock()
+	if !sent {
+		// The SDK refused the request before sending it (such as a
+		// max_tokens too large for a non-streaming call): the same
+		// request would fail the same way.
+		e.Message = "request not sent: " + scrub(err.Error(), m.key)
+		return e
+	}
+	var apiErr *sdk.Error
+	if errors.As(err, &apiErr) {
+		status = apiErr.StatusCode
+		if apiErr.Response != nil {
+			header = apiErr.Response.Header
+		}
+	}
+	if status < 400 {
+		// A response that started well but could not be read (cut off,
+		// not JSON), or no response at all: worth another try.
+		e.Retryable = true
+		if status != 0 {
+			e.Message = "response body unreadable: " + scrub(err.Error(), m.key)
+		} else {
+			e.Message = "request failed: " + scrub(err.Error(), m.key)
+		}
+		return e
+	}
+	e.StatusCode = status
+	e.Retryable = retryableStatus(status)
+	if header != nil {
+		switch header.Get("X-Should-Retry") {
+		case "true":
+			e.Retryable = true
+		case "false":
+			e.Retryable = false
+		}
+		e.RetryAfter = retryAfter(header, time.Now())
+	}
+	detail := ""
+	if apiErr != nil {
+		detail = apiMessage(apiErr.RawJSON())
+	}
+	switch status {
+	case http.StatusUnauthorized:
+		e.Message = fmt.Sprintf("authentication failed: the API key in %s was rejected", m.keyEnv)
+	case http.StatusForbidden:
+		e.Message = fmt.Sprintf("permission denied: the key in %s may not use %s", m.keyEnv, m.model)
+	case http.StatusNotFound:
+		e.Message = fmt.Sprintf("not found: check the model name %q and the base URL", m.model)
+	case http.StatusTooManyRequests:
+		e.Message = "rate limited"
+	default:
+		if status >= 500 {
+			e.Message = "server error"
+			break
+		}
+		e.Message = "request rejected"
+	}
+	if detail != "" {
+		e.Message += ": " + detail
+	}
+	e.Message = scrub(e.Message, m.key)
+	return e
+}
+
+// apiMessage pulls "type: message" out of an Anthropic error body
+// ({"type":"error","error":{"type":...,"message":...}}).
+func apiMessage(raw string) string {
+	var body struct {
+		Error struct {
+			Type    string `json:"type"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal([]byte(raw), &body) != nil {
+		return ""
+	}
+	switch {
+	case body.Error.Type != "" && body.Error.Message != "":
+		return body.Error.Type + ": " + body.Error.Message
+	default:
+		return body.Error.Type + body.Error.Message
+	}
+}

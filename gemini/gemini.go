@@ -1,0 +1,509 @@
+package gemini
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"google.golang.org/genai"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/provider"
+)
+
+// Prefix is the provider prefix of model names ("gemini/gemini-...").
+const Prefix = "gemini"
+
+// KeyEnvs are the environment variables the key is read from, in order,
+// unless [maker.ModelSpec.APIKeyEnv] names another.
+var KeyEnvs = []string{"GEMINI_API_KEY", "GOOGLE_API_KEY"}
+
+// DefaultBaseURL is the Gemini API endpoint. It is set explicitly so that
+// the SDK's own environment lookup (GOOGLE_GEMINI_BASE_URL) cannot redirect
+// a run without the run naming it.
+const DefaultBaseURL = "https://generativelanguage.googleapis.com/"
+
+// MaxCandidates is the most candidates the Gemini API returns per request.
+const MaxCandidates = 8
+
+func init() {
+	maker.RegisterProvider(Prefix, Open)
+	provider.Describe(provider.Description{Prefix: Prefix, KeyEnv: KeyEnvs[0], Catalog: Prefix, About: "Google Gemini API (google.golang.org/genai)"})
+}
+
+// Config opens a model directly, without the provider registry.
+type Config struct {
+	// Model is the model name without the prefix, such as "gemini-2.5-flash".
+	Model string
+	// APIKey is the key itself. It is required.
+	APIKey string
+	// APIKeyEnv names the variable the key came from, so that an
+	// authentication failure can say which one to fix.
+	APIKeyEnv string
+	// BaseURL overrides DefaultBaseURL.
+	BaseURL string
+	// Timeout bounds one request (0: no limit beyond the caller's context).
+	Timeout time.Duration
+	// ThinkingBudget, when set, caps the tokens a thinking model may spend
+	// thinking (0 turns thinking off where the model allows it). Thinking
+	// tokens count against MaxTokens and are billed as output.
+	ThinkingBudget *int32
+	// NoBatch answers GenerateBatch with one request per candidate.
+	NoBatch bool
+	// HTTPClient replaces the default HTTP client.
+	HTTPClient *http.Client
+}
+
+// Model is a Gemini model. It is safe for concurrent use.
+type Model struct {
+	name     string // "gemini/<model>"
+	model    string
+	keyEnv   string
+	key      string
+	timeout  time.Duration
+	thinking *int32
+	noBatch  atomic.Bool // set when the model refused several candidates
+	client   *genai.Client
+}
+
+var (
+	_ maker.BatchModel = (*Model)(nil)
+	_ maker.Priced     = (*Model)(nil)
+)
+
+// New opens a model from a Config.
+func New(ctx context.Context, cfg Config) (*Model, error) {
+	cfg.Model = trimModel(cfg.Model)
+	if cfg.Model == "" {
+		return nil, errors.New("gemini: model name required")
+	}
+	if cfg.APIKeyEnv == "" {
+		cfg.APIKeyEnv = strings.Join(KeyEnvs, " or ")
+	}
+	if cfg.APIKey == "" {
+		return nil, fmt.Errorf("gemini: no API key: set %s", cfg.APIKeyEnv)
+	}
+	if cfg.Timeout < 0 {
+		return nil, fmt.Errorf("gemini: timeout must not be negative, got %s", cfg.Timeout)
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient
+		hc = &c
+	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	hc.Transport = recorder{base}
+	client, err := genai.NewClient(ctx, &genai.ClientConfig{
+		APIKey:      cfg.APIKey,
+		Backend:     genai.BackendGeminiAPI,
+		HTTPClient:  hc,
+		HTTPOptions: genai.HTTPOptions{BaseURL: cfg.BaseURL},
+	})
+	if err != nil {
+		// The SDK's configuration errors print the whole configuration,
+		// the key included; say what failed without it.
+		return nil, fmt.Errorf("gemini: creating the client: %s", scrub(err.Error(), cfg.APIKey))
+	}
+	m := &Model{
+		name:     Prefix + "/" + cfg.Model,
+		model:    cfg.Model,
+		keyEnv:   cfg.APIKeyEnv,
+		key:      cfg.APIKey,
+		timeout:  cfg.Timeout,
+		thinking: cfg.ThinkingBudget,
+		client:   client,
+	}
+	m.noBatch.Store(cfg.NoBatch)
+	return m, nil
+}
+
+// trimModel drops the "models/" resource prefix the REST API uses.
+func trimModel(model string) string { return strings.TrimPrefix(model, "models/") }
+
+// Options are the provider-specific settings [Open] reads from
+// [maker.ModelSpec.Options], with the values each takes.
+var Options = map[string]string{
+	"thinking_budget": "tokens a thinking model may spend thinking (0: off, where the model allows)",
+	"batch":           "on (default) or off: draw a step's first votes in one request with candidateCount",
+}
+
+// sharedOptions are the [maker.ModelSpec.Options] keys that the retry and
+// rate-limit wrapper shared by all providers reads (the command line always
+// sets them); this package leaves them to it.
+var sharedOptions = map[string]bool{"rpm": true, "tpm": true, "retries": true, "retry-wait": true}
+
+// OpenBare opens the bare model a spec names: one HTTP attempt per call,
+// with the spec's timeout and no retries or rate limits, for callers that
+// bring middleware of their own. The key comes from the environment only.
+func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
+	prefix, model, err := spec.Split()
+	if err != nil {
+		return nil, err
+	}
+	if prefix != Prefix {
+		return nil, fmt.Errorf("gemini: model %q is not a %s/ model", spec.Name, Prefix)
+	}
+	cfg := Config{Model: model, BaseURL: spec.BaseURL, Timeout: spec.Timeout}
+	if spec.APIKeyEnv != "" {
+		cfg.APIKeyEnv, cfg.APIKey = spec.APIKeyEnv, os.Getenv(spec.APIKeyEnv)
+	} else {
+		for _, env := range KeyEnvs {
+			if v := os.Getenv(env); v != "" {
+				cfg.APIKeyEnv, cfg.APIKey = env, v
+				break
+			}
+		}
+	}
+	for k, v := range spec.Options {
+		if sharedOptions[k] {
+			continue
+		}
+		switch k {
+		case "thinking_budget":
+			n, err := strconv.ParseInt(v, 10, 32)
+			if err != nil || n < -1 {
+				return nil, fmt.Errorf("gemini: option thinking_budget=%q: want a number of tokens (0 off, -1 dynamic)", v)
+			}
+			b := int32(n)
+			cfg.ThinkingBudget = &b
+		case "batch":
+			switch strings.ToLower(v) {
+			case "on", "true", "1", "":
+			case "off", "false", "0":
+				cfg.NoBatch = true
+			default:
+				return nil, fmt.Errorf("gemini: option batch=%q: want on or off", v)
+			}
+		default:
+			known := make([]string, 0, len(Options))
+			for o := range Options {
+				known = append(known, o)
+			}
+			sort.Strings(known)
+			return nil, fmt.Errorf("gemini: unknown option %q (known: %s)", k, strings.Join(known, ", "))
+		}
+	}
+	return New(ctx, cfg)
+}
+
+// Open opens the model a spec names with the stack every provider shares:
+// retries with backoff that honour Retry-After, the rate limits and the
+// per-request timeout (see [provider.Open]). It is the opener registered for
+// the "gemini" prefix.
+func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
+	bare := spec
+	bare.Timeout = 0 // the shared stack times each attempt
+	m, err := OpenBare(ctx, bare)
+	if err != nil {
+		return nil, err
+	}
+	_, model, _ := spec.Split()
+	return provider.Open(m, spec, provider.Info{Provider: Prefix, Model: model, KeyEnv: m.keyEnv, BaseURL: spec.BaseURL})
+}
+
+// Name returns the full model name, "gemini/<model>".
+func (m *Model) Name() string { return m.name }
+
+// Pricing implements [maker.Priced] from the fallback price list; it is zero
+// for a model the list does not know.
+func (m *Model) Pricing() maker.Pricing {
+	if p, ok := PriceOf(m.model); ok {
+		return p
+	}
+	p, _ := provider.Price(Prefix, m.model)
+	return p
+}
+
+// Generate sends one generateContent request: the system prompt as the
+// system instruction, the user prompt as the one user turn.
+//
+// InputTokens is promptTokenCount, which includes the cached part;
+// CachedInputTokens is cachedContentTokenCount (implicit cache hits
+// included). OutputTokens adds thoughtsTokenCount to candidatesTokenCount,
+// because thinking is billed as output and counts against the output limit.
+func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response, error) {
+	resps, err := m.generate(ctx, req, 1)
+	if err != nil {
+		return maker.Response{}, err
+	}
+	return resps[0], nil
+}
+
+// GenerateBatch draws n candidates in one request (candidateCount), so the
+// prompt is billed once; the input tokens are reported on the first response.
+// The API reports output tokens for all candidates together, so they are
+// split evenly across the responses (the total is exact). A candidate the API
+// withheld comes back as an empty response, which the engine red-flags. A
+// model that rejects several candidates with HTTP 400 is asked one at a time,
+// concurrently, from then on.
+func (m *Model) GenerateBatch(ctx context.Context, req maker.Request, n int) ([]maker.Response, error) {
+	if n < 1 {
+		return nil, &Error{Model: m.name, Message: fmt.Sprintf("batch of %d candidates", n)}
+	}
+	if n == 1 || m.noBatch.Load() {
+		return m.oneByOne(ctx, req, n)
+	}
+	var out []maker.Response
+	for left := n; left > 0; {
+		k := min(left, MaxCandidates)
+		resps, err := m.generate(ctx, req, k)
+		var e *Error
+		if k > 1 && errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && !e.auth {
+			m.noBatch.Store(true)
+			more, err := m.oneByOne(ctx, req, left)
+			return append(out, more...), err
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, resps...)
+		left -= k
+	}
+	return out, nil
+}
+
+// oneByOne draws n samples with n concurrent single requests.
+func (m *Model) oneByOne(ctx context.Context, req maker.Request, n int) ([]maker.Response, error) {
+	out := make([]maker.Response, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { out[i], errs[i] = m.Generate(ctx, req) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// generate sends one request for n candidates and returns exactly n
+// responses.
+func (m *Model) generate(ctx context.Context, req maker.Request, n int) ([]maker.Response, error) {
+	start := time.Now()
+	if strings.TrimSpace(req.User) == "" {
+		return nil, &Error{Model: m.name, Message: "empty user prompt"}
+	}
+	if req.Temperature < 0 || req.Temperature > 2 {
+		return nil, &Error{Model: m.name, Message: fmt.Sprintf("temperature %g out of the API's range 0..2", req.Temperature)}
+	}
+	maxTokens := req.MaxTokens
+	if maxTokens <= 0 {
+		maxTokens = maker.DefaultMaxTokens
+	}
+	cfg := &genai.GenerateContentConfig{
+		Temperature:     genai.Ptr(float32(req.Temperature)),
+		MaxOutputTokens: int32(maxTokens),
+		// One request per sample: a cut-off answer is red-flagged, never
+		// continued.
+		AutomaticContinuation: genai.Ptr(false),
+	}
+	if n > 1 {
+		cfg.CandidateCount = int32(n)
+	}
+	if req.System != "" {
+		cfg.SystemInstruction = &genai.Content{Parts: []*genai.Part{{Text: req.System}}}
+	}
+	if m.thinking != nil {
+		cfg.ThinkingConfig = &genai.ThinkingConfig{ThinkingBudget: m.thinking}
+	}
+	contents := []*genai.Content{genai.NewContentFromText(req.User, genai.RoleUser)}
+
+	reqCtx, cancel := ctx, context.CancelFunc(func() {})
+	if m.timeout > 0 {
+		reqCtx, cancel = context.WithTimeout(ctx, m.timeout)
+	}
+	defer cancel()
+	seen := &lastResponse{}
+	res, err := m.client.Models.GenerateContent(context.WithValue(reqCtx, seenKey{}, seen), m.model, contents, cfg)
+	if err != nil {
+		return nil, m.classify(ctx, reqCtx, err, seen)
+	}
+	if len(res.Candidates) == 0 && res.PromptFeedback != nil && res.PromptFeedback.BlockReason != "" {
+		return nil, &Error{Model: m.name, Message: fmt.Sprintf("prompt blocked: %s %s", res.PromptFeedback.BlockReason, res.PromptFeedback.BlockReasonMessage)}
+	}
+	latency := time.Since(start)
+	out := make([]maker.Response, n)
+	for i := range out {
+		out[i] = maker.Response{Finish: maker.FinishStop, Latency: latency}
+	}
+	byIndex := distinctIndexes(res.Candidates, n)
+	for pos, c := range res.Candidates {
+		i := pos
+		if byIndex {
+			i = int(c.Index)
+		}
+		if c == nil || i >= n {
+			continue
+		}
+		out[i].Text = candidateText(c)
+		if c.FinishReason == genai.FinishReasonMaxTokens {
+			out[i].Finish = maker.FinishLength
+		}
+	}
+	if u := res.UsageMetadata; u != nil {
+		out[0].InputTokens = int(u.PromptTokenCount)
+		out[0].CachedInputTokens = int(u.CachedContentTokenCount)
+		total := int(u.CandidatesTokenCount) + int(u.ThoughtsTokenCount)
+		for i := range out {
+			out[i].OutputTokens = total / n
+			if i < total%n {
+				out[i].OutputTokens++
+			}
+		}
+	}
+	return out, nil
+}
+
+// distinctIndexes reports whether the candidates' indexes place each in its
+// own slot below n; otherwise they are taken in the order they came.
+func distinctIndexes(cs []*genai.Candidate, n int) bool {
+	seen := make(map[int32]bool, len(cs))
+	for _, c := range cs {
+		if c == nil || c.Index < 0 || int(c.Index) >= n || seen[c.Index] {
+			return false
+		}
+		seen[c.Index] = true
+	}
+	return true
+}
+
+// candidateText joins the text parts of a candidate, leaving out thought
+// summaries.
+func candidateText(c *genai.Candidate) string {
+	if c.Content == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, p := range c.Content.Parts {
+		if p != nil && !p.Thought {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String()
+}
+
+// seenKey is the context key under which the transport records the last
+// response of a call, for the status and headers the SDK's error drops.
+type seenKey struct{}
+
+type lastResponse struct {
+	mu     sync.Mutex
+	sent   bool // a request went out
+	status int
+	header http.Header
+}
+
+// recorder is an http.RoundTripper that notes each response's status and
+// headers in the call's lastResponse.
+type recorder struct{ base http.RoundTripper }
+
+func (t recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	l, ok := r.Context().Value(seenKey{}).(*lastResponse)
+	if ok {
+		l.mu.Lock()
+		l.sent = true
+		l.mu.Unlock()
+	}
+	res, err := t.base.RoundTrip(r)
+	if ok && res != nil {
+		l.mu.Lock()
+		l.status, l.header = res.StatusCode, res.Header.Clone()
+		l.mu.Unlock()
+	}
+	return res, err
+}
+
+// classify turns a failed call into an *Error, or returns the caller's own
+// cancellation unchanged: a sample the engine cancelled is not a failure.
+func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastResponse) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	e := &Error{Model: m.name, Err: scrubErr(err, m.key)}
+	if reqCtx.Err() != nil {
+		e.Retryable = true
+		e.Message = fmt.Sprintf("no answer within the %s timeout", m.timeout)
+		return e
+	}
+	seen.mu.Lock()
+	sent, status, header := seen.sent, seen.status, seen.header
+	seen.mu.Unlock()
+	if !sent {
+		// The SDK refused the request before sending it: the same request
+		// would fail the same way.
+		e.Message = "request not sent: " + scrub(err.Error(), m.key)
+		return e
+	}
+	var apiErr genai.APIError
+	isAPI := errors.As(err, &apiErr)
+	if isAPI && apiErr.Code >= 400 {
+		status = apiErr.Code
+	}
+	if status < 400 {
+		e.Retryable = true
+		if status != 0 {
+			e.Message = "response body unreadable: " + scrub(err.Error(), m.key)
+		} else {
+			e.Message = "request failed: " + scrub(err.Error(), m.key)
+		}
+		return e
+	}
+	e.StatusCode = status
+	e.Retryable = retryableStatus(status)
+	if header != nil {
+		e.RetryAfter = retryAfter(header, time.Now())
+	}
+	detail := ""
+	if isAPI {
+		if e.RetryAfter == 0 {
+			e.RetryAfter = retryDelay(apiErr.Details)
+		}
+		detail = strings.TrimSpace(strings.Join([]string{apiErr.Status, apiErr.Message}, " "))
+		if len(detail) > 500 {
+			detail = detail[:500] + "..."
+		}
+	}
+	reason := ""
+	if isAPI {
+		reason = errorReason(apiErr.Details)
+	}
+	switch {
+	case status == http.StatusUnauthorized || reason == "API_KEY_INVALID" ||
+		(status == http.StatusBadRequest && isAPI && strings.Contains(apiErr.Message, "API key")):
+		e.auth = true
+		e.Message = fmt.Sprintf("authentication failed: the API key in %s was rejected", m.keyEnv)
+	case status == http.StatusForbidden:
+		e.auth = true
+		e.Message = fmt.Sprintf("permission denied: the key in %s may not use %s", m.keyEnv, m.model)
+	case status == http.StatusNotFound:
+		e.Message = fmt.Sprintf("not found: check the model name %q and the base URL", m.model)
+	case status == http.StatusTooManyRequests:
+		e.Message = "rate limited"
+	case status >= 500:
+		e.Message = "server error"
+	default:
+		e.Message = "request rejected"
+	}
+	if detail != "" {
+		e.Message += ": " + detail
+	}
+	e.Message = scrub(e.Message, m.key)
+	return e
+}
