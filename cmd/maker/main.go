@@ -46,6 +46,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Use:           "maker",
 		Short:         "Run very long LLM tasks with zero errors (MAKER: decomposition, voting, red flags)",
 		Long:          "maker decides a long task one step per model call, votes on every step until one answer\nis k votes ahead, and discards suspicious answers before they vote. It runs on the\nbuilt-in simulated model (sim) unless --model names a real one.",
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
