@@ -19,7 +19,9 @@ import (
 type Event struct {
 	Time      time.Time        `json:"time"`
 	Run       string           `json:"run,omitempty"`
-	Step      int              `json:"step"` // 1-based
+	Model     string           `json:"model,omitempty"`
+	Simulated bool             `json:"simulated,omitempty"` // the model was the simulator: no LLM was called
+	Step      int              `json:"step"`                // 1-based
 	Total     int              `json:"total_steps,omitempty"`
 	K         int              `json:"k"`
 	Action    string           `json:"action"`
@@ -40,6 +42,11 @@ type Event struct {
 // Writer writes events to w, one line each, flushed after every line so a
 // reader tailing the file sees each step as soon as it is decided.
 type Writer struct {
+	// Model and Simulated are copied into every event, so a dashboard
+	// reading only the stream still knows a simulated run for one.
+	Model     string
+	Simulated bool
+
 	mu    sync.Mutex
 	w     *bufio.Writer
 	enc   *json.Encoder
@@ -60,7 +67,7 @@ func New(w io.Writer, run string, total int) *Writer {
 // Observe implements [maker.Observer].
 func (e *Writer) Observe(_ context.Context, rec *maker.StepRecord) error {
 	ev := Event{
-		Time: e.now().UTC(), Run: e.run, Step: rec.Step + 1, Total: e.total, K: rec.K,
+		Time: e.now().UTC(), Run: e.run, Model: e.Model, Simulated: e.Simulated, Step: rec.Step + 1, Total: e.total, K: rec.K,
 		Action: rec.Action, Key: rec.Key, Votes: rec.Votes, Samples: len(rec.Samples),
 		Cancelled: rec.Cancelled, Tally: rec.Tally, InputTok: rec.InputTok, OutputTok: rec.OutputTok,
 		CostUSD: rec.Cost, WallMS: float64(rec.Wall) / float64(time.Millisecond), Wrong: rec.Wrong, WrongWhy: rec.WrongWhy,

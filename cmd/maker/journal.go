@@ -229,7 +229,9 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 			return nil, from, usageErr("--events: %v", err)
 		}
 		jr.eventsOut = out
-		jr.observers = append(jr.observers, events.New(out, jr.id, e.task.Steps()))
+		ew := events.New(out, jr.id, e.task.Steps())
+		ew.Model, ew.Simulated = f.model, maker.IsSimulated(model)
+		jr.observers = append(jr.observers, ew)
 	}
 	return jr, from, nil
 }

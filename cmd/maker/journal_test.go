@@ -324,14 +324,15 @@ func testShowMatchesRun(t *testing.T, bin string) {
 	n := 0
 	for sc.Scan() {
 		var ev struct {
-			Run  string `json:"run"`
-			Step int    `json:"step"`
+			Run       string `json:"run"`
+			Step      int    `json:"step"`
+			Simulated bool   `json:"simulated"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
 			t.Fatalf("event line %d: %v", n+1, err)
 		}
 		n++
-		if ev.Step != n || ev.Run != id {
+		if ev.Step != n || ev.Run != id || !ev.Simulated {
 			t.Fatalf("event %d: %+v", n, ev)
 		}
 	}
