@@ -9,7 +9,6 @@ import (
 	"os"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	sdk "github.com/anthropics/anthropic-sdk-go"
@@ -265,8 +264,8 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 		reqCtx, cancel = context.WithTimeout(ctx, m.timeout)
 	}
 	defer cancel()
-	var seen lastResponse
-	msg, err := m.client.Messages.New(reqCtx, params, option.WithMiddleware(seen.record))
+	var seen provider.LastResponse
+	msg, err := m.client.Messages.New(reqCtx, params, option.WithMiddleware(record(&seen)))
 	if err != nil {
 		return maker.Response{}, m.classify(ctx, reqCtx, err, &seen)
 	}
@@ -293,50 +292,27 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 	return resp, nil
 }
 
-// lastResponse keeps the status and headers of the last HTTP response, which
-// the SDK's error does not carry when the body is not JSON or is cut off.
-type lastResponse struct {
-	mu     sync.Mutex
-	sent   bool // a request went out
-	status int
-	header http.Header
+// record is middleware that notes in seen whether the request went out and
+// the status and headers of its response.
+func record(seen *provider.LastResponse) option.Middleware {
+	return func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+		seen.Sending()
+		res, err := next(r)
+		seen.Received(res)
+		return res, err
+	}
 }
 
-func (l *lastResponse) record(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-	l.mu.Lock()
-	l.sent = true
-	l.mu.Unlock()
-	res, err := next(r)
-	if res != nil {
-		l.mu.Lock()
-		l.status, l.header = res.StatusCode, res.Header.Clone()
-		l.mu.Unlock()
-	}
-	return res, err
+// call names this model's calls for the shared classification.
+func (m *Model) call() provider.Caller {
+	return provider.Caller{Name: m.name, Model: m.model, Key: m.key, KeyEnv: m.keyEnv, Timeout: m.timeout}
 }
 
 // classify turns a failed call into an *Error, or returns the caller's own
 // cancellation unchanged: a sample the engine cancelled is not a failure.
-func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastResponse) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	e := &Error{Model: m.name, Err: scrubErr(err, m.key)}
-	if reqCtx.Err() != nil {
-		e.Retryable = true
-		e.Message = fmt.Sprintf("no answer within the %s timeout", m.timeout)
-		return e
-	}
-	seen.mu.Lock()
-	sent, status, header := seen.sent, seen.status, seen.header
-	seen.mu.Unlock()
-	if !sent {
-		// The SDK refused the request before sending it (such as a
-		// max_tokens too large for a non-streaming call): the same
-		// request would fail the same way.
-		e.Message = "request not sent: " + scrub(err.Error(), m.key)
-		return e
-	}
+// Anthropic's x-should-retry header overrules the status's verdict.
+func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *provider.LastResponse) error {
+	sent, status, header := seen.Get()
 	var apiErr *sdk.Error
 	if errors.As(err, &apiErr) {
 		status = apiErr.StatusCode
@@ -344,19 +320,11 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastRespo
 			header = apiErr.Response.Header
 		}
 	}
-	if status < 400 {
-		// A response that started well but could not be read (cut off,
-		// not JSON), or no response at all: worth another try.
-		e.Retryable = true
-		if status != 0 {
-			e.Message = "response body unreadable: " + scrub(err.Error(), m.key)
-		} else {
-			e.Message = "request failed: " + scrub(err.Error(), m.key)
-		}
-		return e
+	c := m.call()
+	e, final := c.Classify(ctx, reqCtx, err, sent, status, header)
+	if final != nil {
+		return final
 	}
-	e.StatusCode = status
-	e.Retryable = retryableStatus(status)
 	if header != nil {
 		switch header.Get("X-Should-Retry") {
 		case "true":
@@ -364,33 +332,12 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastRespo
 		case "false":
 			e.Retryable = false
 		}
-		e.RetryAfter = retryAfter(header, time.Now())
 	}
 	detail := ""
 	if apiErr != nil {
 		detail = apiMessage(apiErr.RawJSON())
 	}
-	switch status {
-	case http.StatusUnauthorized:
-		e.Message = fmt.Sprintf("authentication failed: the API key in %s was rejected", m.keyEnv)
-	case http.StatusForbidden:
-		e.Message = fmt.Sprintf("permission denied: the key in %s may not use %s", m.keyEnv, m.model)
-	case http.StatusNotFound:
-		e.Message = fmt.Sprintf("not found: check the model name %q and the base URL", m.model)
-	case http.StatusTooManyRequests:
-		e.Message = "rate limited"
-	default:
-		if status >= 500 {
-			e.Message = "server error"
-			break
-		}
-		e.Message = "request rejected"
-	}
-	if detail != "" {
-		e.Message += ": " + detail
-	}
-	e.Message = scrub(e.Message, m.key)
-	return e
+	return c.Explain(e, false, detail)
 }
 
 // apiMessage pulls "type: message" out of an Anthropic error body
