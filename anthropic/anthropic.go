@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
 	"time"
 
@@ -143,11 +142,6 @@ var Options = map[string]string{
 	"temperature": "auto (default), send or omit: whether requests carry the temperature",
 }
 
-// sharedOptions are the [maker.ModelSpec.Options] keys that the retry and
-// rate-limit wrapper shared by all providers reads (the command line always
-// sets them); this package leaves them to it.
-var sharedOptions = map[string]bool{"rpm": true, "tpm": true, "retries": true, "retry-wait": true}
-
 // OpenBare opens the bare model a spec names: one HTTP attempt per call,
 // with the spec's timeout and no retries or rate limits, for callers that
 // bring middleware of their own. The key comes from the environment only.
@@ -165,7 +159,7 @@ func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
 	}
 	cfg.APIKey = os.Getenv(cfg.APIKeyEnv)
 	for k, v := range spec.Options {
-		if sharedOptions[k] {
+		if provider.StackOption(k) {
 			continue
 		}
 		switch k {
@@ -180,12 +174,7 @@ func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
 		case "temperature":
 			cfg.Temperature = TemperatureMode(strings.ToLower(v))
 		default:
-			known := make([]string, 0, len(Options))
-			for o := range Options {
-				known = append(known, o)
-			}
-			sort.Strings(known)
-			return nil, fmt.Errorf("anthropic: unknown option %q (known: %s)", k, strings.Join(known, ", "))
+			return nil, provider.UnknownOption(Prefix, k, Options)
 		}
 	}
 	return New(cfg)
@@ -196,14 +185,7 @@ func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
 // per-request timeout (see [provider.Open]). It is the opener registered for
 // the "anthropic" prefix.
 func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
-	bare := spec
-	bare.Timeout = 0 // the shared stack times each attempt
-	m, err := OpenBare(ctx, bare)
-	if err != nil {
-		return nil, err
-	}
-	_, model, _ := spec.Split()
-	return provider.Open(m, spec, provider.Info{Provider: Prefix, Model: model, KeyEnv: m.keyEnv, BaseURL: spec.BaseURL})
+	return provider.OpenStack(ctx, spec, Prefix, OpenBare, func(m *Model) string { return m.keyEnv })
 }
 
 // Name returns the full model name, "anthropic/<model>".
@@ -215,13 +197,7 @@ func (m *Model) SendsTemperature() bool { return m.temp }
 
 // Pricing implements [maker.Priced] from the fallback price list; it is zero
 // for a model the list does not know.
-func (m *Model) Pricing() maker.Pricing {
-	if p, ok := PriceOf(m.model); ok {
-		return p
-	}
-	p, _ := provider.Price(Prefix, m.model)
-	return p
-}
+func (m *Model) Pricing() maker.Pricing { return provider.PriceOr(Prefix, m.model, PriceOf) }
 
 // Generate sends one Messages request: the system prompt as a system block
 // (marked for the cache unless caching is off), the user prompt as the one

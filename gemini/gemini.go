@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -141,11 +140,6 @@ var Options = map[string]string{
 	"batch":           "on (default) or off: draw a step's first votes in one request with candidateCount",
 }
 
-// sharedOptions are the [maker.ModelSpec.Options] keys that the retry and
-// rate-limit wrapper shared by all providers reads (the command line always
-// sets them); this package leaves them to it.
-var sharedOptions = map[string]bool{"rpm": true, "tpm": true, "retries": true, "retry-wait": true}
-
 // OpenBare opens the bare model a spec names: one HTTP attempt per call,
 // with the spec's timeout and no retries or rate limits, for callers that
 // bring middleware of their own. The key comes from the environment only.
@@ -169,7 +163,7 @@ func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
 		}
 	}
 	for k, v := range spec.Options {
-		if sharedOptions[k] {
+		if provider.StackOption(k) {
 			continue
 		}
 		switch k {
@@ -189,12 +183,7 @@ func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
 				return nil, fmt.Errorf("gemini: option batch=%q: want on or off", v)
 			}
 		default:
-			known := make([]string, 0, len(Options))
-			for o := range Options {
-				known = append(known, o)
-			}
-			sort.Strings(known)
-			return nil, fmt.Errorf("gemini: unknown option %q (known: %s)", k, strings.Join(known, ", "))
+			return nil, provider.UnknownOption(Prefix, k, Options)
 		}
 	}
 	return New(ctx, cfg)
@@ -205,14 +194,7 @@ func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
 // per-request timeout (see [provider.Open]). It is the opener registered for
 // the "gemini" prefix.
 func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
-	bare := spec
-	bare.Timeout = 0 // the shared stack times each attempt
-	m, err := OpenBare(ctx, bare)
-	if err != nil {
-		return nil, err
-	}
-	_, model, _ := spec.Split()
-	return provider.Open(m, spec, provider.Info{Provider: Prefix, Model: model, KeyEnv: m.keyEnv, BaseURL: spec.BaseURL})
+	return provider.OpenStack(ctx, spec, Prefix, OpenBare, func(m *Model) string { return m.keyEnv })
 }
 
 // Name returns the full model name, "gemini/<model>".
@@ -220,13 +202,7 @@ func (m *Model) Name() string { return m.name }
 
 // Pricing implements [maker.Priced] from the fallback price list; it is zero
 // for a model the list does not know.
-func (m *Model) Pricing() maker.Pricing {
-	if p, ok := PriceOf(m.model); ok {
-		return p
-	}
-	p, _ := provider.Price(Prefix, m.model)
-	return p
-}
+func (m *Model) Pricing() maker.Pricing { return provider.PriceOr(Prefix, m.model, PriceOf) }
 
 // Generate sends one generateContent request: the system prompt as the
 // system instruction, the user prompt as the one user turn.
