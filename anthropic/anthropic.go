@@ -7,9 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	sdk "github.com/anthropics/anthropic-sdk-go"
@@ -144,11 +142,6 @@ var Options = map[string]string{
 	"temperature": "auto (default), send or omit: whether requests carry the temperature",
 }
 
-// sharedOptions are the [maker.ModelSpec.Options] keys that the retry and
-// rate-limit wrapper shared by all providers reads (the command line always
-// sets them); this package leaves them to it.
-var sharedOptions = map[string]bool{"rpm": true, "tpm": true, "retries": true, "retry-wait": true}
-
 // OpenBare opens the bare model a spec names: one HTTP attempt per call,
 // with the spec's timeout and no retries or rate limits, for callers that
 // bring middleware of their own. The key comes from the environment only.
@@ -166,7 +159,7 @@ func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
 	}
 	cfg.APIKey = os.Getenv(cfg.APIKeyEnv)
 	for k, v := range spec.Options {
-		if sharedOptions[k] {
+		if provider.StackOption(k) {
 			continue
 		}
 		switch k {
@@ -181,12 +174,7 @@ func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
 		case "temperature":
 			cfg.Temperature = TemperatureMode(strings.ToLower(v))
 		default:
-			known := make([]string, 0, len(Options))
-			for o := range Options {
-				known = append(known, o)
-			}
-			sort.Strings(known)
-			return nil, fmt.Errorf("anthropic: unknown option %q (known: %s)", k, strings.Join(known, ", "))
+			return nil, provider.UnknownOption(Prefix, k, Options)
 		}
 	}
 	return New(cfg)
@@ -197,14 +185,7 @@ func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
 // per-request timeout (see [provider.Open]). It is the opener registered for
 // the "anthropic" prefix.
 func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
-	bare := spec
-	bare.Timeout = 0 // the shared stack times each attempt
-	m, err := OpenBare(ctx, bare)
-	if err != nil {
-		return nil, err
-	}
-	_, model, _ := spec.Split()
-	return provider.Open(m, spec, provider.Info{Provider: Prefix, Model: model, KeyEnv: m.keyEnv, BaseURL: spec.BaseURL})
+	return provider.OpenStack(ctx, spec, Prefix, OpenBare, func(m *Model) string { return m.keyEnv })
 }
 
 // Name returns the full model name, "anthropic/<model>".
@@ -216,13 +197,7 @@ func (m *Model) SendsTemperature() bool { return m.temp }
 
 // Pricing implements [maker.Priced] from the fallback price list; it is zero
 // for a model the list does not know.
-func (m *Model) Pricing() maker.Pricing {
-	if p, ok := PriceOf(m.model); ok {
-		return p
-	}
-	p, _ := provider.Price(Prefix, m.model)
-	return p
-}
+func (m *Model) Pricing() maker.Pricing { return provider.PriceOr(Prefix, m.model, PriceOf) }
 
 // Generate sends one Messages request: the system prompt as a system block
 // (marked for the cache unless caching is off), the user prompt as the one
@@ -265,8 +240,8 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 		reqCtx, cancel = context.WithTimeout(ctx, m.timeout)
 	}
 	defer cancel()
-	var seen lastResponse
-	msg, err := m.client.Messages.New(reqCtx, params, option.WithMiddleware(seen.record))
+	var seen provider.LastResponse
+	msg, err := m.client.Messages.New(reqCtx, params, option.WithMiddleware(record(&seen)))
 	if err != nil {
 		return maker.Response{}, m.classify(ctx, reqCtx, err, &seen)
 	}
@@ -293,50 +268,27 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 	return resp, nil
 }
 
-// lastResponse keeps the status and headers of the last HTTP response, which
-// the SDK's error does not carry when the body is not JSON or is cut off.
-type lastResponse struct {
-	mu     sync.Mutex
-	sent   bool // a request went out
-	status int
-	header http.Header
+// record is middleware that notes in seen whether the request went out and
+// the status and headers of its response.
+func record(seen *provider.LastResponse) option.Middleware {
+	return func(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+		seen.Sending()
+		res, err := next(r)
+		seen.Received(res)
+		return res, err
+	}
 }
 
-func (l *lastResponse) record(r *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-	l.mu.Lock()
-	l.sent = true
-	l.mu.Unlock()
-	res, err := next(r)
-	if res != nil {
-		l.mu.Lock()
-		l.status, l.header = res.StatusCode, res.Header.Clone()
-		l.mu.Unlock()
-	}
-	return res, err
+// call names this model's calls for the shared classification.
+func (m *Model) call() provider.Caller {
+	return provider.Caller{Name: m.name, Model: m.model, Key: m.key, KeyEnv: m.keyEnv, Timeout: m.timeout}
 }
 
 // classify turns a failed call into an *Error, or returns the caller's own
 // cancellation unchanged: a sample the engine cancelled is not a failure.
-func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastResponse) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	e := &Error{Model: m.name, Err: scrubErr(err, m.key)}
-	if reqCtx.Err() != nil {
-		e.Retryable = true
-		e.Message = fmt.Sprintf("no answer within the %s timeout", m.timeout)
-		return e
-	}
-	seen.mu.Lock()
-	sent, status, header := seen.sent, seen.status, seen.header
-	seen.mu.Unlock()
-	if !sent {
-		// The SDK refused the request before sending it (such as a
-		// max_tokens too large for a non-streaming call): the same
-		// request would fail the same way.
-		e.Message = "request not sent: " + scrub(err.Error(), m.key)
-		return e
-	}
+// Anthropic's x-should-retry header overrules the status's verdict.
+func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *provider.LastResponse) error {
+	sent, status, header := seen.Get()
 	var apiErr *sdk.Error
 	if errors.As(err, &apiErr) {
 		status = apiErr.StatusCode
@@ -344,19 +296,11 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastRespo
 			header = apiErr.Response.Header
 		}
 	}
-	if status < 400 {
-		// A response that started well but could not be read (cut off,
-		// not JSON), or no response at all: worth another try.
-		e.Retryable = true
-		if status != 0 {
-			e.Message = "response body unreadable: " + scrub(err.Error(), m.key)
-		} else {
-			e.Message = "request failed: " + scrub(err.Error(), m.key)
-		}
-		return e
+	c := m.call()
+	e, final := c.Classify(ctx, reqCtx, err, sent, status, header)
+	if final != nil {
+		return final
 	}
-	e.StatusCode = status
-	e.Retryable = retryableStatus(status)
 	if header != nil {
 		switch header.Get("X-Should-Retry") {
 		case "true":
@@ -364,33 +308,12 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastRespo
 		case "false":
 			e.Retryable = false
 		}
-		e.RetryAfter = retryAfter(header, time.Now())
 	}
 	detail := ""
 	if apiErr != nil {
 		detail = apiMessage(apiErr.RawJSON())
 	}
-	switch status {
-	case http.StatusUnauthorized:
-		e.Message = fmt.Sprintf("authentication failed: the API key in %s was rejected", m.keyEnv)
-	case http.StatusForbidden:
-		e.Message = fmt.Sprintf("permission denied: the key in %s may not use %s", m.keyEnv, m.model)
-	case http.StatusNotFound:
-		e.Message = fmt.Sprintf("not found: check the model name %q and the base URL", m.model)
-	case http.StatusTooManyRequests:
-		e.Message = "rate limited"
-	default:
-		if status >= 500 {
-			e.Message = "server error"
-			break
-		}
-		e.Message = "request rejected"
-	}
-	if detail != "" {
-		e.Message += ": " + detail
-	}
-	e.Message = scrub(e.Message, m.key)
-	return e
+	return c.Explain(e, false, detail)
 }
 
 // apiMessage pulls "type: message" out of an Anthropic error body

@@ -2,7 +2,6 @@ package anthropic_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -10,56 +9,23 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/anthropic"
+	"github.com/maker-go/maker/internal/providertest"
 )
 
 // fakeKey is recognisable so a test can prove it never leaks.
 const fakeKey = "sk-ant-FAKE-test-key-7f3a9c1e"
 
-// recorded is one request the fake server received.
-type recorded struct {
-	path   string
-	header http.Header
-	body   map[string]any
-}
-
-// fakeAPI is a local server speaking the Messages API wire format. It
-// records each request and answers with reply.
-type fakeAPI struct {
-	*httptest.Server
-	mu    sync.Mutex
-	reqs  []recorded
-	reply http.HandlerFunc
-}
-
-func newFake(t *testing.T, reply http.HandlerFunc) *fakeAPI {
+// newFake starts a local server speaking the Messages API wire format,
+// answering with reply.
+func newFake(t *testing.T, reply http.HandlerFunc) *providertest.Fake {
 	t.Helper()
-	f := &fakeAPI{reply: reply}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		var body map[string]any
-		if err := json.Unmarshal(raw, &body); err != nil {
-			t.Errorf("request body is not JSON: %v: %s", err, raw)
-		}
-		f.mu.Lock()
-		f.reqs = append(f.reqs, recorded{path: r.URL.Path, header: r.Header.Clone(), body: body})
-		f.mu.Unlock()
-		f.reply(w, r)
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fakeAPI) requests() []recorded {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]recorded(nil), f.reqs...)
+	return providertest.NewFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) { reply(w, r) })
 }
 
 // message writes a Messages API response, as documented in the API reference.
@@ -144,21 +110,21 @@ func TestRequestShape(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			reqs := f.requests()
+			reqs := f.Requests()
 			if len(reqs) != 1 {
 				t.Fatalf("%d requests, want 1", len(reqs))
 			}
 			r := reqs[0]
-			if r.path != "/v1/messages" {
-				t.Errorf("path %q", r.path)
+			if r.Path != "/v1/messages" {
+				t.Errorf("path %q", r.Path)
 			}
-			if got := r.header.Get("X-Api-Key"); got != fakeKey {
+			if got := r.Header.Get("X-Api-Key"); got != fakeKey {
 				t.Errorf("x-api-key %q, want the key from the environment", got)
 			}
-			if r.header.Get("Anthropic-Version") == "" {
+			if r.Header.Get("Anthropic-Version") == "" {
 				t.Error("no anthropic-version header")
 			}
-			b := r.body
+			b := r.Body
 			if b["model"] != tt.model {
 				t.Errorf("model %v, want %s", b["model"], tt.model)
 			}
@@ -286,43 +252,9 @@ func TestFaults(t *testing.T) {
 			f := newFake(t, tt.reply)
 			m := open(t, f.URL, "claude-haiku-4-5", nil)
 			_, err := m.Generate(context.Background(), maker.Request{Prompt: prompt, MaxTokens: 100})
-			var e *anthropic.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error %v (%T), want *anthropic.Error", err, err)
-			}
-			if ok, wait := e.Retry(); ok != tt.retryable || wait != e.RetryAfter {
-				t.Errorf("Retry() = %v, %v; want %v, %v", ok, wait, tt.retryable, e.RetryAfter)
-			}
-			if e.StatusCode != tt.status || e.Retryable != tt.retryable || e.Temporary() != tt.retryable {
-				t.Errorf("status %d retryable %v, want %d %v (%v)", e.StatusCode, e.Retryable, tt.status, tt.retryable, err)
-			}
-			if d := e.RetryAfter - tt.retryAfter; d < -time.Second/10 || d > time.Second/10 {
-				t.Errorf("retry after %v, want %v", e.RetryAfter, tt.retryAfter)
-			}
-			if !strings.Contains(err.Error(), tt.mention) {
-				t.Errorf("error %q does not mention %q", err, tt.mention)
-			}
-			if !strings.HasPrefix(err.Error(), "anthropic/claude-haiku-4-5: ") {
-				t.Errorf("error %q does not name the model", err)
-			}
-			// One attempt: retrying is the shared wrapper's job.
-			if n := len(f.requests()); n != 1 {
-				t.Errorf("%d requests, want 1", n)
-			}
-			assertNoKey(t, err)
+			providertest.CheckFault(t, err, providertest.Fault{Status: tt.status, Retryable: tt.retryable, RetryAfter: tt.retryAfter, Mention: tt.mention},
+				"anthropic/claude-haiku-4-5", len(f.Requests()), fakeKey)
 		})
-	}
-}
-
-// assertNoKey fails if the fake key shows anywhere in err or its chain.
-func assertNoKey(t *testing.T, err error) {
-	t.Helper()
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		for _, s := range []string{e.Error(), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e)} {
-			if strings.Contains(s, fakeKey) {
-				t.Fatalf("the API key leaked into an error: %s", s)
-			}
-		}
 	}
 }
 
@@ -392,7 +324,7 @@ func TestOpenErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.mention) {
 				t.Fatalf("error %v, want one that mentions %q", err, tt.mention)
 			}
-			assertNoKey(t, err)
+			providertest.AssertNoKey(t, err, fakeKey)
 		})
 	}
 	t.Run("default variable", func(t *testing.T) {
@@ -418,7 +350,7 @@ func TestBadRequestsFailBeforeSending(t *testing.T) {
 			t.Errorf("request %+v: error %v, want a non-retryable *anthropic.Error", req, err)
 		}
 	}
-	if n := len(f.requests()); n != 0 {
+	if n := len(f.Requests()); n != 0 {
 		t.Errorf("%d requests sent, want none", n)
 	}
 }

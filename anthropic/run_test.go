@@ -5,12 +5,12 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/hanoi"
+	"github.com/maker-go/maker/internal/providertest"
 )
 
 // TestRunHanoi drives the whole engine through the adapter: a local server
@@ -21,10 +21,10 @@ func TestRunHanoi(t *testing.T) {
 	oracle := hanoi.Oracle()
 	var mu sync.Mutex
 	calls := 0
-	var f *fakeAPI
+	var f *providertest.Fake
 	f = newFake(t, func(w http.ResponseWriter, r *http.Request) {
-		reqs := f.requests()
-		body := reqs[len(reqs)-1].body
+		reqs := f.Requests()
+		body := reqs[len(reqs)-1].Body
 		msg := body["messages"].([]any)[0].(map[string]any)
 		user := msg["content"].([]any)[0].(map[string]any)["text"].(string)
 		ans, err := oracle.Answer(maker.Prompt{User: user})
@@ -46,7 +46,7 @@ func TestRunHanoi(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Logger: debugLogger(), ModelName: "anthropic/claude-haiku-4-5"})
+	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Logger: providertest.DebugLogger(), ModelName: "anthropic/claude-haiku-4-5"})
 	if err != nil {
 		t.Fatalf("run: %v", err)
 	}
@@ -55,7 +55,7 @@ func TestRunHanoi(t *testing.T) {
 		out, _ := json.Marshal(s)
 		t.Fatalf("run did not solve the puzzle: %s", out)
 	}
-	n := int64(len(f.requests()))
+	n := int64(len(f.Requests()))
 	if s.Samples != n {
 		t.Errorf("%d samples, %d requests", s.Samples, n)
 	}
@@ -77,19 +77,6 @@ func TestRunRejectedKeyDoesNotLeak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Logger: debugLogger()})
-	if err == nil {
-		t.Fatal("run succeeded against a server that refuses the key")
-	}
-	assertNoKey(t, err)
-	if res == nil {
-		t.Fatal("a failed run returns no result")
-	}
-	out, _ := json.Marshal(res.Summary)
-	if strings.Contains(string(out), fakeKey) {
-		t.Fatalf("the API key leaked into the summary: %s", out)
-	}
-	if !strings.Contains(string(out), "MAKER_TEST_ANTHROPIC_KEY") {
-		t.Errorf("the summary does not name the key variable: %s", out)
-	}
+	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Logger: providertest.DebugLogger()})
+	providertest.CheckRefusedRun(t, res, err, fakeKey, "MAKER_TEST_ANTHROPIC_KEY")
 }

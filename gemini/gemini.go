@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -116,7 +115,7 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 	if err != nil {
 		// The SDK's configuration errors print the whole configuration,
 		// the key included; say what failed without it.
-		return nil, fmt.Errorf("gemini: creating the client: %s", scrub(err.Error(), cfg.APIKey))
+		return nil, fmt.Errorf("gemini: creating the client: %s", provider.Scrub(err.Error(), cfg.APIKey))
 	}
 	m := &Model{
 		name:     Prefix + "/" + cfg.Model,
@@ -141,11 +140,6 @@ var Options = map[string]string{
 	"batch":           "on (default) or off: draw a step's first votes in one request with candidateCount",
 }
 
-// sharedOptions are the [maker.ModelSpec.Options] keys that the retry and
-// rate-limit wrapper shared by all providers reads (the command line always
-// sets them); this package leaves them to it.
-var sharedOptions = map[string]bool{"rpm": true, "tpm": true, "retries": true, "retry-wait": true}
-
 // OpenBare opens the bare model a spec names: one HTTP attempt per call,
 // with the spec's timeout and no retries or rate limits, for callers that
 // bring middleware of their own. The key comes from the environment only.
@@ -169,7 +163,7 @@ func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
 		}
 	}
 	for k, v := range spec.Options {
-		if sharedOptions[k] {
+		if provider.StackOption(k) {
 			continue
 		}
 		switch k {
@@ -189,12 +183,7 @@ func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
 				return nil, fmt.Errorf("gemini: option batch=%q: want on or off", v)
 			}
 		default:
-			known := make([]string, 0, len(Options))
-			for o := range Options {
-				known = append(known, o)
-			}
-			sort.Strings(known)
-			return nil, fmt.Errorf("gemini: unknown option %q (known: %s)", k, strings.Join(known, ", "))
+			return nil, provider.UnknownOption(Prefix, k, Options)
 		}
 	}
 	return New(ctx, cfg)
@@ -205,14 +194,7 @@ func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
 // per-request timeout (see [provider.Open]). It is the opener registered for
 // the "gemini" prefix.
 func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
-	bare := spec
-	bare.Timeout = 0 // the shared stack times each attempt
-	m, err := OpenBare(ctx, bare)
-	if err != nil {
-		return nil, err
-	}
-	_, model, _ := spec.Split()
-	return provider.Open(m, spec, provider.Info{Provider: Prefix, Model: model, KeyEnv: m.keyEnv, BaseURL: spec.BaseURL})
+	return provider.OpenStack(ctx, spec, Prefix, OpenBare, func(m *Model) string { return m.keyEnv })
 }
 
 // Name returns the full model name, "gemini/<model>".
@@ -220,13 +202,7 @@ func (m *Model) Name() string { return m.name }
 
 // Pricing implements [maker.Priced] from the fallback price list; it is zero
 // for a model the list does not know.
-func (m *Model) Pricing() maker.Pricing {
-	if p, ok := PriceOf(m.model); ok {
-		return p
-	}
-	p, _ := provider.Price(Prefix, m.model)
-	return p
-}
+func (m *Model) Pricing() maker.Pricing { return provider.PriceOr(Prefix, m.model, PriceOf) }
 
 // Generate sends one generateContent request: the system prompt as the
 // system instruction, the user prompt as the one user turn.
@@ -262,7 +238,7 @@ func (m *Model) GenerateBatch(ctx context.Context, req maker.Request, n int) ([]
 		k := min(left, MaxCandidates)
 		resps, err := m.generate(ctx, req, k)
 		var e *Error
-		if k > 1 && errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && !e.auth {
+		if k > 1 && errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && !e.Auth {
 			m.noBatch.Store(true)
 			more, err := m.oneByOne(ctx, req, left)
 			return append(out, more...), err
@@ -330,7 +306,7 @@ func (m *Model) generate(ctx context.Context, req maker.Request, n int) ([]maker
 		reqCtx, cancel = context.WithTimeout(ctx, m.timeout)
 	}
 	defer cancel()
-	seen := &lastResponse{}
+	seen := &provider.LastResponse{}
 	res, err := m.client.Models.GenerateContent(context.WithValue(reqCtx, seenKey{}, seen), m.model, contents, cfg)
 	if err != nil {
 		return nil, m.classify(ctx, reqCtx, err, seen)
@@ -403,107 +379,55 @@ func candidateText(c *genai.Candidate) string {
 // response of a call, for the status and headers the SDK's error drops.
 type seenKey struct{}
 
-type lastResponse struct {
-	mu     sync.Mutex
-	sent   bool // a request went out
-	status int
-	header http.Header
-}
-
-// recorder is an http.RoundTripper that notes each response's status and
-// headers in the call's lastResponse.
+// recorder is an http.RoundTripper that notes in the call's
+// provider.LastResponse whether the request went out and the status and
+// headers of its response.
 type recorder struct{ base http.RoundTripper }
 
 func (t recorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	l, ok := r.Context().Value(seenKey{}).(*lastResponse)
+	l, ok := r.Context().Value(seenKey{}).(*provider.LastResponse)
 	if ok {
-		l.mu.Lock()
-		l.sent = true
-		l.mu.Unlock()
+		l.Sending()
 	}
 	res, err := t.base.RoundTrip(r)
-	if ok && res != nil {
-		l.mu.Lock()
-		l.status, l.header = res.StatusCode, res.Header.Clone()
-		l.mu.Unlock()
+	if ok {
+		l.Received(res)
 	}
 	return res, err
 }
 
+// call names this model's calls for the shared classification.
+func (m *Model) call() provider.Caller {
+	return provider.Caller{Name: m.name, Model: m.model, Key: m.key, KeyEnv: m.keyEnv, Timeout: m.timeout}
+}
+
 // classify turns a failed call into an *Error, or returns the caller's own
 // cancellation unchanged: a sample the engine cancelled is not a failure.
-func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *lastResponse) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	e := &Error{Model: m.name, Err: scrubErr(err, m.key)}
-	if reqCtx.Err() != nil {
-		e.Retryable = true
-		e.Message = fmt.Sprintf("no answer within the %s timeout", m.timeout)
-		return e
-	}
-	seen.mu.Lock()
-	sent, status, header := seen.sent, seen.status, seen.header
-	seen.mu.Unlock()
-	if !sent {
-		// The SDK refused the request before sending it: the same request
-		// would fail the same way.
-		e.Message = "request not sent: " + scrub(err.Error(), m.key)
-		return e
-	}
+// A RetryInfo detail gives the wait when no header does, and an
+// API_KEY_INVALID reason (or a 400 about the API key) marks a refused key.
+func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *provider.LastResponse) error {
+	sent, status, header := seen.Get()
 	var apiErr genai.APIError
 	isAPI := errors.As(err, &apiErr)
 	if isAPI && apiErr.Code >= 400 {
 		status = apiErr.Code
 	}
-	if status < 400 {
-		e.Retryable = true
-		if status != 0 {
-			e.Message = "response body unreadable: " + scrub(err.Error(), m.key)
-		} else {
-			e.Message = "request failed: " + scrub(err.Error(), m.key)
-		}
-		return e
+	c := m.call()
+	e, final := c.Classify(ctx, reqCtx, err, sent, status, header)
+	if final != nil {
+		return final
 	}
-	e.StatusCode = status
-	e.Retryable = retryableStatus(status)
-	if header != nil {
-		e.RetryAfter = retryAfter(header, time.Now())
+	if !isAPI {
+		return c.Explain(e, false, "")
 	}
-	detail := ""
-	if isAPI {
-		if e.RetryAfter == 0 {
-			e.RetryAfter = retryDelay(apiErr.Details)
-		}
-		detail = strings.TrimSpace(strings.Join([]string{apiErr.Status, apiErr.Message}, " "))
-		if len(detail) > 500 {
-			detail = detail[:500] + "..."
-		}
+	if e.RetryAfter == 0 {
+		e.RetryAfter = retryDelay(apiErr.Details)
 	}
-	reason := ""
-	if isAPI {
-		reason = errorReason(apiErr.Details)
+	detail := strings.TrimSpace(strings.Join([]string{apiErr.Status, apiErr.Message}, " "))
+	if len(detail) > 500 {
+		detail = detail[:500] + "..."
 	}
-	switch {
-	case status == http.StatusUnauthorized || reason == "API_KEY_INVALID" ||
-		(status == http.StatusBadRequest && isAPI && strings.Contains(apiErr.Message, "API key")):
-		e.auth = true
-		e.Message = fmt.Sprintf("authentication failed: the API key in %s was rejected", m.keyEnv)
-	case status == http.StatusForbidden:
-		e.auth = true
-		e.Message = fmt.Sprintf("permission denied: the key in %s may not use %s", m.keyEnv, m.model)
-	case status == http.StatusNotFound:
-		e.Message = fmt.Sprintf("not found: check the model name %q and the base URL", m.model)
-	case status == http.StatusTooManyRequests:
-		e.Message = "rate limited"
-	case status >= 500:
-		e.Message = "server error"
-	default:
-		e.Message = "request rejected"
-	}
-	if detail != "" {
-		e.Message += ": " + detail
-	}
-	e.Message = scrub(e.Message, m.key)
-	return e
+	keyRejected := errorReason(apiErr.Details) == "API_KEY_INVALID" ||
+		(status == http.StatusBadRequest && strings.Contains(apiErr.Message, "API key"))
+	return c.Explain(e, keyRejected, detail)
 }

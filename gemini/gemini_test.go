@@ -2,64 +2,22 @@ package gemini_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/gemini"
+	"github.com/maker-go/maker/internal/providertest"
 )
 
 // fakeKey is recognisable so a test can prove it never leaks.
 const fakeKey = "AIza-FAKE-test-key-5b2e8d4f"
-
-type recorded struct {
-	path   string
-	query  string
-	header http.Header
-	body   map[string]any
-}
-
-// fakeAPI is a local server speaking the Gemini API's generateContent wire
-// format. It records each request and answers with reply.
-type fakeAPI struct {
-	*httptest.Server
-	mu    sync.Mutex
-	reqs  []recorded
-	reply func(w http.ResponseWriter, r *http.Request, body map[string]any)
-}
-
-func newFake(t *testing.T, reply func(w http.ResponseWriter, r *http.Request, body map[string]any)) *fakeAPI {
-	t.Helper()
-	f := &fakeAPI{reply: reply}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		var body map[string]any
-		if err := json.Unmarshal(raw, &body); err != nil {
-			t.Errorf("request body is not JSON: %v: %s", err, raw)
-		}
-		f.mu.Lock()
-		f.reqs = append(f.reqs, recorded{path: r.URL.Path, query: r.URL.RawQuery, header: r.Header.Clone(), body: body})
-		f.mu.Unlock()
-		f.reply(w, r, body)
-	}))
-	t.Cleanup(f.Close)
-	return f
-}
-
-func (f *fakeAPI) requests() []recorded {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]recorded(nil), f.reqs...)
-}
 
 // candidate is one entry of a response's candidates array.
 type candidate struct {
@@ -113,11 +71,11 @@ func open(t *testing.T, url, model string, opts map[string]string) maker.Model {
 
 var prompt = maker.Prompt{System: "You solve Towers of Hanoi one move at a time.", User: "Previous move: none\nState: [[3,2,1],[],[]]"}
 
-func genConfig(t *testing.T, r recorded) map[string]any {
+func genConfig(t *testing.T, r providertest.Recorded) map[string]any {
 	t.Helper()
-	gc, ok := r.body["generationConfig"].(map[string]any)
+	gc, ok := r.Body["generationConfig"].(map[string]any)
 	if !ok {
-		t.Fatalf("no generationConfig in %v", r.body)
+		t.Fatalf("no generationConfig in %v", r.Body)
 	}
 	return gc
 }
@@ -136,23 +94,23 @@ func TestRequestShape(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, reply([]candidate{{0, "move 1 from 0 to 2", "STOP"}}, 10, 0, 5, 0))
+			f := providertest.NewFake(t, reply([]candidate{{0, "move 1 from 0 to 2", "STOP"}}, 10, 0, 5, 0))
 			m := open(t, f.URL, "gemini-2.5-flash", tt.opts)
 			if _, err := m.Generate(context.Background(), maker.Request{Prompt: prompt, Temperature: tt.temp, MaxTokens: 321}); err != nil {
 				t.Fatal(err)
 			}
-			reqs := f.requests()
+			reqs := f.Requests()
 			if len(reqs) != 1 {
 				t.Fatalf("%d requests, want 1", len(reqs))
 			}
 			r := reqs[0]
-			if r.path != "/v1beta/models/gemini-2.5-flash:generateContent" {
-				t.Errorf("path %q", r.path)
+			if r.Path != "/v1beta/models/gemini-2.5-flash:generateContent" {
+				t.Errorf("path %q", r.Path)
 			}
-			if r.header.Get("X-Goog-Api-Key") != fakeKey || strings.Contains(r.query, fakeKey) {
-				t.Errorf("the key must travel in the x-goog-api-key header only (query %q)", r.query)
+			if r.Header.Get("X-Goog-Api-Key") != fakeKey || strings.Contains(r.Query, fakeKey) {
+				t.Errorf("the key must travel in the x-goog-api-key header only (query %q)", r.Query)
 			}
-			for k := range r.body {
+			for k := range r.Body {
 				if k != "contents" && k != "systemInstruction" && k != "generationConfig" {
 					t.Errorf("unexpected request field %q", k)
 				}
@@ -171,14 +129,14 @@ func TestRequestShape(t *testing.T) {
 			if tt.thinking == nil && tc != nil || tt.thinking != nil && (tc == nil || tc["thinkingBudget"] != tt.thinking) {
 				t.Errorf("thinkingConfig %v, want budget %v", tc, tt.thinking)
 			}
-			si, _ := r.body["systemInstruction"].(map[string]any)
+			si, _ := r.Body["systemInstruction"].(map[string]any)
 			parts, _ := si["parts"].([]any)
 			if len(parts) != 1 || parts[0].(map[string]any)["text"] != prompt.System {
-				t.Errorf("systemInstruction %v", r.body["systemInstruction"])
+				t.Errorf("systemInstruction %v", r.Body["systemInstruction"])
 			}
-			contents, _ := r.body["contents"].([]any)
+			contents, _ := r.Body["contents"].([]any)
 			if len(contents) != 1 {
-				t.Fatalf("contents %v", r.body["contents"])
+				t.Fatalf("contents %v", r.Body["contents"])
 			}
 			c := contents[0].(map[string]any)
 			cp, _ := c["parts"].([]any)
@@ -203,7 +161,7 @@ func TestResponseMapping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, reply([]candidate{{0, "move 1 from 0 to 2", tt.finish}}, tt.prompt, tt.hit, tt.out, tt.thought))
+			f := providertest.NewFake(t, reply([]candidate{{0, "move 1 from 0 to 2", tt.finish}}, tt.prompt, tt.hit, tt.out, tt.thought))
 			m := open(t, f.URL, "gemini-2.5-flash", nil)
 			resp, err := m.Generate(context.Background(), maker.Request{Prompt: prompt, MaxTokens: 750})
 			if err != nil {
@@ -230,13 +188,13 @@ func TestResponseMapping(t *testing.T) {
 func TestBatch(t *testing.T) {
 	t.Run("one request, n candidates", func(t *testing.T) {
 		// Out of order, one cut off, one withheld by the API.
-		f := newFake(t, reply([]candidate{{2, "c", "STOP"}, {0, "a", "MAX_TOKENS"}}, 900, 0, 10, 1))
+		f := providertest.NewFake(t, reply([]candidate{{2, "c", "STOP"}, {0, "a", "MAX_TOKENS"}}, 900, 0, 10, 1))
 		m := open(t, f.URL, "gemini-2.5-flash", nil).(maker.BatchModel)
 		resps, err := m.GenerateBatch(context.Background(), maker.Request{Prompt: prompt, Temperature: 0.1, MaxTokens: 750}, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
-		reqs := f.requests()
+		reqs := f.Requests()
 		if len(reqs) != 1 || genConfig(t, reqs[0])["candidateCount"] != 3.0 {
 			t.Fatalf("%d requests, want one with candidateCount 3", len(reqs))
 		}
@@ -265,7 +223,7 @@ func TestBatch(t *testing.T) {
 		}
 	})
 	t.Run("more than the API's maximum", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
+		f := providertest.NewFake(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 			n := int(body["generationConfig"].(map[string]any)["candidateCount"].(float64))
 			var cs []candidate
 			for i := range n {
@@ -279,7 +237,7 @@ func TestBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		var counts []any
-		for _, r := range f.requests() {
+		for _, r := range f.Requests() {
 			counts = append(counts, genConfig(t, r)["candidateCount"])
 		}
 		if len(resps) != 11 || fmt.Sprint(counts) != "[8 3]" {
@@ -287,7 +245,7 @@ func TestBatch(t *testing.T) {
 		}
 	})
 	t.Run("model refuses several candidates", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
+		f := providertest.NewFake(t, func(w http.ResponseWriter, r *http.Request, body map[string]any) {
 			if _, ok := body["generationConfig"].(map[string]any)["candidateCount"]; ok {
 				apiError(400, "INVALID_ARGUMENT", "Multiple candidates is not enabled for this model", "", nil)(w, r, body)
 				return
@@ -307,17 +265,17 @@ func TestBatch(t *testing.T) {
 			}
 		}
 		// 1 refused batch + 3 singles, then 3 singles without trying again.
-		if n := len(f.requests()); n != 7 {
+		if n := len(f.Requests()); n != 7 {
 			t.Errorf("%d requests, want 7", n)
 		}
 	})
 	t.Run("batch off", func(t *testing.T) {
-		f := newFake(t, reply([]candidate{{0, "one", "STOP"}}, 100, 0, 5, 0))
+		f := providertest.NewFake(t, reply([]candidate{{0, "one", "STOP"}}, 100, 0, 5, 0))
 		m := open(t, f.URL, "gemini-2.5-flash", map[string]string{"batch": "off"}).(maker.BatchModel)
 		if _, err := m.GenerateBatch(context.Background(), maker.Request{Prompt: prompt}, 2); err != nil {
 			t.Fatal(err)
 		}
-		for _, r := range f.requests() {
+		for _, r := range f.Requests() {
 			if _, ok := genConfig(t, r)["candidateCount"]; ok {
 				t.Error("candidateCount sent with batch off")
 			}
@@ -363,36 +321,15 @@ func TestFaults(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFake(t, tt.reply)
+			f := providertest.NewFake(t, tt.reply)
 			m := open(t, f.URL, "gemini-2.5-flash", nil)
 			_, err := m.Generate(context.Background(), maker.Request{Prompt: prompt, MaxTokens: 100})
-			var e *gemini.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error %v (%T), want *gemini.Error", err, err)
-			}
-			if ok, wait := e.Retry(); ok != tt.retryable || wait != e.RetryAfter {
-				t.Errorf("Retry() = %v, %v; want %v, %v", ok, wait, tt.retryable, e.RetryAfter)
-			}
-			if e.StatusCode != tt.status || e.Retryable != tt.retryable || e.Temporary() != tt.retryable {
-				t.Errorf("status %d retryable %v, want %d %v (%v)", e.StatusCode, e.Retryable, tt.status, tt.retryable, err)
-			}
-			if d := e.RetryAfter - tt.retryAfter; d < -time.Second/10 || d > time.Second/10 {
-				t.Errorf("retry after %v, want %v", e.RetryAfter, tt.retryAfter)
-			}
-			if !strings.Contains(err.Error(), tt.mention) {
-				t.Errorf("error %q does not mention %q", err, tt.mention)
-			}
-			if !strings.HasPrefix(err.Error(), "gemini/gemini-2.5-flash: ") {
-				t.Errorf("error %q does not name the model", err)
-			}
-			if n := len(f.requests()); n != 1 {
-				t.Errorf("%d requests, want 1: retrying is the shared wrapper's job", n)
-			}
-			assertNoKey(t, err)
+			providertest.CheckFault(t, err, providertest.Fault{Status: tt.status, Retryable: tt.retryable, RetryAfter: tt.retryAfter, Mention: tt.mention},
+				"gemini/gemini-2.5-flash", len(f.Requests()), fakeKey)
 		})
 	}
 	t.Run("prompt blocked", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
+		f := providertest.NewFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
 			w.Header().Set("Content-Type", "application/json")
 			io.WriteString(w, `{"promptFeedback":{"blockReason":"SAFETY"},"usageMetadata":{"promptTokenCount":12,"totalTokenCount":12}}`)
 		})
@@ -405,21 +342,9 @@ func TestFaults(t *testing.T) {
 	})
 }
 
-// assertNoKey fails if the fake key shows anywhere in err or its chain.
-func assertNoKey(t *testing.T, err error) {
-	t.Helper()
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		for _, s := range []string{e.Error(), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e)} {
-			if strings.Contains(s, fakeKey) {
-				t.Fatalf("the API key leaked into an error: %s", s)
-			}
-		}
-	}
-}
-
 func TestCancelAndTimeout(t *testing.T) {
 	release := make(chan struct{})
-	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
+	f := providertest.NewFake(t, func(w http.ResponseWriter, r *http.Request, _ map[string]any) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -452,7 +377,7 @@ func TestCancelAndTimeout(t *testing.T) {
 
 func TestOpen(t *testing.T) {
 	t.Run("key variables", func(t *testing.T) {
-		f := newFake(t, reply([]candidate{{0, "x", "STOP"}}, 1, 0, 1, 0))
+		f := providertest.NewFake(t, reply([]candidate{{0, "x", "STOP"}}, 1, 0, 1, 0))
 		for _, tt := range []struct{ gemini, google, want string }{
 			{"from-gemini", "from-google", "from-gemini"},
 			{"", "from-google", "from-google"},
@@ -466,8 +391,8 @@ func TestOpen(t *testing.T) {
 			if _, err := m.Generate(context.Background(), maker.Request{Prompt: prompt}); err != nil {
 				t.Fatal(err)
 			}
-			reqs := f.requests()
-			if got := reqs[len(reqs)-1].header.Get("X-Goog-Api-Key"); got != tt.want {
+			reqs := f.Requests()
+			if got := reqs[len(reqs)-1].Header.Get("X-Goog-Api-Key"); got != tt.want {
 				t.Errorf("key %q, want %q", got, tt.want)
 			}
 		}
@@ -500,13 +425,13 @@ func TestOpen(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tt.mention) {
 				t.Fatalf("error %v, want one that mentions %q", err, tt.mention)
 			}
-			assertNoKey(t, err)
+			providertest.AssertNoKey(t, err, fakeKey)
 		})
 	}
 }
 
 func TestBadRequestsFailBeforeSending(t *testing.T) {
-	f := newFake(t, reply([]candidate{{0, "x", "STOP"}}, 1, 0, 1, 0))
+	f := providertest.NewFake(t, reply([]candidate{{0, "x", "STOP"}}, 1, 0, 1, 0))
 	m := open(t, f.URL, "gemini-2.5-flash", nil).(maker.BatchModel)
 	for _, req := range []maker.Request{
 		{Prompt: maker.Prompt{System: "s", User: " "}},
@@ -521,7 +446,7 @@ func TestBadRequestsFailBeforeSending(t *testing.T) {
 	if _, err := m.GenerateBatch(context.Background(), maker.Request{Prompt: prompt}, 0); err == nil {
 		t.Error("a batch of 0 must be an error")
 	}
-	if n := len(f.requests()); n != 0 {
+	if n := len(f.Requests()); n != 0 {
 		t.Errorf("%d requests sent, want none", n)
 	}
 }

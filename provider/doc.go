@@ -16,4 +16,10 @@
 // The stack is built like net/http middleware: each [Middleware] wraps a
 // [Call], and [Wrap] turns the result back into a model that keeps the
 // base's batch support, prices and simulated flag.
+//
+// Adapters whose SDK errors need reading case by case (anthropic, gemini)
+// share one classification instead: [Caller.Classify] and [Caller.Explain]
+// build a [CallError] from what a [LastResponse] saw and what the SDK's
+// error says, and [OpenStack], [StackOption], [UnknownOption] and [PriceOr]
+// are the parts of opening such an adapter that do not depend on it.
 package provider
