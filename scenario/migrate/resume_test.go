@@ -27,7 +27,7 @@ func TestKillAndResume(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	db := filepath.Join(dir, "shop.db")
-	run := exec.Command(bin, "scenario", "migrate", "--db-file", db, "--size", "3000", "--sim-latency", "25ms", "-q", "--json")
+	run := exec.Command(bin, "scenario", "migrate", "--db-file", db, "--size", "3000", "--sim-latency", "25ms", "-q", "--json", "--no-journal")
 	var stderr bytes.Buffer
 	run.Stderr = &stderr
 	if err := run.Start(); err != nil {
