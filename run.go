@@ -83,6 +83,7 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 	res := &Result[S]{State: from.State}
 	err = r.loop(ctx, from, res)
 	r.sum.WallSeconds = time.Since(r.start).Seconds()
+	r.sum.Derive()
 	r.sum.Success = err == nil && r.sum.Done && r.sum.WrongSteps == 0
 	if err != nil {
 		r.sum.Error = err.Error()

@@ -41,6 +41,8 @@ type Summary struct {
 	SavedUSD          float64 `json:"saved_usd"`
 	OutputTokens      int64   `json:"output_tokens"`
 	CostUSD           float64 `json:"cost_usd"`
+	CostPerSample     float64 `json:"cost_per_sample_usd"` // CostUSD over Samples
+	CostPerStep       float64 `json:"cost_per_step_usd"`   // CostUSD over the steps this summary decided
 	WallSeconds       float64 `json:"wall_seconds"`
 	Pricing           Pricing `json:"pricing"`
 	// PriceNote says why the cost is zero or unknown, when it is.
@@ -144,5 +146,18 @@ func (s *Summary) addSaving(p Pricing, a arrival) {
 	}
 	if c := a.resp.CachedInputTokens; c > 0 && p.CachedInPerMTok > 0 && p.CachedInPerMTok < p.InPerMTok {
 		s.SavedUSD += float64(c) * (p.InPerMTok - p.CachedInPerMTok) / 1e6
+	}
+}
+
+// Derive fills the fields computed from the totals: the cost per sample and
+// per decided step. Run calls it when a run ends; anything that adds
+// summaries up (a journal over resumptions) calls it again on the total.
+func (s *Summary) Derive() {
+	s.CostPerSample, s.CostPerStep = 0, 0
+	if s.Samples > 0 {
+		s.CostPerSample = s.CostUSD / float64(s.Samples)
+	}
+	if n := s.Steps - s.StartStep; n > 0 {
+		s.CostPerStep = s.CostUSD / float64(n)
 	}
 }

@@ -55,7 +55,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.PriceNote != "" {
 		price += " (" + s.PriceNote + ")"
 	}
-	fmt.Fprintf(&b, "cost        $%.4f%s\n", s.CostUSD, price)
+	fmt.Fprintf(&b, "cost        $%.4f ($%.6f a sample, $%.6f a step)%s\n", s.CostUSD, s.CostPerSample, s.CostPerStep, price)
 	fmt.Fprintf(&b, "wall        %.2fs\n", s.WallSeconds)
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -56,6 +56,7 @@ func (db *DB) Summary(ctx context.Context, id string) (*maker.Summary, error) {
 			total.Success, total.Done, total.StopReason, total.Error = false, false, "running or killed", ""
 		}
 	}
+	total.Derive()
 	return total, nil
 }
 
