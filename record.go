@@ -8,7 +8,7 @@ import (
 // SampleRecord is what happened to one sample of a step.
 type SampleRecord struct {
 	Index       int           `json:"index"`           // launch order within the step
-	Seq         int           `json:"seq"`             // arrival order within the step (-1: never arrived)
+	Seq         int           `json:"seq"`             // arrival order within the step, cancelled samples last
 	Temperature float64       `json:"temperature"`     //
 	Text        string        `json:"text,omitempty"`  // the raw response
 	Key         string        `json:"key,omitempty"`   // vote key, when it voted
@@ -27,26 +27,25 @@ type SampleRecord struct {
 // StepRecord is a decided step with everything the vote saw, handed to
 // observers (journal, events, progress) before the next step starts.
 type StepRecord struct {
-	Step       int            `json:"step"` // 0-based
-	K          int            `json:"k"`
-	Prev       string         `json:"prev"`   // previous action
-	Action     string         `json:"action"` // the winner's action
-	Key        string         `json:"key"`    // the winner's vote key
-	State      any            `json:"state"`  // the state after the step
-	Tally      []KeyCount     `json:"tally"`
-	Samples    []SampleRecord `json:"samples"`
-	Votes      int            `json:"votes"`
-	Flagged    int            `json:"flagged"`
-	Cancelled  int            `json:"cancelled"`
-	Retries    int            `json:"retries"`
-	InputTok   int64          `json:"input_tokens"`
-	CachedIn   int64          `json:"cached_input_tokens"`
-	OutputTok  int64          `json:"output_tokens"`
-	Cost       float64        `json:"cost_usd"`
-	Wall       time.Duration  `json:"wall_ns"`
-	Wrong      bool           `json:"wrong"`                // the task's checker rejected it
-	WrongWhy   string         `json:"wrong_why,omitempty"`  // what the checker said
-	ExecResult string         `json:"exec_error,omitempty"` // reserved for executors that report text
+	Step      int            `json:"step"` // 0-based
+	K         int            `json:"k"`
+	Prev      string         `json:"prev"`   // previous action
+	Action    string         `json:"action"` // the winner's action
+	Key       string         `json:"key"`    // the winner's vote key
+	State     any            `json:"state"`  // the state after the step
+	Tally     []KeyCount     `json:"tally"`
+	Samples   []SampleRecord `json:"samples"`
+	Votes     int            `json:"votes"`
+	Flagged   int            `json:"flagged"`
+	Cancelled int            `json:"cancelled"`
+	Retries   int            `json:"retries"`
+	InputTok  int64          `json:"input_tokens"`
+	CachedIn  int64          `json:"cached_input_tokens"`
+	OutputTok int64          `json:"output_tokens"`
+	Cost      float64        `json:"cost_usd"`
+	Wall      time.Duration  `json:"wall_ns"`
+	Wrong     bool           `json:"wrong"`               // the task's checker rejected it
+	WrongWhy  string         `json:"wrong_why,omitempty"` // what the checker said
 }
 
 // Observer sees every decided step in order. An error stops the run: the

@@ -199,17 +199,16 @@ func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, 
 // config builds the engine configuration.
 func (f *runFlags) config(k int) maker.Config {
 	cfg := maker.Config{
-		K:               k,
-		Temperatures:    &maker.Temperatures{First: f.temp0, Rest: f.temp},
-		MaxTokens:       f.maxTokens,
-		MinChars:        f.minChars,
-		Concurrency:     f.concurrency,
-		MaxSamples:      f.maxSamples,
-		Batch:           f.batch,
-		Ordered:         f.simulated(),
-		ModelName:       f.model,
-		Budget:          maker.Budget{MaxCost: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: f.maxWall},
-		RefusalPatterns: nil,
+		K:            k,
+		Temperatures: &maker.Temperatures{First: f.temp0, Rest: f.temp},
+		MaxTokens:    f.maxTokens,
+		MinChars:     f.minChars,
+		Concurrency:  f.concurrency,
+		MaxSamples:   f.maxSamples,
+		Batch:        f.batch,
+		Ordered:      f.simulated(),
+		ModelName:    f.model,
+		Budget:       maker.Budget{MaxCost: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: f.maxWall},
 	}
 	if f.priceIn > 0 || f.priceOut > 0 {
 		cfg.Pricing = maker.Pricing{InPerMTok: f.priceIn, OutPerMTok: f.priceOut}
