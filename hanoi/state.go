@@ -112,9 +112,6 @@ type Move struct {
 // String renders the move as [disk, from, to].
 func (m Move) String() string { return fmt.Sprintf("[%d, %d, %d]", m.Disk, m.From, m.To) }
 
-// Compact renders the move without spaces, for vote keys.
-func (m Move) Compact() string { return fmt.Sprintf("[%d,%d,%d]", m.Disk, m.From, m.To) }
-
 // ErrIllegal is wrapped by every rule violation [State.Apply] reports.
 var ErrIllegal = errors.New("illegal move")
 
