@@ -16,6 +16,11 @@ var (
 	// ErrStepLimit: the run took as many steps as the task has without the
 	// task reporting itself done, which means some step went wrong.
 	ErrStepLimit = errors.New("step limit reached without finishing")
+	// ErrMalformed: an answer was not in the task's exact format. Every
+	// task's parser wraps it (fmt.Errorf("hanoi: %w: ...", ErrMalformed)), so
+	// one errors.Is tells a malformed answer from any other failure; the
+	// engine red-flags such an answer as FlagMalformed and never repairs it.
+	ErrMalformed = errors.New("answer not in the exact format")
 )
 
 // NoConsensusError names the step that did not converge and its tally.
