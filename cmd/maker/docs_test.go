@@ -12,11 +12,6 @@ import (
 	"testing"
 )
 
-// pendingCommands are documented commands that are built on another branch.
-// While this binary lacks one, its documented invocations are skipped and
-// logged; once it is registered they run like every other.
-var pendingCommands = map[string]bool{"plan": true, "calibrate": true}
-
 // docCommand is one `maker ...` line of a ```sh block in the docs.
 type docCommand struct {
 	file    string
@@ -42,7 +37,7 @@ func TestDocCommandsRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	scratch := t.TempDir()
-	for _, dir := range []string{"examples", "docs", ".claude"} {
+	for _, dir := range []string{"examples", "docs", ".claude", "README.md"} {
 		if err := os.Symlink(filepath.Join(root, dir), filepath.Join(scratch, dir)); err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +46,7 @@ func TestDocCommandsRun(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(scratch, "cache"))
 	t.Chdir(scratch)
 	var files []string
-	for _, pat := range []string{"docs/*.md", "docs/readme/*.md", "examples/*/README.md", ".claude/skills/*/SKILL.md"} {
+	for _, pat := range []string{"README.md", "docs/*.md", "examples/*/README.md", ".claude/skills/*/SKILL.md"} {
 		m, err := filepath.Glob(pat)
 		if err != nil {
 			t.Fatal(err)
@@ -82,9 +77,6 @@ func TestDocCommandsRun(t *testing.T) {
 				t.Fatal("empty command")
 			}
 			if !known[c.args[0]] {
-				if pendingCommands[c.args[0]] {
-					t.Skipf("maker %s is documented but not in this build yet", c.args[0])
-				}
 				t.Fatalf("maker %s: no such command", c.args[0])
 			}
 			// A command that names a real provider or an endpoint only has
@@ -150,9 +142,12 @@ func extractCommands(path string) ([]docCommand, error) {
 				return nil, fmt.Errorf("%s:%d: bad exit marker: %v", path, n, err)
 			}
 			continue
-		case !strings.HasPrefix(line, "maker "):
+		}
+		rest, ok := makerArgs(line)
+		if !ok {
 			continue
 		}
+		line = rest
 		start := n
 		for strings.HasSuffix(line, `\`) && sc.Scan() {
 			n++
@@ -161,7 +156,7 @@ func extractCommands(path string) ([]docCommand, error) {
 		if i := strings.Index(line, " #"); i >= 0 {
 			line = line[:i] // a trailing comment
 		}
-		args, err := splitArgs(strings.TrimPrefix(line, "maker "))
+		args, err := splitArgs(line)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %v", path, start, err)
 		}
@@ -169,6 +164,17 @@ func extractCommands(path string) ([]docCommand, error) {
 		exit, needKey = 0, false
 	}
 	return out, sc.Err()
+}
+
+// makerArgs returns the arguments of a documented maker invocation, written
+// either as "maker ARGS" or, in the quick start, as "go run ./cmd/maker ARGS".
+func makerArgs(line string) (string, bool) {
+	for _, prefix := range []string{"maker ", "go run ./cmd/maker "} {
+		if rest, ok := strings.CutPrefix(line, prefix); ok {
+			return rest, true
+		}
+	}
+	return "", false
 }
 
 // splitArgs splits a command line the way a POSIX shell would for the
@@ -245,4 +251,66 @@ func namesProvider(args []string) bool {
 		}
 	}
 	return false
+}
+
+// TestReadmeIsTheFrontPage keeps README.md a front page whose every word is
+// checked: it stays short (details belong in docs/), every command it shows
+// is run (maker commands by TestDocCommandsRun, any other one, such as the
+// test command of the quick start, by .ci/run), and its command table lists
+// every command of the binary.
+func TestReadmeIsTheFrontPage(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ci, err := os.ReadFile("../../.ci/run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const maxLines = 160
+	if n := bytes.Count(readme, []byte("\n")); n > maxLines {
+		t.Errorf("README.md has %d lines, more than %d: move the details into docs/", n, maxLines)
+	}
+	ciLines := map[string]bool{}
+	for _, l := range strings.Split(string(ci), "\n") {
+		ciLines[strings.TrimSpace(l)] = true
+	}
+	for _, l := range shellLines(string(readme)) {
+		if _, ok := makerArgs(l.text); ok {
+			continue
+		}
+		if !ciLines[l.text] {
+			t.Errorf("README.md:%d: %q is run by neither the docs test nor .ci/run", l.n, l.text)
+		}
+	}
+	for _, c := range newRoot(nil, nil).Commands() {
+		if c.Hidden || c.Name() == "help" || c.Name() == "completion" {
+			continue
+		}
+		if !bytes.Contains(readme, []byte("| `maker "+c.Name()+"` |")) {
+			t.Errorf("README.md's command table lacks maker %s", c.Name())
+		}
+	}
+}
+
+type numberedLine struct {
+	n    int
+	text string
+}
+
+// shellLines returns the commands of a Markdown text's ```sh blocks: every
+// line that is neither blank nor a comment.
+func shellLines(md string) []numberedLine {
+	var out []numberedLine
+	inSh := false
+	for i, l := range strings.Split(md, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "```"):
+			inSh = !inSh && (l == "```sh" || l == "```bash" || l == "```shell")
+		case inSh && l != "" && !strings.HasPrefix(l, "#"):
+			out = append(out, numberedLine{i + 1, l})
+		}
+	}
+	return out
 }
