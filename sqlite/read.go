@@ -106,7 +106,7 @@ func (db *DB) Checkpoint(ctx context.Context, id string) (*Checkpoint, error) {
 	return cp, nil
 }
 
-// ErrStop, returned by a [DB.Steps] callback, ends the walk without error.
+// ErrStop is returned by a [DB.Steps] callback to end the walk without error.
 var ErrStop = errors.New("stop")
 
 // Steps calls fn with each committed step of the run from step from up to,

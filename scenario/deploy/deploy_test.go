@@ -14,11 +14,10 @@ import (
 )
 
 type outcome struct {
-	res    *maker.Result[State]
-	err    error
-	probe  ProbeReport
-	fleet  map[string]string // versions the instances report at the end
-	wrongs int
+	res   *maker.Result[State]
+	err   error
+	probe ProbeReport
+	fleet map[string]string // versions the instances report at the end
 }
 
 // deployOnce starts the fleet and the prober, deploys with the simulator,
