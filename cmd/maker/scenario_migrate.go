@@ -16,13 +16,11 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioMigrateCmd) }
 
 func newScenarioMigrateCmd() *cobra.Command {
 	var (
-		f        runFlags
-		size     int
-		genSeed  uint64
-		instFile string
-		failAt   string
-		dbFile   string
-		resume   bool
+		f      runFlags
+		src    instanceFlags
+		failAt string
+		dbFile string
+		resume bool
 	)
 	cmd := &cobra.Command{
 		Use:   "migrate",
@@ -55,8 +53,10 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 				if dbFile == "" {
 					return usageErr("--resume needs --db-file")
 				}
-				if instFile != "" || cmd.Flags().Changed("size") || failAt != "" {
-					return usageErr("--resume continues the database's own plan: drop --instance, --size and --fail-at")
+				for _, name := range []string{"instance", "size", "instance-seed", "save-instance", "write-instance", "fail-at"} {
+					if cmd.Flags().Changed(name) {
+						return usageErr("--resume continues the database's own plan: drop --%s", name)
+					}
 				}
 				if task, err = migrate.Open(ctx, dbFile); err != nil {
 					return usageErr("%v", err)
@@ -71,20 +71,18 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 					fmt.Fprintf(cmd.ErrOrStderr(), "resuming %s after step %d (%s)\n", dbFile, cp.Step, cp.Prev)
 				}
 			default:
-				in := migrate.NewInstance(size, genSeed)
-				if instFile != "" {
-					if cmd.Flags().Changed("size") {
-						return usageErr("give --size or --instance, not both")
-					}
-					if in, err = migrate.LoadInstance(instFile); err != nil {
-						return usageErr("%v", err)
-					}
+				in, err := scenarioInstance(cmd, &src, migrate.Load, migrate.Generate)
+				if err != nil {
+					return err
 				}
 				if failAt != "" {
 					in.FailAt = failAt
+					if err := in.Validate(); err != nil {
+						return usageErr("%v", err)
+					}
 				}
-				if err := in.Validate(); err != nil {
-					return usageErr("%v", err)
+				if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d rows", in.Rows)); stop {
+					return err
 				}
 				path := dbFile
 				if path == "" {
@@ -131,9 +129,7 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			}.execute(cmd)
 		},
 	}
-	cmd.Flags().IntVar(&size, "size", migrate.DefaultRows, fmt.Sprintf("rows in the generated database (%d to %d; large: %d)", migrate.MinRows, migrate.MaxRows, migrate.LargeRows))
-	cmd.Flags().Uint64Var(&genSeed, "instance-seed", 1, "seed of the generated data")
-	cmd.Flags().StringVar(&instFile, "instance", "", "read the instance (rows, seed, downtime budget, fail_at) from this JSON file")
+	src.register(cmd.Flags(), migrate.DefaultRows, fmt.Sprintf("rows in the generated database (%d to %d; large: %d)", migrate.MinRows, migrate.MaxRows, migrate.LargeRows), "instance")
 	cmd.Flags().StringVar(&failAt, "fail-at", "", "make this risky migration lose a row on purpose (e.g. M08)")
 	cmd.Flags().StringVar(&dbFile, "db-file", "", "the SQLite file to create and migrate (default: a temporary file)")
 	cmd.Flags().BoolVar(&resume, "resume", false, "continue the migration recorded in --db-file")

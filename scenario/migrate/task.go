@@ -12,8 +12,7 @@ import (
 	"time"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/realutil"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Task migrates one SQLite file as a [maker.Task]. It is also the
@@ -194,7 +193,7 @@ expected = applied=4 pending=M05 backup=4 maintenance=off halted=no verified=no
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint = scenutil.Hint[State]
+type Hint = scenario.Hint[State]
 
 // Prompt implements [maker.Task].
 func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
@@ -208,7 +207,7 @@ func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
 
 // Parse implements [maker.Task].
 func (t *Task) Parse(text string) (maker.Candidate[State], error) {
-	a, e, err := realutil.ParseStep(text, func(s string) (string, error) {
+	a, e, err := scenario.ParseStep(text, func(s string) (string, error) {
 		a, err := ParseAction(s)
 		if err != nil {
 			return "", err
@@ -227,7 +226,7 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // latest, a validation that would not count); the world may still report
 // otherwise, and that is data for the next step.
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return realutil.Key(c.Action, c.State.Expect)
+	return scenario.Key(c.Action, c.State.Expect)
 }
 
 // Check implements [maker.Checker]: the decided action must be the

@@ -1,4 +1,4 @@
-package scenutil
+package scenario
 
 import (
 	"bytes"
@@ -9,15 +9,27 @@ import (
 	"os"
 )
 
+// ErrInstance is wrapped by every error about a bad instance, so a command
+// can tell bad input from a failed run.
+var ErrInstance = errors.New("bad instance")
+
 // MaxInstanceBytes bounds an instance file: 64 MiB holds far more than the
-// largest generated instance.
+// largest generated instance of any scenario.
 const MaxInstanceBytes = 64 << 20
 
-// Decode reads one JSON value into v strictly: unknown fields and trailing
-// data are errors, so a misspelt key is reported instead of silently
-// ignored.
+// Decode reads one JSON value into v strictly: at most [MaxInstanceBytes],
+// no unknown fields, no data after the value, so a misspelt key or a file
+// glued to another is reported instead of silently ignored. Every error
+// wraps [ErrInstance].
 func Decode(r io.Reader, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r, MaxInstanceBytes+1))
+	b, err := io.ReadAll(io.LimitReader(r, MaxInstanceBytes+1))
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInstance, err)
+	}
+	if len(b) > MaxInstanceBytes {
+		return fmt.Errorf("%w: larger than %d bytes", ErrInstance, MaxInstanceBytes)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
@@ -31,23 +43,23 @@ func Decode(r io.Reader, v any) error {
 	return nil
 }
 
-// DecodeFile is [Decode] on a file; errors name the file.
+// DecodeFile is [Decode] on a file; errors name the file, and a file that
+// cannot be opened keeps its [os.ErrNotExist] or permission error. Reading
+// stops past the size cap, so a device or an endless pipe cannot exhaust
+// memory.
 func DecodeFile(path string, v any) error {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("instance file: %w", err)
 	}
-	if len(b) > MaxInstanceBytes {
-		return fmt.Errorf("%w: %s is larger than %d bytes", ErrInstance, path, MaxInstanceBytes)
-	}
-	if err := Decode(bytes.NewReader(b), v); err != nil {
+	defer f.Close()
+	if err := Decode(f, v); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }
 
-// Encode writes v as indented JSON, the form generated instances are saved
-// in.
+// Encode writes v as indented JSON, the form instances are saved in.
 func Encode(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -55,9 +67,9 @@ func Encode(w io.Writer, v any) error {
 }
 
 // Load decodes an instance file strictly (see [DecodeFile]) into a new T and
-// checks it with validate, whose errors then name the file. Every scenario's
-// Load is this with its own validation, so they all reject the same things
-// the same way.
+// checks it with validate, whose errors then name the file. Every
+// scenario's Load is this with its own validation, so all six reject the
+// same things the same way.
 func Load[T any](path string, validate func(*T) error) (*T, error) {
 	var in T
 	if err := DecodeFile(path, &in); err != nil {
