@@ -21,6 +21,7 @@ func newScenarioMigrateCmd() *cobra.Command {
 		failAt string
 		dbFile string
 		resume bool
+		keep   int
 	)
 	cmd := &cobra.Command{
 		Use:   "migrate",
@@ -35,7 +36,9 @@ the data before the migration.
 
 The migration records every step in its own progress table inside the file; --resume
 continues a run that was killed from there. --size is the number of rows; --fail-at
-makes a risky migration lose a row on purpose, to see the rollback.
+makes a risky migration lose a row on purpose, to see the rollback. Backups are full
+copies of the file (NAME.bak-NN beside it); --keep-backups says how many of the most
+recent stay (default 2; 0 keeps all).
 
 Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reached.`,
 		Example: `  maker scenario migrate
@@ -48,6 +51,9 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			var task *migrate.Task
 			var from *maker.Checkpoint[migrate.State]
 			var err error
+			if keep < 0 {
+				return usageErr("--keep-backups must be 0 (keep every backup) or more, got %d", keep)
+			}
 			switch {
 			case resume:
 				if dbFile == "" {
@@ -102,6 +108,9 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 				}
 			}
 			defer task.Close()
+			if err := task.KeepBackups(keep); err != nil {
+				return usageErr("--keep-backups: %v", err)
+			}
 			report := func(res *maker.Result[migrate.State]) map[string]any {
 				s := res.State
 				out := map[string]any{
@@ -133,6 +142,7 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 	cmd.Flags().StringVar(&failAt, "fail-at", "", "make this risky migration lose a row on purpose (e.g. M08)")
 	cmd.Flags().StringVar(&dbFile, "db-file", "", "the SQLite file to create and migrate (default: a temporary file)")
 	cmd.Flags().BoolVar(&resume, "resume", false, "continue the migration recorded in --db-file")
+	cmd.Flags().IntVar(&keep, "keep-backups", migrate.DefaultKeepBackups, "how many of the most recent backups to keep beside the database (0: all)")
 	f.register(cmd.Flags())
 	return cmd
 }

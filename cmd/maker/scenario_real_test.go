@@ -142,3 +142,29 @@ func TestMigrateRefusesToOverwrite(t *testing.T) {
 		t.Fatalf("resume of a finished run: exit %d: %s %s", code, out.String(), errOut.String())
 	}
 }
+
+// TestMigrateKeepBackups: the command keeps the most recent backups it is
+// told to, two by default, and rejects a negative count.
+func TestMigrateKeepBackups(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{nil, 2},
+		{[]string{"--keep-backups", "1"}, 1},
+		{[]string{"--keep-backups", "0"}, 7},
+	} {
+		db := filepath.Join(t.TempDir(), "shop.db")
+		args := append([]string{"scenario", "migrate", "--db-file", db, "--size", "300", "-q"}, tt.args...)
+		if code, _, errOut := runTransitionCLI(t, args...); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tt.args, code, errOut)
+		}
+		backups, _ := filepath.Glob(db + ".bak-*")
+		if len(backups) != tt.want {
+			t.Errorf("%v: %d backups left (%v), want %d", tt.args, len(backups), backups, tt.want)
+		}
+	}
+	if code, _, errOut := runTransitionCLI(t, "scenario", "migrate", "--keep-backups", "-1"); code != exitUsage || !strings.Contains(errOut, "--keep-backups") {
+		t.Errorf("--keep-backups -1: exit %d, %q", code, errOut)
+	}
+}
