@@ -10,6 +10,10 @@ import (
 	"github.com/maker-go/maker"
 )
 
+// The answer parsers read what a model wrote strictly: every failure wraps
+// [maker.ErrMalformed], so the engine red-flags the sample; nothing is
+// repaired.
+
 // nameRe is what a name of a module, resource, interviewer or room may look
 // like: no spaces, commas, brackets, colons or @, so lists stay unambiguous.
 var nameRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"regexp"
 	"slices"
 	"strings"
@@ -75,7 +74,7 @@ func Generate(users int, seed uint64) (*Instance, error) {
 	if users < 1 || users > MaxUsers {
 		return nil, fmt.Errorf("apitest: users must be between 1 and %d, got %d", MaxUsers, users)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x617069))
+	rng := scenario.Rand(seed, 0x617069)
 	inst := &Instance{Seed: seed, MaxParallel: 3, MaxAttempts: 3}
 	names := []string{"ann", "bob", "cai", "dev", "eli", "fay", "gus", "hal", "ivy", "jon", "kim", "lea"}
 	var tests []Test

@@ -3,7 +3,6 @@ package deploy
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"regexp"
 
 	"github.com/maker-go/maker/scenario"
@@ -48,7 +47,7 @@ func Generate(instances int, seed uint64) (*Instance, error) {
 	if instances < 2 || instances > MaxInstances {
 		return nil, fmt.Errorf("deploy: instances must be between 2 and %d, got %d", MaxInstances, instances)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x646570))
+	rng := scenario.Rand(seed, 0x646570)
 	n := max(1, (instances+3)/4)
 	n = min(n, instances/2)
 	in := &Instance{Seed: seed, From: "v1", To: "v2"}
