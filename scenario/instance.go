@@ -43,11 +43,8 @@ func Decode(r io.Reader, v any) error {
 	return nil
 }
 
-// DecodeFile is [Decode] on a file; errors name the file, and a file that
-// cannot be opened keeps its [os.ErrNotExist] or permission error. Reading
-// stops past the size cap, so a device or an endless pipe cannot exhaust
-// memory.
-func DecodeFile(path string, v any) error {
+// decodeFile is [Decode] on a file; errors name the file.
+func decodeFile(path string, v any) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("instance file: %w", err)
@@ -66,13 +63,15 @@ func Encode(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// Load decodes an instance file strictly (see [DecodeFile]) into a new T and
-// checks it with validate, whose errors then name the file. Every
-// scenario's Load is this with its own validation, so all six reject the
-// same things the same way.
+// Load decodes an instance file strictly (see [Decode]; at most
+// [MaxInstanceBytes] are read, so a device or an endless pipe cannot
+// exhaust memory) into a new T and checks it with validate; errors name the
+// file, and a file that cannot be opened keeps its [os.ErrNotExist] or
+// permission error. Every scenario's Load is this with its own
+// validation, so all six reject the same things the same way.
 func Load[T any](path string, validate func(*T) error) (*T, error) {
 	var in T
-	if err := DecodeFile(path, &in); err != nil {
+	if err := decodeFile(path, &in); err != nil {
 		return nil, err
 	}
 	if err := validate(&in); err != nil {
