@@ -14,7 +14,7 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioAPITestCmd) }
 func newScenarioAPITestCmd() *cobra.Command {
 	var (
 		f   runFlags
-		src realInstanceFlags
+		src instanceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "apitest",
@@ -31,14 +31,14 @@ a JSON file instead. Exit status: 0 success, 1 a wrong or undecided step, 2 bad
 usage, 3 budget reached.`,
 		Example: `  maker scenario apitest
   maker scenario apitest --size 100 --json
-  maker scenario apitest --write-instance suite.json && maker scenario apitest --instance suite.json`,
+  maker scenario apitest --save-instance suite.json && maker scenario apitest --instance suite.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			inst, err := realInstance(cmd, &src, apitest.Load, apitest.Generate)
+			inst, err := scenarioInstance(cmd, &src, apitest.Load, apitest.Generate)
 			if err != nil {
 				return err
 			}
-			if written, err := src.write(cmd, inst, fmt.Sprintf("%d tests", len(inst.Tests))); written {
+			if stop, err := src.saveInstance(cmd, inst, fmt.Sprintf("%d tests", len(inst.Tests))); stop {
 				return err
 			}
 			svc, err := apitest.StartService(inst)

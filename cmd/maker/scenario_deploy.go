@@ -16,7 +16,7 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioDeployCmd) }
 func newScenarioDeployCmd() *cobra.Command {
 	var (
 		f         runFlags
-		src       realInstanceFlags
+		src       instanceFlags
 		badVer    string
 		probeEach time.Duration
 		probeMax  int64
@@ -44,7 +44,7 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
   maker scenario deploy --size 200 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			in, err := realInstance(cmd, &src, deploy.Load, deploy.Generate)
+			in, err := scenarioInstance(cmd, &src, deploy.Load, deploy.Generate)
 			if err != nil {
 				return err
 			}
@@ -57,7 +57,7 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
 			if probeEach <= 0 || probeMax < 1 || probeWall <= 0 {
 				return usageErr("--probe-interval, --probe-max and --probe-wall must be positive")
 			}
-			if written, err := src.write(cmd, in, fmt.Sprintf("%d services, %d instances", len(in.Services), in.Total())); written {
+			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d services, %d instances", len(in.Services), in.Total())); stop {
 				return err
 			}
 			fleet, err := deploy.StartFleet(in)

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario"
 	"github.com/maker-go/maker/scenario/deps"
 )
 
@@ -15,7 +16,7 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioDepsCmd) }
 func newScenarioDepsCmd() *cobra.Command {
 	var (
 		f   runFlags
-		gen genInstanceFlags
+		src instanceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "deps",
@@ -35,8 +36,11 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
   maker scenario deps --instance graph.json --model openai/gpt-4.1-mini --k 3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			in, err := generatedInstance(cmd, &gen, deps.Load, deps.Generate)
+			in, err := scenarioInstance(cmd, &src, deps.Load, deps.Generate)
 			if err != nil {
+				return err
+			}
+			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d modules", len(in.Modules))); stop {
 				return err
 			}
 			task, err := deps.New(in)
@@ -56,12 +60,12 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 				},
 				after: func(cmd *cobra.Command, res *maker.Result[deps.State]) {
 					fmt.Fprintf(cmd.OutOrStdout(), "modules     %d\nbuild order %s\nexpected    %v\n",
-						len(task.Graph().Names), scenarioListHead(res.Actions, 12), slices.Equal(res.Actions, task.Order()))
+						len(task.Graph().Names), scenario.FormatHead(res.Actions, 12), slices.Equal(res.Actions, task.Order()))
 				},
 			}.execute(cmd)
 		},
 	}
-	gen.register(cmd.Flags(), deps.DefaultSize, deps.LargeSize, "modules")
+	src.register(cmd.Flags(), deps.DefaultSize, fmt.Sprintf("modules in the generated graph (1 to %d; a long run: %d)", deps.MaxSize, deps.LargeSize), "graph")
 	f.register(cmd.Flags())
 	return cmd
 }

@@ -14,7 +14,7 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioInfraCmd) }
 func newScenarioInfraCmd() *cobra.Command {
 	var (
 		f   runFlags
-		gen genInstanceFlags
+		src instanceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "infra",
@@ -36,8 +36,11 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
   maker scenario infra --instance stack.json --model openai/gpt-4.1-mini --k 3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			in, err := generatedInstance(cmd, &gen, infra.Load, infra.Generate)
+			in, err := scenarioInstance(cmd, &src, infra.Load, infra.Generate)
 			if err != nil {
+				return err
+			}
+			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d resources", len(in.Resources))); stop {
 				return err
 			}
 			task, err := infra.New(in)
@@ -77,7 +80,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			}.execute(cmd)
 		},
 	}
-	gen.register(cmd.Flags(), infra.DefaultSize, infra.LargeSize, "resources")
+	src.register(cmd.Flags(), infra.DefaultSize, fmt.Sprintf("resources in the generated stack (1 to %d; a long run: %d)", infra.MaxSize, infra.LargeSize), "stack")
 	f.register(cmd.Flags())
 	return cmd
 }

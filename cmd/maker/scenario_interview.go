@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario"
 	"github.com/maker-go/maker/scenario/interview"
 )
 
@@ -14,7 +15,7 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioInterviewCmd) }
 func newScenarioInterviewCmd() *cobra.Command {
 	var (
 		f   runFlags
-		gen genInstanceFlags
+		src instanceFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "interview",
@@ -38,8 +39,11 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
   maker scenario interview --instance week.json --model openai/gpt-4.1-mini --k 3`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			in, err := generatedInstance(cmd, &gen, interview.Load, interview.Generate)
+			in, err := scenarioInstance(cmd, &src, interview.Load, interview.Generate)
 			if err != nil {
+				return err
+			}
+			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d interviews", len(in.Interviews))); stop {
 				return err
 			}
 			task, err := interview.New(in)
@@ -61,7 +65,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 				},
 				after: func(cmd *cobra.Command, res *maker.Result[interview.State]) {
 					w := cmd.OutOrStdout()
-					fmt.Fprintf(w, "interviews  %d\nbookings    %s\n", task.Interviews(), scenarioListHead(res.Actions, 10))
+					fmt.Fprintf(w, "interviews  %d\nbookings    %s\n", task.Interviews(), scenario.FormatHead(res.Actions, 10))
 					sc, err := task.Evaluate(res.Actions)
 					if err != nil {
 						fmt.Fprintf(w, "score       invalid: %v\n", err)
@@ -72,7 +76,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			}.execute(cmd)
 		},
 	}
-	gen.register(cmd.Flags(), interview.DefaultSize, interview.LargeSize, "interviews")
+	src.register(cmd.Flags(), interview.DefaultSize, fmt.Sprintf("interviews in the generated week (1 to %d; a long run: %d)", interview.MaxSize, interview.LargeSize), "week")
 	f.register(cmd.Flags())
 	return cmd
 }

@@ -16,13 +16,12 @@ func init() { scenarioCmds = append(scenarioCmds, newScenarioMigrateCmd) }
 
 func newScenarioMigrateCmd() *cobra.Command {
 	var (
-		f        runFlags
-		size     int
-		genSeed  uint64
-		instFile string
-		failAt   string
-		dbFile   string
-		resume   bool
+		f      runFlags
+		src    instanceFlags
+		failAt string
+		dbFile string
+		resume bool
+		keep   int
 	)
 	cmd := &cobra.Command{
 		Use:   "migrate",
@@ -37,7 +36,9 @@ the data before the migration.
 
 The migration records every step in its own progress table inside the file; --resume
 continues a run that was killed from there. --size is the number of rows; --fail-at
-makes a risky migration lose a row on purpose, to see the rollback.
+makes a risky migration lose a row on purpose, to see the rollback. Backups are full
+copies of the file (NAME.bak-NN beside it); --keep-backups says how many of the most
+recent stay (default 2; 0 keeps all).
 
 Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reached.`,
 		Example: `  maker scenario migrate
@@ -50,13 +51,18 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			var task *migrate.Task
 			var from *maker.Checkpoint[migrate.State]
 			var err error
+			if keep < 0 {
+				return usageErr("--keep-backups must be 0 (keep every backup) or more, got %d", keep)
+			}
 			switch {
 			case resume:
 				if dbFile == "" {
 					return usageErr("--resume needs --db-file")
 				}
-				if instFile != "" || cmd.Flags().Changed("size") || failAt != "" {
-					return usageErr("--resume continues the database's own plan: drop --instance, --size and --fail-at")
+				for _, name := range []string{"instance", "size", "instance-seed", "save-instance", "write-instance", "fail-at"} {
+					if cmd.Flags().Changed(name) {
+						return usageErr("--resume continues the database's own plan: drop --%s", name)
+					}
 				}
 				if task, err = migrate.Open(ctx, dbFile); err != nil {
 					return usageErr("%v", err)
@@ -71,20 +77,18 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 					fmt.Fprintf(cmd.ErrOrStderr(), "resuming %s after step %d (%s)\n", dbFile, cp.Step, cp.Prev)
 				}
 			default:
-				in := migrate.NewInstance(size, genSeed)
-				if instFile != "" {
-					if cmd.Flags().Changed("size") {
-						return usageErr("give --size or --instance, not both")
-					}
-					if in, err = migrate.LoadInstance(instFile); err != nil {
-						return usageErr("%v", err)
-					}
+				in, err := scenarioInstance(cmd, &src, migrate.Load, migrate.Generate)
+				if err != nil {
+					return err
 				}
 				if failAt != "" {
 					in.FailAt = failAt
+					if err := in.Validate(); err != nil {
+						return usageErr("%v", err)
+					}
 				}
-				if err := in.Validate(); err != nil {
-					return usageErr("%v", err)
+				if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d rows", in.Rows)); stop {
+					return err
 				}
 				path := dbFile
 				if path == "" {
@@ -104,6 +108,9 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 				}
 			}
 			defer task.Close()
+			if err := task.KeepBackups(keep); err != nil {
+				return usageErr("--keep-backups: %v", err)
+			}
 			report := func(res *maker.Result[migrate.State]) map[string]any {
 				s := res.State
 				out := map[string]any{
@@ -131,12 +138,11 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			}.execute(cmd)
 		},
 	}
-	cmd.Flags().IntVar(&size, "size", migrate.DefaultRows, fmt.Sprintf("rows in the generated database (%d to %d; large: %d)", migrate.MinRows, migrate.MaxRows, migrate.LargeRows))
-	cmd.Flags().Uint64Var(&genSeed, "instance-seed", 1, "seed of the generated data")
-	cmd.Flags().StringVar(&instFile, "instance", "", "read the instance (rows, seed, downtime budget, fail_at) from this JSON file")
+	src.register(cmd.Flags(), migrate.DefaultRows, fmt.Sprintf("rows in the generated database (%d to %d; large: %d)", migrate.MinRows, migrate.MaxRows, migrate.LargeRows), "instance")
 	cmd.Flags().StringVar(&failAt, "fail-at", "", "make this risky migration lose a row on purpose (e.g. M08)")
 	cmd.Flags().StringVar(&dbFile, "db-file", "", "the SQLite file to create and migrate (default: a temporary file)")
 	cmd.Flags().BoolVar(&resume, "resume", false, "continue the migration recorded in --db-file")
+	cmd.Flags().IntVar(&keep, "keep-backups", migrate.DefaultKeepBackups, "how many of the most recent backups to keep beside the database (0: all)")
 	f.register(cmd.Flags())
 	return cmd
 }

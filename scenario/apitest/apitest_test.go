@@ -35,7 +35,7 @@ func runSuite(t *testing.T, inst *Instance, errRate float64, seed uint64, k int)
 }
 
 func TestDefaultSuiteRunsAgainstTheService(t *testing.T) {
-	inst, err := Generate(1, DefaultUsers)
+	inst, err := Generate(DefaultUsers, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestSharedDataFlowsBetweenTests(t *testing.T) {
 }
 
 func TestCheckerReportsWrongActions(t *testing.T) {
-	inst, err := Generate(1, DefaultUsers)
+	inst, err := Generate(DefaultUsers, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestCheckerReportsWrongActions(t *testing.T) {
 }
 
 func TestParseRedFlags(t *testing.T) {
-	inst, _ := Generate(1, DefaultUsers)
+	inst, _ := Generate(DefaultUsers, 1)
 	task, _ := New(inst, "http://127.0.0.1:1")
 	scentest.RejectsParse(t, task.Parse,
 		"action = start t01\nexpected = running=t01",                // missing input
@@ -189,7 +189,7 @@ func TestBadInstanceFiles(t *testing.T) {
 // reach the service, while at the planned k no run goes wrong.
 func TestVotingPreventsWrongRuns(t *testing.T) {
 	const runs, errRate = 40, 0.25
-	inst, _ := Generate(1, DefaultUsers)
+	inst, _ := Generate(DefaultUsers, 1)
 	steps, ref := inst.Reference()
 	// The chance that a k=1 run of this many steps has no wrong step is
 	// 0.75^steps (below 1e-5), and k_min is planned for at least 95%

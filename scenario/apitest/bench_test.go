@@ -17,7 +17,7 @@ func BenchmarkSuite(b *testing.B) {
 		users int
 	}{{"default", DefaultUsers}, {"large", LargeUsers}} {
 		b.Run(size.name, func(b *testing.B) {
-			inst, err := Generate(1, size.users)
+			inst, err := Generate(size.users, 1)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,22 +1,14 @@
-// Package apitest is the API test execution scenario as a MAKER task: a
-// suite of HTTP tests with dependencies and shared data runs against a live
-// CRUD service, at most a few tests at a time, with retries of flaky tests
-// and skips below failed critical ones. The model is the policy (one voted
-// call decides which test runs, retries, is skipped or is awaited next, and
-// with what inputs) and the service is the transition: the executor makes
-// the real requests and the next state is what they returned.
 package apitest
 
 import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Operations a test performs on the service.
@@ -78,11 +70,11 @@ const (
 // critical, and some tests fail on purpose: a few are flaky (they pass on a
 // retry) and, from three users on, at least one create is broken, so its
 // dependents must be skipped.
-func Generate(seed uint64, users int) (*Instance, error) {
+func Generate(users int, seed uint64) (*Instance, error) {
 	if users < 1 || users > MaxUsers {
 		return nil, fmt.Errorf("apitest: users must be between 1 and %d, got %d", MaxUsers, users)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x617069))
+	rng := scenario.Rand(seed, 0x617069)
 	inst := &Instance{Seed: seed, MaxParallel: 3, MaxAttempts: 3}
 	names := []string{"ann", "bob", "cai", "dev", "eli", "fay", "gus", "hal", "ivy", "jon", "kim", "lea"}
 	var tests []Test
@@ -145,8 +137,15 @@ var (
 )
 
 // Validate reports the first problem that makes the instance unusable, with
-// the test it concerns.
+// the test it concerns; the error wraps [scenario.ErrInstance].
 func (in *Instance) Validate() error {
+	if err := in.validate(); err != nil {
+		return fmt.Errorf("%w: %w", scenario.ErrInstance, err)
+	}
+	return nil
+}
+
+func (in *Instance) validate() error {
 	if in.MaxParallel < 1 || in.MaxParallel > 16 {
 		return fmt.Errorf("apitest: max_parallel must be between 1 and 16, got %d", in.MaxParallel)
 	}
@@ -206,15 +205,12 @@ func (in *Instance) Validate() error {
 	return nil
 }
 
-// Decode reads an instance from JSON, rejecting unknown fields.
-func Decode(r io.Reader) (*Instance, error) {
-	return realutil.Decode(r, "apitest", (*Instance).Validate)
-}
+// Read reads a suite from JSON strictly (see [scenario.Decode]) and
+// validates it.
+func Read(r io.Reader) (*Instance, error) { return scenario.Read(r, (*Instance).Validate) }
 
-// Load reads an instance file.
-func Load(path string) (*Instance, error) {
-	return realutil.Load(path, "apitest", (*Instance).Validate)
-}
+// Load reads a suite file strictly (see [scenario.Load]) and validates it.
+func Load(path string) (*Instance, error) { return scenario.Load(path, (*Instance).Validate) }
 
 // index returns the position of test id, or -1.
 func (in *Instance) index(id string) int {

@@ -5,7 +5,7 @@ import (
 	"strconv"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Answer implements [maker.Oracle] for the simulator, from the prompt's
@@ -18,11 +18,11 @@ import (
 // or waits for the newest test instead of the oldest.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	in := t.inst
-	s, right, err := realutil.HintedStep(p, in.Next, "apitest: the suite is finished")
+	s, right, err := scenario.HintedStep(p, in.Next, "apitest: the suite is finished")
 	if err != nil {
 		return maker.Answer{}, err
 	}
-	ans := realutil.NewAnswers(right.String(), right.String(), Expected(s, right))
+	ans := scenario.NewAnswers(right.String(), right.String(), Expected(s, right))
 	add := func(a Action, expect string) { ans.Add(a.String(), a.String(), expect) }
 	// Wrong 0: start the lowest-numbered pending test other than the right
 	// one, whatever its dependencies and the slots say.

@@ -1,11 +1,12 @@
 package apitest
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/maker-go/maker"
 )
 
 // Verbs of an action.
@@ -48,9 +49,6 @@ func (a Action) input(key string) string {
 	return ""
 }
 
-// ErrAction is wrapped by every malformed action: the sample is red-flagged.
-var ErrAction = errors.New("apitest: malformed action")
-
 var valueRe = regexp.MustCompile(`^[A-Za-z0-9,.-]+$`)
 
 // ParseAction reads an action strictly: a known verb, a test of the suite
@@ -59,31 +57,31 @@ var valueRe = regexp.MustCompile(`^[A-Za-z0-9,.-]+$`)
 func ParseAction(in *Instance, text string) (Action, error) {
 	f := strings.Fields(text)
 	if len(f) < 2 {
-		return Action{}, fmt.Errorf("%w: %q needs a verb and a test", ErrAction, text)
+		return Action{}, fmt.Errorf("apitest: %w: %q needs a verb and a test", maker.ErrMalformed, text)
 	}
 	a := Action{Verb: f[0], Test: f[1]}
 	i := in.index(a.Test)
 	if i < 0 {
-		return Action{}, fmt.Errorf("%w: no test %q in the suite", ErrAction, a.Test)
+		return Action{}, fmt.Errorf("apitest: %w: no test %q in the suite", maker.ErrMalformed, a.Test)
 	}
 	switch a.Verb {
 	case VerbSkip, VerbAwait:
 		if len(f) != 2 {
-			return Action{}, fmt.Errorf("%w: %s takes no inputs", ErrAction, a.Verb)
+			return Action{}, fmt.Errorf("apitest: %w: %s takes no inputs", maker.ErrMalformed, a.Verb)
 		}
 		return a, nil
 	case VerbStart, VerbRetry:
 	default:
-		return Action{}, fmt.Errorf("%w: unknown verb %q (want start, retry, skip or await)", ErrAction, a.Verb)
+		return Action{}, fmt.Errorf("apitest: %w: unknown verb %q (want start, retry, skip or await)", maker.ErrMalformed, a.Verb)
 	}
 	keys := inputKeys[in.Tests[i].Op]
 	if len(f)-2 != len(keys) {
-		return Action{}, fmt.Errorf("%w: %s %s takes inputs %s", ErrAction, a.Verb, a.Test, strings.Join(keys, " "))
+		return Action{}, fmt.Errorf("apitest: %w: %s %s takes inputs %s", maker.ErrMalformed, a.Verb, a.Test, strings.Join(keys, " "))
 	}
 	for j, key := range keys {
 		k, v, ok := strings.Cut(f[2+j], "=")
 		if !ok || k != key || !valueRe.MatchString(v) {
-			return Action{}, fmt.Errorf("%w: input %q, want %s=VALUE", ErrAction, f[2+j], key)
+			return Action{}, fmt.Errorf("apitest: %w: input %q, want %s=VALUE", maker.ErrMalformed, f[2+j], key)
 		}
 		a.Inputs = append(a.Inputs, Input{Key: k, Value: v})
 	}
@@ -97,7 +95,7 @@ var expectRe = regexp.MustCompile(`^running=(none|t[0-9]{2,}(,t[0-9]{2,})*)$`)
 func parseExpect(s string) (string, error) {
 	s = strings.Join(strings.Fields(s), "")
 	if !expectRe.MatchString(s) {
-		return "", fmt.Errorf("%w: expected %q, want running=none or running=tNN,tNN", ErrAction, s)
+		return "", fmt.Errorf("apitest: %w: expected %q, want running=none or running=tNN,tNN", maker.ErrMalformed, s)
 	}
 	return s, nil
 }

@@ -9,8 +9,7 @@ import (
 	"time"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/realutil"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Task runs a suite against a live service as a [maker.Task]. It is also
@@ -96,7 +95,7 @@ expected = running=t01,t02
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint = scenutil.Hint[State]
+type Hint = scenario.Hint[State]
 
 // Prompt implements [maker.Task]: the previous action, the last result,
 // every test's status, the running tests and the shared data.
@@ -122,7 +121,7 @@ Decide the next action by the procedure.`, shown, s.Last, s.statusLine(t.inst), 
 // Parse implements [maker.Task]: the two answer lines, a well-formed action
 // on a test of the suite and a well-formed expected running list.
 func (t *Task) Parse(text string) (maker.Candidate[State], error) {
-	a, e, err := realutil.ParseStep(text, func(s string) (string, error) {
+	a, e, err := scenario.ParseStep(text, func(s string) (string, error) {
 		a, err := ParseAction(t.inst, s)
 		if err != nil {
 			return "", err
@@ -140,7 +139,7 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // prediction of what the action does to the slots; a sample that names the
 // right test but the wrong effect did not follow the procedure.
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return realutil.Key(c.Action, c.State.Expect)
+	return scenario.Key(c.Action, c.State.Expect)
 }
 
 // Execute implements [maker.Executor]: start and retry launch the test in a

@@ -18,7 +18,7 @@ func BenchmarkDeploy(b *testing.B) {
 		instances int
 	}{{"default", DefaultInstances}, {"large", LargeInstances}} {
 		b.Run(size.name, func(b *testing.B) {
-			in, err := Generate(1, size.instances)
+			in, err := Generate(size.instances, 1)
 			if err != nil {
 				b.Fatal(err)
 			}

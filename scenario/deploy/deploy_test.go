@@ -47,7 +47,7 @@ func matchesReference(in *Instance, s State) bool {
 }
 
 func TestRollingDeploymentHasNoDowntime(t *testing.T) {
-	in, err := Generate(1, DefaultInstances)
+	in, err := Generate(DefaultInstances, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestRollingDeploymentHasNoDowntime(t *testing.T) {
 }
 
 func TestUnhealthyCanaryRollsBack(t *testing.T) {
-	in, _ := Generate(1, DefaultInstances)
+	in, _ := Generate(DefaultInstances, 1)
 	// Break the first critical service another one depends on.
 	for _, s := range in.Services {
 		for _, d := range s.Deps {
@@ -161,7 +161,7 @@ func TestProberSeesInjectedFailure(t *testing.T) {
 }
 
 func TestCheckerReportsWrongAnswers(t *testing.T) {
-	in, _ := Generate(1, DefaultInstances)
+	in, _ := Generate(DefaultInstances, 1)
 	in.BadVersion = in.Services[0].Name
 	task := &Task{inst: in}
 	s := in.initial()
@@ -199,7 +199,7 @@ func TestCheckerReportsWrongAnswers(t *testing.T) {
 }
 
 func TestParseRedFlags(t *testing.T) {
-	in, _ := Generate(1, DefaultInstances)
+	in, _ := Generate(DefaultInstances, 1)
 	task := &Task{inst: in}
 	scentest.RejectsParse(t, task.Parse,
 		"action = drain api\nexpected = api/1 v1 out checked",       // needs an instance
@@ -234,7 +234,7 @@ func TestBadInstanceFiles(t *testing.T) {
 // while deployments at the planned k do not.
 func TestVotingPreventsWrongRuns(t *testing.T) {
 	const runs, errRate = 20, 0.25
-	in, _ := Generate(1, DefaultInstances)
+	in, _ := Generate(DefaultInstances, 1)
 	steps, _ := in.Reference()
 	dropped := map[int]int{} // runs with dropped requests, by k
 	// A k=1 run is right with chance 0.75^steps (below 1e-10); k_min is

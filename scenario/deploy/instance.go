@@ -1,22 +1,11 @@
-// Package deploy is the rolling deployment scenario as a MAKER task: a
-// fleet of services, each a few instances running as HTTP servers on
-// loopback behind a load balancer that routes only to the instances in
-// rotation, is moved to a new version one instance at a time: drain,
-// upgrade, health check, back into rotation; critical services go canary
-// first, every stage is verified, and an instance that comes up unhealthy
-// is rolled back (its dependents are held). The model is the policy, one
-// voted call per action; the fleet is the transition. A prober keeps
-// calling every service through its load balancer during the run and
-// records any failed request: a correct run has none.
 package deploy
 
 import (
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"regexp"
 
-	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Sizes of generated fleets, in instances.
@@ -54,11 +43,11 @@ var serviceNames = []string{"db-proxy", "auth", "api", "web", "worker"}
 // Generate returns a seeded fleet with about four instances per service
 // (at least two each, so one can always serve while another is replaced),
 // dependencies on earlier services and some critical services.
-func Generate(seed uint64, instances int) (*Instance, error) {
+func Generate(instances int, seed uint64) (*Instance, error) {
 	if instances < 2 || instances > MaxInstances {
 		return nil, fmt.Errorf("deploy: instances must be between 2 and %d, got %d", MaxInstances, instances)
 	}
-	rng := rand.New(rand.NewPCG(seed, 0x646570))
+	rng := scenario.Rand(seed, 0x646570)
 	n := max(1, (instances+3)/4)
 	n = min(n, instances/2)
 	in := &Instance{Seed: seed, From: "v1", To: "v2"}
@@ -89,8 +78,16 @@ var (
 	versionRe = regexp.MustCompile(`^v[0-9]+(\.[0-9]+)*$`)
 )
 
-// Validate reports the first problem with the fleet.
+// Validate reports the first problem with the fleet; the error wraps
+// [scenario.ErrInstance].
 func (in *Instance) Validate() error {
+	if err := in.validate(); err != nil {
+		return fmt.Errorf("%w: %w", scenario.ErrInstance, err)
+	}
+	return nil
+}
+
+func (in *Instance) validate() error {
 	if !versionRe.MatchString(in.From) || !versionRe.MatchString(in.To) || in.From == in.To {
 		return fmt.Errorf("deploy: from and to must be two different versions like v1 and v2, got %q and %q", in.From, in.To)
 	}
@@ -136,15 +133,12 @@ func (in *Instance) Total() int {
 	return n
 }
 
-// Decode reads a fleet from JSON, rejecting unknown fields.
-func Decode(r io.Reader) (*Instance, error) {
-	return realutil.Decode(r, "deploy", (*Instance).Validate)
-}
+// Read reads a fleet from JSON strictly (see [scenario.Decode]) and
+// validates it.
+func Read(r io.Reader) (*Instance, error) { return scenario.Read(r, (*Instance).Validate) }
 
-// Load reads a fleet file.
-func Load(path string) (*Instance, error) {
-	return realutil.Load(path, "deploy", (*Instance).Validate)
-}
+// Load reads a fleet file strictly (see [scenario.Load]) and validates it.
+func Load(path string) (*Instance, error) { return scenario.Load(path, (*Instance).Validate) }
 
 // service returns the index of the named service, or -1.
 func (in *Instance) service(name string) int {

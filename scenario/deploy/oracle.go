@@ -2,7 +2,7 @@ package deploy
 
 import (
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Answer implements [maker.Oracle] for the simulator, from the prompt's
@@ -15,11 +15,11 @@ import (
 // neighbouring instance.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	in := t.inst
-	s, right, err := realutil.HintedStep(p, in.Next, "deploy: the deployment is settled")
+	s, right, err := scenario.HintedStep(p, in.Next, "deploy: the deployment is settled")
 	if err != nil {
 		return maker.Answer{}, err
 	}
-	ans := realutil.NewAnswers(right, in.Format(right), in.Summary(in.Intended(s, right), right))
+	ans := scenario.NewAnswers(right, in.Format(right), in.Summary(in.Intended(s, right), right))
 	add := func(a Action, expect string) { ans.Add(a, in.Format(a), expect) }
 	// Wrong 0: the shortcut.
 	short := right

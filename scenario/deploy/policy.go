@@ -1,11 +1,12 @@
 package deploy
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/maker-go/maker"
 )
 
 // Verbs of an action: the first five take an instance (svc/N), the last
@@ -35,9 +36,6 @@ func (in *Instance) Format(a Action) string {
 	return fmt.Sprintf("%s %s/%d", a.Verb, in.Services[a.Service].Name, a.Node+1)
 }
 
-// ErrAction is wrapped by every malformed action or expectation.
-var ErrAction = errors.New("deploy: malformed action")
-
 var targetRe = regexp.MustCompile(`^([a-z][a-z0-9-]*)(?:/([1-9][0-9]*))?$`)
 
 // ParseAction reads an action strictly: a known verb and an instance or
@@ -45,33 +43,33 @@ var targetRe = regexp.MustCompile(`^([a-z][a-z0-9-]*)(?:/([1-9][0-9]*))?$`)
 func (in *Instance) ParseAction(text string) (Action, error) {
 	f := strings.Fields(text)
 	if len(f) != 2 {
-		return Action{}, fmt.Errorf("%w: %q, want VERB TARGET", ErrAction, text)
+		return Action{}, fmt.Errorf("deploy: %w: %q, want VERB TARGET", maker.ErrMalformed, text)
 	}
 	m := targetRe.FindStringSubmatch(f[1])
 	if m == nil {
-		return Action{}, fmt.Errorf("%w: target %q, want service or service/N", ErrAction, f[1])
+		return Action{}, fmt.Errorf("deploy: %w: target %q, want service or service/N", maker.ErrMalformed, f[1])
 	}
 	si := in.service(m[1])
 	if si < 0 {
-		return Action{}, fmt.Errorf("%w: no service %q", ErrAction, m[1])
+		return Action{}, fmt.Errorf("deploy: %w: no service %q", maker.ErrMalformed, m[1])
 	}
 	a := Action{Verb: f[0], Service: si, Node: -1}
 	switch a.Verb {
 	case VerbDrain, VerbUpgrade, VerbRollback, VerbCheck, VerbEnable:
 		if m[2] == "" {
-			return Action{}, fmt.Errorf("%w: %s needs an instance like %s/1", ErrAction, a.Verb, m[1])
+			return Action{}, fmt.Errorf("deploy: %w: %s needs an instance like %s/1", maker.ErrMalformed, a.Verb, m[1])
 		}
 		n, _ := strconv.Atoi(m[2])
 		if n > in.Services[si].Instances {
-			return Action{}, fmt.Errorf("%w: %s has %d instances", ErrAction, m[1], in.Services[si].Instances)
+			return Action{}, fmt.Errorf("deploy: %w: %s has %d instances", maker.ErrMalformed, m[1], in.Services[si].Instances)
 		}
 		a.Node = n - 1
 	case VerbVerify, VerbHold:
 		if m[2] != "" {
-			return Action{}, fmt.Errorf("%w: %s takes a service, not an instance", ErrAction, a.Verb)
+			return Action{}, fmt.Errorf("deploy: %w: %s takes a service, not an instance", maker.ErrMalformed, a.Verb)
 		}
 	default:
-		return Action{}, fmt.Errorf("%w: unknown verb %q", ErrAction, a.Verb)
+		return Action{}, fmt.Errorf("deploy: %w: unknown verb %q", maker.ErrMalformed, a.Verb)
 	}
 	return a, nil
 }
@@ -84,7 +82,7 @@ var (
 func parseExpect(s string) (string, error) {
 	s = strings.Join(strings.Fields(s), " ")
 	if !nodeExpectRe.MatchString(s) && !svcExpectRe.MatchString(s) {
-		return "", fmt.Errorf("%w: expected %q, want \"svc/N VERSION in|out checked|unchecked|unhealthy\" or \"svc STATUS\"", ErrAction, s)
+		return "", fmt.Errorf("deploy: %w: expected %q, want \"svc/N VERSION in|out checked|unchecked|unhealthy\" or \"svc STATUS\"", maker.ErrMalformed, s)
 	}
 	return s, nil
 }

@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/realutil"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Task deploys a fleet as a [maker.Task]. It is also the
@@ -90,7 +89,7 @@ For an instance action, expect "SERVICE/N VERSION in|out checked|unchecked|unhea
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint = scenutil.Hint[State]
+type Hint = scenario.Hint[State]
 
 // Prompt implements [maker.Task].
 func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
@@ -104,7 +103,7 @@ func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
 
 // Parse implements [maker.Task].
 func (t *Task) Parse(text string) (maker.Candidate[State], error) {
-	a, e, err := realutil.ParseStep(text, func(s string) (string, error) {
+	a, e, err := scenario.ParseStep(text, func(s string) (string, error) {
 		a, err := t.inst.ParseAction(s)
 		if err != nil {
 			return "", err
@@ -122,7 +121,7 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // account of the action's effect (an upgrade that leaves the instance in
 // rotation, a verify that would finish a service still on its canary).
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return realutil.Key(c.Action, c.State.Expect)
+	return scenario.Key(c.Action, c.State.Expect)
 }
 
 // Check implements [maker.Checker]: the decided action must be the

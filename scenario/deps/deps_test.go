@@ -9,7 +9,6 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/internal/scentest"
-	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 func mustTask(t *testing.T, n int, seed uint64) *Task {
@@ -130,7 +129,7 @@ func TestParse(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := task.Parse(tt.text); !errors.Is(err, scenutil.ErrFormat) {
+			if _, err := task.Parse(tt.text); !errors.Is(err, maker.ErrMalformed) {
 				t.Errorf("got %v, want a format error", err)
 			}
 		})

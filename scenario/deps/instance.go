@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // DefaultSize and LargeSize are the module counts of the generated
@@ -31,11 +31,11 @@ type Instance struct {
 }
 
 // Graph validates the instance and returns its dependency graph. Errors
-// wrap [scenutil.ErrInstance] and name the culprit: an unknown dependency,
+// wrap [scenario.ErrInstance] and name the culprit: an unknown dependency,
 // a duplicate module, or the whole of a cycle.
-func (in *Instance) Graph() (*scenutil.Graph, error) {
+func (in *Instance) Graph() (*scenario.Graph, error) {
 	if len(in.Modules) > MaxSize {
-		return nil, fmt.Errorf("%w: %d modules, at most %d", scenutil.ErrInstance, len(in.Modules), MaxSize)
+		return nil, fmt.Errorf("%w: %d modules, at most %d", scenario.ErrInstance, len(in.Modules), MaxSize)
 	}
 	names := make([]string, len(in.Modules))
 	deps := make(map[string][]string, len(in.Modules))
@@ -43,14 +43,14 @@ func (in *Instance) Graph() (*scenutil.Graph, error) {
 		names[i] = m.Name
 		deps[m.Name] = append(deps[m.Name], m.Deps...)
 	}
-	return scenutil.NewGraph("module", names, deps)
+	return scenario.NewGraph("module", names, deps)
 }
 
 // Load reads and validates an instance file.
-func Load(path string) (*Instance, error) { return scenutil.Load(path, checkGraph) }
+func Load(path string) (*Instance, error) { return scenario.Load(path, checkGraph) }
 
 // Read is [Load] from a reader.
-func Read(r io.Reader) (*Instance, error) { return scenutil.Read(r, checkGraph) }
+func Read(r io.Reader) (*Instance, error) { return scenario.Read(r, checkGraph) }
 
 // checkGraph is [Instance.Graph] as a validation: the graph is built again
 // by New.
@@ -70,13 +70,13 @@ func Generate(n int, seed uint64) (*Instance, error) {
 	if n < 1 || n > MaxSize {
 		return nil, fmt.Errorf("deps: size must be between 1 and %d, got %d", MaxSize, n)
 	}
-	rng := scenutil.Rand(seed, 0xdeb5)
+	rng := scenario.Rand(seed, 0xdeb5)
 	names := make([]string, n)
 	window := n
-	if n <= len(scenutil.Words) {
-		perm := rng.Perm(len(scenutil.Words))
+	if n <= len(scenario.Words) {
+		perm := rng.Perm(len(scenario.Words))
 		for i := range n {
-			names[i] = scenutil.Words[perm[i]]
+			names[i] = scenario.Words[perm[i]]
 		}
 	} else {
 		const block = 10
@@ -85,9 +85,9 @@ func Generate(n int, seed uint64) (*Instance, error) {
 		var perm []int
 		for i := range n {
 			if i%block == 0 {
-				perm = rng.Perm(len(scenutil.Words))
+				perm = rng.Perm(len(scenario.Words))
 			}
-			names[i] = fmt.Sprintf("b%0*d-%s", width, i/block, scenutil.Words[perm[i%block]])
+			names[i] = fmt.Sprintf("b%0*d-%s", width, i/block, scenario.Words[perm[i%block]])
 		}
 	}
 	roots := max(1, min(3, n/4))

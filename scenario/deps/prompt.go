@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // systemPrompt is the same for every step, so providers can cache it: the
@@ -48,7 +48,7 @@ next_waiting = [<module>:<count>, ...]`
 const noPrev = "none (this is the first step)"
 
 // Hint is what the task attaches to its prompts for the simulator's oracle.
-type Hint = scenutil.Hint[State]
+type Hint = scenario.Hint[State]
 
 // render writes the user prompt: the facts about the ready modules, the
 // previous action and the state. Nothing from earlier steps is shown.
@@ -81,7 +81,7 @@ func (t *Task) render(s State, prev string) string {
 	} else {
 		shown = "build = " + prev
 	}
-	fmt.Fprintf(&b, "\nPrevious action: %s\nCurrent state:\nready = %s\nwaiting = %s\n", shown, scenutil.FormatList(s.Ready), scenutil.FormatCounts(s.Waiting))
+	fmt.Fprintf(&b, "\nPrevious action: %s\nCurrent state:\nready = %s\nwaiting = %s\n", shown, scenario.FormatList(s.Ready), scenario.FormatCounts(s.Waiting))
 	b.WriteString("\nFollow the procedure for one step. Finish your answer with:\nbuild = <module>\nnext_ready = [...]\nnext_waiting = [...]")
 	return b.String()
 }

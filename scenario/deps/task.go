@@ -6,12 +6,12 @@ import (
 	"strings"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // State is what the model carries from step to step: the ready list and the
-// waiting counts (see [scenutil.Frontier]).
-type State = scenutil.Frontier
+// waiting counts (see [scenario.Frontier]).
+type State = scenario.Frontier
 
 // Task is dependency resolution of one module graph as a [maker.Task]. It
 // also implements [maker.Checker] (every decided step is checked against
@@ -19,7 +19,7 @@ type State = scenutil.Frontier
 // (the simulator's right and plausible wrong answers).
 type Task struct {
 	name  string
-	g     *scenutil.Graph
+	g     *scenario.Graph
 	order []string       // the reference build order
 	pos   map[string]int // module -> index in order
 }
@@ -45,7 +45,7 @@ func New(in *Instance) (*Task, error) {
 }
 
 // Graph is the task's validated module graph.
-func (t *Task) Graph() *scenutil.Graph { return t.g }
+func (t *Task) Graph() *scenario.Graph { return t.g }
 
 // Order is the reference build order: what a run must decide, step by step.
 func (t *Task) Order() []string { return slices.Clone(t.order) }
@@ -75,7 +75,7 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // Key implements [maker.Task]: the module and the state, sorted and without
 // spaces, so answers that list the same sets in another order agree.
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return c.Action + "|" + scenutil.CompactList(scenutil.Sorted(c.State.Ready)) + "|" + scenutil.CompactCounts(c.State.Waiting)
+	return c.Action + "|" + scenario.CompactList(scenario.Sorted(c.State.Ready)) + "|" + scenario.CompactCounts(c.State.Waiting)
 }
 
 // Next is the procedure: the module to build from s and the state after
@@ -115,7 +115,7 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 	}
 	if !next.Equal(c.State) {
 		return fmt.Errorf("wrong next state after building %s: ready = %s, waiting = %s; want ready = %s, waiting = %s",
-			x, scenutil.FormatList(scenutil.Sorted(c.State.Ready)), scenutil.FormatCounts(c.State.Waiting), scenutil.FormatList(next.Ready), scenutil.FormatCounts(next.Waiting))
+			x, scenario.FormatList(scenario.Sorted(c.State.Ready)), scenario.FormatCounts(c.State.Waiting), scenario.FormatList(next.Ready), scenario.FormatCounts(next.Waiting))
 	}
 	if step >= len(t.order) || t.order[step] != x {
 		ref := "none"
@@ -135,7 +135,7 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // its dependents; Wrong[2] builds the right module and releases them off by
 // one.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	s, err := scenutil.StateOf(p, t.ReadPrompt)
+	s, err := scenario.StateOf(p, t.ReadPrompt)
 	if err != nil {
 		return maker.Answer{}, err
 	}
@@ -145,13 +145,13 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	}
 	right := render(x, next, "The smallest ready module is "+x+".")
 	ans := maker.Answer{Right: right}
-	add := func(text string) { scenutil.AddWrong(&ans, text) }
+	add := func(text string) { scenario.AddWrong(&ans, text) }
 	// Wrong 0: the tie-break, or a dependency, broken.
 	if len(s.Ready) > 1 {
-		ready := scenutil.Sorted(s.Ready)
+		ready := scenario.Sorted(s.Ready)
 		y := ready[1]
 		add(render(y, t.g.Finish(s.Take(y), y), "I will build "+y+"."))
-	} else if w := scenutil.SortedKeys(s.Waiting); len(w) > 0 {
+	} else if w := scenario.SortedKeys(s.Waiting); len(w) > 0 {
 		y := w[0]
 		f := s.Clone()
 		delete(f.Waiting, y)
@@ -172,7 +172,7 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 		}
 	}
 	if !moved {
-		off.Ready = scenutil.Sorted(append(off.Ready, x))
+		off.Ready = scenario.Sorted(append(off.Ready, x))
 	}
 	add(render(x, off, "The smallest ready module is "+x+"."))
 	return ans, nil
@@ -182,31 +182,31 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 // simulator behind HTTP where the hint is lost. Text that is not such a
 // prompt gives [maker.ErrNotMine].
 func (t *Task) ReadPrompt(user string) (State, error) {
-	r, err1 := scenutil.Field(user, promptKeys[0])
-	w, err2 := scenutil.Field(user, promptKeys[1])
+	r, err1 := scenario.Field(user, promptKeys[0])
+	w, err2 := scenario.Field(user, promptKeys[1])
 	if err1 != nil || err2 != nil || !strings.Contains(user, "Facts about the modules") {
 		return State{}, maker.ErrNotMine
 	}
-	ready, err := scenutil.ParseList(r)
+	ready, err := scenario.ParseList(r)
 	if err != nil {
 		return State{}, fmt.Errorf("%w: %v", maker.ErrNotMine, err)
 	}
-	waiting, err := scenutil.ParseCounts(w)
+	waiting, err := scenario.ParseCounts(w)
 	if err != nil {
 		return State{}, fmt.Errorf("%w: %v", maker.ErrNotMine, err)
 	}
-	for _, n := range append(slices.Clone(ready), scenutil.SortedKeys(waiting)...) {
+	for _, n := range append(slices.Clone(ready), scenario.SortedKeys(waiting)...) {
 		if _, ok := t.g.Deps[n]; !ok {
 			return State{}, fmt.Errorf("%w: %q is not a module of this instance", maker.ErrNotMine, n)
 		}
 	}
-	return State{Ready: scenutil.Sorted(ready), Waiting: waiting}, nil
+	return State{Ready: scenario.Sorted(ready), Waiting: waiting}, nil
 }
 
 func (t *Task) stateText(s State) string {
-	return "ready = " + scenutil.FormatList(s.Ready) + ", waiting = " + scenutil.FormatCounts(s.Waiting)
+	return "ready = " + scenario.FormatList(s.Ready) + ", waiting = " + scenario.FormatCounts(s.Waiting)
 }
 
 func render(x string, s State, lead string) string {
-	return fmt.Sprintf("%s\nbuild = %s\nnext_ready = %s\nnext_waiting = %s", lead, x, scenutil.FormatList(scenutil.Sorted(s.Ready)), scenutil.FormatCounts(s.Waiting))
+	return fmt.Sprintf("%s\nbuild = %s\nnext_ready = %s\nnext_waiting = %s", lead, x, scenario.FormatList(scenario.Sorted(s.Ready)), scenario.FormatCounts(s.Waiting))
 }

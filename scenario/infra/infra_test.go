@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario"
 	"github.com/maker-go/maker/scenario/internal/scentest"
-	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 func mustTask(t *testing.T, n int, seed uint64) *Task {
@@ -144,7 +144,7 @@ func TestParse(t *testing.T) {
 	}
 	for name, text := range bad {
 		t.Run(name, func(t *testing.T) {
-			if _, err := task.Parse(text); !errors.Is(err, scenutil.ErrFormat) {
+			if _, err := task.Parse(text); !errors.Is(err, maker.ErrMalformed) {
 				t.Errorf("got %v, want a format error", err)
 			}
 		})
@@ -174,7 +174,7 @@ func TestCheckerNamesTheRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	s0 := task.Initial() // ready = [bucket, dns, vpc]
-	full := State{Clock: 0, Provisioning: []Job{{"bucket", 2}, {"dns", 1}}, Frontier: scenutil.Frontier{Ready: []string{"vpc"}, Waiting: map[string]int{}}}
+	full := State{Clock: 0, Provisioning: []Job{{"bucket", 2}, {"dns", 1}}, Frontier: scenario.Frontier{Ready: []string{"vpc"}, Waiting: map[string]int{}}}
 	tests := []struct {
 		before State
 		action string
@@ -184,7 +184,7 @@ func TestCheckerNamesTheRule(t *testing.T) {
 		{s0, "start db", "dependency broken: started db"},
 		{full, "start vpc", "limit broken: started vpc while 2 resources were provisioning (limit 2)"},
 		{full, "complete bucket", "finish order broken: completed bucket (finishes at 2) before dns (finishes at 1)"},
-		{State{Provisioning: []Job{{"bucket", 2}}, Frontier: scenutil.Frontier{Ready: []string{"dns", "vpc"}, Waiting: map[string]int{}}}, "complete bucket", "rule A skipped"},
+		{State{Provisioning: []Job{{"bucket", 2}}, Frontier: scenario.Frontier{Ready: []string{"dns", "vpc"}, Waiting: map[string]int{}}}, "complete bucket", "rule A skipped"},
 	}
 	for _, tt := range tests {
 		err := task.Check(0, tt.before, maker.Candidate[State]{Action: tt.action, State: tt.before})
@@ -246,7 +246,7 @@ func TestSystemPromptExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := State{Clock: 0, Provisioning: []Job{{"vpc", 3}}, Frontier: scenutil.Frontier{Ready: []string{}, Waiting: map[string]int{}}}
+	before := State{Clock: 0, Provisioning: []Job{{"vpc", 3}}, Frontier: scenario.Frontier{Ready: []string{}, Waiting: map[string]int{}}}
 	_, example, ok := strings.Cut(task.system, "The answer ends with:\n")
 	if !ok {
 		t.Fatal("no example answer in the system prompt")

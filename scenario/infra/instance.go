@@ -5,7 +5,7 @@ import (
 	"io"
 	"math"
 
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Sizes of the generated instances, in resources.
@@ -43,24 +43,24 @@ type Instance struct {
 
 // rollout is a validated instance.
 type rollout struct {
-	g        *scenutil.Graph
+	g        *scenario.Graph
 	parallel int
 	minutes  map[string]int
 	hourly   map[string]float64
 }
 
 // validate checks the instance and indexes it. Errors wrap
-// [scenutil.ErrInstance] and name the culprit.
+// [scenario.ErrInstance] and name the culprit.
 func (in *Instance) validate() (*rollout, error) {
 	if len(in.Resources) > MaxSize {
-		return nil, fmt.Errorf("%w: %d resources, at most %d", scenutil.ErrInstance, len(in.Resources), MaxSize)
+		return nil, fmt.Errorf("%w: %d resources, at most %d", scenario.ErrInstance, len(in.Resources), MaxSize)
 	}
 	p := &rollout{parallel: in.MaxParallel, minutes: map[string]int{}, hourly: map[string]float64{}}
 	if p.parallel == 0 {
 		p.parallel = DefaultParallel
 	}
 	if p.parallel < 1 {
-		return nil, fmt.Errorf("%w: max_parallel must be at least 1, got %d", scenutil.ErrInstance, in.MaxParallel)
+		return nil, fmt.Errorf("%w: max_parallel must be at least 1, got %d", scenario.ErrInstance, in.MaxParallel)
 	}
 	names := make([]string, len(in.Resources))
 	deps := make(map[string][]string, len(in.Resources))
@@ -68,15 +68,15 @@ func (in *Instance) validate() (*rollout, error) {
 		names[i] = r.Name
 		deps[r.Name] = append(deps[r.Name], r.Deps...)
 		if r.Minutes < 1 || r.Minutes > MaxMinutes {
-			return nil, fmt.Errorf("%w: resource %s: minutes must be between 1 and %d, got %d", scenutil.ErrInstance, r.Name, MaxMinutes, r.Minutes)
+			return nil, fmt.Errorf("%w: resource %s: minutes must be between 1 and %d, got %d", scenario.ErrInstance, r.Name, MaxMinutes, r.Minutes)
 		}
 		if r.HourlyUSD < 0 || math.IsNaN(r.HourlyUSD) || math.IsInf(r.HourlyUSD, 0) {
-			return nil, fmt.Errorf("%w: resource %s: hourly_usd must be a non-negative number, got %g", scenutil.ErrInstance, r.Name, r.HourlyUSD)
+			return nil, fmt.Errorf("%w: resource %s: hourly_usd must be a non-negative number, got %g", scenario.ErrInstance, r.Name, r.HourlyUSD)
 		}
 		p.minutes[r.Name] = r.Minutes
 		p.hourly[r.Name] = r.HourlyUSD
 	}
-	g, err := scenutil.NewGraph("resource", names, deps)
+	g, err := scenario.NewGraph("resource", names, deps)
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +91,10 @@ func (in *Instance) Validate() error {
 }
 
 // Load reads and validates an instance file.
-func Load(path string) (*Instance, error) { return scenutil.Load(path, (*Instance).Validate) }
+func Load(path string) (*Instance, error) { return scenario.Load(path, (*Instance).Validate) }
 
 // Read is [Load] from a reader.
-func Read(r io.Reader) (*Instance, error) { return scenutil.Read(r, (*Instance).Validate) }
+func Read(r io.Reader) (*Instance, error) { return scenario.Read(r, (*Instance).Validate) }
 
 // kind is one resource of the stack template: its dependencies within the
 // stack, and ranges for its provisioning time and hourly price.
@@ -136,7 +136,7 @@ func Generate(n int, seed uint64) (*Instance, error) {
 	if n < 1 || n > MaxSize {
 		return nil, fmt.Errorf("infra: size must be between 1 and %d, got %d", MaxSize, n)
 	}
-	rng := scenutil.Rand(seed, 0x1f2a)
+	rng := scenario.Rand(seed, 0x1f2a)
 	stacks := (n + len(template) - 1) / len(template)
 	stackName := func(i int) string {
 		if stacks <= len(envs) {

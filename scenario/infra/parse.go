@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario"
 )
 
 // keys are the answer lines; promptKeys the state lines of a prompt, which
@@ -34,10 +35,10 @@ func (a Action) String() string { return a.Verb + " " + a.Name }
 func ParseAction(s string) (Action, error) {
 	verb, name, ok := strings.Cut(s, " ")
 	if !ok || (verb != Start && verb != Complete) {
-		return Action{}, fmt.Errorf("%w: action %q is not \"start <name>\" or \"complete <name>\"", scenutil.ErrFormat, s)
+		return Action{}, fmt.Errorf("infra: %w: action %q is not \"start <name>\" or \"complete <name>\"", maker.ErrMalformed, s)
 	}
-	if err := scenutil.CheckName(name); err != nil {
-		return Action{}, fmt.Errorf("%w: action %q: %v", scenutil.ErrFormat, s, err)
+	if err := scenario.CheckName(name); err != nil {
+		return Action{}, fmt.Errorf("infra: %w: action %q: %v", maker.ErrMalformed, s, err)
 	}
 	return Action{Verb: verb, Name: name}, nil
 }
@@ -47,7 +48,7 @@ func ParseAction(s string) (Action, error) {
 // repaired, and no rule is checked here: that is the checker's business,
 // after the vote.
 func (t *Task) ParseAnswer(text string) (Action, State, error) {
-	v, err := scenutil.Fields(text, keys...)
+	v, err := scenario.Fields(text, keys...)
 	if err != nil {
 		return Action{}, State{}, err
 	}
@@ -56,7 +57,7 @@ func (t *Task) ParseAnswer(text string) (Action, State, error) {
 		return Action{}, State{}, err
 	}
 	if _, ok := t.p.minutes[a.Name]; !ok {
-		return Action{}, State{}, fmt.Errorf("%w: action names %q, which is not a resource", scenutil.ErrFormat, a.Name)
+		return Action{}, State{}, fmt.Errorf("infra: %w: action names %q, which is not a resource", maker.ErrMalformed, a.Name)
 	}
 	s, err := t.parseState(v[1], v[2], v[3], v[4])
 	if err != nil {
@@ -70,26 +71,26 @@ func (t *Task) ParseAnswer(text string) (Action, State, error) {
 func (t *Task) parseState(clock, prov, ready, waiting string) (State, error) {
 	var s State
 	var err error
-	if s.Clock, err = scenutil.Atoi(clock); err != nil {
+	if s.Clock, err = scenario.Atoi(clock); err != nil {
 		return State{}, fmt.Errorf("clock: %w", err)
 	}
 	if s.Provisioning, err = parseJobs(prov); err != nil {
 		return State{}, fmt.Errorf("provisioning: %w", err)
 	}
-	if s.Ready, err = scenutil.ParseList(ready); err != nil {
+	if s.Ready, err = scenario.ParseList(ready); err != nil {
 		return State{}, fmt.Errorf("ready: %w", err)
 	}
-	s.Ready = scenutil.Sorted(s.Ready)
-	if s.Waiting, err = scenutil.ParseCounts(waiting); err != nil {
+	s.Ready = scenario.Sorted(s.Ready)
+	if s.Waiting, err = scenario.ParseCounts(waiting); err != nil {
 		return State{}, fmt.Errorf("waiting: %w", err)
 	}
 	seen := map[string]string{}
 	note := func(name, list string) error {
 		if _, ok := t.p.minutes[name]; !ok {
-			return fmt.Errorf("%w: %s names %q, which is not a resource", scenutil.ErrFormat, list, name)
+			return fmt.Errorf("infra: %w: %s names %q, which is not a resource", maker.ErrMalformed, list, name)
 		}
 		if other, dup := seen[name]; dup {
-			return fmt.Errorf("%w: %s is in both %s and %s", scenutil.ErrFormat, name, other, list)
+			return fmt.Errorf("infra: %w: %s is in both %s and %s", maker.ErrMalformed, name, other, list)
 		}
 		seen[name] = list
 		return nil

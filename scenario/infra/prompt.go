@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // systemPrompt is fixed for a run (the limit is the only number in it), so
@@ -58,7 +58,7 @@ next_waiting = [<name>:<count>, ...]`
 const noPrev = "none (this is the first event)"
 
 // Hint is what the task attaches to its prompts for the simulator's oracle.
-type Hint = scenutil.Hint[State]
+type Hint = scenario.Hint[State]
 
 // Prompt implements [maker.Task]: the facts about the resources in the
 // state, the previous action and the state. No earlier step is shown.

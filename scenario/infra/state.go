@@ -6,7 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Job is a resource that is provisioning and the minute it finishes.
@@ -25,7 +26,7 @@ type State struct {
 	// Ready and Waiting are the frontier of the dependency graph:
 	// resources not started whose dependencies are all complete, and the
 	// number of unfinished dependencies of those with some complete.
-	scenutil.Frontier
+	scenario.Frontier
 }
 
 // Clone returns a deep copy.
@@ -71,17 +72,17 @@ func formatJobs(js []Job, sep string) string {
 // prefix is "" or "next_".
 func (s State) lines(prefix string) string {
 	return fmt.Sprintf("%sclock = %d\n%sprovisioning = %s\n%sready = %s\n%swaiting = %s",
-		prefix, s.Clock, prefix, formatJobs(s.Provisioning, ", "), prefix, scenutil.FormatList(scenutil.Sorted(s.Ready)), prefix, scenutil.FormatCounts(s.Waiting))
+		prefix, s.Clock, prefix, formatJobs(s.Provisioning, ", "), prefix, scenario.FormatList(scenario.Sorted(s.Ready)), prefix, scenario.FormatCounts(s.Waiting))
 }
 
 // compact is the state in a vote key.
 func (s State) compact() string {
-	return strconv.Itoa(s.Clock) + "|" + formatJobs(s.Provisioning, ",") + "|" + scenutil.CompactList(scenutil.Sorted(s.Ready)) + "|" + scenutil.CompactCounts(s.Waiting)
+	return strconv.Itoa(s.Clock) + "|" + formatJobs(s.Provisioning, ",") + "|" + scenario.CompactList(scenario.Sorted(s.Ready)) + "|" + scenario.CompactCounts(s.Waiting)
 }
 
 // parseJobs reads "[a@12, b@15]": names with finish minutes, none twice.
 func parseJobs(s string) ([]Job, error) {
-	items, err := scenutil.Items(s)
+	items, err := scenario.Items(s)
 	if err != nil {
 		return nil, err
 	}
@@ -90,16 +91,16 @@ func parseJobs(s string) ([]Job, error) {
 	for _, it := range items {
 		name, num, ok := strings.Cut(it, "@")
 		if !ok {
-			return nil, fmt.Errorf("%w: %q in the provisioning list is not name@minute", scenutil.ErrFormat, it)
+			return nil, fmt.Errorf("infra: %w: %q in the provisioning list is not name@minute", maker.ErrMalformed, it)
 		}
-		if err := scenutil.CheckName(name); err != nil {
-			return nil, fmt.Errorf("%w: %v", scenutil.ErrFormat, err)
+		if err := scenario.CheckName(name); err != nil {
+			return nil, fmt.Errorf("infra: %w: %v", maker.ErrMalformed, err)
 		}
 		if seen[name] {
-			return nil, fmt.Errorf("%w: %s is provisioning twice", scenutil.ErrFormat, name)
+			return nil, fmt.Errorf("infra: %w: %s is provisioning twice", maker.ErrMalformed, name)
 		}
 		seen[name] = true
-		m, err := scenutil.Atoi(num)
+		m, err := scenario.Atoi(num)
 		if err != nil {
 			return nil, err
 		}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Task is one provisioning rollout as a [maker.Task]. It also implements
@@ -30,7 +30,7 @@ func New(in *Instance) (*Task, error) {
 		return nil, err
 	}
 	t := &Task{p: p, system: fmt.Sprintf(systemPrompt, p.parallel, p.parallel)}
-	t.ref = scenutil.Trace(t.Initial(), t.Next)
+	t.ref = scenario.Trace(t.Initial(), t.Next)
 	return t, nil
 }
 
@@ -47,7 +47,7 @@ func (t *Task) Name() string { return fmt.Sprintf("infra-%d", len(t.p.g.Names)) 
 // Initial implements [maker.Task]: minute 0, nothing provisioning, the
 // resources without dependencies ready.
 func (t *Task) Initial() State {
-	return State{Provisioning: []Job{}, Frontier: scenutil.Frontier{Ready: t.p.g.Roots(), Waiting: map[string]int{}}}
+	return State{Provisioning: []Job{}, Frontier: scenario.Frontier{Ready: t.p.g.Roots(), Waiting: map[string]int{}}}
 }
 
 // Steps implements [maker.Task]: every resource is started once and
@@ -179,7 +179,7 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // prompt's hint, or the prompt's text when the hint was lost (see
 // [Task.ReadPrompt]).
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	s, err := scenutil.StateOf(p, t.ReadPrompt)
+	s, err := scenario.StateOf(p, t.ReadPrompt)
 	if err != nil {
 		return maker.Answer{}, err
 	}
@@ -190,10 +190,10 @@ func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
 	right := render(a, next, "Following the rule, the next event is "+a.String()+".")
 	ans := maker.Answer{Right: right}
 	add := func(b Action, st State) {
-		scenutil.AddWrong(&ans, render(b, st, "Following the rule, the next event is "+b.String()+"."))
+		scenario.AddWrong(&ans, render(b, st, "Following the rule, the next event is "+b.String()+"."))
 	}
 	jobs := sortedJobs(s.Provisioning)
-	ready := scenutil.Sorted(s.Ready)
+	ready := scenario.Sorted(s.Ready)
 	// Wrong 0: the rule broken, with the state that event would give.
 	switch {
 	case a.Verb == Start && len(ready) > 1:
@@ -253,7 +253,7 @@ func (t *Task) ReadPrompt(user string) (State, error) {
 	}
 	var v [4]string
 	for i, k := range promptKeys {
-		f, err := scenutil.Field(user, k)
+		f, err := scenario.Field(user, k)
 		if err != nil {
 			return State{}, maker.ErrNotMine
 		}

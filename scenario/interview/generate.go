@@ -3,7 +3,7 @@ package interview
 import (
 	"fmt"
 
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Generator shapes: a day of eight one-hour slots, five interviews a day,
@@ -30,7 +30,7 @@ func Generate(n int, seed uint64) (*Instance, error) {
 	if n < 1 || n > MaxSize {
 		return nil, fmt.Errorf("interview: size must be between 1 and %d, got %d", MaxSize, n)
 	}
-	rng := scenutil.Rand(seed, 0x1e57)
+	rng := scenario.Rand(seed, 0x1e57)
 	days := (n + genPerDay - 1) / genPerDay
 	in := &Instance{Days: days, Slots: genSlots, Rooms: genRooms}
 	avail := make([]map[int][]int, len(genInterviewers))

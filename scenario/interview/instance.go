@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Sizes of the generated instances, in interviews.
@@ -74,11 +74,11 @@ type problem struct {
 }
 
 func bad(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", scenutil.ErrInstance, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", scenario.ErrInstance, fmt.Sprintf(format, args...))
 }
 
 // validate checks the instance's structure and that the rule can place
-// every interview; errors wrap [scenutil.ErrInstance] and name the culprit.
+// every interview; errors wrap [scenario.ErrInstance] and name the culprit.
 func (in *Instance) validate() (*problem, error) {
 	switch {
 	case in.Slots < 1 || in.Slots > MaxSlots:
@@ -95,7 +95,7 @@ func (in *Instance) validate() (*problem, error) {
 	p := &problem{slots: in.Slots, roomCap: map[string]int{}, avail: map[string]map[int]int64{}, preferred: map[string][]int{}, byID: map[string]*Interview{}, byDay: map[int][]*Interview{}}
 	names := map[string]string{} // every name -> what it names, so one name means one thing
 	claim := func(name, what string) error {
-		if err := scenutil.CheckName(name); err != nil {
+		if err := scenario.CheckName(name); err != nil {
 			return bad("%s: %v", what, err)
 		}
 		if other, dup := names[name]; dup {
@@ -246,10 +246,10 @@ func (in *Instance) Validate() error {
 }
 
 // Load reads and validates an instance file.
-func Load(path string) (*Instance, error) { return scenutil.Load(path, (*Instance).Validate) }
+func Load(path string) (*Instance, error) { return scenario.Load(path, (*Instance).Validate) }
 
 // Read is [Load] from a reader.
-func Read(r io.Reader) (*Instance, error) { return scenutil.Read(r, (*Instance).Validate) }
+func Read(r io.Reader) (*Instance, error) { return scenario.Read(r, (*Instance).Validate) }
 
 // slotList writes the slots of a bitmask: "1, 2, 5".
 func slotList(mask int64) string {

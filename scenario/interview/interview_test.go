@@ -8,7 +8,6 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/internal/scentest"
-	"github.com/maker-go/maker/scenario/scenutil"
 )
 
 func mustTask(t *testing.T, n int, seed uint64) *Task {
@@ -166,7 +165,7 @@ func TestParse(t *testing.T) {
 	}
 	for name, text := range bad {
 		t.Run(name, func(t *testing.T) {
-			if _, err := task.Parse(text); !errors.Is(err, scenutil.ErrFormat) {
+			if _, err := task.Parse(text); !errors.Is(err, maker.ErrMalformed) {
 				t.Errorf("got %v, want a format error", err)
 			}
 		})

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // keys are the answer lines; promptKeys the state lines of a prompt, which
@@ -20,7 +20,7 @@ var (
 // once. Nothing is repaired, and no constraint or rule is checked here:
 // that is the checker's business, after the vote.
 func (t *Task) ParseAnswer(text string) (Booking, State, error) {
-	v, err := scenutil.Fields(text, keys...)
+	v, err := scenario.Fields(text, keys...)
 	if err != nil {
 		return Booking{}, State{}, err
 	}
@@ -42,10 +42,10 @@ func (t *Task) ParseAnswer(text string) (Booking, State, error) {
 func (t *Task) parseState(day, booked string) (State, error) {
 	var s State
 	var err error
-	if s.Day, err = scenutil.Atoi(day); err != nil {
+	if s.Day, err = scenario.Atoi(day); err != nil {
 		return State{}, fmt.Errorf("day: %w", err)
 	}
-	items, err := scenutil.Items(booked)
+	items, err := scenario.Items(booked)
 	if err != nil {
 		return State{}, fmt.Errorf("booked: %w", err)
 	}
@@ -59,7 +59,7 @@ func (t *Task) parseState(day, booked string) (State, error) {
 			return State{}, fmt.Errorf("booked: %w", err)
 		}
 		if seen[nb.ID] {
-			return State{}, fmt.Errorf("%w: booked lists %s twice", scenutil.ErrFormat, nb.ID)
+			return State{}, fmt.Errorf("interview: %w: booked lists %s twice", maker.ErrMalformed, nb.ID)
 		}
 		seen[nb.ID] = true
 		s.Booked = append(s.Booked, nb)
@@ -72,8 +72,8 @@ func (t *Task) parseState(day, booked string) (State, error) {
 // simulator behind HTTP where the hint is lost. Text that is not such a
 // prompt gives [maker.ErrNotMine].
 func (t *Task) ReadPrompt(user string) (State, error) {
-	d, err1 := scenutil.Field(user, promptKeys[0])
-	b, err2 := scenutil.Field(user, promptKeys[1])
+	d, err1 := scenario.Field(user, promptKeys[0])
+	b, err2 := scenario.Field(user, promptKeys[1])
 	if err1 != nil || err2 != nil || !strings.Contains(user, "in the order they are placed") {
 		return State{}, maker.ErrNotMine
 	}
@@ -88,13 +88,13 @@ func (t *Task) ReadPrompt(user string) (State, error) {
 // exist.
 func (t *Task) known(b Booking) error {
 	if t.p.byID[b.ID] == nil {
-		return fmt.Errorf("%w: %q is not an interview", scenutil.ErrFormat, b.ID)
+		return fmt.Errorf("interview: %w: %q is not an interview", maker.ErrMalformed, b.ID)
 	}
 	if b.Slot < 1 || b.Slot > t.p.slots {
-		return fmt.Errorf("%w: slot %d is not between 1 and %d", scenutil.ErrFormat, b.Slot, t.p.slots)
+		return fmt.Errorf("interview: %w: slot %d is not between 1 and %d", maker.ErrMalformed, b.Slot, t.p.slots)
 	}
 	if _, ok := t.p.roomCap[b.Room]; !ok {
-		return fmt.Errorf("%w: %q is not a room", scenutil.ErrFormat, b.Room)
+		return fmt.Errorf("interview: %w: %q is not a room", maker.ErrMalformed, b.Room)
 	}
 	return nil
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // systemPrompt is the same for every step, so providers can cache it.
@@ -54,7 +54,7 @@ next_booked = [<interview>@<slot>/<room>, ...]`
 const noPrev = "none (this is the first step)"
 
 // Hint is what the task attaches to its prompts for the simulator's oracle.
-type Hint = scenutil.Hint[State]
+type Hint = scenario.Hint[State]
 
 // Prompt implements [maker.Task]: the facts of the day being scheduled,
 // the previous action and the state. No earlier day and no earlier step is
@@ -94,7 +94,7 @@ func (t *Task) Prompt(s State, prev string, _ int) maker.Prompt {
 		}
 	}
 	fmt.Fprintf(&b, "Availability on day %d:\n", day)
-	for _, m := range scenutil.Sorted(panel) {
+	for _, m := range scenario.Sorted(panel) {
 		fmt.Fprintf(&b, "- %s: slots %s\n", m, slotList(p.avail[m][day]))
 	}
 	shown := noPrev

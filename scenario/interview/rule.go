@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Booking places an interview in a slot and a room.
@@ -25,15 +26,15 @@ func ParseBooking(s string) (Booking, error) {
 	id, rest, ok1 := strings.Cut(s, "@")
 	slot, room, ok2 := strings.Cut(rest, "/")
 	if !ok1 || !ok2 {
-		return Booking{}, fmt.Errorf("%w: %q is not interview@slot/room", scenutil.ErrFormat, s)
+		return Booking{}, fmt.Errorf("interview: %w: %q is not interview@slot/room", maker.ErrMalformed, s)
 	}
-	if err := scenutil.CheckName(id); err != nil {
-		return Booking{}, fmt.Errorf("%w: %q: %v", scenutil.ErrFormat, s, err)
+	if err := scenario.CheckName(id); err != nil {
+		return Booking{}, fmt.Errorf("interview: %w: %q: %v", maker.ErrMalformed, s, err)
 	}
-	if err := scenutil.CheckName(room); err != nil {
-		return Booking{}, fmt.Errorf("%w: %q: %v", scenutil.ErrFormat, s, err)
+	if err := scenario.CheckName(room); err != nil {
+		return Booking{}, fmt.Errorf("interview: %w: %q: %v", maker.ErrMalformed, s, err)
 	}
-	n, err := scenutil.Atoi(slot)
+	n, err := scenario.Atoi(slot)
 	if err != nil {
 		return Booking{}, err
 	}

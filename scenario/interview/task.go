@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Task is one scheduling problem as a [maker.Task]. It also implements
@@ -29,7 +29,7 @@ func New(in *Instance) (*Task, error) {
 		return nil, err
 	}
 	t := &Task{p: p}
-	t.ref = scenutil.Trace(t.Initial(), t.Next)
+	t.ref = scenario.Trace(t.Initial(), t.Next)
 	return t, nil
 }
 
@@ -145,7 +145,7 @@ func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
 // keeping the old day number). It reads the prompt's hint, or the prompt's
 // text when the hint was lost (see [Task.ReadPrompt]).
 func (t *Task) Answer(pr maker.Prompt) (maker.Answer, error) {
-	s, err := scenutil.StateOf(pr, t.ReadPrompt)
+	s, err := scenario.StateOf(pr, t.ReadPrompt)
 	if err != nil {
 		return maker.Answer{}, err
 	}
@@ -156,7 +156,7 @@ func (t *Task) Answer(pr maker.Prompt) (maker.Answer, error) {
 	right := render(b, next, "The next interview is "+b.ID+".")
 	ans := maker.Answer{Right: right}
 	add := func(w Booking, st State) {
-		scenutil.AddWrong(&ans, render(w, st, "The next interview is "+w.ID+"."))
+		scenario.AddWrong(&ans, render(w, st, "The next interview is "+w.ID+"."))
 	}
 	day, booked, iv, _ := t.p.scheduling(s)
 	with := func(w Booking) State {

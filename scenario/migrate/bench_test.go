@@ -21,7 +21,7 @@ func BenchmarkMigrate(b *testing.B) {
 		b.Run(size.name, func(b *testing.B) {
 			for b.Loop() {
 				ctx := context.Background()
-				task, err := Create(ctx, filepath.Join(b.TempDir(), "shop.db"), NewInstance(size.rows, 1))
+				task, err := Create(ctx, filepath.Join(b.TempDir(), "shop.db"), newInstance(size.rows, 1))
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
 
+	"github.com/maker-go/maker/scenario"
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
@@ -34,7 +34,7 @@ func openDB(path string) (*sql.DB, error) {
 // instance's seeded content: full names, free-text countries, mixed-case
 // e-mails with stray spaces, amounts as text, mixed-case statuses.
 func populate(ctx context.Context, db *sql.DB, in Instance) error {
-	rng := rand.New(rand.NewPCG(in.Seed, 0x6d6967))
+	rng := scenario.Rand(in.Seed, 0x6d6967)
 	first := []string{"Ann", "Bob", "Cai", "Dev", "Eli", "Fay", "Gus", "Hal", "Ivy", "Jon", "Kim", "Lea", "Mo", "Ned"}
 	last := []string{"Smith", "Ng", "Okafor", "Silva", "Weber", "Kowalski", "Tanaka", "Haddad", "Novak", "Rossi"}
 	countries := []string{"DE", "FR", "US", "JP", "BR", "IN", "NG", "PL", "IT", "CA", "KE", "NZ"}

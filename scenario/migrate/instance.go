@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Sizes of generated databases, in rows (customers and orders together).
@@ -29,17 +29,32 @@ type Instance struct {
 	DowntimeBudgetMS int64 `json:"downtime_budget_ms"`
 }
 
-// NewInstance returns an instance of the given size with the default
+// Generate returns the instance of a database of the given number of rows
+// drawn from seed, with the default downtime budget (see [newInstance]).
+func Generate(rows int, seed uint64) (Instance, error) {
+	in := newInstance(rows, seed)
+	return in, in.Validate()
+}
+
+// newInstance returns an instance of the given size with the default
 // downtime budget: ten seconds plus a millisecond per 25 rows (70 s at 1.5
 // million rows, where the two table rebuilds, their validations and the
 // backup between them took 30 s on two busy cores), so that the model's
 // own latency inside the window has room too.
-func NewInstance(rows int, seed uint64) Instance {
+func newInstance(rows int, seed uint64) Instance {
 	return Instance{Rows: rows, Seed: seed, DowntimeBudgetMS: 10_000 + int64(rows)/25}
 }
 
-// Validate reports the first problem with the instance.
+// Validate reports the first problem with the instance; the error wraps
+// [scenario.ErrInstance].
 func (in Instance) Validate() error {
+	if err := in.validate(); err != nil {
+		return fmt.Errorf("%w: %w", scenario.ErrInstance, err)
+	}
+	return nil
+}
+
+func (in Instance) validate() error {
 	if in.Rows < MinRows || in.Rows > MaxRows {
 		return fmt.Errorf("migrate: rows must be between %d and %d, got %d", MinRows, MaxRows, in.Rows)
 	}
@@ -64,20 +79,20 @@ func (in Instance) Customers() int { return max(1, in.Rows/15) }
 // Orders is the number of order rows.
 func (in Instance) Orders() int { return in.Rows - in.Customers() }
 
-// DecodeInstance reads an instance from JSON, rejecting unknown fields. An
-// instance that decodes but fails validation comes back with the error.
-func DecodeInstance(r io.Reader) (Instance, error) {
-	var in Instance
-	_, err := realutil.Decode(r, "migrate", func(p *Instance) error {
-		in = *p
-		return p.Validate()
-	})
-	return in, err
+// Read reads an instance from JSON strictly (see [scenario.Decode]) and
+// validates it.
+func Read(r io.Reader) (Instance, error) {
+	in, err := scenario.Read(r, func(p *Instance) error { return p.Validate() })
+	if err != nil {
+		return Instance{}, err
+	}
+	return *in, nil
 }
 
-// LoadInstance reads an instance file.
-func LoadInstance(path string) (Instance, error) {
-	in, err := realutil.Load(path, "migrate", func(p *Instance) error { return p.Validate() })
+// Load reads an instance file strictly (see [scenario.Load]) and validates
+// it.
+func Load(path string) (Instance, error) {
+	in, err := scenario.Load(path, func(p *Instance) error { return p.Validate() })
 	if err != nil {
 		return Instance{}, err
 	}

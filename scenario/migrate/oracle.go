@@ -4,7 +4,7 @@ import (
 	"strconv"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/realutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Answer implements [maker.Oracle] for the simulator, from the prompt's
@@ -16,11 +16,11 @@ import (
 // with the state left as it was in the expectation; Wrong[2] names the
 // neighbouring position or migration.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	s, right, err := realutil.HintedStep(p, Next, "migrate: the migration is verified")
+	s, right, err := scenario.HintedStep(p, Next, "migrate: the migration is verified")
 	if err != nil {
 		return maker.Answer{}, err
 	}
-	ans := realutil.NewAnswers(right, right.String(), Intended(s, right).Summary())
+	ans := scenario.NewAnswers(right, right.String(), Intended(s, right).Summary())
 	add := func(a Action, expect string) { ans.Add(a, a.String(), expect) }
 	// Wrong 0: the shortcut.
 	n := s.next()

@@ -1,11 +1,12 @@
 package migrate
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/maker-go/maker"
 )
 
 // Verbs of an action.
@@ -32,9 +33,6 @@ func (a Action) String() string {
 	return a.Verb + " " + a.Arg
 }
 
-// ErrAction is wrapped by every malformed action or expectation.
-var ErrAction = errors.New("migrate: malformed action")
-
 var posRe = regexp.MustCompile(`^(0|[1-9][0-9]?)$`)
 
 // ParseAction reads an action strictly; whether it is the right one is the
@@ -42,11 +40,11 @@ var posRe = regexp.MustCompile(`^(0|[1-9][0-9]?)$`)
 func ParseAction(text string) (Action, error) {
 	f := strings.Fields(text)
 	if len(f) == 0 {
-		return Action{}, fmt.Errorf("%w: empty", ErrAction)
+		return Action{}, fmt.Errorf("migrate: %w: empty", maker.ErrMalformed)
 	}
 	a := Action{Verb: f[0]}
 	if len(f) > 2 {
-		return Action{}, fmt.Errorf("%w: %q has words after its argument", ErrAction, text)
+		return Action{}, fmt.Errorf("migrate: %w: %q has words after its argument", maker.ErrMalformed, text)
 	}
 	if len(f) == 2 {
 		a.Arg = f[1]
@@ -54,25 +52,25 @@ func ParseAction(text string) (Action, error) {
 	switch a.Verb {
 	case VerbHalt, VerbVerify:
 		if a.Arg != "" {
-			return Action{}, fmt.Errorf("%w: %s takes no argument", ErrAction, a.Verb)
+			return Action{}, fmt.Errorf("migrate: %w: %s takes no argument", maker.ErrMalformed, a.Verb)
 		}
 	case VerbApply, VerbValidate:
 		if planIndex(a.Arg) < 0 {
-			return Action{}, fmt.Errorf("%w: %s needs a migration M01 to M%02d, got %q", ErrAction, a.Verb, len(Plan), a.Arg)
+			return Action{}, fmt.Errorf("migrate: %w: %s needs a migration M01 to M%02d, got %q", maker.ErrMalformed, a.Verb, len(Plan), a.Arg)
 		}
 	case VerbBackup, VerbRestore:
 		if !posRe.MatchString(a.Arg) {
-			return Action{}, fmt.Errorf("%w: %s needs a position 0 to %d, got %q", ErrAction, a.Verb, len(Plan), a.Arg)
+			return Action{}, fmt.Errorf("migrate: %w: %s needs a position 0 to %d, got %q", maker.ErrMalformed, a.Verb, len(Plan), a.Arg)
 		}
 		if n, _ := strconv.Atoi(a.Arg); n > len(Plan) {
-			return Action{}, fmt.Errorf("%w: position %d is past the plan", ErrAction, n)
+			return Action{}, fmt.Errorf("migrate: %w: position %d is past the plan", maker.ErrMalformed, n)
 		}
 	case VerbMaintenance:
 		if a.Arg != "on" && a.Arg != "off" {
-			return Action{}, fmt.Errorf("%w: maintenance on or off, got %q", ErrAction, a.Arg)
+			return Action{}, fmt.Errorf("migrate: %w: maintenance on or off, got %q", maker.ErrMalformed, a.Arg)
 		}
 	default:
-		return Action{}, fmt.Errorf("%w: unknown verb %q", ErrAction, a.Verb)
+		return Action{}, fmt.Errorf("migrate: %w: unknown verb %q", maker.ErrMalformed, a.Verb)
 	}
 	return a, nil
 }
@@ -83,7 +81,7 @@ var expectRe = regexp.MustCompile(`^applied=([0-9]+) pending=(none|M[0-9]{2}) ba
 func parseExpect(s string) (string, error) {
 	s = strings.Join(strings.Fields(s), " ")
 	if !expectRe.MatchString(s) {
-		return "", fmt.Errorf("%w: expected %q, want applied=N pending=MNN|none backup=N|none maintenance=on|off halted=yes|no verified=yes|no", ErrAction, s)
+		return "", fmt.Errorf("migrate: %w: expected %q, want applied=N pending=MNN|none backup=N|none maintenance=on|off halted=yes|no verified=yes|no", maker.ErrMalformed, s)
 	}
 	return s, nil
 }

@@ -126,3 +126,86 @@ func TestKillAndResume(t *testing.T) {
 	}
 	t.Logf("killed after step %d (%d applied, backup %d), resumed to the end", killed.Steps, len(killed.Applied), killed.Backup)
 }
+
+// TestKilledCreateIsRecoverable kills the command while it is still
+// creating the database, before the file holds its metadata: neither a
+// resumed run nor a new one may then be stuck. A resume says there is
+// nothing to resume and how to go on; a new run with the same --db-file
+// creates the database and migrates it, leaving no partial file behind.
+func TestKilledCreateIsRecoverable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the maker command")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "maker")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/maker").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	db := filepath.Join(dir, "shop.db")
+	// Millions of rows take seconds to write: the kill comes as soon as
+	// the first bytes of the database are on disk.
+	run := exec.Command(bin, "scenario", "migrate", "--db-file", db, "--size", "5000000", "-q", "--json", "--no-journal")
+	if err := run.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- run.Wait() }()
+	deadline := time.Now().Add(30 * time.Second)
+	for started := false; !started; {
+		select {
+		case err := <-exited:
+			t.Fatalf("the run ended before it was killed: %v", err)
+		default:
+		}
+		if time.Now().After(deadline) {
+			run.Process.Kill()
+			t.Fatal("no database file after 30 s")
+		}
+		for _, p := range []string{db, CreatingPath(db)} {
+			if fi, err := os.Stat(p); err == nil && fi.Size() > 0 {
+				started = true
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := run.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+
+	resume := exec.Command(bin, "scenario", "migrate", "--db-file", db, "--resume", "-q", "--json", "--no-journal")
+	out, err := resume.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("without --resume")) {
+		t.Errorf("resume after a killed create: %v: %s; want exit 2 saying to run without --resume", err, out)
+	}
+	out, err = exec.Command(bin, "scenario", "migrate", "--db-file", db, "--size", "300", "-q", "--json", "--no-journal").Output()
+	if err != nil {
+		t.Fatalf("a new run after a killed create: %v: %s", err, out)
+	}
+	var sum struct {
+		Success        bool `json:"success"`
+		ChecksumsMatch bool `json:"checksums_match"`
+	}
+	if err := json.Unmarshal(out, &sum); err != nil || !sum.Success || !sum.ChecksumsMatch {
+		t.Fatalf("new run: %v %s", err, out)
+	}
+	if _, err := os.Stat(CreatingPath(db)); err == nil {
+		t.Error("the partial file was left behind")
+	}
+}
+
+// TestCreateLeavesNothingOnFailure: a creation that fails (here, cancelled)
+// leaves neither the database nor its partial file.
+func TestCreateLeavesNothingOnFailure(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	db := filepath.Join(t.TempDir(), "shop.db")
+	if _, err := Create(ctx, db, newInstance(MinRows, 1)); err == nil {
+		t.Fatal("Create with a cancelled context succeeded")
+	}
+	for _, p := range []string{db, CreatingPath(db), CreatingPath(db) + "-wal"} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s left behind", p)
+		}
+	}
+}

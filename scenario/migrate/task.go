@@ -3,6 +3,7 @@ package migrate
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,8 +13,7 @@ import (
 	"time"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario/realutil"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 )
 
 // Task migrates one SQLite file as a [maker.Task]. It is also the
@@ -27,6 +27,7 @@ type Task struct {
 	steps    int
 	sys      string
 	now      func() time.Time
+	keep     int // backups kept; 0 keeps every one
 	// init is the state recorded before the first step, with the row
 	// counts the first prompt shows.
 	init State
@@ -39,9 +40,19 @@ var (
 	_ maker.Oracle          = (*Task)(nil)
 )
 
+// DefaultKeepBackups is how many of the most recent backups a migration
+// keeps on disk unless told otherwise (see [Task.KeepBackups]): the latest,
+// which a rollback restores, and the one before it.
+const DefaultKeepBackups = 2
+
 // Create makes a new database file at path with the instance's content,
 // records its checksums as the baseline and the initial state in the
 // progress table. The file must not exist.
+//
+// The file is built under another name (see [CreatingPath]) and renamed
+// to path only when it is complete, so a process killed while creating
+// leaves no file at path that neither a new run nor a resumed one accepts:
+// a new run removes the partial file and starts again.
 func Create(ctx context.Context, path string, in Instance) (*Task, error) {
 	if err := in.Validate(); err != nil {
 		return nil, err
@@ -49,13 +60,15 @@ func Create(ctx context.Context, path string, in Instance) (*Task, error) {
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("migrate: %s already exists (resume it, or remove it to start over)", path)
 	}
-	db, err := openDB(path)
+	tmp := CreatingPath(path)
+	removeDB(tmp)
+	db, err := openDB(tmp)
 	if err != nil {
 		return nil, err
 	}
 	fail := func(err error) (*Task, error) {
 		db.Close()
-		os.Remove(path)
+		removeDB(tmp)
 		return nil, fmt.Errorf("migrate: create %s: %w", path, err)
 	}
 	if err := populate(ctx, db, in); err != nil {
@@ -74,14 +87,45 @@ func Create(ctx context.Context, path string, in Instance) (*Task, error) {
 			return fail(err)
 		}
 	}
+	// Move everything from the write-ahead log into the file, so the
+	// file alone is the database, then give it its name.
+	if _, err := db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fail(err)
+	}
+	if err := db.Close(); err != nil {
+		removeDB(tmp)
+		return nil, fmt.Errorf("migrate: create %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		removeDB(tmp)
+		return nil, fmt.Errorf("migrate: create %s: %w", path, err)
+	}
+	removeDB(tmp)
+	if db, err = openDB(path); err != nil {
+		return nil, err
+	}
 	t := newTask(path, db, in, base)
 	t.init = s
 	return t, nil
 }
 
+// CreatingPath is the name [Create] builds the database for path under,
+// until it is complete.
+func CreatingPath(path string) string { return path + ".creating" }
+
+// removeDB removes a database file and what SQLite keeps beside it.
+func removeDB(path string) {
+	for _, ext := range []string{"", "-wal", "-shm", "-journal"} {
+		os.Remove(path + ext)
+	}
+}
+
 // Open opens a database file that [Create] made, to resume its migration.
 func Open(ctx context.Context, path string) (*Task, error) {
 	if _, err := os.Stat(path); err != nil {
+		if _, cerr := os.Stat(CreatingPath(path)); errors.Is(err, os.ErrNotExist) && cerr == nil {
+			return nil, fmt.Errorf("migrate: %s: its creation was interrupted before the database was complete, so there is nothing to resume; run again without --resume to create it: %w", path, err)
+		}
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	db, err := openDB(path)
@@ -112,7 +156,44 @@ func Open(ctx context.Context, path string) (*Task, error) {
 
 func newTask(path string, db *sql.DB, in Instance, base Sums) *Task {
 	steps, _ := Reference(in)
-	return &Task{path: path, db: db, inst: in, baseline: base, steps: steps, sys: systemPrompt(in), now: time.Now, init: State{Backup: -1, Last: "none"}}
+	return &Task{path: path, db: db, inst: in, baseline: base, steps: steps, sys: systemPrompt(in), now: time.Now, keep: DefaultKeepBackups, init: State{Backup: -1, Last: "none"}}
+}
+
+// KeepBackups sets how many of the most recent backups stay on disk: after
+// each new backup, older ones beyond n are removed. The procedure only ever
+// restores the latest backup, so 1 is enough for a rollback; 0 keeps every
+// backup. A migration of a large file otherwise leaves a full copy of it
+// before each risky migration.
+func (t *Task) KeepBackups(n int) error {
+	if n < 0 {
+		return fmt.Errorf("migrate: backups to keep must be 0 (all) or more, got %d", n)
+	}
+	t.keep = n
+	return nil
+}
+
+// pruneBackups removes the backups older than the t.keep most recent ones;
+// positions only grow during a migration, so the most recent are those
+// with the highest positions.
+func (t *Task) pruneBackups() error {
+	if t.keep == 0 {
+		return nil
+	}
+	kept := 0
+	for p := len(Plan); p >= 0; p-- {
+		file := t.BackupPath(p)
+		if _, err := os.Stat(file); err != nil {
+			continue
+		}
+		if kept < t.keep {
+			kept++
+			continue
+		}
+		if err := os.Remove(file); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close closes the database.
@@ -194,7 +275,7 @@ expected = applied=4 pending=M05 backup=4 maintenance=off halted=no verified=no
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
-type Hint = scenutil.Hint[State]
+type Hint = scenario.Hint[State]
 
 // Prompt implements [maker.Task].
 func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
@@ -208,7 +289,7 @@ func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
 
 // Parse implements [maker.Task].
 func (t *Task) Parse(text string) (maker.Candidate[State], error) {
-	a, e, err := realutil.ParseStep(text, func(s string) (string, error) {
+	a, e, err := scenario.ParseStep(text, func(s string) (string, error) {
 		a, err := ParseAction(s)
 		if err != nil {
 			return "", err
@@ -227,7 +308,7 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // latest, a validation that would not count); the world may still report
 // otherwise, and that is data for the next step.
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return realutil.Key(c.Action, c.State.Expect)
+	return scenario.Key(c.Action, c.State.Expect)
 }
 
 // Check implements [maker.Checker]: the decided action must be the
@@ -340,7 +421,17 @@ func (t *Task) Execute(ctx context.Context, s State, w maker.Candidate[State]) (
 		n.Verified = t.verify(ctx, s)
 		n.Last = "verify: " + n.Verified
 	}
-	return n, t.finish(ctx, a, &n)
+	if err := t.finish(ctx, a, &n); err != nil {
+		return n, err
+	}
+	if a.Verb == VerbBackup {
+		// Only once the step that names the new backup is recorded: until
+		// then a resumed run may still restore the one before it.
+		if err := t.pruneBackups(); err != nil {
+			return n, fmt.Errorf("migrate: removing old backups: %w", err)
+		}
+	}
+	return n, nil
 }
 
 // finish reads the row counts and records the step.

@@ -1,6 +1,7 @@
 package scentest
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,13 +54,14 @@ func ReportRun(b *testing.B, s maker.Summary, k int) {
 	b.ReportMetric(float64(s.InputTokens)/float64(s.Samples), "in-tok/call")
 }
 
-// RejectsParse checks that parse rejects every text: each is an answer
-// that must be red-flagged, never repaired.
+// RejectsParse checks that parse rejects every text with an error that
+// wraps [maker.ErrMalformed]: each is an answer that must be red-flagged,
+// never repaired.
 func RejectsParse[C any](t *testing.T, parse func(string) (C, error), texts ...string) {
 	t.Helper()
 	for _, text := range texts {
-		if _, err := parse(text); err == nil {
-			t.Errorf("Parse accepted %q", text)
+		if _, err := parse(text); !errors.Is(err, maker.ErrMalformed) {
+			t.Errorf("Parse(%q) = %v, want maker.ErrMalformed", text, err)
 		}
 	}
 }

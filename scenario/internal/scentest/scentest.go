@@ -11,11 +11,12 @@ import (
 	"fmt"
 	"testing"
 
+	"strings"
+
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
-	"github.com/maker-go/maker/scenario/scenutil"
+	"github.com/maker-go/maker/scenario"
 	"github.com/maker-go/maker/sim"
-	"strings"
 )
 
 // Task is what a scenario task is to these checks: a task that checks
@@ -138,10 +139,10 @@ func RunSim[S any](t *testing.T, task Task[S], k, steps int) *maker.Result[S] {
 // 95% target) mostly succeed. Of runs seeded runs, at least minSingle must
 // fail at k=1 and at most maxVoted at the planned k; the caller derives
 // both bounds from the run length and the sample size. verify checks a
-// finished run as a whole (see [scenutil.Trials]).
+// finished run as a whole (see [Trials]).
 func VotingRemovesErrors[S any](t *testing.T, task Task[S], e float64, runs, minSingle, maxVoted int, verify func(*maker.Result[S]) error) {
 	t.Helper()
-	single, err := scenutil.Trials(context.Background(), task, task, 1, e, runs, verify)
+	single, err := Trials(context.Background(), task, task, 1, e, runs, verify)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +150,7 @@ func VotingRemovesErrors[S any](t *testing.T, task Task[S], e float64, runs, min
 	if err != nil {
 		t.Fatal(err)
 	}
-	voted, err := scenutil.Trials(context.Background(), task, task, k, e, runs, verify)
+	voted, err := Trials(context.Background(), task, task, k, e, runs, verify)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,14 +202,14 @@ func Seeded[I any](t *testing.T, generate func(int, uint64) (I, error), n int, s
 }
 
 // RejectsInstance checks that err rejects a bad instance: it wraps
-// [scenutil.ErrInstance], so a command reports bad input, and mentions
+// [scenario.ErrInstance], so a command reports bad input, and mentions
 // each of want, so the user can find the culprit.
 func RejectsInstance(t *testing.T, err error, want ...string) {
 	t.Helper()
 	if err == nil {
 		t.Fatal("no error")
 	}
-	if !errors.Is(err, scenutil.ErrInstance) {
+	if !errors.Is(err, scenario.ErrInstance) {
 		t.Errorf("error %q does not wrap ErrInstance", err)
 	}
 	for _, w := range want {

@@ -1,15 +1,10 @@
-package scenutil
+package scenario
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 )
-
-// ErrInstance is wrapped by every error about a bad instance file, so a
-// command can tell bad input from a failed run.
-var ErrInstance = errors.New("bad instance")
 
 // Graph is a dependency graph: every item names the items it needs first.
 // It is built once from an instance and never changes during a run.

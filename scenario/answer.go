@@ -1,17 +1,18 @@
-package scenutil
+package scenario
 
 import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/maker-go/maker"
 )
 
-// ErrFormat is wrapped by every parse failure of an answer: the sample is
-// red-flagged, never repaired.
-var ErrFormat = errors.New("answer not in the exact format")
+// The answer parsers read what a model wrote strictly: every failure wraps
+// [maker.ErrMalformed], so the engine red-flags the sample; nothing is
+// repaired.
 
 // nameRe is what a name of a module, resource, interviewer or room may look
 // like: no spaces, commas, brackets, colons or @, so lists stay unambiguous.
@@ -71,7 +72,7 @@ func Fields(text string, keys ...string) ([]string, error) {
 	}
 	for k, ok := range found {
 		if !ok {
-			return nil, fmt.Errorf("%w: no %q line", ErrFormat, keys[k]+" = ...")
+			return nil, fmt.Errorf("%w: no %q line", maker.ErrMalformed, keys[k]+" = ...")
 		}
 	}
 	return vals, nil
@@ -91,7 +92,7 @@ func Items(s string) ([]string, error) {
 	for i, p := range parts {
 		parts[i] = strings.TrimSpace(p)
 		if parts[i] == "" {
-			return nil, fmt.Errorf("%w: empty item in %s", ErrFormat, clip(s))
+			return nil, fmt.Errorf("%w: empty item in %s", maker.ErrMalformed, clip(s))
 		}
 	}
 	return parts, nil
@@ -108,10 +109,10 @@ func ParseList(s string) ([]string, error) {
 	seen := make(map[string]bool, len(parts))
 	for _, p := range parts {
 		if err := CheckName(p); err != nil {
-			return nil, fmt.Errorf("%w: list %s: %v", ErrFormat, clip(s), err)
+			return nil, fmt.Errorf("%w: list %s: %v", maker.ErrMalformed, clip(s), err)
 		}
 		if seen[p] {
-			return nil, fmt.Errorf("%w: list %s names %s twice", ErrFormat, clip(s), p)
+			return nil, fmt.Errorf("%w: list %s names %s twice", maker.ErrMalformed, clip(s), p)
 		}
 		seen[p] = true
 		out = append(out, p)
@@ -130,17 +131,17 @@ func ParseCounts(s string) (map[string]int, error) {
 		name, num, ok := strings.Cut(p, ":")
 		name, num = strings.TrimSpace(name), strings.TrimSpace(num)
 		if !ok {
-			return nil, fmt.Errorf("%w: %q is not name:count", ErrFormat, p)
+			return nil, fmt.Errorf("%w: %q is not name:count", maker.ErrMalformed, p)
 		}
 		if err := CheckName(name); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+			return nil, fmt.Errorf("%w: %v", maker.ErrMalformed, err)
 		}
 		n, err := Atoi(num)
 		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%w: count of %s is %q, want a positive integer", ErrFormat, name, num)
+			return nil, fmt.Errorf("%w: count of %s is %q, want a positive integer", maker.ErrMalformed, name, num)
 		}
 		if _, dup := out[name]; dup {
-			return nil, fmt.Errorf("%w: %s is listed twice", ErrFormat, name)
+			return nil, fmt.Errorf("%w: %s is listed twice", maker.ErrMalformed, name)
 		}
 		out[name] = n
 	}
@@ -151,11 +152,11 @@ func ParseCounts(s string) (map[string]int, error) {
 // leading zeros beyond "0" itself, at most 9 digits.
 func Atoi(s string) (int, error) {
 	if s == "" || len(s) > 9 || (len(s) > 1 && s[0] == '0') {
-		return 0, fmt.Errorf("%w: %q is not a plain integer", ErrFormat, s)
+		return 0, fmt.Errorf("%w: %q is not a plain integer", maker.ErrMalformed, s)
 	}
 	for _, r := range s {
 		if r < '0' || r > '9' {
-			return 0, fmt.Errorf("%w: %q is not a plain integer", ErrFormat, s)
+			return 0, fmt.Errorf("%w: %q is not a plain integer", maker.ErrMalformed, s)
 		}
 	}
 	return strconv.Atoi(s)
@@ -164,11 +165,11 @@ func Atoi(s string) (int, error) {
 func brackets(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
-		return "", fmt.Errorf("%w: %s is not a [...] list", ErrFormat, clip(s))
+		return "", fmt.Errorf("%w: %s is not a [...] list", maker.ErrMalformed, clip(s))
 	}
 	body := strings.TrimSpace(s[1 : len(s)-1])
 	if strings.ContainsAny(body, "[]") {
-		return "", fmt.Errorf("%w: nested brackets in %s", ErrFormat, clip(s))
+		return "", fmt.Errorf("%w: nested brackets in %s", maker.ErrMalformed, clip(s))
 	}
 	return body, nil
 }
@@ -180,40 +181,62 @@ func clip(s string) string {
 	return s
 }
 
-// FormatList writes names as "[a, b, c]" in the given order.
-func FormatList(names []string) string { return "[" + strings.Join(names, ", ") + "]" }
+// The two-line answer of a policy step, shared by the scenarios that act on
+// real systems (apitest, deploy, migrate): the action to carry out and a
+// short summary of the state the agent expects it to lead to. The action is
+// executed against the real system; the summary is the agent's half of the
+// paper's (action, next state) pair, so a sample that picks the right action
+// for the wrong reason does not vote with the ones that understood it.
 
-// FormatCounts writes counts as "[a:2, b:1]" sorted by name.
-func FormatCounts(m map[string]int) string {
-	keys := SortedKeys(m)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + ":" + strconv.Itoa(m[k])
+// ParseAnswer reads the last "action = ..." and "expected = ..." lines of a
+// response (see [Fields]). Both must be present and non-empty; nothing is
+// repaired. The task parses the action's own grammar after this.
+func ParseAnswer(text string) (action, expected string, err error) {
+	v, err := Fields(text, "action", "expected")
+	if err != nil {
+		return "", "", err
 	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
-
-// CompactList and CompactCounts are the spaceless forms used in vote keys.
-func CompactList(names []string) string { return "[" + strings.Join(names, ",") + "]" }
-
-// CompactCounts is [FormatCounts] without spaces.
-func CompactCounts(m map[string]int) string {
-	return strings.ReplaceAll(FormatCounts(m), ", ", ",")
-}
-
-// SortedKeys returns the keys of m in byte order.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	action, expected = v[0], v[1]
+	if action == "" {
+		return "", "", fmt.Errorf("%w: empty action", maker.ErrMalformed)
 	}
-	sort.Strings(keys)
-	return keys
+	if expected == "" {
+		return "", "", fmt.Errorf("%w: empty expected state", maker.ErrMalformed)
+	}
+	return action, expected, nil
 }
 
-// Sorted returns a sorted copy of names.
-func Sorted(names []string) []string {
-	out := append([]string(nil), names...)
-	sort.Strings(out)
-	return out
+// ParseStep reads a policy step's answer: the two lines (see
+// [ParseAnswer]), then the action in the task's own grammar, which action
+// checks and writes back in its canonical form, and the expected summary,
+// which expect checks. Any failure red-flags the sample.
+func ParseStep(text string, action, expect func(string) (string, error)) (canonAction, expected string, err error) {
+	act, exp, err := ParseAnswer(text)
+	if err != nil {
+		return "", "", err
+	}
+	if canonAction, err = action(act); err != nil {
+		return "", "", err
+	}
+	if expected, err = expect(exp); err != nil {
+		return "", "", err
+	}
+	return canonAction, expected, nil
 }
+
+// Render writes a policy step's answer in the exact format, after a
+// one-line lead, as the simulator's oracles answer.
+func Render(lead, action, expected string) string {
+	return fmt.Sprintf("%s\naction = %s\nexpected = %s", lead, action, expected)
+}
+
+// Canon is s with runs of white space collapsed to one space and trimmed:
+// the canonical spelling of an action or a summary in a vote key, so that
+// spacing never splits a vote.
+func Canon(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Key is the vote key of a policy step: the canonical action and the
+// expected summary. The summary is in the key because it is the agent's
+// account of what the action does; a sample that names the right action
+// for the wrong effect did not follow the procedure.
+func Key(action, expected string) string { return Canon(action) + " | " + expected }

@@ -1,4 +1,4 @@
-package scenutil
+package scentest
 
 import (
 	"context"

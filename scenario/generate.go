@@ -1,4 +1,4 @@
-package scenutil
+package scenario
 
 import "math/rand/v2"
 

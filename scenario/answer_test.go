@@ -1,4 +1,4 @@
-package scenutil
+package scenario
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/maker-go/maker"
 )
 
 func TestField(t *testing.T) {
@@ -15,7 +17,7 @@ func TestField(t *testing.T) {
 	if err != nil || got != "c3" {
 		t.Errorf("Field = %q, %v; want the last own-line occurrence c3", got, err)
 	}
-	if _, err := Field("the step = 3 inline", "step"); !errors.Is(err, ErrFormat) {
+	if _, err := Field("the step = 3 inline", "step"); !errors.Is(err, maker.ErrMalformed) {
 		t.Errorf("inline occurrence accepted: %v", err)
 	}
 	if got, _ := Field("STEP = x\r\n", "step"); got != "x" {
@@ -40,7 +42,7 @@ func TestLists(t *testing.T) {
 		}
 	}
 	for _, b := range []string{"a, b", "[a, b", "[a,,b]", "[a, ]", "[a, a]", "[[a]]", "[a b]", "[a:1]", "(a)"} {
-		if _, err := ParseList(b); !errors.Is(err, ErrFormat) {
+		if _, err := ParseList(b); !errors.Is(err, maker.ErrMalformed) {
 			t.Errorf("ParseList(%q) accepted", b)
 		}
 	}
@@ -49,7 +51,7 @@ func TestLists(t *testing.T) {
 		t.Errorf("ParseCounts: %v, %v", c, err)
 	}
 	for _, b := range []string{"[a]", "[a:0]", "[a:-1]", "[a:01]", "[a:1, a:2]", "[a:1.5]", "[a:+1]"} {
-		if _, err := ParseCounts(b); !errors.Is(err, ErrFormat) {
+		if _, err := ParseCounts(b); !errors.Is(err, maker.ErrMalformed) {
 			t.Errorf("ParseCounts(%q) accepted", b)
 		}
 	}
@@ -95,16 +97,46 @@ func TestGraphCycleIsNamed(t *testing.T) {
 	}
 }
 
-func TestDecode(t *testing.T) {
-	var v struct {
-		A int `json:"a"`
+func TestParseAnswer(t *testing.T) {
+	tests := []struct {
+		name, text     string
+		action, expect string
+		bad            bool
+	}{
+		{"plain", "action = start t01 name=ann\nexpected = running=t01", "start t01 name=ann", "running=t01", false},
+		{"lead and case", "I start it.\nACTION = await t02\nExpected = running=none", "await t02", "running=none", false},
+		{"last wins", "action = x\nexpected = y\naction = skip t03\nexpected = running=t01", "skip t03", "running=t01", false},
+		{"no action", "expected = running=t01", "", "", true},
+		{"no expected", "action = start t01", "", "", true},
+		{"empty action", "action =\nexpected = running=t01", "", "", true},
+		{"empty expected", "action = start t01\nexpected =   ", "", "", true},
+		{"inline label", "the action = start t01\nexpected = y", "", "", true},
 	}
-	for _, bad := range []string{`{"a":1}{"a":2}`, `{"b":1}`, `{"a":"x"}`, ``, `{"a":1} x`} {
-		if err := Decode(strings.NewReader(bad), &v); !errors.Is(err, ErrInstance) {
-			t.Errorf("Decode(%q) = %v", bad, err)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, e, err := ParseAnswer(tt.text)
+			if tt.bad {
+				if !errors.Is(err, maker.ErrMalformed) {
+					t.Fatalf("ParseAnswer = %q, %q, %v; want ErrMalformed", a, e, err)
+				}
+				return
+			}
+			if err != nil || a != tt.action || e != tt.expect {
+				t.Fatalf("ParseAnswer = %q, %q, %v; want %q, %q", a, e, err, tt.action, tt.expect)
+			}
+		})
 	}
-	if err := Decode(strings.NewReader(" {\"a\": 3}\n"), &v); err != nil || v.A != 3 {
-		t.Errorf("good input: %v, %v", v, err)
+}
+
+func TestRenderParsesBack(t *testing.T) {
+	a, e, err := ParseAnswer(Render("Following the procedure.", "start t01 name=ann", "running=t01"))
+	if err != nil || a != "start t01 name=ann" || e != "running=t01" {
+		t.Fatalf("round trip = %q, %q, %v", a, e, err)
+	}
+}
+
+func TestCanon(t *testing.T) {
+	if got := Canon("  start   t01\tname=ann "); got != "start t01 name=ann" {
+		t.Fatalf("Canon = %q", got)
 	}
 }
