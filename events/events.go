@@ -69,8 +69,8 @@ func (e *Writer) Observe(_ context.Context, rec *maker.StepRecord) error {
 	ev := Event{
 		Time: e.now().UTC(), Run: e.run, Model: e.Model, Simulated: e.Simulated, Step: rec.Step + 1, Total: e.total, K: rec.K,
 		Action: rec.Action, Key: rec.Key, Votes: rec.Votes, Samples: len(rec.Samples),
-		Cancelled: rec.Cancelled, Tally: rec.Tally, InputTok: rec.InputTok, OutputTok: rec.OutputTok,
-		CostUSD: rec.Cost, WallMS: float64(rec.Wall) / float64(time.Millisecond), Wrong: rec.Wrong, WrongWhy: rec.WrongWhy,
+		Cancelled: rec.Cancelled, Tally: rec.Tally, InputTok: rec.InputTokens, OutputTok: rec.OutputTokens,
+		CostUSD: rec.CostUSD, WallMS: float64(rec.Wall) / float64(time.Millisecond), Wrong: rec.Wrong, WrongWhy: rec.WrongWhy,
 	}
 	for _, s := range rec.Samples {
 		if s.Flag != maker.FlagNone {

@@ -60,7 +60,7 @@ func StepFromRecord(rec *maker.StepRecord) Step {
 		Tally:     append([]maker.KeyCount(nil), rec.Tally...),
 		Winner:    rec.Key,
 		Cancelled: rec.Cancelled,
-		Cost:      rec.Cost,
+		Cost:      rec.CostUSD,
 		Wall:      rec.Wall,
 		Wrong:     rec.Wrong,
 	}

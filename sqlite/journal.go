@@ -111,7 +111,7 @@ func (db *DB) Create(ctx context.Context, nr NewRun, opts Options) (*Journal, er
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO runs (id, kind, task, params, model, simulated, config, version, keep, status, steps, total_steps, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-		id, nr.Kind, nr.Task, string(params), nr.Model, nr.Simulated, string(config), nr.Version, string(opts.Keep), StatusRunning, nr.TotalSteps, now, now)
+		id, nr.Kind, nr.Task, string(params), nr.Model, nr.Simulated, string(config), nr.Version, string(opts.Keep), maker.StatusRunning, nr.TotalSteps, now, now)
 	if err != nil {
 		return nil, fmt.Errorf("journal: create run: %w", err)
 	}
@@ -119,7 +119,7 @@ func (db *DB) Create(ctx context.Context, nr NewRun, opts Options) (*Journal, er
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (run, n, start_step, status, started_at, updated_at) VALUES (?, 0, 0, ?, ?, ?)`,
-		seq, StatusRunning, now, now); err != nil {
+		seq, maker.StatusRunning, now, now); err != nil {
 		return nil, fmt.Errorf("journal: create session: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -148,7 +148,7 @@ func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *C
 	if err := tx.QueryRowContext(ctx, `SELECT status, keep, steps FROM runs WHERE seq = ?`, seq).Scan(&status, &keep, &steps); err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
-	if status == StatusDone {
+	if status == maker.StatusDone {
 		return nil, nil, fmt.Errorf("journal: run %s is done: nothing to resume", id)
 	}
 	cp, err := checkpoint(ctx, tx, seq, steps)
@@ -161,10 +161,10 @@ func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *C
 	}
 	now := millis(time.Now())
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (run, n, start_step, status, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		seq, n, cp.Step, StatusRunning, now, now); err != nil {
+		seq, n, cp.Step, maker.StatusRunning, now, now); err != nil {
 		return nil, nil, fmt.Errorf("journal: resume: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, updated_at = ? WHERE seq = ?`, StatusRunning, now, seq); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, updated_at = ? WHERE seq = ?`, maker.StatusRunning, now, seq); err != nil {
 		return nil, nil, fmt.Errorf("journal: resume: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -274,7 +274,7 @@ func (j *Journal) Flush(ctx context.Context) error {
 }
 
 // Finish commits what is left, records how the session ended (its summary
-// and status, see [StatusOf]) and stops the writer. It uses its own short
+// and status, see [maker.RunStatus]) and stops the writer. It uses its own short
 // deadline rather than the run's context, because a run that was
 // interrupted must still get its steps and summary written.
 func (j *Journal) Finish(sum *maker.Summary, status string) error {
