@@ -3,6 +3,8 @@ package hanoi
 import (
 	"errors"
 	"testing"
+
+	"github.com/maker-go/maker"
 )
 
 func TestParseAnswer(t *testing.T) {
@@ -37,7 +39,7 @@ func TestParseAnswer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m, s, err := ParseAnswer(tt.text, tt.n)
 			if tt.bad {
-				if err == nil || !errors.Is(err, ErrFormat) {
+				if err == nil || !errors.Is(err, maker.ErrMalformed) {
 					t.Fatalf("got %v %v, err %v; want a format error", m, s, err)
 				}
 				return
