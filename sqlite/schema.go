@@ -2,7 +2,13 @@ package sqlite
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
 // newer schema is refused rather than misread.
-const schemaVersion = 1
+//
+// Version 2 added the pid of the process that runs each session, which is
+// what keeps two processes from running one run at once.
+const schemaVersion = 2
+
+// migrate1to2 upgrades a version 1 journal.
+const migrate1to2 = `ALTER TABLE sessions ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;`
 
 // schema creates the journal's tables. Runs are keyed by a short text id for
 // people and by an integer for the rows that reference them, which keeps the
@@ -40,6 +46,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 	started_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL,
 	summary    TEXT,
+	pid        INTEGER NOT NULL DEFAULT 0, -- the process running it; 0 when unknown
 	PRIMARY KEY (run, n)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS steps (

@@ -99,6 +99,7 @@ func TestJournalCLI(t *testing.T) {
 	t.Run("ShowMatchesRun", func(t *testing.T) { testShowMatchesRun(t, bin) })
 	t.Run("Replay", func(t *testing.T) { testReplay(t, bin) })
 	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, bin) })
+	t.Run("ResumeRace", func(t *testing.T) { testResumeRace(t, bin) })
 }
 
 // testInterrupt stops a run with SIGINT, as Ctrl-C does: the run records

@@ -53,7 +53,10 @@ gets the report of the steps it committed.`,
 				return err
 			}
 			sum, err := db.Summary(ctx, run.ID)
-			if err != nil {
+			if errors.Is(err, sqlite.ErrInconsistent) {
+				// The summary says so; report what the journal holds.
+				fmt.Fprintf(cmd.ErrOrStderr(), "maker: %v\n", err)
+			} else if err != nil {
 				return err
 			}
 			col := report.NewCollector()
