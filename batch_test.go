@@ -65,8 +65,8 @@ func TestBatchSavingsInSummary(t *testing.T) {
 			t.Errorf("batch %v: %d batched, %d single requests, summary %d batched", batch, m.batches.Load(), m.singles.Load(), s.BatchedRequests)
 		}
 		requests := wantBatches + wantSingles
-		if s.InputTokens != 100*requests || s.CachedInput != 60*requests || s.InputSavedByBatch != 100*wantBatches {
-			t.Errorf("batch %v: %d in, %d cached, %d saved by batch", batch, s.InputTokens, s.CachedInput, s.InputSavedByBatch)
+		if s.InputTokens != 100*requests || s.CachedInputTokens != 60*requests || s.InputSavedByBatch != 100*wantBatches {
+			t.Errorf("batch %v: %d in, %d cached, %d saved by batch", batch, s.InputTokens, s.CachedInputTokens, s.InputSavedByBatch)
 		}
 		wantSaved := (float64(100*wantBatches)*1 + float64(60*requests)*(1-0.5)) / 1e6
 		if math.Abs(s.SavedUSD-wantSaved) > 1e-12 {

@@ -2,26 +2,46 @@ package maker
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
 // SampleRecord is what happened to one sample of a step.
 type SampleRecord struct {
-	Index       int           `json:"index"`           // launch order within the step
-	Seq         int           `json:"seq"`             // arrival order within the step, cancelled samples last
-	Temperature float64       `json:"temperature"`     //
-	Text        string        `json:"text,omitempty"`  // the raw response
-	Key         string        `json:"key,omitempty"`   // vote key, when it voted
-	Flag        Flag          `json:"flag,omitempty"`  // why it was discarded, if it was
-	Voted       bool          `json:"voted"`           // counted in the tally
-	Cancelled   bool          `json:"cancelled"`       // cancelled or late: the step was already decided
-	InputTokens int           `json:"input_tokens"`    //
-	CachedInput int           `json:"cached_input"`    //
-	OutputTok   int           `json:"output_tokens"`   //
-	Cost        float64       `json:"cost_usd"`        //
-	Latency     time.Duration `json:"latency_ns"`      //
-	Retries     int           `json:"retries"`         //
-	Error       string        `json:"error,omitempty"` // transport error, when the call failed
+	Index       int     `json:"index"`          // launch order within the step
+	Seq         int     `json:"seq"`            // arrival order within the step, cancelled samples last
+	Temperature float64 `json:"temperature"`    //
+	Text        string  `json:"text,omitempty"` // the raw response
+	Key         string  `json:"key,omitempty"`  // vote key, when it voted
+	Flag        Flag    `json:"flag,omitempty"` // why it was discarded, if it was
+	Voted       bool    `json:"voted"`          // counted in the tally
+	Cancelled   bool    `json:"cancelled"`      // cancelled or late: the step was already decided
+	Usage
+	// Batch is the number of completions the sample's request asked for
+	// when it asked for several (n>1), on the first sample of that request
+	// only; the prompt the others did not send again is a saving.
+	Batch   int           `json:"batch,omitempty"`
+	Latency time.Duration `json:"latency_ns"`      //
+	Retries int           `json:"retries"`         //
+	Error   string        `json:"error,omitempty"` // transport error, when the call failed
+}
+
+// UnmarshalJSON reads a sample record, including one written before the
+// cached input tokens were named cached_input_tokens (as cached_input).
+func (s *SampleRecord) UnmarshalJSON(b []byte) error {
+	type plain SampleRecord
+	var v struct {
+		plain
+		OldCached *int64 `json:"cached_input"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*s = SampleRecord(v.plain)
+	if v.OldCached != nil && s.CachedInputTokens == 0 {
+		s.CachedInputTokens = *v.OldCached
+	}
+	return nil
 }
 
 // StepRecord is a decided step with everything the vote saw, handed to
@@ -39,10 +59,7 @@ type StepRecord struct {
 	Flagged   int            `json:"flagged"`
 	Cancelled int            `json:"cancelled"`
 	Retries   int            `json:"retries"`
-	InputTok  int64          `json:"input_tokens"`
-	CachedIn  int64          `json:"cached_input_tokens"`
-	OutputTok int64          `json:"output_tokens"`
-	Cost      float64        `json:"cost_usd"`
+	Usage                    // of every sample, cancelled ones included
 	Wall      time.Duration  `json:"wall_ns"`
 	Wrong     bool           `json:"wrong"`               // the task's checker rejected it
 	WrongWhy  string         `json:"wrong_why,omitempty"` // what the checker said

@@ -169,7 +169,7 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 			}
 		}
 		rec.State = next
-		r.sum.addStep(rec)
+		r.sum.addDecision(rec)
 		if r.cfg.KPolicy != nil {
 			r.cfg.KPolicy.Observe(rec)
 		}
@@ -197,9 +197,8 @@ func (r *runner[S]) admit(step, inflight int, prompt Prompt) error {
 	if b.MaxCost > 0 {
 		est := r.maxSampleCost
 		if est == 0 {
-			// Nothing seen yet: assume a full-length answer to a prompt of
-			// about one token per three characters.
-			est = r.pricing.Cost(Response{InputTokens: (len(prompt.System) + len(prompt.User)) / 3, OutputTokens: r.cfg.MaxTokens})
+			// Nothing seen yet: assume a full-length answer.
+			est = r.pricing.Cost(Response{InputTokens: prompt.EstimateTokens(), OutputTokens: r.cfg.MaxTokens})
 		}
 		if r.sum.CostUSD+float64(inflight+1)*est > b.MaxCost {
 			return &BudgetError{Limit: "max-cost", Step: step + 1, Value: fmt.Sprintf("$%.4f", b.MaxCost)}

@@ -230,30 +230,26 @@ func (d *decision[S]) late(a arrival) {
 // record files a sample in the step record and the run's counters.
 func (d *decision[S]) record(a arrival, fill func(*SampleRecord)) {
 	r := d.r
-	cost := r.pricing.Cost(a.resp)
-	if cost > r.maxSampleCost {
-		r.maxSampleCost = cost
+	u := a.resp.Usage(r.pricing)
+	if u.CostUSD > r.maxSampleCost {
+		r.maxSampleCost = u.CostUSD
 	}
 	sr := SampleRecord{
 		Index:       a.idx,
 		Seq:         d.seq,
 		Temperature: a.temp,
 		Text:        a.resp.Text,
-		InputTokens: a.resp.InputTokens,
-		CachedInput: a.resp.CachedInputTokens,
-		OutputTok:   a.resp.OutputTokens,
-		Cost:        cost,
+		Usage:       u,
 		Latency:     a.resp.Latency,
 		Retries:     a.resp.Retries,
+	}
+	if a.batch > 1 && a.err == nil {
+		sr.Batch = a.batch
 	}
 	d.seq++
 	fill(&sr)
 	d.samples = append(d.samples, sr)
 	d.rec.Retries += sr.Retries
-	d.rec.InputTok += int64(sr.InputTokens)
-	d.rec.CachedIn += int64(sr.CachedInput)
-	d.rec.OutputTok += int64(sr.OutputTok)
-	d.rec.Cost += cost
+	d.rec.Usage.Add(u)
 	r.sum.addSample(&sr)
-	r.sum.addSaving(r.pricing, a)
 }

@@ -1,7 +1,9 @@
 package maker
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"strconv"
 )
 
@@ -31,16 +33,13 @@ type Summary struct {
 	MaxVotesInStep int            `json:"max_votes_in_step"`
 	StepsOverK     int64          `json:"steps_over_k"`
 	VotesHistogram Histogram      `json:"votes_histogram"`
-	InputTokens    int64          `json:"input_tokens"`
-	CachedInput    int64          `json:"cached_input_tokens"`
+	Usage
 	// BatchedRequests counts requests that asked for several completions of
 	// one prompt (n>1); InputSavedByBatch is the input tokens they did not
 	// pay again, and SavedUSD what batching and prompt caching saved.
 	BatchedRequests   int64   `json:"batched_requests"`
 	InputSavedByBatch int64   `json:"input_tokens_saved_by_batch"`
 	SavedUSD          float64 `json:"saved_usd"`
-	OutputTokens      int64   `json:"output_tokens"`
-	CostUSD           float64 `json:"cost_usd"`
 	CostPerSample     float64 `json:"cost_per_sample_usd"` // CostUSD over Samples
 	CostPerStep       float64 `json:"cost_per_step_usd"`   // CostUSD over the steps this summary decided
 	WallSeconds       float64 `json:"wall_seconds"`
@@ -87,10 +86,30 @@ func (h *Histogram) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// addStep folds a decided step's votes into the summary. Samples, tokens
-// and cost are counted as they arrive, so an undecided step's spending shows
-// too.
-func (s *Summary) addStep(rec *StepRecord) {
+// AddStep folds a decided step into the summary: its vote and every sample
+// it drew, with what batching and prompt caching saved at the summary's
+// Pricing. It is how a journal rebuilds the summary of a session whose
+// process was killed before it could write its own.
+func (s *Summary) AddStep(rec *StepRecord) {
+	for i := range rec.Samples {
+		s.addSample(&rec.Samples[i])
+	}
+	s.addDecision(rec)
+}
+
+// addDecision counts a decided step's vote. The engine counts the samples
+// as they arrive, so an undecided step's spending shows too, and the
+// decision when the step is decided.
+func (s *Summary) addDecision(rec *StepRecord) {
+	if s.Flagged == nil {
+		s.Flagged = map[Flag]int64{}
+	}
+	if s.VotesHistogram == nil {
+		s.VotesHistogram = Histogram{}
+	}
+	if s.K == 0 {
+		s.K = rec.K
+	}
 	s.Steps++
 	s.VotesHistogram[rec.Votes]++
 	for _, kc := range rec.Tally {
@@ -117,13 +136,14 @@ func (s *Summary) addStep(rec *StepRecord) {
 	}
 }
 
-// addSample counts one sample that came back (or was cancelled).
+// addSample counts one sample that came back (or was cancelled) and what it
+// saved.
 func (s *Summary) addSample(sr *SampleRecord) {
+	if s.Flagged == nil {
+		s.Flagged = map[Flag]int64{}
+	}
 	s.Samples++
-	s.InputTokens += int64(sr.InputTokens)
-	s.CachedInput += int64(sr.CachedInput)
-	s.OutputTokens += int64(sr.OutputTok)
-	s.CostUSD += sr.Cost
+	s.Usage.Add(sr.Usage)
 	s.Retries += int64(sr.Retries)
 	switch {
 	case sr.Voted:
@@ -133,20 +153,77 @@ func (s *Summary) addSample(sr *SampleRecord) {
 	case sr.Flag != FlagNone:
 		s.Flagged[sr.Flag]++
 	}
+	s.addSaving(sr)
 }
 
-// addSaving counts what a sample saved: the prompt a batched request did
-// not send again, and the input tokens a prompt cache served cheaper.
-func (s *Summary) addSaving(p Pricing, a arrival) {
-	if a.batch > 1 && a.err == nil {
-		saved := a.resp.InputTokens * (a.batch - 1)
+// addSaving counts what a sample saved at the summary's prices: the prompt
+// a batched request did not send again, and the input tokens a prompt cache
+// served cheaper.
+func (s *Summary) addSaving(sr *SampleRecord) {
+	p := s.Pricing
+	if sr.Batch > 1 && sr.Error == "" {
+		saved := sr.InputTokens * int64(sr.Batch-1)
 		s.BatchedRequests++
-		s.InputSavedByBatch += int64(saved)
-		s.SavedUSD += p.Cost(Response{InputTokens: saved})
+		s.InputSavedByBatch += saved
+		s.SavedUSD += p.Cost(Response{InputTokens: int(saved)})
 	}
-	if c := a.resp.CachedInputTokens; c > 0 && p.CachedInPerMTok > 0 && p.CachedInPerMTok < p.InPerMTok {
+	if c := sr.CachedInputTokens; c > 0 && p.CachedInPerMTok > 0 && p.CachedInPerMTok < p.InPerMTok {
 		s.SavedUSD += float64(c) * (p.InPerMTok - p.CachedInPerMTok) / 1e6
 	}
+}
+
+// Merge adds o, a later part of the same run (a resumed session), into s:
+// counters are added, maxima kept, the first wrong step is the earlier one,
+// the outcome (Success, Done, StopReason, Error) is o's, and the derived
+// costs are computed again. Identity (Task, Model, Simulated), K, StartStep,
+// Pricing and PriceNote are s's, or o's where s has none.
+func (s *Summary) Merge(o *Summary) {
+	if s.Task == "" {
+		s.Task, s.Model, s.Simulated = o.Task, o.Model, o.Simulated
+	}
+	if s.K == 0 {
+		s.K = o.K
+	}
+	if s.Pricing.Zero() {
+		s.Pricing = o.Pricing
+	}
+	if s.PriceNote == "" {
+		s.PriceNote = o.PriceNote
+	}
+	s.Success, s.Done, s.StopReason, s.Error = o.Success, o.Done, o.StopReason, o.Error
+	s.Steps = max(s.Steps, o.Steps)
+	s.TotalSteps = max(s.TotalSteps, o.TotalSteps)
+	s.KMax = max(s.KMax, o.KMax)
+	s.MaxVotesInStep = max(s.MaxVotesInStep, o.MaxVotesInStep)
+	s.WrongSteps += o.WrongSteps
+	if o.FirstWrongStep != nil && (s.FirstWrongStep == nil || *o.FirstWrongStep < *s.FirstWrongStep) {
+		n := *o.FirstWrongStep
+		s.FirstWrongStep, s.FirstWrongWhy = &n, o.FirstWrongWhy
+	}
+	s.Samples += o.Samples
+	s.ValidVotes += o.ValidVotes
+	s.WinnerVotes += o.WinnerVotes
+	if len(o.Flagged) > 0 && s.Flagged == nil {
+		s.Flagged = map[Flag]int64{}
+	}
+	for f, n := range o.Flagged {
+		s.Flagged[f] += n
+	}
+	s.Cancelled += o.Cancelled
+	s.Retries += o.Retries
+	s.StepsOverK += o.StepsOverK
+	if len(o.VotesHistogram) > 0 && s.VotesHistogram == nil {
+		s.VotesHistogram = Histogram{}
+	}
+	for v, n := range o.VotesHistogram {
+		s.VotesHistogram[v] += n
+	}
+	s.Usage.Add(o.Usage)
+	s.BatchedRequests += o.BatchedRequests
+	s.InputSavedByBatch += o.InputSavedByBatch
+	s.SavedUSD += o.SavedUSD
+	s.WallSeconds += o.WallSeconds
+	s.Derive()
 }
 
 // Derive fills the fields computed from the totals: the cost per sample and
@@ -160,4 +237,34 @@ func (s *Summary) Derive() {
 	if n := s.Steps - s.StartStep; n > 0 {
 		s.CostPerStep = s.CostUSD / float64(n)
 	}
+}
+
+// Run statuses, as a journal records them. A run whose process was killed
+// stays StatusRunning until it is resumed: nothing is left to mark it
+// otherwise.
+const (
+	StatusRunning     = "running"
+	StatusDone        = "done"        // the task finished and every checked step was right
+	StatusFailed      = "failed"      // a wrong step, no consensus, or an error
+	StatusBudget      = "budget"      // a budget limit stopped it
+	StatusInterrupted = "interrupted" // cancelled (Ctrl-C)
+	StatusStopped     = "stopped"     // a step limit (--max-steps) stopped it
+)
+
+// RunStatus is the status of a run that ended with sum and err, the values
+// [Run] returned.
+func RunStatus(sum *Summary, err error) string {
+	switch {
+	case errors.Is(err, ErrBudget):
+		return StatusBudget
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return StatusInterrupted
+	case err != nil:
+		return StatusFailed
+	case sum != nil && sum.Success:
+		return StatusDone
+	case sum != nil && sum.StopReason == "max steps":
+		return StatusStopped
+	}
+	return StatusFailed
 }

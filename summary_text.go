@@ -43,14 +43,14 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "samples     %s: %s votes, %s flagged%s, %s cancelled, %s retries\n",
 		group(s.Samples), group(s.ValidVotes), group(s.FlaggedTotal()), flagText(s.Flagged), group(s.Cancelled), group(s.Retries))
 	fmt.Fprintf(&b, "votes/step  max %d; %s steps needed more than k\n", s.MaxVotesInStep, group(s.StepsOverK))
-	fmt.Fprintf(&b, "tokens      %s in (%s cached), %s out\n", group(s.InputTokens), group(s.CachedInput), group(s.OutputTokens))
+	fmt.Fprintf(&b, "tokens      %s in (%s cached), %s out\n", group(s.InputTokens), group(s.CachedInputTokens), group(s.OutputTokens))
 	price := ""
 	if !s.Pricing.Zero() {
 		price = fmt.Sprintf(" at $%.2f in / $%.2f out per million tokens", s.Pricing.InPerMTok, s.Pricing.OutPerMTok)
 	}
-	if s.BatchedRequests > 0 || s.CachedInput > 0 {
+	if s.BatchedRequests > 0 || s.CachedInputTokens > 0 {
 		fmt.Fprintf(&b, "saved       $%.4f: %s batched requests saved %s input tokens; %s input tokens cached\n",
-			s.SavedUSD, group(s.BatchedRequests), group(s.InputSavedByBatch), group(s.CachedInput))
+			s.SavedUSD, group(s.BatchedRequests), group(s.InputSavedByBatch), group(s.CachedInputTokens))
 	}
 	if s.PriceNote != "" {
 		price += " (" + s.PriceNote + ")"

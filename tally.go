@@ -110,3 +110,39 @@ func Decide(keys []string, k int) (winner string, used int, ok bool) {
 	}
 	return "", len(keys), false
 }
+
+// StepReplay is one recorded step re-decided from its votes by [Redecide].
+type StepReplay struct {
+	Step        int    `json:"step"` // 1-based
+	RecordedK   int    `json:"recorded_k"`
+	RecordedKey string `json:"recorded_key"`
+	Votes       int    `json:"votes"` // valid votes the run recorded
+	K           int    `json:"k"`
+	// Decided is false when the recorded votes run out before a candidate
+	// is ahead by K: the run stopped sampling once its own k was reached,
+	// so a larger k would have needed samples that were never drawn.
+	Decided bool   `json:"decided"`
+	Key     string `json:"key,omitempty"` // the winner under K
+	Used    int    `json:"used"`          // votes it took
+}
+
+// Same reports whether the step is decided as the run decided it.
+func (s StepReplay) Same() bool { return s.Decided && s.Key == s.RecordedKey }
+
+// Redecide re-decides a recorded step with margin k (k < 1: the step's own
+// k) from its valid votes in arrival order, the order the run counted them
+// in, by [Decide]. Flagged and cancelled samples never voted and are
+// skipped. With the step's own k it decides every step as the run did.
+func Redecide(rec *StepRecord, k int) StepReplay {
+	if k < 1 {
+		k = rec.K
+	}
+	keys := make([]string, 0, rec.Votes)
+	for _, s := range rec.Samples {
+		if s.Voted {
+			keys = append(keys, s.Key)
+		}
+	}
+	winner, used, ok := Decide(keys, k)
+	return StepReplay{Step: rec.Step + 1, RecordedK: rec.K, RecordedKey: rec.Key, Votes: len(keys), K: k, Decided: ok, Key: winner, Used: used}
+}

@@ -59,8 +59,8 @@ func TestRunHanoi(t *testing.T) {
 	if s.Samples != n {
 		t.Errorf("%d samples, %d requests", s.Samples, n)
 	}
-	if s.InputTokens != 1000*n || s.CachedInput != 900*n || s.OutputTokens != 20*n {
-		t.Errorf("tokens in %d cached %d out %d, want %d %d %d", s.InputTokens, s.CachedInput, s.OutputTokens, 1000*n, 900*n, 20*n)
+	if s.InputTokens != 1000*n || s.CachedInputTokens != 900*n || s.OutputTokens != 20*n {
+		t.Errorf("tokens in %d cached %d out %d, want %d %d %d", s.InputTokens, s.CachedInputTokens, s.OutputTokens, 1000*n, 900*n, 20*n)
 	}
 	want := float64(n) * (100*1 + 900*0.1 + 20*5) / 1e6
 	if math.Abs(s.CostUSD-want) > 1e-9 {

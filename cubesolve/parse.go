@@ -1,17 +1,13 @@
 package cubesolve
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/cube"
 )
-
-// ErrFormat is wrapped by every answer the strict parser rejects: the sample
-// is red-flagged, never repaired.
-var ErrFormat = errors.New("cubesolve: answer not in the exact format")
 
 // answerRe is the end of a valid answer: reasoning may come before the three
 // lines, nothing after them. Turns are single-spaced, with ASCII ' only.
@@ -29,23 +25,24 @@ type Answer struct {
 // letters that form a sticker layout ([cube.ParseFacelets]: nine of each
 // colour, centres in place). Whether the stickers make a real cube, and
 // whether the step is the method's, is the checker's business after the
-// vote.
+// vote. Every rejection wraps [maker.ErrMalformed]: the sample is
+// red-flagged, never repaired.
 func ParseAnswer(text string) (Answer, error) {
 	m := answerRe.FindStringSubmatch(strings.TrimRight(text, " \t\n"))
 	if m == nil {
-		return Answer{}, fmt.Errorf("%w: want stage, turns and next_state lines at the end", ErrFormat)
+		return Answer{}, fmt.Errorf("cubesolve: %w: want stage, turns and next_state lines at the end", maker.ErrMalformed)
 	}
 	st, err := ParseStage(m[1])
 	if err != nil {
-		return Answer{}, fmt.Errorf("%w: %v", ErrFormat, err)
+		return Answer{}, fmt.Errorf("cubesolve: %w: %v", maker.ErrMalformed, err)
 	}
 	turns, err := cube.ParseMoves(m[2])
 	if err != nil {
-		return Answer{}, fmt.Errorf("%w: %v", ErrFormat, err)
+		return Answer{}, fmt.Errorf("cubesolve: %w: %v", maker.ErrMalformed, err)
 	}
 	f, err := cube.ParseFacelets(m[3])
 	if err != nil {
-		return Answer{}, fmt.Errorf("%w: %v", ErrFormat, err)
+		return Answer{}, fmt.Errorf("cubesolve: %w: %v", maker.ErrMalformed, err)
 	}
 	return Answer{Stage: st, Turns: turns, State: f}, nil
 }

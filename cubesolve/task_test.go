@@ -35,7 +35,7 @@ func TestParseIsStrict(t *testing.T) {
 		{"lines out of order", "turns = R\nstage = cross\nnext_state = " + rState},
 	}
 	for _, tc := range bad {
-		if _, err := cubesolve.ParseAnswer(tc.text); !errors.Is(err, cubesolve.ErrFormat) {
+		if _, err := cubesolve.ParseAnswer(tc.text); !errors.Is(err, maker.ErrMalformed) {
 			t.Errorf("%s: err = %v", tc.name, err)
 		}
 	}

@@ -17,26 +17,26 @@ import (
 
 // Event is one decided step.
 type Event struct {
-	Time      time.Time        `json:"time"`
-	Run       string           `json:"run,omitempty"`
-	Model     string           `json:"model,omitempty"`
-	Simulated bool             `json:"simulated,omitempty"` // the model was the simulator: no LLM was called
-	Step      int              `json:"step"`                // 1-based
-	Total     int              `json:"total_steps,omitempty"`
-	K         int              `json:"k"`
-	Action    string           `json:"action"`
-	Key       string           `json:"key"`
-	Votes     int              `json:"votes"`
-	Samples   int              `json:"samples"`
-	Flagged   map[string]int   `json:"flagged,omitempty"`
-	Cancelled int              `json:"cancelled"`
-	Tally     []maker.KeyCount `json:"tally"`
-	InputTok  int64            `json:"input_tokens"`
-	OutputTok int64            `json:"output_tokens"`
-	CostUSD   float64          `json:"cost_usd"`
-	WallMS    float64          `json:"wall_ms"`
-	Wrong     bool             `json:"wrong,omitempty"`
-	WrongWhy  string           `json:"wrong_why,omitempty"`
+	Time         time.Time        `json:"time"`
+	Run          string           `json:"run,omitempty"`
+	Model        string           `json:"model,omitempty"`
+	Simulated    bool             `json:"simulated,omitempty"` // the model was the simulator: no LLM was called
+	Step         int              `json:"step"`                // 1-based
+	Total        int              `json:"total_steps,omitempty"`
+	K            int              `json:"k"`
+	Action       string           `json:"action"`
+	Key          string           `json:"key"`
+	Votes        int              `json:"votes"`
+	Samples      int              `json:"samples"`
+	Flagged      map[string]int   `json:"flagged,omitempty"`
+	Cancelled    int              `json:"cancelled"`
+	Tally        []maker.KeyCount `json:"tally"`
+	InputTokens  int64            `json:"input_tokens"`
+	OutputTokens int64            `json:"output_tokens"`
+	CostUSD      float64          `json:"cost_usd"`
+	WallMS       float64          `json:"wall_ms"`
+	Wrong        bool             `json:"wrong,omitempty"`
+	WrongWhy     string           `json:"wrong_why,omitempty"`
 }
 
 // Writer writes events to w, one line each, flushed after every line so a
@@ -69,8 +69,8 @@ func (e *Writer) Observe(_ context.Context, rec *maker.StepRecord) error {
 	ev := Event{
 		Time: e.now().UTC(), Run: e.run, Model: e.Model, Simulated: e.Simulated, Step: rec.Step + 1, Total: e.total, K: rec.K,
 		Action: rec.Action, Key: rec.Key, Votes: rec.Votes, Samples: len(rec.Samples),
-		Cancelled: rec.Cancelled, Tally: rec.Tally, InputTok: rec.InputTok, OutputTok: rec.OutputTok,
-		CostUSD: rec.Cost, WallMS: float64(rec.Wall) / float64(time.Millisecond), Wrong: rec.Wrong, WrongWhy: rec.WrongWhy,
+		Cancelled: rec.Cancelled, Tally: rec.Tally, InputTokens: rec.InputTokens, OutputTokens: rec.OutputTokens,
+		CostUSD: rec.CostUSD, WallMS: float64(rec.Wall) / float64(time.Millisecond), Wrong: rec.Wrong, WrongWhy: rec.WrongWhy,
 	}
 	for _, s := range rec.Samples {
 		if s.Flag != maker.FlagNone {

@@ -69,8 +69,8 @@ func TestRunHanoi(t *testing.T) {
 	if s.Samples != samples {
 		t.Errorf("%d samples counted, %d served", s.Samples, samples)
 	}
-	if s.InputTokens != 1000*reqs || s.CachedInput != 900*reqs || s.OutputTokens != 20*samples {
-		t.Errorf("tokens in %d cached %d out %d, want %d %d %d", s.InputTokens, s.CachedInput, s.OutputTokens, 1000*reqs, 900*reqs, 20*samples)
+	if s.InputTokens != 1000*reqs || s.CachedInputTokens != 900*reqs || s.OutputTokens != 20*samples {
+		t.Errorf("tokens in %d cached %d out %d, want %d %d %d", s.InputTokens, s.CachedInputTokens, s.OutputTokens, 1000*reqs, 900*reqs, 20*samples)
 	}
 	want := (float64(reqs)*(100*0.30+900*0.03) + float64(samples)*20*2.50) / 1e6
 	if math.Abs(s.CostUSD-want) > 1e-9 {

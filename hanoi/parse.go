@@ -1,11 +1,12 @@
 package hanoi
 
 import (
-	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/maker-go/maker"
 )
 
 // The answer lines, matched as the paper's red-flagging parser matches them:
@@ -17,18 +18,16 @@ var (
 	pegRe   = regexp.MustCompile(`\[([^\[\]]*)\]`)
 )
 
-// ErrFormat is wrapped by every parse failure: the answer is red-flagged.
-var ErrFormat = errors.New("hanoi: answer not in the exact format")
-
 // ParseAnswer strictly reads "move = [d, f, t]" and "next_state = [[..],
 // [..], [..]]" from a response for n disks. The move must be exactly three
 // integers and the state must hold every disk 1..n exactly once. Nothing is
 // repaired and no rule of the game is checked here: legality is the
-// checker's business, after the vote.
+// checker's business, after the vote. Every failure wraps
+// [maker.ErrMalformed]: the answer is red-flagged.
 func ParseAnswer(text string, n int) (Move, State, error) {
 	mm := moveRe.FindAllStringSubmatch(text, -1)
 	if len(mm) == 0 {
-		return Move{}, State{}, fmt.Errorf("%w: no move line", ErrFormat)
+		return Move{}, State{}, fmt.Errorf("hanoi: %w: no move line", maker.ErrMalformed)
 	}
 	m, err := parseMove(mm[len(mm)-1][1])
 	if err != nil {
@@ -36,7 +35,7 @@ func ParseAnswer(text string, n int) (Move, State, error) {
 	}
 	sm := stateRe.FindAllStringSubmatch(text, -1)
 	if len(sm) == 0 {
-		return Move{}, State{}, fmt.Errorf("%w: no next_state line", ErrFormat)
+		return Move{}, State{}, fmt.Errorf("hanoi: %w: no next_state line", maker.ErrMalformed)
 	}
 	s, err := parseState(sm[len(sm)-1][1], n)
 	if err != nil {
@@ -49,10 +48,10 @@ func ParseAnswer(text string, n int) (Move, State, error) {
 func parseMove(list string) (Move, error) {
 	ints, err := parseInts(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(list), "["), "]"))
 	if err != nil {
-		return Move{}, fmt.Errorf("%w: move %s: %v", ErrFormat, list, err)
+		return Move{}, fmt.Errorf("hanoi: %w: move %s: %v", maker.ErrMalformed, list, err)
 	}
 	if len(ints) != 3 {
-		return Move{}, fmt.Errorf("%w: move %s has %d numbers, want 3", ErrFormat, list, len(ints))
+		return Move{}, fmt.Errorf("hanoi: %w: move %s has %d numbers, want 3", maker.ErrMalformed, list, len(ints))
 	}
 	return Move{Disk: ints[0], From: ints[1], To: ints[2]}, nil
 }
@@ -61,7 +60,7 @@ func parseMove(list string) (Move, error) {
 func parseState(text string, n int) (State, error) {
 	pegs := pegRe.FindAllStringSubmatch(text, -1)
 	if len(pegs) != 3 {
-		return State{}, fmt.Errorf("%w: next_state has %d pegs, want 3", ErrFormat, len(pegs))
+		return State{}, fmt.Errorf("hanoi: %w: next_state has %d pegs, want 3", maker.ErrMalformed, len(pegs))
 	}
 	var s State
 	seen := make([]bool, n+1)
@@ -69,14 +68,14 @@ func parseState(text string, n int) (State, error) {
 	for i, p := range pegs {
 		ints, err := parseInts(p[1])
 		if err != nil {
-			return State{}, fmt.Errorf("%w: next_state peg %d: %v", ErrFormat, i, err)
+			return State{}, fmt.Errorf("hanoi: %w: next_state peg %d: %v", maker.ErrMalformed, i, err)
 		}
 		for _, d := range ints {
 			if d < 1 || d > n {
-				return State{}, fmt.Errorf("%w: next_state has disk %d, want 1..%d", ErrFormat, d, n)
+				return State{}, fmt.Errorf("hanoi: %w: next_state has disk %d, want 1..%d", maker.ErrMalformed, d, n)
 			}
 			if seen[d] {
-				return State{}, fmt.Errorf("%w: next_state has disk %d twice", ErrFormat, d)
+				return State{}, fmt.Errorf("hanoi: %w: next_state has disk %d twice", maker.ErrMalformed, d)
 			}
 			seen[d] = true
 			count++
@@ -84,7 +83,7 @@ func parseState(text string, n int) (State, error) {
 		s[i] = ints
 	}
 	if count != n {
-		return State{}, fmt.Errorf("%w: next_state has %d disks, want %d", ErrFormat, count, n)
+		return State{}, fmt.Errorf("hanoi: %w: next_state has %d disks, want %d", maker.ErrMalformed, count, n)
 	}
 	return s, nil
 }

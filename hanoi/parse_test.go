@@ -3,6 +3,8 @@ package hanoi
 import (
 	"errors"
 	"testing"
+
+	"github.com/maker-go/maker"
 )
 
 func TestParseAnswer(t *testing.T) {
@@ -37,7 +39,7 @@ func TestParseAnswer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m, s, err := ParseAnswer(tt.text, tt.n)
 			if tt.bad {
-				if err == nil || !errors.Is(err, ErrFormat) {
+				if err == nil || !errors.Is(err, maker.ErrMalformed) {
 					t.Fatalf("got %v %v, err %v; want a format error", m, s, err)
 				}
 				return
@@ -52,33 +54,51 @@ func TestParseAnswer(t *testing.T) {
 	}
 }
 
-// FuzzParseAnswer: the parser never panics, and whatever it accepts holds
-// every disk exactly once and reads back the same after rendering.
+// FuzzParseAnswer feeds the strict parser arbitrary model output: it must
+// never panic, every rejection must wrap maker.ErrMalformed, and whatever
+// it accepts is a full tower that reads back the same when written in the
+// canonical format.
 func FuzzParseAnswer(f *testing.F) {
-	for _, s := range []string{
-		"move = [1, 0, 1]\nnext_state = [[3, 2], [1], []]",
-		"move=[2,0,1] next_state=[[3],[2],[1]]",
-		"move = [1, 0]\nnext_state = [[3, 2], [1]]",
-		"move = [1, 0, 1]\nnext_state = [[3, 3], [1], []]",
-		"MOVE = [-1, 0, 1]\nnext_state = [[],[],[1,2,3]]",
-		"",
+	for _, seed := range []struct {
+		text string
+		n    int
+	}{
+		{"move = [1, 0, 2]\nnext_state = [[3, 2], [], [1]]", 3},
+		{"I think.\nmove = [1, 0, 1]\nnext_state = [[2], [1], []]\nMOVE=[1,0,2] NEXT_STATE = [[2],[],[1]]", 2},
+		{"move = [1, 0, 1]\nnext_state = [[2, 1], [1], []]", 2},
+		{"move = [99999999999999999999, 0, 1]\nnext_state = [[], [], [1]]", 1},
+		{"move = [-1, 0, 1]\nnext_state = [[-1], [], []]", 1},
+		{"move = []\nnext_state = [[],[],[]]", 0},
+		{"", 3},
 	} {
-		f.Add(s, 3)
+		f.Add(seed.text, seed.n)
 	}
 	f.Fuzz(func(t *testing.T, text string, n int) {
-		if n < 1 || n > 12 {
-			return
+		if n < 0 || n > MaxDisks {
+			n = ((n % (MaxDisks + 1)) + MaxDisks + 1) % (MaxDisks + 1)
 		}
 		m, s, err := ParseAnswer(text, n)
 		if err != nil {
+			if !errors.Is(err, maker.ErrMalformed) {
+				t.Fatalf("ParseAnswer(%q, %d): %v does not wrap maker.ErrMalformed", text, n, err)
+			}
 			return
 		}
 		if s.Disks() != n {
-			t.Fatalf("accepted a state with %d disks, want %d", s.Disks(), n)
+			t.Fatalf("ParseAnswer(%q, %d) accepted %d disks", text, n, s.Disks())
+		}
+		seen := make([]bool, n+1)
+		for _, peg := range s {
+			for _, d := range peg {
+				if d < 1 || d > n || seen[d] {
+					t.Fatalf("ParseAnswer(%q, %d) accepted disk %d in %v", text, n, d, s)
+				}
+				seen[d] = true
+			}
 		}
 		m2, s2, err := ParseAnswer("move = "+m.String()+"\nnext_state = "+s.String(), n)
 		if err != nil || m2 != m || !s2.Equal(s) {
-			t.Fatalf("round trip: %v %v -> %v %v (%v)", m, s, m2, s2, err)
+			t.Fatalf("ParseAnswer(%q, %d) = %v %v, which reads back as %v %v (%v)", text, n, m, s, m2, s2, err)
 		}
 	})
 }

@@ -39,6 +39,10 @@ func Start(n int) State {
 // Disks is the number of disks in the state.
 func (s State) Disks() int { return len(s[0]) + len(s[1]) + len(s[2]) }
 
+// Pegs lists the pegs, each bottom to top, so that a report can draw the
+// state without knowing the task.
+func (s State) Pegs() [][]int { return [][]int{s[0], s[1], s[2]} }
+
 // Clone returns a deep copy.
 func (s State) Clone() State {
 	var c State

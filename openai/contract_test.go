@@ -145,7 +145,7 @@ func TestContractMockLLM(t *testing.T) {
 	}
 	s := res.Summary
 	t.Logf("mock-llm: %d steps, %d samples, %d retries, %d in (%d cached), %d out, $%.6f",
-		s.Steps, s.Samples, s.Retries, s.InputTokens, s.CachedInput, s.OutputTokens, s.CostUSD)
+		s.Steps, s.Samples, s.Retries, s.InputTokens, s.CachedInputTokens, s.OutputTokens, s.CostUSD)
 	if !s.Success || s.Steps != 7 || s.WrongSteps != 0 {
 		t.Errorf("success %v, %d steps, %d wrong", s.Success, s.Steps, s.WrongSteps)
 	}
@@ -154,8 +154,8 @@ func TestContractMockLLM(t *testing.T) {
 	}
 	// mock-llm ignores n: every sample is its own request, each billed
 	// 300 input tokens of which 256 cached, and 40 output tokens.
-	if s.InputTokens != 300*s.Samples || s.CachedInput != 256*s.Samples || s.OutputTokens != 40*s.Samples {
-		t.Errorf("usage %d/%d/%d over %d samples", s.InputTokens, s.CachedInput, s.OutputTokens, s.Samples)
+	if s.InputTokens != 300*s.Samples || s.CachedInputTokens != 256*s.Samples || s.OutputTokens != 40*s.Samples {
+		t.Errorf("usage %d/%d/%d over %d samples", s.InputTokens, s.CachedInputTokens, s.OutputTokens, s.Samples)
 	}
 	if s.CostUSD <= 0 {
 		t.Error("no cost at the catalog price")

@@ -65,5 +65,5 @@ func EstimateTokens(req maker.Request, n int) int {
 	if out <= 0 {
 		out = maker.DefaultMaxTokens
 	}
-	return (len(req.System)+len(req.User))/4 + 1 + out*max(n, 1)
+	return req.EstimateTokens() + 1 + out*max(n, 1)
 }

@@ -20,8 +20,9 @@ type Data struct {
 	// planned for; the undecided chart then shows its theoretical curve
 	// beside the one at the rate measured from the votes.
 	PlannedP float64
-	// Final is the state after the last decided step. A hanoi.State is
-	// drawn as pegs; anything else is printed.
+	// Final is the state after the last decided step. A state with a
+	// Pegs method ([Pegged], such as a Hanoi state) is drawn as pegs;
+	// anything else is printed.
 	Final any
 	// Generated is when the report was made (left out when zero, so a
 	// report can be reproduced byte for byte).
@@ -60,7 +61,7 @@ func StepFromRecord(rec *maker.StepRecord) Step {
 		Tally:     append([]maker.KeyCount(nil), rec.Tally...),
 		Winner:    rec.Key,
 		Cancelled: rec.Cancelled,
-		Cost:      rec.Cost,
+		Cost:      rec.CostUSD,
 		Wall:      rec.Wall,
 		Wrong:     rec.Wrong,
 	}

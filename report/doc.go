@@ -1,7 +1,7 @@
 // Package report renders a run as one self-contained HTML file: a summary
 // header, charts of votes, undecided steps against the theory, red flags,
-// cost and latency, the hardest steps with their tallies and, for Hanoi, a
-// picture of the final pegs.
+// cost and latency, the hardest steps with their tallies and the final
+// state, drawn as pegs for a state that has them ([Pegged]).
 //
 // The file embeds its charting library (Apache ECharts, built from options
 // that go-echarts assembles) inline, so it opens offline, can be mailed or

@@ -48,7 +48,7 @@ func facts(s *maker.Summary, a *aggregate, pText string) []fact {
 			group64(s.Cancelled), group64(s.Retries))},
 		fact{"votes per step", fmt.Sprintf("max %d; %s steps needed more than k", s.MaxVotesInStep, group64(s.StepsOverK))},
 		fact{"p per vote (measured)", pText},
-		fact{"tokens", fmt.Sprintf("%s in (%s cached), %s out", group64(s.InputTokens), group64(s.CachedInput), group64(s.OutputTokens))},
+		fact{"tokens", fmt.Sprintf("%s in (%s cached), %s out", group64(s.InputTokens), group64(s.CachedInputTokens), group64(s.OutputTokens))},
 	)
 	cost := fmt.Sprintf("$%.4f", s.CostUSD)
 	if !s.Pricing.Zero() {

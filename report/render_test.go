@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -35,6 +36,11 @@ func TestRenderPage(t *testing.T) {
 			Summary: maker.Summary{Task: hostile, Model: "openai/gpt-4.1-mini", Steps: 300, K: 3, Error: hostile},
 			Steps:   steps, Final: struct{ Note string }{hostile},
 		}, false, []string{"FAILED", `<pre class="state">`, "&lt;/script&gt;"}, []string{"simulated-banner", "data-peg", "planned p"}},
+		{"another task's pegs", Data{
+			Summary: maker.Summary{Task: "four pegs", Model: "sim", Steps: 300, K: 3},
+			Steps:   steps, Final: fourPegs{{4, 1}, {}, {3}, {2}},
+		}, false, []string{`data-peg="3"`, "peg 3", "four pegs: 4 1 |  | 3 | 2"}, nil},
+		{"nil hanoi state", Data{Summary: maker.Summary{Task: "hanoi-3"}, Steps: steps, Final: (*hanoi.State)(nil)}, false, nil, []string{"data-peg", `id="final"`}},
 		{"no steps", Data{Summary: maker.Summary{Task: "empty"}}, false, []string{"No step was decided."}, nil},
 	}
 	for _, tt := range tests {
@@ -76,6 +82,19 @@ func TestRenderPage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fourPegs is a state of a task the report does not know, with pegs.
+type fourPegs [4][]int
+
+func (f fourPegs) Pegs() [][]int { return [][]int{f[0], f[1], f[2], f[3]} }
+
+func (f fourPegs) String() string {
+	parts := make([]string, len(f))
+	for i, p := range f {
+		parts[i] = strings.Trim(fmt.Sprint(p), "[]")
+	}
+	return "four pegs: " + strings.Join(parts, " | ")
 }
 
 // A run whose votes were all right has p = 1: the theory is zero after k

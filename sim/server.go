@@ -405,7 +405,7 @@ func (s *Server) identify(p maker.Prompt, n int) (step, first, cached int) {
 	}
 	s.counts[key] = first + n
 	if s.systems[skey] {
-		cached = len(p.System) / 4
+		cached = maker.Prompt{System: p.System}.EstimateTokens()
 	} else if len(s.systems) < 1024 {
 		s.systems[skey] = true
 	}

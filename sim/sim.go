@@ -157,7 +157,7 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 	}
 	resp := m.answer(req, rng)
 	resp.Latency = latency
-	resp.InputTokens = (len(req.System) + len(req.User)) / 4
+	resp.InputTokens = req.EstimateTokens()
 	return resp, nil
 }
 

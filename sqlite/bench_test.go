@@ -48,7 +48,7 @@ func BenchmarkRun(b *testing.B) {
 					b.Fatal(err)
 				}
 				if j != nil {
-					if err := j.Finish(&res.Summary, sqlite.StatusOf(&res.Summary, err)); err != nil {
+					if err := j.Finish(&res.Summary, maker.RunStatus(&res.Summary, err)); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,6 +18,10 @@ import (
 
 // ErrNotFound is returned for a run id (or prefix) that matches no run.
 var ErrNotFound = errors.New("no such run")
+
+// ErrNoJournal is returned by [OpenReadOnly] where there is no journal
+// database: nothing has been journaled at that path.
+var ErrNoJournal = errors.New("no journal database")
 
 // DB is an open journal database. It is safe for concurrent use.
 type DB struct {
@@ -70,6 +75,60 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// OpenReadOnly opens the journal database at path for reading only, as
+// the commands that only read it (runs, show, report, replay) do: it
+// creates nothing (no directory, no database, no -wal or -shm file), writes
+// nothing, and works on a read-only filesystem. A path with no database is
+// an error wrapping [ErrNoJournal].
+//
+// A journal with a write-ahead log beside it (a run is writing it, or one
+// was killed before the log was folded in) is read through the log as a
+// writer sees it. A journal without one is opened as immutable, which
+// needs neither locks nor a shared-memory file; a run that starts writing
+// it while it is being read can make that read fail.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("journal: empty database path")
+	}
+	fi, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("journal: %s: %w (nothing has been journaled there)", path, ErrNoJournal)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("journal: %s is not a database file", path)
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		q.Set("immutable", "1")
+	}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "query_only(1)")
+	sdb, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	var v int
+	if err := sdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	switch {
+	case v > schemaVersion:
+		err = fmt.Errorf("database schema %d is newer than this maker's (%d)", v, schemaVersion)
+	case v == 0:
+		err = errors.New("not a maker journal")
+	}
+	if err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("journal: open %s: %w", path, err)
+	}
+	return &DB{sql: sdb, path: path}, nil
+}
+
 func (db *DB) migrate(ctx context.Context) error {
 	var v int
 	if err := db.sql.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
@@ -86,7 +145,11 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
+	step := schema
+	if v == 1 {
+		step = migrate1to2
+	}
+	if _, err := tx.ExecContext(ctx, step); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {

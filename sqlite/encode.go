@@ -35,10 +35,11 @@ type sampleJSON struct {
 	Flag      string  `json:"f,omitempty"`
 	Cancelled bool    `json:"c,omitempty"`
 	Text      string  `json:"x,omitempty"`
-	In        int     `json:"in,omitempty"`
-	Cached    int     `json:"ci,omitempty"`
-	Out       int     `json:"out,omitempty"`
+	In        int64   `json:"in,omitempty"`
+	Cached    int64   `json:"ci,omitempty"`
+	Out       int64   `json:"out,omitempty"`
 	Cost      float64 `json:"usd,omitempty"`
+	Batch     int     `json:"b,omitempty"` // completions its request asked for, when several
 	Latency   int64   `json:"ns,omitempty"`
 	Retries   int     `json:"r,omitempty"`
 	Error     string  `json:"e,omitempty"`
@@ -57,7 +58,7 @@ func encodeStep(rec *maker.StepRecord, keep Keep) (stepRow, error) {
 		step: rec.Step, k: rec.K, prev: rec.Prev, action: rec.Action, key: rec.Key,
 		state: string(state), tally: string(tally),
 		votes: rec.Votes, flagged: rec.Flagged, cancelled: rec.Cancelled, retries: rec.Retries,
-		in: rec.InputTok, cached: rec.CachedIn, out: rec.OutputTok, cost: rec.Cost, wall: int64(rec.Wall),
+		in: rec.InputTokens, cached: rec.CachedInputTokens, out: rec.OutputTokens, cost: rec.CostUSD, wall: int64(rec.Wall),
 		wrong: rec.Wrong, wrongWhy: nullString(rec.WrongWhy),
 	}
 	var flags map[maker.Flag]int
@@ -133,13 +134,14 @@ func appendSample(b []byte, s *maker.SampleRecord, vote int, text string) ([]byt
 			return nil, err
 		}
 	}
-	b = appendInt(b, `,"in":`, int64(s.InputTokens))
-	b = appendInt(b, `,"ci":`, int64(s.CachedInput))
-	b = appendInt(b, `,"out":`, int64(s.OutputTok))
-	if s.Cost != 0 {
+	b = appendInt(b, `,"in":`, s.InputTokens)
+	b = appendInt(b, `,"ci":`, s.CachedInputTokens)
+	b = appendInt(b, `,"out":`, s.OutputTokens)
+	if s.CostUSD != 0 {
 		b = append(b, `,"usd":`...)
-		b = strconv.AppendFloat(b, s.Cost, 'g', -1, 64)
+		b = strconv.AppendFloat(b, s.CostUSD, 'g', -1, 64)
 	}
+	b = appendInt(b, `,"b":`, int64(s.Batch))
 	b = appendInt(b, `,"ns":`, int64(s.Latency))
 	b = appendInt(b, `,"r":`, int64(s.Retries))
 	if s.Error != "" {
@@ -176,7 +178,8 @@ func decodeSamples(data string, tally []maker.KeyCount) ([]maker.SampleRecord, e
 	for i, r := range raw {
 		s := maker.SampleRecord{
 			Index: r.Index, Seq: r.Seq, Temperature: r.Temp, Text: r.Text, Flag: maker.Flag(r.Flag), Cancelled: r.Cancelled,
-			InputTokens: r.In, CachedInput: r.Cached, OutputTok: r.Out, Cost: r.Cost, Latency: timeDuration(r.Latency), Retries: r.Retries, Error: r.Error,
+			Usage: maker.Usage{InputTokens: r.In, CachedInputTokens: r.Cached, OutputTokens: r.Out, CostUSD: r.Cost},
+			Batch: r.Batch, Latency: timeDuration(r.Latency), Retries: r.Retries, Error: r.Error,
 		}
 		if r.Vote != nil {
 			if *r.Vote < 0 || *r.Vote >= len(tally) {

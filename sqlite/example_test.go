@@ -35,7 +35,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	res, err := maker.Run(ctx, task, model, maker.Config{K: 2, Ordered: true, Observers: []maker.Observer{j}})
-	if err := j.Finish(&res.Summary, sqlite.StatusOf(&res.Summary, err)); err != nil {
+	if err := j.Finish(&res.Summary, maker.RunStatus(&res.Summary, err)); err != nil {
 		log.Fatal(err)
 	}
 

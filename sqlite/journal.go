@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -111,15 +112,15 @@ func (db *DB) Create(ctx context.Context, nr NewRun, opts Options) (*Journal, er
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO runs (id, kind, task, params, model, simulated, config, version, keep, status, steps, total_steps, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
-		id, nr.Kind, nr.Task, string(params), nr.Model, nr.Simulated, string(config), nr.Version, string(opts.Keep), StatusRunning, nr.TotalSteps, now, now)
+		id, nr.Kind, nr.Task, string(params), nr.Model, nr.Simulated, string(config), nr.Version, string(opts.Keep), maker.StatusRunning, nr.TotalSteps, now, now)
 	if err != nil {
 		return nil, fmt.Errorf("journal: create run: %w", err)
 	}
 	if seq, err = res.LastInsertId(); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (run, n, start_step, status, started_at, updated_at) VALUES (?, 0, 0, ?, ?, ?)`,
-		seq, StatusRunning, now, now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (run, n, start_step, status, started_at, updated_at, pid) VALUES (?, 0, 0, ?, ?, ?, ?)`,
+		seq, maker.StatusRunning, now, now, os.Getpid()); err != nil {
 		return nil, fmt.Errorf("journal: create session: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -128,11 +129,20 @@ func (db *DB) Create(ctx context.Context, nr NewRun, opts Options) (*Journal, er
 	return db.start(seq, id, 0, 0, opts), nil
 }
 
+// ErrLocked is returned by [DB.Resume] for a run that another live process
+// is running: the original run or a resumption.
+var ErrLocked = errors.New("another live process holds the run")
+
 // Resume opens a new session of a journaled run and returns it with the
 // checkpoint to continue from: the committed steps, never more. A finished
-// run cannot be resumed. Two processes resuming the same run would both
-// try to write the next step; the second's commit fails on the step's
-// primary key and stops it, so no step is ever recorded twice.
+// run cannot be resumed. Each session records the pid of its process, and
+// a run with a session still marked running by a live process on this
+// machine (other than the caller's own) is refused with an error wrapping
+// [ErrLocked] that names the pid: of two processes resuming one run, the
+// second is turned away before it records anything. Should two processes
+// still write one run (the pid check cannot see across machines), the
+// second's commit fails on the step's primary key and stops it, so no step
+// is ever recorded twice.
 func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *Checkpoint, error) {
 	seq, id, err := db.lookup(ctx, id)
 	if err != nil {
@@ -148,8 +158,11 @@ func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *C
 	if err := tx.QueryRowContext(ctx, `SELECT status, keep, steps FROM runs WHERE seq = ?`, seq).Scan(&status, &keep, &steps); err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
-	if status == StatusDone {
+	if status == maker.StatusDone {
 		return nil, nil, fmt.Errorf("journal: run %s is done: nothing to resume", id)
+	}
+	if err := checkLock(ctx, tx, seq, id); err != nil {
+		return nil, nil, err
 	}
 	cp, err := checkpoint(ctx, tx, seq, steps)
 	if err != nil {
@@ -160,11 +173,11 @@ func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *C
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
 	now := millis(time.Now())
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (run, n, start_step, status, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		seq, n, cp.Step, StatusRunning, now, now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (run, n, start_step, status, started_at, updated_at, pid) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		seq, n, cp.Step, maker.StatusRunning, now, now, os.Getpid()); err != nil {
 		return nil, nil, fmt.Errorf("journal: resume: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, updated_at = ? WHERE seq = ?`, StatusRunning, now, seq); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, updated_at = ? WHERE seq = ?`, maker.StatusRunning, now, seq); err != nil {
 		return nil, nil, fmt.Errorf("journal: resume: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -177,6 +190,32 @@ func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *C
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
 	return db.start(seq, id, n, cp.Step, opts), cp, nil
+}
+
+// checkLock refuses a run that a live process other than this one is
+// running. A session left running by a process that is gone (killed) is no
+// lock.
+func checkLock(ctx context.Context, tx *sql.Tx, seq int64, id string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT n, pid FROM sessions WHERE run = ? AND status = ? AND pid > 0`, seq, maker.StatusRunning)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n, pid int
+		if err := rows.Scan(&n, &pid); err != nil {
+			return fmt.Errorf("journal: %w", err)
+		}
+		if pid == os.Getpid() || !alive(pid) {
+			continue
+		}
+		doing := "resumed"
+		if n == 0 {
+			doing = "run"
+		}
+		return fmt.Errorf("journal: run %s is being %s by pid %d (session %d): %w; wait for it to end, or stop it", id, doing, pid, n, ErrLocked)
+	}
+	return rows.Err()
 }
 
 // checkpoint reads the last committed step and checks that the steps are
@@ -274,7 +313,7 @@ func (j *Journal) Flush(ctx context.Context) error {
 }
 
 // Finish commits what is left, records how the session ended (its summary
-// and status, see [StatusOf]) and stops the writer. It uses its own short
+// and status, see [maker.RunStatus]) and stops the writer. It uses its own short
 // deadline rather than the run's context, because a run that was
 // interrupted must still get its steps and summary written.
 func (j *Journal) Finish(sum *maker.Summary, status string) error {

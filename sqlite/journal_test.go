@@ -32,14 +32,14 @@ func record(step int) *maker.StepRecord {
 		Step: step, K: 2, Prev: "p", Action: "move a", Key: "a", State: []int{step, step + 1},
 		Tally: []maker.KeyCount{{Key: "a", Votes: 3}, {Key: "b", Votes: 1}},
 		Samples: []maker.SampleRecord{
-			{Index: 0, Seq: 0, Text: "A", Key: "a", Voted: true, InputTokens: 10, OutputTok: 5, Cost: 0.5, Latency: time.Millisecond},
-			{Index: 1, Seq: 1, Text: "garbage", Flag: maker.FlagMalformed, OutputTok: 7},
+			{Index: 0, Seq: 0, Text: "A", Key: "a", Voted: true, Usage: maker.Usage{InputTokens: 10, OutputTokens: 5, CostUSD: 0.5}, Latency: time.Millisecond},
+			{Index: 1, Seq: 1, Text: "garbage", Flag: maker.FlagMalformed, Usage: maker.Usage{OutputTokens: 7}},
 			{Index: 2, Seq: 2, Text: "B", Key: "b", Voted: true},
 			{Index: 3, Seq: 3, Text: "A", Key: "a", Voted: true},
 			{Index: 4, Seq: 4, Text: "A", Key: "a", Voted: true},
 			{Index: 5, Seq: 5, Cancelled: true},
 		},
-		Votes: 4, Flagged: 1, Cancelled: 1, InputTok: 10, OutputTok: 12, Cost: 0.5, Wall: 3 * time.Millisecond,
+		Votes: 4, Flagged: 1, Cancelled: 1, Usage: maker.Usage{InputTokens: 10, OutputTokens: 12, CostUSD: 0.5}, Wall: 3 * time.Millisecond,
 	}
 }
 
@@ -64,7 +64,7 @@ func TestKeepPolicy(t *testing.T) {
 			if err := j.Observe(ctx, want); err != nil {
 				t.Fatal(err)
 			}
-			if err := j.Finish(nil, sqlite.StatusFailed); err != nil {
+			if err := j.Finish(nil, maker.StatusFailed); err != nil {
 				t.Fatal(err)
 			}
 			var got []*maker.StepRecord
@@ -165,7 +165,7 @@ func TestResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := j2.Finish(&rest.Summary, sqlite.StatusOf(&rest.Summary, err)); err != nil {
+	if err := j2.Finish(&rest.Summary, maker.RunStatus(&rest.Summary, err)); err != nil {
 		t.Fatal(err)
 	}
 	// The first journal's writer must not write the steps it still holds
@@ -192,7 +192,7 @@ func TestResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Status != sqlite.StatusDone || run.Steps != task.Steps() || len(run.Sessions) != 2 {
+	if run.Status != maker.StatusDone || run.Steps != task.Steps() || len(run.Sessions) != 2 {
 		t.Errorf("run %+v", run)
 	}
 	if _, _, err := db.Resume(ctx, j.ID(), sqlite.Options{}); err == nil {
@@ -282,7 +282,7 @@ func TestLookup(t *testing.T) {
 	}
 	for _, id := range ids {
 		r, err := db.Run(ctx, id)
-		if err != nil || r.ID != id || r.Status != sqlite.StatusRunning {
+		if err != nil || r.ID != id || r.Status != maker.StatusRunning {
 			t.Fatalf("Run(%q) = %+v, %v", id, r, err)
 		}
 	}
@@ -314,7 +314,7 @@ func TestReplaySameK(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, runErr := maker.Run(ctx, task, model, maker.Config{K: 3, Ordered: true, Observers: []maker.Observer{j}})
-	if err := j.Finish(&res.Summary, sqlite.StatusOf(&res.Summary, runErr)); err != nil {
+	if err := j.Finish(&res.Summary, maker.RunStatus(&res.Summary, runErr)); err != nil {
 		t.Fatal(err)
 	}
 	if res.Summary.StepsOverK == 0 {

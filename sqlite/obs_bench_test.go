@@ -28,13 +28,13 @@ func BenchmarkObserve(b *testing.B) {
 	samples := make([]maker.SampleRecord, 3)
 	for i := range samples {
 		samples[i] = maker.SampleRecord{Index: i, Seq: i, Temperature: 0.1, Text: "move = [1, 0, 2]\nnext_state = " + state.String(), Key: key, Voted: true,
-			InputTokens: 990, OutputTok: 540, Cost: 0.001, Latency: 1000}
+			Usage: maker.Usage{InputTokens: 990, OutputTokens: 540, CostUSD: 0.001}, Latency: 1000}
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		rec := &maker.StepRecord{Step: i, K: 3, Prev: "[1, 0, 2]", Action: "[1, 0, 2]", Key: key, State: state,
-			Tally: []maker.KeyCount{{Key: key, Votes: 3}}, Samples: samples, Votes: 3, InputTok: 2970, OutputTok: 1620, Cost: 0.003, Wall: 1000}
+			Tally: []maker.KeyCount{{Key: key, Votes: 3}}, Samples: samples, Votes: 3, Usage: maker.Usage{InputTokens: 2970, OutputTokens: 1620, CostUSD: 0.003}, Wall: 1000}
 		if err := j.Observe(ctx, rec); err != nil {
 			b.Fatal(err)
 		}

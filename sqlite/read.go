@@ -123,8 +123,14 @@ func (db *DB) Steps(ctx context.Context, id string, from, to int, fn func(*maker
 	if to < 0 {
 		to = int(^uint(0) >> 1)
 	}
+	return db.walkSteps(ctx, fn, `step >= ? AND step < ?`, seq, from, to)
+}
+
+// walkSteps calls fn with each step of run seq that matches where (a
+// condition on the steps table with its arguments after seq), in order.
+func (db *DB) walkSteps(ctx context.Context, fn func(*maker.StepRecord) error, where string, seq int64, args ...any) error {
 	steps, err := db.sql.QueryContext(ctx, `SELECT step, k, prev, action, key, state, tally, votes, flagged, cancelled, retries,
-		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples FROM steps WHERE run = ? AND step >= ? AND step < ? ORDER BY step`, seq, from, to)
+		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples FROM steps WHERE run = ? AND `+where+` ORDER BY step`, append([]any{seq}, args...)...)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
@@ -135,7 +141,7 @@ func (db *DB) Steps(ctx context.Context, id string, from, to int, fn func(*maker
 		var wall int64
 		var why sql.NullString
 		if err := steps.Scan(&rec.Step, &rec.K, &rec.Prev, &rec.Action, &rec.Key, &state, &tally, &rec.Votes, &rec.Flagged, &rec.Cancelled, &rec.Retries,
-			&rec.InputTok, &rec.CachedIn, &rec.OutputTok, &rec.Cost, &wall, &rec.Wrong, &why, &samples); err != nil {
+			&rec.InputTokens, &rec.CachedInputTokens, &rec.OutputTokens, &rec.CostUSD, &wall, &rec.Wrong, &why, &samples); err != nil {
 			return fmt.Errorf("journal: %w", err)
 		}
 		rec.State, rec.Wall, rec.WrongWhy = json.RawMessage(state), time.Duration(wall), why.String

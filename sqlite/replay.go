@@ -6,41 +6,6 @@ import (
 	"github.com/maker-go/maker"
 )
 
-// StepReplay is one step re-decided from its journaled votes.
-type StepReplay struct {
-	Step        int    `json:"step"` // 1-based
-	RecordedK   int    `json:"recorded_k"`
-	RecordedKey string `json:"recorded_key"`
-	Votes       int    `json:"votes"` // valid votes the run recorded
-	K           int    `json:"k"`
-	// Decided is false when the recorded votes run out before a candidate
-	// is ahead by K: the run stopped sampling once its own k was reached,
-	// so a larger k would have needed samples that were never drawn.
-	Decided bool   `json:"decided"`
-	Key     string `json:"key,omitempty"` // the winner under K
-	Used    int    `json:"used"`          // votes it took
-}
-
-// Same reports whether the step is decided as the run decided it.
-func (s StepReplay) Same() bool { return s.Decided && s.Key == s.RecordedKey }
-
-// ReplayStep re-decides a recorded step with margin k (k < 1: the step's
-// own k) from its valid votes in arrival order, the order the run counted
-// them in. Flagged and cancelled samples never voted and are skipped.
-func ReplayStep(rec *maker.StepRecord, k int) StepReplay {
-	if k < 1 {
-		k = rec.K
-	}
-	keys := make([]string, 0, rec.Votes)
-	for _, s := range rec.Samples {
-		if s.Voted {
-			keys = append(keys, s.Key)
-		}
-	}
-	winner, used, ok := maker.Decide(keys, k)
-	return StepReplay{Step: rec.Step + 1, RecordedK: rec.K, RecordedKey: rec.Key, Votes: len(keys), K: k, Decided: ok, Key: winner, Used: used}
-}
-
 // Replay is the outcome of re-deciding a whole run.
 type Replay struct {
 	Run       string `json:"run"`
@@ -51,8 +16,8 @@ type Replay struct {
 	Undecided int    `json:"undecided"` // the recorded votes were not enough
 	// Changed lists the steps that would differ or could not be decided,
 	// the first Limit of them.
-	Changed []StepReplay `json:"changed"`
-	Limit   int          `json:"limit"`
+	Changed []maker.StepReplay `json:"changed"`
+	Limit   int                `json:"limit"`
 }
 
 // Replay re-decides every committed step of a run with margin k (k < 1:
@@ -65,9 +30,9 @@ func (db *DB) Replay(ctx context.Context, id string, k, limit int) (*Replay, err
 	if err != nil {
 		return nil, err
 	}
-	out := &Replay{Run: run.ID, K: max(k, 0), Limit: max(limit, 0), Changed: []StepReplay{}}
+	out := &Replay{Run: run.ID, K: max(k, 0), Limit: max(limit, 0), Changed: []maker.StepReplay{}}
 	err = db.Steps(ctx, run.ID, 0, -1, func(rec *maker.StepRecord) error {
-		r := ReplayStep(rec, k)
+		r := maker.Redecide(rec, k)
 		out.Steps++
 		switch {
 		case r.Same():

@@ -1,9 +1,7 @@
 package sqlite
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -35,34 +33,6 @@ func ParseKeep(s string) (Keep, error) {
 		return k, nil
 	}
 	return "", fmt.Errorf("keep-samples must be none, flagged or all, got %q", s)
-}
-
-// Run statuses. A run whose process was killed stays "running" until it is
-// resumed: nothing is left to mark it otherwise.
-const (
-	StatusRunning     = "running"
-	StatusDone        = "done"        // the task finished and every checked step was right
-	StatusFailed      = "failed"      // a wrong step, no consensus, or an error
-	StatusBudget      = "budget"      // a budget limit stopped it
-	StatusInterrupted = "interrupted" // cancelled (Ctrl-C)
-	StatusStopped     = "stopped"     // a step limit (--max-steps) stopped it
-)
-
-// StatusOf maps the end of a run to the status the journal records.
-func StatusOf(sum *maker.Summary, err error) string {
-	switch {
-	case errors.Is(err, maker.ErrBudget):
-		return StatusBudget
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return StatusInterrupted
-	case err != nil:
-		return StatusFailed
-	case sum != nil && sum.Success:
-		return StatusDone
-	case sum != nil && sum.StopReason == "max steps":
-		return StatusStopped
-	}
-	return StatusFailed
 }
 
 // NewRun describes a run about to start: enough to rebuild its task and

@@ -2,7 +2,16 @@ package sqlite
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
 // newer schema is refused rather than misread.
-const schemaVersion = 1
+//
+// Version 2 added the pid of the process that runs each session, which is
+// what keeps two processes from running one run at once.
+const schemaVersion = 2
+
+// migrate1to2 upgrades a version 1 journal: the sessions' pid, and the
+// samples view's batch column.
+const migrate1to2 = `ALTER TABLE sessions ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
+DROP VIEW IF EXISTS samples;
+` + samplesView
 
 // schema creates the journal's tables. Runs are keyed by a short text id for
 // people and by an integer for the rows that reference them, which keeps the
@@ -40,6 +49,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 	started_at INTEGER NOT NULL,
 	updated_at INTEGER NOT NULL,
 	summary    TEXT,
+	pid        INTEGER NOT NULL DEFAULT 0, -- the process running it; 0 when unknown
 	PRIMARY KEY (run, n)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS steps (
@@ -67,13 +77,17 @@ CREATE TABLE IF NOT EXISTS steps (
 	samples       TEXT NOT NULL,
 	PRIMARY KEY (run, step)
 ) WITHOUT ROWID;
-CREATE VIEW IF NOT EXISTS samples AS
+` + samplesView
+
+// samplesView turns the steps' sample arrays back into rows, one a sample.
+const samplesView = `CREATE VIEW IF NOT EXISTS samples AS
 	SELECT st.run AS run, st.step AS step,
 		s.value ->> 's' AS seq, s.value ->> 'i' AS idx, coalesce(s.value ->> 't', 0) AS temperature,
 		CASE WHEN s.value ->> 'v' IS NULL THEN NULL ELSE st.tally -> (s.value ->> 'v') ->> 'key' END AS key,
 		s.value ->> 'f' AS flag, coalesce(s.value ->> 'c', 0) AS cancelled, s.value ->> 'x' AS text,
 		coalesce(s.value ->> 'in', 0) AS input_tokens, coalesce(s.value ->> 'ci', 0) AS cached_tokens,
 		coalesce(s.value ->> 'out', 0) AS output_tokens, coalesce(s.value ->> 'usd', 0) AS cost,
-		coalesce(s.value ->> 'ns', 0) AS latency_ns, coalesce(s.value ->> 'r', 0) AS retries, s.value ->> 'e' AS error
+		coalesce(s.value ->> 'ns', 0) AS latency_ns, coalesce(s.value ->> 'r', 0) AS retries, s.value ->> 'e' AS error,
+		coalesce(s.value ->> 'b', 0) AS batch
 	FROM steps st, json_each(st.samples) s;
 `

@@ -25,15 +25,15 @@ func TestSamplesView(t *testing.T) {
 	rec := &maker.StepRecord{Step: 0, K: 1, Key: "b", Action: "B", State: 1,
 		Tally: []maker.KeyCount{{Key: "b", Votes: 2}, {Key: "a", Votes: 1}},
 		Samples: []maker.SampleRecord{
-			{Seq: 0, Index: 1, Key: "a", Voted: true, Text: "A", OutputTok: 3},
-			{Seq: 1, Index: 0, Flag: maker.FlagTooLong, Text: "long \"quoted\"\n", OutputTok: 900},
-			{Seq: 2, Index: 2, Key: "b", Voted: true, Text: "B", Cost: 0.25},
+			{Seq: 0, Index: 1, Key: "a", Voted: true, Text: "A", Usage: maker.Usage{OutputTokens: 3}},
+			{Seq: 1, Index: 0, Flag: maker.FlagTooLong, Text: "long \"quoted\"\n", Usage: maker.Usage{OutputTokens: 900}},
+			{Seq: 2, Index: 2, Key: "b", Voted: true, Text: "B", Usage: maker.Usage{CostUSD: 0.25}},
 			{Seq: 3, Index: 3, Key: "b", Voted: true, Text: "B"},
 		}}
 	if err := j.Observe(ctx, rec); err != nil {
 		t.Fatal(err)
 	}
-	if err := j.Finish(nil, StatusDone); err != nil {
+	if err := j.Finish(nil, maker.StatusDone); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT seq, idx, key, flag, text, output_tokens, cost FROM samples WHERE run = ? ORDER BY step, seq`, j.run)
@@ -43,7 +43,8 @@ func TestSamplesView(t *testing.T) {
 	defer rows.Close()
 	i := 0
 	for rows.Next() {
-		var seq, idx, out int
+		var seq, idx int
+		var out int64
 		var key, flag, text sql.NullString
 		var cost float64
 		if err := rows.Scan(&seq, &idx, &key, &flag, &text, &out, &cost); err != nil {
@@ -51,7 +52,7 @@ func TestSamplesView(t *testing.T) {
 		}
 		w := rec.Samples[i]
 		if seq != w.Seq || idx != w.Index || key.String != w.Key || key.Valid != w.Voted || flag.String != string(w.Flag) ||
-			text.String != w.Text || out != w.OutputTok || cost != w.Cost {
+			text.String != w.Text || out != w.OutputTokens || cost != w.CostUSD {
 			t.Errorf("row %d: seq %d idx %d key %v flag %v text %q out %d cost %g, want %+v", i, seq, idx, key, flag, text.String, out, cost, w)
 		}
 		i++

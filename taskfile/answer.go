@@ -10,13 +10,13 @@ import (
 	"text/template"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/maker-go/maker"
 )
 
-// ErrFormat is wrapped by every answer that does not fit the file's format:
-// the sample is red-flagged.
-var ErrFormat = errors.New("answer not in the format")
-
-// format reads answers and writes expected ones the way a model would.
+// format reads answers and writes expected ones the way a model would. An
+// answer that does not fit wraps [maker.ErrMalformed]: the sample is
+// red-flagged.
 type format interface {
 	parse(text string) (Answer, error)
 	render(a Answer) (string, error)
@@ -32,7 +32,7 @@ type regexFormat struct {
 func (f *regexFormat) parse(text string) (Answer, error) {
 	all := f.re.FindAllStringSubmatch(text, -1)
 	if len(all) == 0 {
-		return Answer{}, fmt.Errorf("%w: no match for answer.regex", ErrFormat)
+		return Answer{}, fmt.Errorf("taskfile: %w: no match for answer.regex", maker.ErrMalformed)
 	}
 	m := all[len(all)-1]
 	return Answer{Action: m[f.re.SubexpIndex("action")], State: m[f.re.SubexpIndex("state")]}, nil
@@ -92,19 +92,19 @@ func newJSONFormat(schema any) (*jsonFormat, error) {
 func (f *jsonFormat) parse(text string) (Answer, error) {
 	v, err := jsonschema.UnmarshalJSON(strings.NewReader(strings.TrimSpace(text)))
 	if err != nil {
-		return Answer{}, fmt.Errorf("%w: not one JSON object: %v", ErrFormat, err)
+		return Answer{}, fmt.Errorf("taskfile: %w: not one JSON object: %v", maker.ErrMalformed, err)
 	}
 	if err := f.schema.Validate(v); err != nil {
-		return Answer{}, fmt.Errorf("%w: %v", ErrFormat, err)
+		return Answer{}, fmt.Errorf("taskfile: %w: %v", maker.ErrMalformed, err)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return Answer{}, fmt.Errorf("%w: not a JSON object", ErrFormat)
+		return Answer{}, fmt.Errorf("taskfile: %w: not a JSON object", maker.ErrMalformed)
 	}
 	action, ok1 := obj["action"].(string)
 	state, ok2 := obj["state"].(string)
 	if !ok1 || !ok2 {
-		return Answer{}, fmt.Errorf("%w: action and state must be strings", ErrFormat)
+		return Answer{}, fmt.Errorf("taskfile: %w: action and state must be strings", maker.ErrMalformed)
 	}
 	return Answer{Action: action, State: state}, nil
 }

@@ -151,7 +151,7 @@ func (t *Task) Parse(text string) (maker.Candidate[string], error) {
 	}
 	a.Action, a.State = strings.TrimSpace(a.Action), strings.TrimSpace(a.State)
 	if a.Action == "" || a.State == "" {
-		return maker.Candidate[string]{}, fmt.Errorf("%w: empty action or state", ErrFormat)
+		return maker.Candidate[string]{}, fmt.Errorf("taskfile: %w: empty action or state", maker.ErrMalformed)
 	}
 	return maker.Candidate[string]{Action: a.Action, State: a.State}, nil
 }

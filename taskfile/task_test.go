@@ -129,8 +129,8 @@ func TestParseIsStrict(t *testing.T) {
 			t.Errorf("%d: Parse(%q) error %v, want ok=%v", i, tc.text, err, tc.ok)
 			continue
 		}
-		if err != nil && !errors.Is(err, ErrFormat) {
-			t.Errorf("%d: error %v does not wrap ErrFormat", i, err)
+		if err != nil && !errors.Is(err, maker.ErrMalformed) {
+			t.Errorf("%d: error %v does not wrap maker.ErrMalformed", i, err)
 		}
 		if tc.ok && (c.Action != tc.want.Action || c.State != tc.want.State) {
 			t.Errorf("%d: got %q %q, want %+v", i, c.Action, c.State, tc.want)

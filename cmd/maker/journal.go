@@ -243,7 +243,7 @@ func (jr *journaling) finish(sum *maker.Summary, runErr error) error {
 		return nil
 	}
 	jr.finished = true
-	if err := jr.journal.Finish(sum, sqlite.StatusOf(sum, runErr)); err != nil {
+	if err := jr.journal.Finish(sum, maker.RunStatus(sum, runErr)); err != nil {
 		fmt.Fprintf(jr.stderr, "maker: journal of run %s: %v\n", jr.id, err)
 		return err
 	}

@@ -99,6 +99,7 @@ func TestJournalCLI(t *testing.T) {
 	t.Run("ShowMatchesRun", func(t *testing.T) { testShowMatchesRun(t, bin) })
 	t.Run("Replay", func(t *testing.T) { testReplay(t, bin) })
 	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, bin) })
+	t.Run("ResumeRace", func(t *testing.T) { testResumeRace(t, bin) })
 }
 
 // testInterrupt stops a run with SIGINT, as Ctrl-C does: the run records
@@ -129,7 +130,7 @@ func testInterrupt(t *testing.T, bin string) {
 		t.Fatalf("interrupted run's summary %q: %v", out.Bytes(), err)
 	}
 	runs := listRuns(t, path)
-	if len(runs) != 1 || runs[0].Status != sqlite.StatusInterrupted || runs[0].Steps != sum.Steps || sum.StopReason != "interrupted" {
+	if len(runs) != 1 || runs[0].Status != maker.StatusInterrupted || runs[0].Steps != sum.Steps || sum.StopReason != "interrupted" {
 		t.Fatalf("after SIGINT: summary %+v, runs %+v", sum, runs[0])
 	}
 	var done struct {
@@ -221,7 +222,7 @@ func testKillResume(t *testing.T, bin string) {
 				midKills++
 			}
 		}
-		if len(runs) == 1 && runs[0].Status == sqlite.StatusDone {
+		if len(runs) == 1 && runs[0].Status == maker.StatusDone {
 			// Killed between recording the end and exiting: nothing is
 			// left to resume.
 			final.Reset()
@@ -264,7 +265,7 @@ func testKillResume(t *testing.T, bin string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if run.Status != sqlite.StatusDone || run.Steps != len(want) || len(run.Sessions) < 2 {
+	if run.Status != maker.StatusDone || run.Steps != len(want) || len(run.Sessions) < 2 {
 		t.Errorf("run %s: status %s, %d steps, %d sessions", id, run.Status, run.Steps, len(run.Sessions))
 	}
 	for i := 1; i < len(run.Sessions); i++ {
@@ -378,7 +379,7 @@ func testReplay(t *testing.T, bin string) {
 
 	type replay struct {
 		Steps, Same, Different, Undecided int
-		Changed                           []sqlite.StepReplay
+		Changed                           []maker.StepReplay
 	}
 	tests := []struct {
 		k     int

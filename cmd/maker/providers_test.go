@@ -80,7 +80,7 @@ func TestHanoiOverHTTPWithFaults(t *testing.T) {
 	st := srv.Stats()
 	faults := st.RateLimited + st.ServerError + st.TimedOut + st.Dropped + st.Truncated
 	t.Logf("%d steps, %d samples, %d retries, %d batched requests, %d cached input tokens, $%.4f, %s; server: %+v",
-		sum.Steps, sum.Samples, sum.Retries, sum.BatchedRequests, sum.CachedInput, sum.CostUSD, wall.Round(time.Millisecond), st)
+		sum.Steps, sum.Samples, sum.Retries, sum.BatchedRequests, sum.CachedInputTokens, sum.CostUSD, wall.Round(time.Millisecond), st)
 	if !sum.Success || sum.Steps != 255 || sum.WrongSteps != 0 || !sum.Simulated {
 		t.Errorf("success %v, %d steps, %d wrong, simulated %v", sum.Success, sum.Steps, sum.WrongSteps, sum.Simulated)
 	}
@@ -93,7 +93,7 @@ func TestHanoiOverHTTPWithFaults(t *testing.T) {
 	if float64(sum.Retries) > 1.05*float64(faults)+2 || float64(sum.Retries) < 0.9*float64(faults) {
 		t.Errorf("summary counts %d retries, the server injected %d faults", sum.Retries, faults)
 	}
-	if sum.BatchedRequests == 0 || sum.InputSavedByBatch == 0 || sum.CachedInput == 0 || sum.SavedUSD <= 0 {
+	if sum.BatchedRequests == 0 || sum.InputSavedByBatch == 0 || sum.CachedInputTokens == 0 || sum.SavedUSD <= 0 {
 		t.Errorf("batching and caching show no saving: %+v", sum)
 	}
 	if sum.Pricing.InPerMTok == 0 || sum.CostUSD <= 0 {

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/hanoi"
 	"github.com/maker-go/maker/report"
 	"github.com/maker-go/maker/sqlite"
 )
@@ -29,7 +28,7 @@ func newReportCmd() *cobra.Command {
 		Long: `Write one self-contained HTML file (it opens offline) for a journaled run, an id or a
 unique prefix: the summary, votes per step, undecided steps after each vote beside the
 theory, red flags by reason, cumulative cost, latency percentiles, the hardest steps
-with their tallies and, for Hanoi, the final pegs. A run that was stopped or killed
+with their tallies and the final state (drawn as pegs for Hanoi). A run that was stopped or killed
 gets the report of the steps it committed.`,
 		Example: `  maker report 3f2a -o report.html`,
 		Args:    cobra.ExactArgs(1),
@@ -54,7 +53,10 @@ gets the report of the steps it committed.`,
 				return err
 			}
 			sum, err := db.Summary(ctx, run.ID)
-			if err != nil {
+			if errors.Is(err, sqlite.ErrInconsistent) {
+				// The summary says so; report what the journal holds.
+				fmt.Fprintf(cmd.ErrOrStderr(), "maker: %v\n", err)
+			} else if err != nil {
 				return err
 			}
 			col := report.NewCollector()
@@ -71,7 +73,7 @@ gets the report of the steps it committed.`,
 			if err != nil {
 				return usageErr("-o: %v", err)
 			}
-			err = col.Render(f, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run.Kind, cp.State), Generated: time.Now()})
+			err = col.Render(f, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run, cp.State), Generated: time.Now()})
 			if err = errors.Join(err, f.Close()); err != nil {
 				return &exitError{code: exitFailed, err: fmt.Errorf("report %s: %w", out, err)}
 			}
@@ -85,17 +87,51 @@ gets the report of the steps it committed.`,
 	return cmd
 }
 
-// finalState decodes a journaled state for the report: Hanoi's pegs are
-// drawn, anything else is shown as its JSON.
-func finalState(kind string, raw json.RawMessage) any {
+// finalState rebuilds a journaled state for the report through the run's
+// task kind (see taskKinds), so that a state the report can draw (a
+// report.Pegged, such as Hanoi's) is drawn. A kind this maker cannot
+// rebuild, or a state that does not decode, is shown as its JSON.
+func finalState(run *sqlite.Run, raw json.RawMessage) any {
 	if len(raw) == 0 {
 		return nil
 	}
-	if kind == "hanoi" {
-		var s hanoi.State
-		if err := json.Unmarshal(raw, &s); err == nil {
-			return s
-		}
+	if s, err := decodeState(run, raw); err == nil {
+		return s
 	}
 	return string(raw)
+}
+
+// decodeState decodes a journaled state as the state type of the run's
+// task.
+func decodeState(run *sqlite.Run, raw json.RawMessage) (any, error) {
+	open, ok := taskKinds[run.Kind]
+	if !ok {
+		return nil, fmt.Errorf("task kind %q cannot be rebuilt", run.Kind)
+	}
+	var stored storedConfig
+	if err := json.Unmarshal(run.Config, &stored); err != nil {
+		return nil, err
+	}
+	f, err := stored.runFlags()
+	if err != nil {
+		return nil, err
+	}
+	e, err := open(f, run.Params, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := e.(interface {
+		decodeState(json.RawMessage) (any, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("task kind %q has no state type", run.Kind)
+	}
+	return d.decodeState(raw)
+}
+
+// decodeState decodes a journaled state of the execution's task.
+func (e execution[S]) decodeState(raw json.RawMessage) (any, error) {
+	var s S
+	err := json.Unmarshal(raw, &s)
+	return s, err
 }

@@ -26,7 +26,7 @@ func TestReportFromJournal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"<html", "hanoi-5", "SIMULATED", "31 of 31"} {
+	for _, want := range []string{"<html", "hanoi-5", "SIMULATED", "31 of 31", `data-peg="2"`, "[[], [], [5, 4, 3, 2, 1]]"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("report lacks %q", want)
 		}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -13,12 +14,17 @@ import (
 
 func init() { commands = append(commands, newRunsCmd) }
 
-// openDB opens the journal for the commands that read it.
+// openDB opens the journal read-only for the commands that only read it:
+// they create nothing, and work on a read-only disk.
 func openDB(cmd *cobra.Command, path string) (*sqlite.DB, error) {
 	if path == "" {
 		return nil, usageErr("no journal database: give --db")
 	}
-	return sqlite.Open(cmd.Context(), path)
+	db, err := sqlite.OpenReadOnly(cmd.Context(), path)
+	if errors.Is(err, sqlite.ErrNoJournal) {
+		return nil, usageErr("%v", err)
+	}
+	return db, err
 }
 
 func newRunsCmd() *cobra.Command {

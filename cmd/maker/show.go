@@ -36,8 +36,11 @@ outcome of the latest session.`,
 				}
 				return err
 			}
+			// A journal whose steps do not match its count still gets its
+			// summary shown, marked failed, and the command fails.
 			sum, err := db.Summary(cmd.Context(), run.ID)
-			if err != nil {
+			inconsistent := errors.Is(err, sqlite.ErrInconsistent)
+			if err != nil && !inconsistent {
 				return err
 			}
 			extra := map[string]any{
@@ -55,6 +58,9 @@ outcome of the latest session.`,
 			}
 			if !jsonOut {
 				fmt.Fprintf(cmd.OutOrStdout(), "run         %s: %s, %d resumptions, started %s\n", run.ID, run.Status, len(run.Sessions)-1, run.Created.Local().Format("2006-01-02 15:04:05"))
+			}
+			if inconsistent {
+				return &exitError{code: exitFailed, err: err}
 			}
 			return nil
 		},

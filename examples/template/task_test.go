@@ -63,8 +63,8 @@ func TestParseIsStrict(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("Parse(%q): %v, want ok=%v", tc.text, err, tc.ok)
 		}
-		if err != nil && !errors.Is(err, ErrFormat) {
-			t.Errorf("Parse(%q): %v does not wrap ErrFormat", tc.text, err)
+		if err != nil && !errors.Is(err, maker.ErrMalformed) {
+			t.Errorf("Parse(%q): %v does not wrap maker.ErrMalformed", tc.text, err)
 		}
 	}
 }
