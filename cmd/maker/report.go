@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -9,79 +10,92 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/hanoi"
 	"github.com/maker-go/maker/report"
+	"github.com/maker-go/maker/sqlite"
 )
 
-// runReport is --report: an HTML report of the run, written when the run
-// ends however it ends, since a failed or stopped run is when a report is
-// wanted most. The file is created before the run starts, so a path that
-// cannot be written fails at once and not after hours of calls. A nil
-// *runReport (no --report) does nothing.
-type runReport struct {
-	path      string
-	file      *os.File
-	collector *report.Collector
-	plannedP  float64
+func init() { commands = append(commands, newReportCmd) }
+
+func newReportCmd() *cobra.Command {
+	var (
+		dbPath   string
+		out      string
+		plannedP float64
+	)
+	cmd := &cobra.Command{
+		Use:   "report RUN",
+		Short: "Write a journaled run's HTML report",
+		Long: `Write one self-contained HTML file (it opens offline) for a journaled run, an id or a
+unique prefix: the summary, votes per step, undecided steps after each vote beside the
+theory, red flags by reason, cumulative cost, latency percentiles, the hardest steps
+with their tallies and, for Hanoi, the final pegs. A run that was stopped or killed
+gets the report of the steps it committed.`,
+		Example: `  maker report 3f2a -o report.html`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageErr("give the output file with -o")
+			}
+			if plannedP != 0 && (plannedP <= 0.5 || plannedP > 1) {
+				return usageErr("--p must be above 0.5 and at most 1, got %g", plannedP)
+			}
+			db, err := openDB(cmd, dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ctx := cmd.Context()
+			run, err := db.Run(ctx, args[0])
+			if err != nil {
+				if errors.Is(err, sqlite.ErrNotFound) {
+					return usageErr("%v", err)
+				}
+				return err
+			}
+			sum, err := db.Summary(ctx, run.ID)
+			if err != nil {
+				return err
+			}
+			col := report.NewCollector()
+			if err := db.Steps(ctx, run.ID, 0, -1, func(rec *maker.StepRecord) error {
+				return col.Observe(ctx, rec)
+			}); err != nil {
+				return err
+			}
+			cp, err := db.Checkpoint(ctx, run.ID)
+			if err != nil {
+				return err
+			}
+			f, err := os.Create(out)
+			if err != nil {
+				return usageErr("-o: %v", err)
+			}
+			err = col.Render(f, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run.Kind, cp.State), Generated: time.Now()})
+			if err = errors.Join(err, f.Close()); err != nil {
+				return &exitError{code: exitFailed, err: fmt.Errorf("report %s: %w", out, err)}
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "report: %s (%d steps)\n", out, col.Steps())
+			return nil
+		},
+	}
+	registerDB(cmd.Flags(), &dbPath)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "HTML file to write")
+	cmd.Flags().Float64Var(&plannedP, "p", 0, "per-step success rate the run was planned for, to draw its theory curve too")
+	return cmd
 }
 
-// openReport creates the report file named by --report, or returns nil
-// when there is none.
-func (f *runFlags) openReport(cmd *cobra.Command) (*runReport, error) {
-	if f.report == "" {
-		return nil, nil
+// finalState decodes a journaled state for the report: Hanoi's pegs are
+// drawn, anything else is shown as its JSON.
+func finalState(kind string, raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return nil
 	}
-	file, err := os.Create(f.report)
-	if err != nil {
-		return nil, usageErr("--report: %v", err)
-	}
-	r := &runReport{path: f.report, file: file, collector: report.NewCollector()}
-	// The theoretical curve at the planned rate needs a rate: the one --k
-	// auto plans with, when there is one.
-	if e, err := f.errorRate(cmd); err == nil {
-		r.plannedP = 1 - e
-	}
-	return r, nil
-}
-
-// observe adds the report's collector to the run's observers; its memory
-// does not grow with the run.
-func (r *runReport) observe(obs []maker.Observer) []maker.Observer {
-	if r == nil {
-		return obs
-	}
-	return append(obs, r.collector)
-}
-
-// finish writes the report of a run that ended with sum and final state and
-// returns the command's error: runErr, or the report's failure when the run
-// itself succeeded.
-func (r *runReport) finish(cmd *cobra.Command, sum *maker.Summary, final any, runErr error) error {
-	if r == nil {
-		return runErr
-	}
-	err := r.collector.Render(r.file, &report.Data{
-		Summary:   *sum,
-		PlannedP:  r.plannedP,
-		Final:     final,
-		Generated: time.Now(),
-	})
-	if err = errors.Join(err, r.file.Close()); err != nil {
-		err = fmt.Errorf("--report %s: %w", r.path, err)
-		if runErr != nil {
-			fmt.Fprintln(cmd.ErrOrStderr(), "maker:", err)
-			return runErr
+	if kind == "hanoi" {
+		var s hanoi.State
+		if err := json.Unmarshal(raw, &s); err == nil {
+			return s
 		}
-		return &exitError{code: exitFailed, err: err}
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "report: %s\n", r.path)
-	return runErr
-}
-
-// discard removes the report file of a run that never started.
-func (r *runReport) discard() {
-	if r == nil {
-		return
-	}
-	r.file.Close()
-	os.Remove(r.path)
+	return string(raw)
 }
