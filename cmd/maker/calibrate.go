@@ -14,8 +14,6 @@ import (
 	"github.com/maker-go/maker/plan"
 )
 
-func init() { commands = append(commands, newCalibrateCmd) }
-
 func newCalibrateCmd() *cobra.Command {
 	var (
 		f        runFlags

@@ -12,8 +12,6 @@ import (
 	"github.com/maker-go/maker/cubesolve"
 )
 
-func init() { commands = append(commands, newCubeCmd) }
-
 // twoPhaseTarget and twoPhaseTime bound the comparison solve: a 20-move
 // solution is usually found in well under a second.
 const (

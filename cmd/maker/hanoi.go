@@ -12,11 +12,6 @@ import (
 	"github.com/maker-go/maker/hanoi"
 )
 
-func init() {
-	commands = append(commands, newHanoiCmd)
-	registerTaskKind("hanoi", openHanoi)
-}
-
 // hanoiParams are what the journal keeps to rebuild the task on resume.
 type hanoiParams struct {
 	Disks  int    `json:"disks"`

@@ -37,10 +37,16 @@ func usageErr(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
 }
 
-// commands registers subcommands; each command's file adds its constructor
-// from init, so a new command touches no other file.
-var commands []func() *cobra.Command
+// Command groups of maker --help.
+const (
+	groupTasks    = "tasks"
+	groupJournal  = "journal"
+	groupPlanning = "planning"
+	groupTools    = "tools"
+)
 
+// newRoot builds the command tree. It is the one list of maker's commands:
+// a new command is added here, to its group.
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "maker",
@@ -55,9 +61,24 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	for _, c := range commands {
-		root.AddCommand(c())
+	root.AddGroup(
+		&cobra.Group{ID: groupTasks, Title: "Tasks:"},
+		&cobra.Group{ID: groupJournal, Title: "Journal:"},
+		&cobra.Group{ID: groupPlanning, Title: "Planning:"},
+		&cobra.Group{ID: groupTools, Title: "Tools:"},
+	)
+	add := func(group string, cmds ...*cobra.Command) {
+		for _, c := range cmds {
+			c.GroupID = group
+			root.AddCommand(c)
+		}
 	}
+	add(groupTasks, newHanoiCmd(), newCubeCmd(), newSudokuCmd(), newRequirementsCmd(), newRunCmd(), newScenarioCmd())
+	add(groupJournal, newRunsCmd(), newShowCmd(), newResumeCmd(), newReplayCmd(), newReportCmd())
+	add(groupPlanning, newPlanCmd(), newCalibrateCmd())
+	add(groupTools, newModelsCmd(), newSimCmd())
+	root.SetHelpCommandGroupID(groupTools)
+	root.SetCompletionCommandGroupID(groupTools)
 	return root
 }
 

@@ -15,8 +15,6 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-func init() { commands = append(commands, newReportCmd) }
-
 func newReportCmd() *cobra.Command {
 	var (
 		dbPath   string

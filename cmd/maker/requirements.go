@@ -13,8 +13,6 @@ import (
 	"github.com/maker-go/maker/requirements"
 )
 
-func init() { commands = append(commands, newRequirementsCmd) }
-
 func newRequirementsCmd() *cobra.Command {
 	var (
 		f                runFlags

@@ -9,8 +9,6 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-func init() { commands = append(commands, newResumeCmd) }
-
 func newResumeCmd() *cobra.Command {
 	var session runFlags
 	cmd := &cobra.Command{
@@ -43,7 +41,7 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 				}
 				return err
 			}
-			open, ok := taskKinds[run.Kind]
+			open, ok := openers()[run.Kind]
 			if !ok {
 				return usageErr("run %s: task kind %q cannot be resumed by this maker", run.ID, run.Kind)
 			}

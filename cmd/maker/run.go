@@ -10,9 +10,7 @@ import (
 	"github.com/maker-go/maker/taskfile"
 )
 
-func init() { commands = append(commands, newRunYAMLCmd) }
-
-func newRunYAMLCmd() *cobra.Command {
+func newRunCmd() *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
 		Use:   "run TASK.yaml",

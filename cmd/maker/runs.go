@@ -11,8 +11,6 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-func init() { commands = append(commands, newRunsCmd) }
-
 // openDB opens the journal for the commands that read it.
 func openDB(cmd *cobra.Command, path string) (*sqlite.DB, error) {
 	if path == "" {

@@ -9,8 +9,6 @@ import (
 	"github.com/maker-go/maker/scenario/apitest"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioAPITestCmd) }
-
 func newScenarioAPITestCmd() *cobra.Command {
 	var (
 		f   runFlags

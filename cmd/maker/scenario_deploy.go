@@ -11,8 +11,6 @@ import (
 	"github.com/maker-go/maker/scenario/deploy"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioDeployCmd) }
-
 func newScenarioDeployCmd() *cobra.Command {
 	var (
 		f         runFlags

@@ -10,8 +10,6 @@ import (
 	"github.com/maker-go/maker/scenario/deps"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioDepsCmd) }
-
 func newScenarioDepsCmd() *cobra.Command {
 	var (
 		f   runFlags

@@ -9,8 +9,6 @@ import (
 	"github.com/maker-go/maker/scenario/infra"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioInfraCmd) }
-
 func newScenarioInfraCmd() *cobra.Command {
 	var (
 		f   runFlags

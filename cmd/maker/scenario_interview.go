@@ -9,8 +9,6 @@ import (
 	"github.com/maker-go/maker/scenario/interview"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioInterviewCmd) }
-
 func newScenarioInterviewCmd() *cobra.Command {
 	var (
 		f   runFlags

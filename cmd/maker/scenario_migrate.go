@@ -12,8 +12,6 @@ import (
 	"github.com/maker-go/maker/scenario/migrate"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioMigrateCmd) }
-
 func newScenarioMigrateCmd() *cobra.Command {
 	var (
 		f        runFlags

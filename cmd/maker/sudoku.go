@@ -9,8 +9,6 @@ import (
 	"github.com/maker-go/maker/examples/sudoku"
 )
 
-func init() { commands = append(commands, newSudokuCmd) }
-
 func newSudokuCmd() *cobra.Command {
 	var (
 		f      runFlags

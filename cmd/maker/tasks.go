@@ -15,14 +15,10 @@ type runnable interface {
 // run's flags, as an execution that resumes run.
 type taskOpener func(f *runFlags, params json.RawMessage, run string) (runnable, error)
 
-// taskKinds maps a journaled task kind to its opener. Each task's command
-// file registers its kind from init, so resume learns a new task without
-// touching any other file.
-var taskKinds = map[string]taskOpener{}
-
-func registerTaskKind(kind string, open taskOpener) {
-	if _, dup := taskKinds[kind]; dup {
-		panic("maker: task kind registered twice: " + kind)
+// openers maps a journaled task kind to its opener: the one list of the
+// task kinds this maker can resume.
+func openers() map[string]taskOpener {
+	return map[string]taskOpener{
+		"hanoi": openHanoi,
 	}
-	taskKinds[kind] = open
 }
