@@ -75,38 +75,30 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 			if method {
 				return printMethod(cmd, task)
 			}
-			var cmp *twoPhase
 			return execution[cube.Facelets]{
 				flags:  &f,
 				task:   task,
 				oracle: task,
-				extra: func(res *maker.Result[cube.Facelets]) map[string]any {
-					m := map[string]any{
-						"scramble":     moves.String(),
-						"start_state":  start.String(),
-						"final_state":  res.State.String(),
-						"solved":       task.Done(res.State, 0),
-						"method_steps": len(task.Reference()),
-						"moves":        turnCount(res.Actions),
-						"method_moves": referenceMoves(task),
+				facts: func(res *maker.Result[cube.Facelets]) []fact {
+					solved, turns := task.Done(res.State, 0), turnCount(res.Actions)
+					facts := []fact{
+						{key: "scramble", label: "scramble", value: moves.String()},
+						{key: "start_state", value: start.String()},
+						{key: "final_state", label: "final state", value: res.State.String(), text: fmt.Sprintf("%s (solved: %v)", res.State, solved)},
+						{key: "solved", value: solved},
+						{key: "moves", label: "moves", value: turns, text: fmt.Sprintf("%d in %d steps (the method: %d in %d)", turns, len(res.Actions), referenceMoves(task), len(task.Reference()))},
+						{key: "method_steps", value: len(task.Reference())},
+						{key: "method_moves", value: referenceMoves(task)},
 					}
 					if !noOptimal {
-						cmp = solveTwoPhase(cmd, start)
-						m["two_phase"] = cmp
-					}
-					return m
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[cube.Facelets]) {
-					w := cmd.OutOrStdout()
-					fmt.Fprintf(w, "scramble    %s\nfinal state %s (solved: %v)\nmoves       %d in %d steps (the method: %d in %d)\n",
-						moves, res.State, task.Done(res.State, 0), turnCount(res.Actions), len(res.Actions), referenceMoves(task), len(task.Reference()))
-					if cmp != nil {
+						cmp := solveTwoPhase(cmd, start)
+						text := fmt.Sprintf("%d moves: %s", cmp.Moves, cmp.Solution)
 						if cmp.Error != "" {
-							fmt.Fprintf(w, "two-phase   %s\n", cmp.Error)
-						} else {
-							fmt.Fprintf(w, "two-phase   %d moves: %s\n", cmp.Moves, cmp.Solution)
+							text = cmp.Error
 						}
+						facts = append(facts, fact{key: "two_phase", label: "two-phase", value: cmp, text: text})
 					}
+					return facts
 				},
 			}.execute(cmd)
 		},

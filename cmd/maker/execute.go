@@ -16,10 +16,9 @@ type execution[S any] struct {
 	flags  *runFlags
 	task   maker.Task[S]
 	oracle maker.Oracle
-	// extra is merged into the JSON summary (task-specific fields).
-	extra func(res *maker.Result[S]) map[string]any
-	// after prints task-specific text after the summary.
-	after func(cmd *cobra.Command, res *maker.Result[S])
+	// facts are the task's own lines of the summary, computed once and
+	// printed as JSON fields or as text (see fact).
+	facts func(res *maker.Result[S]) []fact
 	// observers are added to the run's (journal, events).
 	observers []maker.Observer
 	// configure adjusts the engine configuration last.
@@ -110,14 +109,11 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
 		runErr = err
 	}
-	extra := map[string]any{}
-	if e.extra != nil {
-		extra = e.extra(res)
+	var facts []fact
+	if e.facts != nil {
+		facts = e.facts(res)
 	}
-	extra = jr.annotate(extra)
-	if extra == nil {
-		extra = map[string]any{}
-	}
+	extra := jr.annotate(jsonFields(facts, map[string]any{}))
 	var proj *plan.Projection
 	if p := f.plannedP(cmd); p > 0.5 {
 		if pr, err := plan.Project(&res.Summary, p, k); err == nil {
@@ -133,8 +129,10 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	if !f.jsonOut && e.after != nil {
-		e.after(cmd, res)
+	if !f.jsonOut {
+		if err := writeFacts(cmd.OutOrStdout(), facts); err != nil {
+			return err
+		}
 	}
 	jr.printID(cmd, f.jsonOut)
 	return rep.finish(cmd, &res.Summary, res.State, outcome(&res.Summary, runErr))

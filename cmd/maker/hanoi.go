@@ -51,11 +51,11 @@ func hanoiExecution(f *runFlags, p hanoiParams, promptName string) (execution[ha
 		oracle: task,
 		kind:   "hanoi",
 		params: p,
-		extra: func(res *maker.Result[hanoi.State]) map[string]any {
-			return map[string]any{"disks": p.Disks, "final_state": res.State.String()}
-		},
-		after: func(cmd *cobra.Command, res *maker.Result[hanoi.State]) {
-			fmt.Fprintf(cmd.OutOrStdout(), "disks       %d\nfinal state %s\n", p.Disks, res.State)
+		facts: func(res *maker.Result[hanoi.State]) []fact {
+			return []fact{
+				{key: "disks", label: "disks", value: p.Disks},
+				{key: "final_state", label: "final state", value: res.State.String()},
+			}
 		},
 	}, nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -44,11 +43,11 @@ Exit status: 0 done, 1 a wrong or undecided step, 2 bad usage or a bad file,
 				flags:  &f,
 				task:   task,
 				oracle: oracle,
-				extra: func(res *maker.Result[string]) map[string]any {
-					return map[string]any{"task_file": args[0], "final_state": res.State}
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[string]) {
-					fmt.Fprintf(cmd.OutOrStdout(), "task file   %s\nfinal state %s\n", args[0], res.State)
+				facts: func(res *maker.Result[string]) []fact {
+					return []fact{
+						{key: "task_file", label: "task file", value: args[0]},
+						{key: "final_state", label: "final state", value: res.State},
+					}
 				},
 			}.execute(cmd)
 		},

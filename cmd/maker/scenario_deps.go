@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/spf13/cobra"
@@ -45,16 +44,13 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 				flags:  &f,
 				task:   task,
 				oracle: task,
-				extra: func(res *maker.Result[deps.State]) map[string]any {
-					return map[string]any{
-						"modules":           len(task.Graph().Names),
-						"build_order":       res.Actions,
-						"order_is_expected": slices.Equal(res.Actions, task.Order()),
+				facts: func(res *maker.Result[deps.State]) []fact {
+					expected := slices.Equal(res.Actions, task.Order())
+					return []fact{
+						{key: "modules", label: "modules", value: len(task.Graph().Names)},
+						{key: "build_order", label: "build order", value: res.Actions, text: scenarioListHead(res.Actions, 12)},
+						{key: "order_is_expected", label: "expected", value: expected},
 					}
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[deps.State]) {
-					fmt.Fprintf(cmd.OutOrStdout(), "modules     %d\nbuild order %s\nexpected    %v\n",
-						len(task.Graph().Names), scenarioListHead(res.Actions, 12), slices.Equal(res.Actions, task.Order()))
 				},
 			}.execute(cmd)
 		},

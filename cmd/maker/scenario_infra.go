@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -46,31 +47,19 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 				flags:  &f,
 				task:   task,
 				oracle: task,
-				extra: func(res *maker.Result[infra.State]) map[string]any {
-					out := map[string]any{"resources": task.Resources(), "events": res.Actions}
-					if sc, err := task.Replay(res.Actions); err != nil {
-						out["schedule_error"] = err.Error()
-					} else {
-						out["schedule"] = sc
+				facts: func(res *maker.Result[infra.State]) []fact {
+					facts := []fact{
+						{key: "resources", label: "resources", value: task.Resources()},
+						{key: "events", value: res.Actions},
 					}
-					return out
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[infra.State]) {
-					w := cmd.OutOrStdout()
-					fmt.Fprintf(w, "resources   %d\n", task.Resources())
 					sc, err := task.Replay(res.Actions)
 					if err != nil {
-						fmt.Fprintf(w, "schedule    invalid: %v\n", err)
-						return
+						return append(facts, fact{key: "schedule_error", label: "schedule", value: err.Error(), text: "invalid: " + err.Error()})
 					}
-					fmt.Fprintf(w, "schedule    %d minutes, peak %d provisioning at once\ncost        $%.4f during the rollout, $%.4f per hour when all is up\n", sc.Minutes, sc.Peak, sc.CostUSD, sc.HourlyUSD)
-					for i, e := range sc.Entries {
-						if i == 12 {
-							fmt.Fprintf(w, "  ... and %d more\n", len(sc.Entries)-i)
-							break
-						}
-						fmt.Fprintf(w, "  %-24s %5d -> %5d min  $%.3f/h\n", e.Name, e.Start, e.Finish, e.HourlyUSD)
-					}
+					return append(facts,
+						fact{key: "schedule", label: "schedule", value: sc, text: fmt.Sprintf("%d minutes, peak %d provisioning at once", sc.Minutes, sc.Peak)},
+						fact{label: "cost", text: fmt.Sprintf("$%.4f during the rollout, $%.4f per hour when all is up\n%s", sc.CostUSD, sc.HourlyUSD, scheduleHead(sc.Entries, 12))},
+					)
 				},
 			}.execute(cmd)
 		},
@@ -78,4 +67,18 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 	gen.register(cmd.Flags(), infra.DefaultSize, infra.LargeSize, "resources")
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// scheduleHead lists the first n entries of a schedule, one indented line
+// each, and how many follow.
+func scheduleHead(entries []infra.Entry, n int) string {
+	var b strings.Builder
+	for i, e := range entries {
+		if i == n {
+			fmt.Fprintf(&b, "  ... and %d more\n", len(entries)-i)
+			break
+		}
+		fmt.Fprintf(&b, "  %-24s %5d -> %5d min  $%.3f/h\n", e.Name, e.Start, e.Finish, e.HourlyUSD)
+	}
+	return b.String()
 }

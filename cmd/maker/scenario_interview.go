@@ -48,24 +48,20 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 				flags:  &f,
 				task:   task,
 				oracle: task,
-				extra: func(res *maker.Result[interview.State]) map[string]any {
-					out := map[string]any{"interviews": task.Interviews(), "bookings": res.Actions}
-					if sc, err := task.Evaluate(res.Actions); err != nil {
-						out["score_error"] = err.Error()
-					} else {
-						out["score"] = sc
+				facts: func(res *maker.Result[interview.State]) []fact {
+					facts := []fact{
+						{key: "interviews", label: "interviews", value: task.Interviews()},
+						{key: "bookings", label: "bookings", value: res.Actions, text: scenarioListHead(res.Actions, 10)},
 					}
-					return out
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[interview.State]) {
-					w := cmd.OutOrStdout()
-					fmt.Fprintf(w, "interviews  %d\nbookings    %s\n", task.Interviews(), scenarioListHead(res.Actions, 10))
 					sc, err := task.Evaluate(res.Actions)
 					if err != nil {
-						fmt.Fprintf(w, "score       invalid: %v\n", err)
-						return
+						return append(facts, fact{key: "score_error", label: "score", value: err.Error(), text: "invalid: " + err.Error()})
 					}
-					fmt.Fprintf(w, "hard        %d constraint breaches\npreferences %d of %d interviews in a preferred slot\n", sc.HardBreaches, sc.Preferred, sc.WithPrefs)
+					return append(facts,
+						fact{key: "score", value: sc},
+						fact{label: "hard", text: fmt.Sprintf("%d constraint breaches", sc.HardBreaches)},
+						fact{label: "preferences", text: fmt.Sprintf("%d of %d interviews in a preferred slot", sc.Preferred, sc.WithPrefs)},
+					)
 				},
 			}.execute(cmd)
 		},

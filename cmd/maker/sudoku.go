@@ -56,11 +56,12 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 				flags:  &f,
 				task:   task,
 				oracle: task,
-				extra: func(res *maker.Result[sudoku.Grid]) map[string]any {
-					return map[string]any{"puzzle": g.Compact(), "final_grid": res.State.Compact(), "solved": res.State == task.Solution()}
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[sudoku.Grid]) {
-					fmt.Fprintf(cmd.OutOrStdout(), "puzzle\n%s\nfinal grid\n%s\n", g, res.State)
+				facts: func(res *maker.Result[sudoku.Grid]) []fact {
+					return []fact{
+						{key: "puzzle", label: "puzzle", value: g.Compact(), text: "\n" + g.String()},
+						{key: "final_grid", label: "final grid", value: res.State.Compact(), text: "\n" + res.State.String()},
+						{key: "solved", value: res.State == task.Solution()},
+					}
 				},
 			}.execute(cmd)
 		},
