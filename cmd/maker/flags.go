@@ -53,7 +53,33 @@ type runFlags struct {
 	retryWait   time.Duration
 }
 
-func (f *runFlags) register(fs *pflag.FlagSet) {
+// modelFlags open the model: the simulator's or a provider's settings.
+var modelFlags = []string{"model", "seed", "sim-error", "sim-latency", "base-url", "api-key-env", "timeout", "rpm", "tpm", "retries", "retry-wait"}
+
+// register adds every run flag to fs.
+func (f *runFlags) register(fs *pflag.FlagSet) { f.registerOnly(fs) }
+
+// registerOnly adds to fs the run flags named, or all of them when none is
+// named, so a command lists in its help only the flags it reads. The flags
+// left out keep their defaults, so validate and config see the same values
+// as when every flag is registered.
+func (f *runFlags) registerOnly(fs *pflag.FlagSet, names ...string) {
+	all := pflag.NewFlagSet("run flags", pflag.ContinueOnError)
+	f.registerAll(all)
+	if len(names) == 0 {
+		fs.AddFlagSet(all)
+		return
+	}
+	for _, name := range names {
+		fl := all.Lookup(name)
+		if fl == nil {
+			panic("maker: no run flag --" + name)
+		}
+		fs.AddFlag(fl)
+	}
+}
+
+func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	d := sim.DefaultConfig()
 	fs.StringVar(&f.model, "model", sim.Name, "model: sim (simulated) or provider/model, e.g. openai/gpt-4.1-mini")
 	fs.StringVar(&f.k, "k", "auto", "vote margin: a number; auto for k_min at --target; adaptive to start there and raise k when the run's votes say the target is at risk")
