@@ -59,11 +59,6 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	}
 	defer jr.close()
 	cfg.Observers = append(cfg.Observers, jr.observers...)
-	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
-	if bar != nil {
-		_ = bar.bar.Add(from.Step) // a resumed run starts part way
-		cfg.Observers = append(cfg.Observers, bar)
-	}
 	if f.k == "adaptive" {
 		pol, err := plan.NewAdaptiveK(k, e.task.Steps(), f.target, cfg.Logger)
 		if err != nil {
@@ -93,6 +88,12 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	cfg.Observers = rep.observe(cfg.Observers)
 	if e.from != nil && e.resume == "" {
 		from = *e.from
+	}
+	// The bar comes last, after every header line (see newProgress).
+	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
+	if bar != nil {
+		_ = bar.bar.Add(from.Step) // a resumed run starts part way
+		cfg.Observers = append(cfg.Observers, bar)
 	}
 	res, runErr := maker.RunFrom(ctx, e.task, model, cfg, from)
 	if bar != nil {

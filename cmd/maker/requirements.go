@@ -102,10 +102,6 @@ Exit status: 0 defined, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 			tracker := requirements.NewTracker(task)
 			cfg.Observers = append(cfg.Observers, tracker)
-			bar := newProgress(stderr, 0, f.quiet || f.jsonOut)
-			if bar != nil {
-				cfg.Observers = append(cfg.Observers, bar)
-			}
 			if !f.jsonOut {
 				if note != "" {
 					fmt.Fprintf(stderr, "k = %d (%s; the step count is an upper bound on the voted steps)\n", k, note)
@@ -113,6 +109,10 @@ Exit status: 0 defined, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 				if maker.IsSimulated(model) {
 					fmt.Fprintln(stderr, "model: sim — SIMULATED, no LLM is called; a scripted user intent plays the model")
 				}
+			}
+			bar := newProgress(stderr, 0, f.quiet || f.jsonOut)
+			if bar != nil {
+				cfg.Observers = append(cfg.Observers, bar)
 			}
 			res, runErr := maker.Run(ctx, task, requirements.WithProposalTemperature(model, proposalTemp), cfg)
 			if bar != nil {
