@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/examples/sudoku"
+	"github.com/maker-go/maker/sudoku"
 )
 
 func newSudokuCmd() *cobra.Command {
