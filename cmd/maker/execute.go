@@ -19,6 +19,14 @@ type execution[S any] struct {
 	// facts are the task's own lines of the summary, computed once and
 	// printed as JSON fields or as text (see fact).
 	facts func(res *maker.Result[S]) []fact
+	// plannedSteps, when the task's own step count is unknown (0), is the
+	// most steps it can take: what --k auto plans for.
+	plannedSteps int
+	// wrapModel, when set, wraps the opened model (per-step settings).
+	wrapModel func(maker.Model) maker.Model
+	// export, when set, runs after the run and before the summary: files
+	// the task writes from its result.
+	export func(cmd *cobra.Command, res *maker.Result[S], jsonOut bool) error
 	// observers are added to the run's (journal, events).
 	observers []maker.Observer
 	// configure adjusts the engine configuration last.
@@ -27,7 +35,8 @@ type execution[S any] struct {
 	// it from its initial state.
 	from *maker.Checkpoint[S]
 	// kind and params name the task in the journal, so that resume can
-	// rebuild it (see taskKinds); params must marshal to JSON.
+	// rebuild it (see taskKinds); params must marshal to JSON and hold
+	// everything the kind's opener needs.
 	kind   string
 	params any
 	// resume is the journaled run to continue, or "" to start one.
@@ -38,6 +47,10 @@ type execution[S any] struct {
 // prints the summary.
 func (e execution[S]) execute(cmd *cobra.Command) error {
 	f := e.flags
+	kind, known := lookupKind(e.kind)
+	if !known {
+		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.task.Name(), e.kind)
+	}
 	if err := f.validate(); err != nil {
 		return err
 	}
@@ -46,9 +59,16 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	k, note, err := f.resolveK(cmd, e.task.Steps())
+	steps := e.task.Steps()
+	if steps <= 0 && e.plannedSteps > 0 {
+		steps = e.plannedSteps
+	}
+	k, note, err := f.resolveK(cmd, steps)
 	if err != nil {
 		return err
+	}
+	if steps != e.task.Steps() && note != "" {
+		note += "; the step count is an upper bound on the voted steps"
 	}
 	cfg := f.config(k)
 	cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -58,6 +78,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	defer jr.close()
+	if kind.open == nil && jr != nil && jr.id != "" && !f.jsonOut {
+		fmt.Fprintf(cmd.ErrOrStderr(), "note: run %s cannot be resumed: %s\n", jr.id, kind.why)
+	}
 	cfg.Observers = append(cfg.Observers, jr.observers...)
 	if f.k == "adaptive" {
 		pol, err := plan.NewAdaptiveK(k, e.task.Steps(), f.target, cfg.Logger)
@@ -95,7 +118,11 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		_ = bar.bar.Add(from.Step) // a resumed run starts part way
 		cfg.Observers = append(cfg.Observers, bar)
 	}
-	res, runErr := maker.RunFrom(ctx, e.task, model, cfg, from)
+	runModel := model
+	if e.wrapModel != nil {
+		runModel = e.wrapModel(model)
+	}
+	res, runErr := maker.RunFrom(ctx, e.task, runModel, cfg, from)
 	if bar != nil {
 		bar.finish()
 	}
@@ -109,6 +136,11 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	res.Summary.Simulated = res.Summary.Simulated || maker.IsSimulated(model)
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
 		runErr = err
+	}
+	if e.export != nil {
+		if err := e.export(cmd, res, f.jsonOut); err != nil {
+			return err
+		}
 	}
 	var facts []fact
 	if e.facts != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -26,32 +27,56 @@ Exit status: 0 done, 1 a wrong or undecided step, 2 bad usage or a bad file,
   maker run task.yaml --model openai/gpt-4.1-mini --k 3`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			task, err := taskfile.Load(args[0])
+			data, err := os.ReadFile(args[0])
 			if err != nil {
-				return usageErr("%v", err)
+				return usageErr("task file: %v", err)
 			}
-			var oracle maker.Oracle
-			if f.simulated() {
-				if oracle, err = task.Oracle(); err != nil {
-					if errors.Is(err, taskfile.ErrNoExpected) {
-						return usageErr("%v; or give --model provider/model", err)
-					}
-					return usageErr("%v", err)
-				}
+			e, err := taskfileExecution(taskfileParams{File: args[0], YAML: string(data), Simulated: f.simulated()})
+			if err != nil {
+				return err
 			}
-			return execution[string]{
-				flags:  &f,
-				task:   task,
-				oracle: oracle,
-				facts: func(res *maker.Result[string]) []fact {
-					return []fact{
-						{key: "task_file", label: "task file", value: args[0]},
-						{key: "final_state", label: "final state", value: res.State},
-					}
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// taskfileParams are what the journal keeps to rebuild a task-file run:
+// the file's text, so a run resumes as it started even if the file has
+// changed since.
+type taskfileParams struct {
+	File      string `json:"file"`
+	YAML      string `json:"yaml"`
+	Simulated bool   `json:"simulated,omitempty"` // the simulator answers from the expected steps
+}
+
+// taskfileExecution is the execution of a task file.
+func taskfileExecution(p taskfileParams) (execution[string], error) {
+	task, err := taskfile.Parse(p.File, []byte(p.YAML))
+	if err != nil {
+		return execution[string]{}, usageErr("%v", err)
+	}
+	var oracle maker.Oracle
+	if p.Simulated {
+		if oracle, err = task.Oracle(); err != nil {
+			if errors.Is(err, taskfile.ErrNoExpected) {
+				return execution[string]{}, usageErr("%v; or give --model provider/model", err)
+			}
+			return execution[string]{}, usageErr("%v", err)
+		}
+	}
+	return execution[string]{
+		task:   task,
+		oracle: oracle,
+		kind:   "taskfile",
+		params: p,
+		facts: func(res *maker.Result[string]) []fact {
+			return []fact{
+				{key: "task_file", label: "task file", value: p.File},
+				{key: "final_state", label: "final state", value: res.State},
+			}
+		},
+	}, nil
 }

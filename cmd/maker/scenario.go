@@ -18,3 +18,10 @@ func newScenarioCmd() *cobra.Command {
 	)
 	return cmd
 }
+
+// scenarioParams are what the journal keeps to rebuild a scenario run: the
+// instance itself, generated or read, so a run resumes on the instance it
+// started with.
+type scenarioParams[I any] struct {
+	Instance *I `json:"instance"`
+}

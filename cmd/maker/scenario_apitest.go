@@ -54,6 +54,7 @@ usage, 3 budget reached.`,
 				flags:  &f,
 				task:   task,
 				oracle: task,
+				kind:   "scenario-apitest",
 				facts: func(res *maker.Result[apitest.State]) []fact {
 					outcomes := res.State.Outcomes(inst)
 					counts := map[string]int{}

@@ -84,6 +84,7 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
 				flags:  &f,
 				task:   task,
 				oracle: task,
+				kind:   "scenario-deploy",
 				facts: func(res *maker.Result[deploy.State]) []fact {
 					p := stop()
 					dropped = p.Failed

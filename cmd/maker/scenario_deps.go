@@ -36,26 +36,40 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			if err != nil {
 				return err
 			}
-			task, err := deps.New(in)
+			e, err := depsExecution(scenarioParams[deps.Instance]{Instance: in})
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
-			return execution[deps.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				facts: func(res *maker.Result[deps.State]) []fact {
-					expected := slices.Equal(res.Actions, task.Order())
-					return []fact{
-						{key: "modules", label: "modules", value: len(task.Graph().Names)},
-						{key: "build_order", label: "build order", value: res.Actions, text: scenarioListHead(res.Actions, 12)},
-						{key: "order_is_expected", label: "expected", value: expected},
-					}
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	gen.register(cmd.Flags(), deps.DefaultSize, deps.LargeSize, "modules")
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// depsExecution is the execution of a deps run.
+func depsExecution(p scenarioParams[deps.Instance]) (execution[deps.State], error) {
+	if p.Instance == nil {
+		return execution[deps.State]{}, usageErr("no instance")
+	}
+	task, err := deps.New(p.Instance)
+	if err != nil {
+		return execution[deps.State]{}, usageErr("%v", err)
+	}
+	return execution[deps.State]{
+		task:   task,
+		oracle: task,
+		kind:   "scenario-deps",
+		params: p,
+		facts: func(res *maker.Result[deps.State]) []fact {
+			expected := slices.Equal(res.Actions, task.Order())
+			return []fact{
+				{key: "modules", label: "modules", value: len(task.Graph().Names)},
+				{key: "build_order", label: "build order", value: res.Actions, text: scenarioListHead(res.Actions, 12)},
+				{key: "order_is_expected", label: "expected", value: expected},
+			}
+		},
+	}, nil
 }

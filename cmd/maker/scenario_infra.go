@@ -39,29 +39,12 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			if err != nil {
 				return err
 			}
-			task, err := infra.New(in)
+			e, err := infraExecution(scenarioParams[infra.Instance]{Instance: in})
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
-			return execution[infra.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				facts: func(res *maker.Result[infra.State]) []fact {
-					facts := []fact{
-						{key: "resources", label: "resources", value: task.Resources()},
-						{key: "events", value: res.Actions},
-					}
-					sc, err := task.Replay(res.Actions)
-					if err != nil {
-						return append(facts, fact{key: "schedule_error", label: "schedule", value: err.Error(), text: "invalid: " + err.Error()})
-					}
-					return append(facts,
-						fact{key: "schedule", label: "schedule", value: sc, text: fmt.Sprintf("%d minutes, peak %d provisioning at once", sc.Minutes, sc.Peak)},
-						fact{label: "cost", text: fmt.Sprintf("$%.4f during the rollout, $%.4f per hour when all is up\n%s", sc.CostUSD, sc.HourlyUSD, scheduleHead(sc.Entries, 12))},
-					)
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	gen.register(cmd.Flags(), infra.DefaultSize, infra.LargeSize, "resources")
@@ -81,4 +64,38 @@ func scheduleHead(entries []infra.Entry, n int) string {
 		fmt.Fprintf(&b, "  %-24s %5d -> %5d min  $%.3f/h\n", e.Name, e.Start, e.Finish, e.HourlyUSD)
 	}
 	return b.String()
+}
+
+// infraExecution is the execution of a infra run.
+func infraExecution(p scenarioParams[infra.Instance]) (execution[infra.State], error) {
+	if p.Instance == nil {
+		return execution[infra.State]{}, usageErr("no instance")
+	}
+	if err := p.Instance.Validate(); err != nil {
+		return execution[infra.State]{}, usageErr("%v", err)
+	}
+	task, err := infra.New(p.Instance)
+	if err != nil {
+		return execution[infra.State]{}, usageErr("%v", err)
+	}
+	return execution[infra.State]{
+		task:   task,
+		oracle: task,
+		kind:   "scenario-infra",
+		params: p,
+		facts: func(res *maker.Result[infra.State]) []fact {
+			facts := []fact{
+				{key: "resources", label: "resources", value: task.Resources()},
+				{key: "events", value: res.Actions},
+			}
+			sc, err := task.Replay(res.Actions)
+			if err != nil {
+				return append(facts, fact{key: "schedule_error", label: "schedule", value: err.Error(), text: "invalid: " + err.Error()})
+			}
+			return append(facts,
+				fact{key: "schedule", label: "schedule", value: sc, text: fmt.Sprintf("%d minutes, peak %d provisioning at once", sc.Minutes, sc.Peak)},
+				fact{label: "cost", text: fmt.Sprintf("$%.4f during the rollout, $%.4f per hour when all is up\n%s", sc.CostUSD, sc.HourlyUSD, scheduleHead(sc.Entries, 12))},
+			)
+		},
+	}, nil
 }

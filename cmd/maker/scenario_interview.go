@@ -40,33 +40,50 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			if err != nil {
 				return err
 			}
-			task, err := interview.New(in)
+			e, err := interviewExecution(scenarioParams[interview.Instance]{Instance: in})
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
-			return execution[interview.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				facts: func(res *maker.Result[interview.State]) []fact {
-					facts := []fact{
-						{key: "interviews", label: "interviews", value: task.Interviews()},
-						{key: "bookings", label: "bookings", value: res.Actions, text: scenarioListHead(res.Actions, 10)},
-					}
-					sc, err := task.Evaluate(res.Actions)
-					if err != nil {
-						return append(facts, fact{key: "score_error", label: "score", value: err.Error(), text: "invalid: " + err.Error()})
-					}
-					return append(facts,
-						fact{key: "score", value: sc},
-						fact{label: "hard", text: fmt.Sprintf("%d constraint breaches", sc.HardBreaches)},
-						fact{label: "preferences", text: fmt.Sprintf("%d of %d interviews in a preferred slot", sc.Preferred, sc.WithPrefs)},
-					)
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	gen.register(cmd.Flags(), interview.DefaultSize, interview.LargeSize, "interviews")
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// interviewExecution is the execution of a interview run.
+func interviewExecution(p scenarioParams[interview.Instance]) (execution[interview.State], error) {
+	if p.Instance == nil {
+		return execution[interview.State]{}, usageErr("no instance")
+	}
+	if err := p.Instance.Validate(); err != nil {
+		return execution[interview.State]{}, usageErr("%v", err)
+	}
+	task, err := interview.New(p.Instance)
+	if err != nil {
+		return execution[interview.State]{}, usageErr("%v", err)
+	}
+	return execution[interview.State]{
+		task:   task,
+		oracle: task,
+		kind:   "scenario-interview",
+		params: p,
+		facts: func(res *maker.Result[interview.State]) []fact {
+			facts := []fact{
+				{key: "interviews", label: "interviews", value: task.Interviews()},
+				{key: "bookings", label: "bookings", value: res.Actions, text: scenarioListHead(res.Actions, 10)},
+			}
+			sc, err := task.Evaluate(res.Actions)
+			if err != nil {
+				return append(facts, fact{key: "score_error", label: "score", value: err.Error(), text: "invalid: " + err.Error()})
+			}
+			return append(facts,
+				fact{key: "score", value: sc},
+				fact{label: "hard", text: fmt.Sprintf("%d constraint breaches", sc.HardBreaches)},
+				fact{label: "preferences", text: fmt.Sprintf("%d of %d interviews in a preferred slot", sc.Preferred, sc.WithPrefs)},
+			)
+		},
+	}, nil
 }

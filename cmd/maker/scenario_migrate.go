@@ -106,6 +106,7 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 				flags:  &f,
 				task:   task,
 				oracle: task,
+				kind:   "scenario-migrate",
 				from:   from,
 				facts: func(res *maker.Result[migrate.State]) []fact {
 					s, in := res.State, task.Instance()
