@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
@@ -137,6 +138,15 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
 		runErr = err
 	}
+	if from.Step > 0 && e.resume != "" {
+		// The task's facts are about the whole run: give them the actions
+		// the run decided before this session too.
+		prior, err := jr.actions(ctx, from.Step)
+		if err != nil {
+			return err
+		}
+		res.Actions = append(prior, res.Actions...)
+	}
 	if e.export != nil {
 		if err := e.export(cmd, res, f.jsonOut); err != nil {
 			return err
@@ -169,4 +179,20 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	}
 	jr.printID(cmd, f.jsonOut)
 	return rep.finish(cmd, &res.Summary, res.State, outcome(&res.Summary, runErr))
+}
+
+// actions are the actions of the run's first n journaled steps.
+func (jr *journaling) actions(ctx context.Context, n int) ([]string, error) {
+	out := make([]string, 0, n)
+	err := jr.db.Steps(ctx, jr.id, 0, n, func(rec *maker.StepRecord) error {
+		out = append(out, rec.Action)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("journal: run %s: %w", jr.id, err)
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("journal: run %s: %d steps before the resume, want %d", jr.id, len(out), n)
+	}
+	return out, nil
 }
