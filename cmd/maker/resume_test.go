@@ -204,4 +204,3 @@ func firstDiff(a, b []journaledStep) int {
 	}
 	return min(len(a), len(b))
 }
-
