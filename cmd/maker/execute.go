@@ -136,7 +136,7 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	// simulated server; the summary must say so.
 	res.Summary.Simulated = res.Summary.Simulated || maker.IsSimulated(model)
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
-		runErr = err
+		runErr = &exitError{code: exitOutput, err: err}
 	}
 	if from.Step > 0 && e.resume != "" {
 		// The task's facts are about the whole run: give them the actions

@@ -53,8 +53,8 @@ func (r *runReport) observe(obs []maker.Observer) []maker.Observer {
 }
 
 // finish writes the report of a run that ended with sum and final state and
-// returns the command's error: runErr, or the report's failure when the run
-// itself succeeded.
+// returns the command's error: runErr, or the report's failure (exit 4)
+// when the run itself succeeded.
 func (r *runReport) finish(cmd *cobra.Command, sum *maker.Summary, final any, runErr error) error {
 	if r == nil {
 		return runErr
@@ -71,7 +71,7 @@ func (r *runReport) finish(cmd *cobra.Command, sum *maker.Summary, final any, ru
 			fmt.Fprintln(cmd.ErrOrStderr(), "maker:", err)
 			return runErr
 		}
-		return &exitError{code: exitFailed, err: err}
+		return &exitError{code: exitOutput, err: err}
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "report: %s\n", r.path)
 	return runErr

@@ -179,7 +179,7 @@ func requirementsExecution(p requirementsParams) (execution[requirements.Doc], e
 func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr interface{ Write([]byte) (int, error) }, quiet bool) error {
 	if outMD != "" {
 		if err := os.WriteFile(outMD, []byte(doc.Markdown()), 0o644); err != nil {
-			return &exitError{code: exitFailed, err: fmt.Errorf("--out-md: %w", err)}
+			return &exitError{code: exitOutput, err: fmt.Errorf("--out-md: %w", err)}
 		}
 		if !quiet {
 			fmt.Fprintf(stderr, "wrote %s\n", outMD)
@@ -191,7 +191,7 @@ func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr 
 			return &exitError{code: exitFailed, err: err}
 		}
 		if err := os.WriteFile(outJSON, b, 0o644); err != nil {
-			return &exitError{code: exitFailed, err: fmt.Errorf("--out-json: %w", err)}
+			return &exitError{code: exitOutput, err: fmt.Errorf("--out-json: %w", err)}
 		}
 		if !quiet {
 			fmt.Fprintf(stderr, "wrote %s\n", outJSON)

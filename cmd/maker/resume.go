@@ -29,7 +29,7 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 			if jf.db == "" || jf.noJournal {
 				return usageErr("resume needs the journal: give --db")
 			}
-			db, err := sqlite.Open(cmd.Context(), jf.db)
+			db, err := openDB(cmd, jf.db)
 			if err != nil {
 				return err
 			}

@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -11,10 +14,17 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-// openDB opens the journal for the commands that read it.
+// openDB opens the journal for the commands that read it. A journal that
+// does not exist is an error, not a new empty one: reading creates nothing.
 func openDB(cmd *cobra.Command, path string) (*sqlite.DB, error) {
 	if path == "" {
 		return nil, usageErr("no journal database: give --db")
+	}
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usageErr("no journal at %s (--db)", path)
+		}
+		return nil, usageErr("--db: %v", err)
 	}
 	return sqlite.Open(cmd.Context(), path)
 }
