@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 
 	"github.com/spf13/cobra"
@@ -48,11 +47,7 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 			case kind.open == nil:
 				return usageErr("run %s cannot be resumed: %s", run.ID, kind.why)
 			}
-			var stored storedConfig
-			if err := json.Unmarshal(run.Config, &stored); err != nil {
-				return usageErr("run %s: journaled config: %v", run.ID, err)
-			}
-			f, err := stored.runFlags()
+			f, err := journaledFlags(run.Config)
 			if err != nil {
 				return usageErr("run %s: %v", run.ID, err)
 			}
