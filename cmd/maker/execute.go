@@ -140,8 +140,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	}
 	if from.Step > 0 && e.resume != "" {
 		// The task's facts are about the whole run: give them the actions
-		// the run decided before this session too.
-		prior, err := jr.actions(ctx, from.Step)
+		// the run decided before this session too, even when this session
+		// was interrupted.
+		prior, err := jr.actions(context.WithoutCancel(ctx), from.Step)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -203,4 +205,49 @@ func firstDiff(a, b []journaledStep) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// TestInterruptResumed stops a resumed run with SIGINT: it exits 130 and
+// still prints its summary, whose facts cover the steps decided before
+// the resume as well as its own.
+func TestInterruptResumed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildMaker(t)
+	path := filepath.Join(t.TempDir(), "m.db")
+	id, committed := killAfterCommit(t, bin, []string{"scenario", "deps", "--size", "200", "--sim-latency", "25ms", "-q", "--json", "--db", path})
+	c := makerCmd(t, bin, "resume", id, "--db", path, "-q", "--json")
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if run, ok := peekRun(path); ok && run.Steps > committed {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.Process.Kill()
+			t.Fatalf("the resumed run committed nothing in 60s: %s", stderr.Bytes())
+		}
+	}
+	if err := c.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("interrupted resume: %v, want exit %d: %s", err, exitInterrupted, stderr.Bytes())
+	}
+	var sum struct {
+		StopReason string   `json:"stop_reason"`
+		BuildOrder []string `json:"build_order"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &sum); err != nil {
+		t.Fatalf("no summary after the interruption (%v): %q %s", err, stdout.Bytes(), stderr.Bytes())
+	}
+	if sum.StopReason != "interrupted" || len(sum.BuildOrder) <= committed {
+		t.Errorf("summary: stop %q, %d modules in the build order, want more than the %d before the resume", sum.StopReason, len(sum.BuildOrder), committed)
+	}
 }
