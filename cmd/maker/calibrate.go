@@ -14,8 +14,6 @@ import (
 	"github.com/maker-go/maker/plan"
 )
 
-func init() { commands = append(commands, newCalibrateCmd) }
-
 func newCalibrateCmd() *cobra.Command {
 	var (
 		f        runFlags
@@ -98,7 +96,9 @@ the interval's pessimistic end.`,
 	fs.IntVar(&samples, "samples", 1000, "model calls to make in all")
 	fs.IntVar(&perStep, "per-step", 2, "independent samples per step (two or more show collisions)")
 	fs.Uint64Var(&probe, "probe-seed", 1, "seed that picks the steps")
-	f.register(fs)
+	// Calibration takes independent single samples: no voting, budget,
+	// journal or report flags apply.
+	f.registerOnly(fs, append(modelFlags, "concurrency", "temperature", "max-tokens", "min-chars", "target", "json")...)
 	fs.Lookup("concurrency").DefValue = "8"
 	_ = fs.Set("concurrency", "8")
 	return cmd

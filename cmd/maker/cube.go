@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -11,8 +12,6 @@ import (
 	"github.com/maker-go/maker/cube"
 	"github.com/maker-go/maker/cubesolve"
 )
-
-func init() { commands = append(commands, newCubeCmd) }
 
 // twoPhaseTarget and twoPhaseTime bound the comparison solve: a 20-move
 // solution is usually found in well under a second.
@@ -67,50 +66,22 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 			} else {
 				start, moves = cube.Scramble(scrambleSeed)
 			}
-			if start.IsSolved() {
-				return usageErr("the scramble leaves the cube solved: nothing to do")
-			}
-			task, err := cubesolve.New(start)
-			if err != nil {
-				return usageErr("%v", err)
-			}
 			if method {
+				if start.IsSolved() {
+					return usageErr("the scramble leaves the cube solved: nothing to do")
+				}
+				task, err := cubesolve.New(start)
+				if err != nil {
+					return usageErr("%v", err)
+				}
 				return printMethod(cmd, task)
 			}
-			var cmp *twoPhase
-			return execution[cube.Facelets]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				extra: func(res *maker.Result[cube.Facelets]) map[string]any {
-					m := map[string]any{
-						"scramble":     moves.String(),
-						"start_state":  start.String(),
-						"final_state":  res.State.String(),
-						"solved":       task.Done(res.State, 0),
-						"method_steps": len(task.Reference()),
-						"moves":        turnCount(res.Actions),
-						"method_moves": referenceMoves(task),
-					}
-					if !noOptimal {
-						cmp = solveTwoPhase(cmd, start)
-						m["two_phase"] = cmp
-					}
-					return m
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[cube.Facelets]) {
-					w := cmd.OutOrStdout()
-					fmt.Fprintf(w, "scramble    %s\nfinal state %s (solved: %v)\nmoves       %d in %d steps (the method: %d in %d)\n",
-						moves, res.State, task.Done(res.State, 0), turnCount(res.Actions), len(res.Actions), referenceMoves(task), len(task.Reference()))
-					if cmp != nil {
-						if cmp.Error != "" {
-							fmt.Fprintf(w, "two-phase   %s\n", cmp.Error)
-						} else {
-							fmt.Fprintf(w, "two-phase   %d moves: %s\n", cmp.Moves, cmp.Solution)
-						}
-					}
-				},
-			}.execute(cmd)
+			e, err := cubeExecution(cubeParams{Scramble: moves.String(), NoOptimal: noOptimal})
+			if err != nil {
+				return err
+			}
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	cmd.Flags().StringVar(&scramble, "scramble", "", "scramble in standard notation, e.g. \"R U R' U'\" (default: random from --scramble-seed)")
@@ -121,6 +92,55 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 	return cmd
 }
 
+// cubeParams are what the journal keeps to rebuild a cube run.
+type cubeParams struct {
+	Scramble  string `json:"scramble"`
+	NoOptimal bool   `json:"no_optimal,omitempty"`
+}
+
+// cubeExecution is the execution of a cube run.
+func cubeExecution(p cubeParams) (execution[cube.Facelets], error) {
+	moves, err := cube.ParseMoves(p.Scramble)
+	if err != nil {
+		return execution[cube.Facelets]{}, usageErr("--scramble: %v", err)
+	}
+	start := moves.Cube()
+	if start.IsSolved() {
+		return execution[cube.Facelets]{}, usageErr("the scramble leaves the cube solved: nothing to do")
+	}
+	task, err := cubesolve.New(start)
+	if err != nil {
+		return execution[cube.Facelets]{}, usageErr("%v", err)
+	}
+	return execution[cube.Facelets]{
+		task:   task,
+		oracle: task,
+		kind:   "cube",
+		params: p,
+		facts: func(res *maker.Result[cube.Facelets]) []fact {
+			solved, turns := task.Done(res.State, 0), turnCount(res.Actions)
+			facts := []fact{
+				{key: "scramble", label: "scramble", value: moves.String()},
+				{key: "start_state", value: start.String()},
+				{key: "final_state", label: "final state", value: res.State.String(), text: fmt.Sprintf("%s (solved: %v)", res.State, solved)},
+				{key: "solved", value: solved},
+				{key: "moves", label: "moves", value: turns, text: fmt.Sprintf("%d in %d steps (the method: %d in %d)", turns, len(res.Actions), referenceMoves(task), len(task.Reference()))},
+				{key: "method_steps", value: len(task.Reference())},
+				{key: "method_moves", value: referenceMoves(task)},
+			}
+			if !p.NoOptimal {
+				cmp := solveTwoPhase(context.Background(), start)
+				text := fmt.Sprintf("%d moves: %s", cmp.Moves, cmp.Solution)
+				if cmp.Error != "" {
+					text = cmp.Error
+				}
+				facts = append(facts, fact{key: "two_phase", label: "two-phase", value: cmp, text: text})
+			}
+			return facts
+		},
+	}, nil
+}
+
 // twoPhase is the comparison solve for the summary.
 type twoPhase struct {
 	Moves    int    `json:"moves,omitempty"`
@@ -129,15 +149,16 @@ type twoPhase struct {
 }
 
 // solveTwoPhase solves start with Kociemba's two-phase solver (tables from
-// the default cache), for comparison with the method's move count. A
+// the default cache), for comparison with the method's move count; the
+// solve is bounded by twoPhaseTime, so it runs on its own context. A
 // failure is reported in the summary, not as the command's error, since
 // the run itself is what the command is about.
-func solveTwoPhase(cmd *cobra.Command, start cube.Cube) *twoPhase {
+func solveTwoPhase(ctx context.Context, start cube.Cube) *twoPhase {
 	solver, err := cube.NewSolver("")
 	if err != nil {
 		return &twoPhase{Error: err.Error()}
 	}
-	sol, err := solver.Solve(cmd.Context(), start, twoPhaseTarget, twoPhaseTime)
+	sol, err := solver.Solve(ctx, start, twoPhaseTarget, twoPhaseTime)
 	if err != nil {
 		return &twoPhase{Error: err.Error()}
 	}

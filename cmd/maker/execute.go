@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 
@@ -16,10 +17,17 @@ type execution[S any] struct {
 	flags  *runFlags
 	task   maker.Task[S]
 	oracle maker.Oracle
-	// extra is merged into the JSON summary (task-specific fields).
-	extra func(res *maker.Result[S]) map[string]any
-	// after prints task-specific text after the summary.
-	after func(cmd *cobra.Command, res *maker.Result[S])
+	// facts are the task's own lines of the summary, computed once and
+	// printed as JSON fields or as text (see fact).
+	facts func(res *maker.Result[S]) []fact
+	// plannedSteps, when the task's own step count is unknown (0), is the
+	// most steps it can take: what --k auto plans for.
+	plannedSteps int
+	// wrapModel, when set, wraps the opened model (per-step settings).
+	wrapModel func(maker.Model) maker.Model
+	// export, when set, runs after the run and before the summary: files
+	// the task writes from its result.
+	export func(cmd *cobra.Command, res *maker.Result[S], jsonOut bool) error
 	// observers are added to the run's (journal, events).
 	observers []maker.Observer
 	// configure adjusts the engine configuration last.
@@ -28,7 +36,8 @@ type execution[S any] struct {
 	// it from its initial state.
 	from *maker.Checkpoint[S]
 	// kind and params name the task in the journal, so that resume can
-	// rebuild it (see taskKinds); params must marshal to JSON.
+	// rebuild it (see taskKinds); params must marshal to JSON and hold
+	// everything the kind's opener needs.
 	kind   string
 	params any
 	// resume is the journaled run to continue, or "" to start one.
@@ -39,6 +48,10 @@ type execution[S any] struct {
 // prints the summary.
 func (e execution[S]) execute(cmd *cobra.Command) error {
 	f := e.flags
+	kind, known := lookupKind(e.kind)
+	if !known {
+		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.task.Name(), e.kind)
+	}
 	if err := f.validate(); err != nil {
 		return err
 	}
@@ -47,9 +60,16 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	k, note, err := f.resolveK(cmd, e.task.Steps())
+	steps := e.task.Steps()
+	if steps <= 0 && e.plannedSteps > 0 {
+		steps = e.plannedSteps
+	}
+	k, note, err := f.resolveK(cmd, steps)
 	if err != nil {
 		return err
+	}
+	if steps != e.task.Steps() && note != "" {
+		note += "; the step count is an upper bound on the voted steps"
 	}
 	cfg := f.config(k)
 	cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -59,12 +79,10 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	defer jr.close()
-	cfg.Observers = append(cfg.Observers, jr.observers...)
-	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
-	if bar != nil {
-		_ = bar.bar.Add(from.Step) // a resumed run starts part way
-		cfg.Observers = append(cfg.Observers, bar)
+	if kind.open == nil && jr != nil && jr.id != "" && !f.jsonOut {
+		fmt.Fprintf(cmd.ErrOrStderr(), "note: run %s cannot be resumed: %s\n", jr.id, kind.why)
 	}
+	cfg.Observers = append(cfg.Observers, jr.observers...)
 	if f.k == "adaptive" {
 		pol, err := plan.NewAdaptiveK(k, e.task.Steps(), f.target, cfg.Logger)
 		if err != nil {
@@ -95,7 +113,17 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if e.from != nil && e.resume == "" {
 		from = *e.from
 	}
-	res, runErr := maker.RunFrom(ctx, e.task, model, cfg, from)
+	// The bar comes last, after every header line (see newProgress).
+	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
+	if bar != nil {
+		_ = bar.bar.Add(from.Step) // a resumed run starts part way
+		cfg.Observers = append(cfg.Observers, bar)
+	}
+	runModel := model
+	if e.wrapModel != nil {
+		runModel = e.wrapModel(model)
+	}
+	res, runErr := maker.RunFrom(ctx, e.task, runModel, cfg, from)
 	if bar != nil {
 		bar.finish()
 	}
@@ -108,16 +136,28 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	// simulated server; the summary must say so.
 	res.Summary.Simulated = res.Summary.Simulated || maker.IsSimulated(model)
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
-		runErr = err
+		runErr = &exitError{code: exitOutput, err: err}
 	}
-	extra := map[string]any{}
-	if e.extra != nil {
-		extra = e.extra(res)
+	if from.Step > 0 && e.resume != "" {
+		// The task's facts are about the whole run: give them the actions
+		// the run decided before this session too, even when this session
+		// was interrupted.
+		prior, err := jr.actions(context.WithoutCancel(ctx), from.Step)
+		if err != nil {
+			return err
+		}
+		res.Actions = append(prior, res.Actions...)
 	}
-	extra = jr.annotate(extra)
-	if extra == nil {
-		extra = map[string]any{}
+	if e.export != nil {
+		if err := e.export(cmd, res, f.jsonOut); err != nil {
+			return err
+		}
 	}
+	var facts []fact
+	if e.facts != nil {
+		facts = e.facts(res)
+	}
+	extra := jr.annotate(jsonFields(facts, map[string]any{}))
 	var proj *plan.Projection
 	if p := f.plannedP(cmd); p > 0.5 {
 		if pr, err := plan.Project(&res.Summary, p, k); err == nil {
@@ -133,9 +173,27 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 			return err
 		}
 	}
-	if !f.jsonOut && e.after != nil {
-		e.after(cmd, res)
+	if !f.jsonOut {
+		if err := writeFacts(cmd.OutOrStdout(), facts); err != nil {
+			return err
+		}
 	}
 	jr.printID(cmd, f.jsonOut)
 	return rep.finish(cmd, &res.Summary, res.State, outcome(&res.Summary, runErr))
+}
+
+// actions are the actions of the run's first n journaled steps.
+func (jr *journaling) actions(ctx context.Context, n int) ([]string, error) {
+	out := make([]string, 0, n)
+	err := jr.db.Steps(ctx, jr.id, 0, n, func(rec *maker.StepRecord) error {
+		out = append(out, rec.Action)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("journal: run %s: %w", jr.id, err)
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("journal: run %s: %d steps before the resume, want %d", jr.id, len(out), n)
+	}
+	return out, nil
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -12,55 +11,35 @@ import (
 	"github.com/maker-go/maker/hanoi"
 )
 
-func init() {
-	commands = append(commands, newHanoiCmd)
-	registerTaskKind("hanoi", openHanoi)
-}
-
 // hanoiParams are what the journal keeps to rebuild the task on resume.
 type hanoiParams struct {
 	Disks  int    `json:"disks"`
 	Prompt string `json:"prompt,omitempty"` // the --prompt-file template's text
 }
 
-// openHanoi rebuilds a journaled Hanoi run (see taskKinds).
-func openHanoi(f *runFlags, raw json.RawMessage, run string) (runnable, error) {
-	var p hanoiParams
-	if err := json.Unmarshal(raw, &p); err != nil {
-		return nil, fmt.Errorf("hanoi params: %w", err)
-	}
-	e, err := hanoiExecution(f, p, "journaled prompt")
-	if err != nil {
-		return nil, err
-	}
-	e.resume = run
-	return e, nil
-}
-
 // hanoiExecution is the execution of a Hanoi run.
-func hanoiExecution(f *runFlags, p hanoiParams, promptName string) (execution[hanoi.State], error) {
+func hanoiExecution(p hanoiParams) (execution[hanoi.State], error) {
 	task, err := hanoi.New(p.Disks)
 	if err != nil {
 		return execution[hanoi.State]{}, usageErr("%v", err)
 	}
 	if p.Prompt != "" {
-		tmpl, err := hanoi.ParseTemplate(promptName, p.Prompt)
+		tmpl, err := hanoi.ParseTemplate("prompt file", p.Prompt)
 		if err != nil {
 			return execution[hanoi.State]{}, usageErr("%v", err)
 		}
 		task = task.WithTemplate(tmpl)
 	}
 	return execution[hanoi.State]{
-		flags:  f,
 		task:   task,
 		oracle: task,
 		kind:   "hanoi",
 		params: p,
-		extra: func(res *maker.Result[hanoi.State]) map[string]any {
-			return map[string]any{"disks": p.Disks, "final_state": res.State.String()}
-		},
-		after: func(cmd *cobra.Command, res *maker.Result[hanoi.State]) {
-			fmt.Fprintf(cmd.OutOrStdout(), "disks       %d\nfinal state %s\n", p.Disks, res.State)
+		facts: func(res *maker.Result[hanoi.State]) []fact {
+			return []fact{
+				{key: "disks", label: "disks", value: p.Disks},
+				{key: "final_state", label: "final state", value: res.State.String()},
+			}
 		},
 	}, nil
 }
@@ -106,10 +85,11 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 				}
 				p.Prompt = string(b)
 			}
-			e, err := hanoiExecution(&f, p, promptFile)
+			e, err := hanoiExecution(p)
 			if err != nil {
 				return err
 			}
+			e.flags = &f
 			return e.execute(cmd)
 		},
 	}

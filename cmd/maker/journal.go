@@ -184,7 +184,7 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 				jr.close()
 				return nil, from, fmt.Errorf("journal: task params: %w", err)
 			}
-			config, err := json.Marshal(newStoredConfig(cmd.Flags(), k))
+			config, err := json.Marshal(f.describe(k))
 			if err != nil {
 				jr.close()
 				return nil, from, fmt.Errorf("journal: config: %w", err)

@@ -118,8 +118,8 @@ func testInterrupt(t *testing.T, bin string) {
 	}
 	err := c.Wait()
 	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitFailed {
-		t.Fatalf("interrupted run: %v, want exit %d", err, exitFailed)
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("interrupted run: %v, want exit %d", err, exitInterrupted)
 	}
 	var sum struct {
 		RunID      string `json:"run_id"`

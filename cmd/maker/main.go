@@ -21,6 +21,13 @@ const (
 	exitFailed = 1 // the task failed: a wrong or undecided step
 	exitUsage  = 2 // bad flags or input
 	exitBudget = 3 // a budget limit stopped the run
+	// exitOutput: the task succeeded, but a file it was to leave (the
+	// report, an export, the journal's record of the end) could not be
+	// written.
+	exitOutput = 4
+	// exitInterrupted: SIGINT or SIGTERM stopped the command, as the
+	// shell's 128+SIGINT convention has it.
+	exitInterrupted = 130
 )
 
 // exitError carries an exit code up to main.
@@ -37,15 +44,21 @@ func usageErr(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
 }
 
-// commands registers subcommands; each command's file adds its constructor
-// from init, so a new command touches no other file.
-var commands []func() *cobra.Command
+// Command groups of maker --help.
+const (
+	groupTasks    = "tasks"
+	groupJournal  = "journal"
+	groupPlanning = "planning"
+	groupTools    = "tools"
+)
 
+// newRoot builds the command tree. It is the one list of maker's commands:
+// a new command is added here, to its group.
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "maker",
 		Short:         "Run very long LLM tasks with zero errors (MAKER: decomposition, voting, red flags)",
-		Long:          "maker decides a long task one step per model call, votes on every step until one answer\nis k votes ahead, and discards suspicious answers before they vote. It runs on the\nbuilt-in simulated model (sim) unless --model names a real one.",
+		Long:          "maker decides a long task one step per model call, votes on every step until one answer\nis k votes ahead, and discards suspicious answers before they vote. It runs on the\nbuilt-in simulated model (sim) unless --model names a real one.\n\nExit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 a budget\nreached, 4 the task succeeded but a file it writes (report, export) could not be\nwritten, 130 interrupted (SIGINT or SIGTERM).",
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -55,9 +68,24 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: exitUsage, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
-	for _, c := range commands {
-		root.AddCommand(c())
+	root.AddGroup(
+		&cobra.Group{ID: groupTasks, Title: "Tasks:"},
+		&cobra.Group{ID: groupJournal, Title: "Journal:"},
+		&cobra.Group{ID: groupPlanning, Title: "Planning:"},
+		&cobra.Group{ID: groupTools, Title: "Tools:"},
+	)
+	add := func(group string, cmds ...*cobra.Command) {
+		for _, c := range cmds {
+			c.GroupID = group
+			root.AddCommand(c)
+		}
 	}
+	add(groupTasks, newHanoiCmd(), newCubeCmd(), newSudokuCmd(), newRequirementsCmd(), newRunCmd(), newScenarioCmd())
+	add(groupJournal, newRunsCmd(), newShowCmd(), newResumeCmd(), newReplayCmd(), newReportCmd())
+	add(groupPlanning, newPlanCmd(), newCalibrateCmd())
+	add(groupTools, newModelsCmd(), newSimCmd())
+	root.SetHelpCommandGroupID(groupTools)
+	root.SetCompletionCommandGroupID(groupTools)
 	return root
 }
 
@@ -70,6 +98,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintln(stderr, "maker:", err)
+	if ctx.Err() != nil {
+		// Whatever failed, it failed because the command was stopped.
+		return exitInterrupted
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

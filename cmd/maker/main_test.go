@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"testing"
 )
@@ -19,4 +20,17 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// TestEveryCommandHasAGroup keeps maker --help grouped: a command added to
+// newRoot without a group would fall into an "Additional Commands" list.
+func TestEveryCommandHasAGroup(t *testing.T) {
+	root := newRoot(io.Discard, io.Discard)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.GroupID == "" {
+			t.Errorf("command %q has no group", c.Name())
+		}
+	}
 }

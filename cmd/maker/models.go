@@ -12,8 +12,6 @@ import (
 	"github.com/maker-go/maker/provider"
 )
 
-func init() { commands = append(commands, newModelsCmd) }
-
 func newModelsCmd() *cobra.Command {
 	var jsonOut bool
 	cmd := &cobra.Command{

@@ -13,8 +13,6 @@ import (
 	"github.com/maker-go/maker/sim"
 )
 
-func init() { commands = append(commands, newPlanCmd) }
-
 // modelPrices finds the prices of a named model for planning, without
 // opening it (no API key is needed to plan). Providers that know prices set
 // it; the simulator's are its own.

@@ -20,11 +20,18 @@ type progress struct {
 	flagged int
 }
 
-// newProgress returns nil when w is not a terminal or quiet is set, so
-// pipes and CI logs stay clean.
-func newProgress(w io.Writer, total int, quiet bool) *progress {
+// isTerminal reports whether w is a terminal, where the bar is drawn.
+var isTerminal = func(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if quiet || !ok || !term.IsTerminal(int(f.Fd())) {
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newProgress returns nil when w is not a terminal or quiet is set, so
+// pipes and CI logs stay clean. The bar draws as soon as it counts a
+// step, so a command creates it after its header lines, just before the
+// run: a line printed after the bar leaves a stale bar on the screen.
+func newProgress(w io.Writer, total int, quiet bool) *progress {
+	if quiet || !isTerminal(w) {
 		return nil
 	}
 	max := int64(total)

@@ -11,8 +11,6 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-func init() { commands = append(commands, newReplayCmd) }
-
 func newReplayCmd() *cobra.Command {
 	var (
 		dbPath  string

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -10,78 +11,117 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/report"
+	"github.com/maker-go/maker/sqlite"
 )
 
-// runReport is --report: an HTML report of the run, written when the run
-// ends however it ends, since a failed or stopped run is when a report is
-// wanted most. The file is created before the run starts, so a path that
-// cannot be written fails at once and not after hours of calls. A nil
-// *runReport (no --report) does nothing.
-type runReport struct {
-	path      string
-	file      *os.File
-	collector *report.Collector
-	plannedP  float64
+func newReportCmd() *cobra.Command {
+	var (
+		dbPath   string
+		out      string
+		plannedP float64
+	)
+	cmd := &cobra.Command{
+		Use:   "report RUN",
+		Short: "Write a journaled run's HTML report",
+		Long: `Write one self-contained HTML file (it opens offline) for a journaled run, an id or a
+unique prefix: the summary, votes per step, undecided steps after each vote beside the
+theory, red flags by reason, cumulative cost, latency percentiles, the hardest steps
+with their tallies and the final state (drawn as pegs for Hanoi). A run that was stopped or killed
+gets the report of the steps it committed.`,
+		Example: `  maker report 3f2a -o report.html`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageErr("give the output file with -o")
+			}
+			if plannedP != 0 && (plannedP <= 0.5 || plannedP > 1) {
+				return usageErr("--p must be above 0.5 and at most 1, got %g", plannedP)
+			}
+			db, err := openDB(cmd, dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ctx := cmd.Context()
+			run, err := db.Run(ctx, args[0])
+			if err != nil {
+				if errors.Is(err, sqlite.ErrNotFound) {
+					return usageErr("%v", err)
+				}
+				return err
+			}
+			sum, err := db.Summary(ctx, run.ID)
+			if errors.Is(err, sqlite.ErrInconsistent) {
+				// The summary says so; report what the journal holds.
+				fmt.Fprintf(cmd.ErrOrStderr(), "maker: %v\n", err)
+			} else if err != nil {
+				return err
+			}
+			col := report.NewCollector()
+			if err := db.Steps(ctx, run.ID, 0, -1, func(rec *maker.StepRecord) error {
+				return col.Observe(ctx, rec)
+			}); err != nil {
+				return err
+			}
+			cp, err := db.Checkpoint(ctx, run.ID)
+			if err != nil {
+				return err
+			}
+			f, err := os.Create(out)
+			if err != nil {
+				return usageErr("-o: %v", err)
+			}
+			err = col.Render(f, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run, cp.State), Generated: time.Now()})
+			if err = errors.Join(err, f.Close()); err != nil {
+				return &exitError{code: exitFailed, err: fmt.Errorf("report %s: %w", out, err)}
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "report: %s (%d steps)\n", out, col.Steps())
+			return nil
+		},
+	}
+	registerDB(cmd.Flags(), &dbPath)
+	cmd.Flags().StringVarP(&out, "output", "o", "", "HTML file to write")
+	cmd.Flags().Float64Var(&plannedP, "p", 0, "per-step success rate the run was planned for, to draw its theory curve too")
+	return cmd
 }
 
-// openReport creates the report file named by --report, or returns nil
-// when there is none.
-func (f *runFlags) openReport(cmd *cobra.Command) (*runReport, error) {
-	if f.report == "" {
-		return nil, nil
+// finalState rebuilds a journaled state for the report through the run's
+// task kind (see taskKinds), so that a state the report can draw (a
+// report.Pegged, such as Hanoi's) is drawn. A kind this maker cannot
+// rebuild, or a state that does not decode, is shown as its JSON.
+func finalState(run *sqlite.Run, raw json.RawMessage) any {
+	if len(raw) == 0 {
+		return nil
 	}
-	file, err := os.Create(f.report)
+	if s, err := decodeState(run, raw); err == nil {
+		return s
+	}
+	return string(raw)
+}
+
+// decodeState decodes a journaled state as the state type of the run's
+// task.
+func decodeState(run *sqlite.Run, raw json.RawMessage) (any, error) {
+	kind, ok := lookupKind(run.Kind)
+	if !ok || kind.open == nil {
+		return nil, fmt.Errorf("task kind %q cannot be rebuilt", run.Kind)
+	}
+	e, err := kind.open(run.Params)
 	if err != nil {
-		return nil, usageErr("--report: %v", err)
+		return nil, err
 	}
-	r := &runReport{path: f.report, file: file, collector: report.NewCollector()}
-	// The theoretical curve at the planned rate needs a rate: the one --k
-	// auto plans with, when there is one.
-	if e, err := f.errorRate(cmd); err == nil {
-		r.plannedP = 1 - e
-	}
-	return r, nil
-}
-
-// observe adds the report's collector to the run's observers; its memory
-// does not grow with the run.
-func (r *runReport) observe(obs []maker.Observer) []maker.Observer {
-	if r == nil {
-		return obs
-	}
-	return append(obs, r.collector)
-}
-
-// finish writes the report of a run that ended with sum and final state and
-// returns the command's error: runErr, or the report's failure when the run
-// itself succeeded.
-func (r *runReport) finish(cmd *cobra.Command, sum *maker.Summary, final any, runErr error) error {
-	if r == nil {
-		return runErr
-	}
-	err := r.collector.Render(r.file, &report.Data{
-		Summary:   *sum,
-		PlannedP:  r.plannedP,
-		Final:     final,
-		Generated: time.Now(),
+	d, ok := e.(interface {
+		decodeState(json.RawMessage) (any, error)
 	})
-	if err = errors.Join(err, r.file.Close()); err != nil {
-		err = fmt.Errorf("--report %s: %w", r.path, err)
-		if runErr != nil {
-			fmt.Fprintln(cmd.ErrOrStderr(), "maker:", err)
-			return runErr
-		}
-		return &exitError{code: exitFailed, err: err}
+	if !ok {
+		return nil, fmt.Errorf("task kind %q has no state type", run.Kind)
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "report: %s\n", r.path)
-	return runErr
+	return d.decodeState(raw)
 }
 
-// discard removes the report file of a run that never started.
-func (r *runReport) discard() {
-	if r == nil {
-		return
-	}
-	r.file.Close()
-	os.Remove(r.path)
+// decodeState decodes a journaled state of the execution's task.
+func (e execution[S]) decodeState(raw json.RawMessage) (any, error) {
+	var s S
+	err := json.Unmarshal(raw, &s)
+	return s, err
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"os"
 	"strings"
 
@@ -12,8 +11,6 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/requirements"
 )
-
-func init() { commands = append(commands, newRequirementsCmd) }
 
 func newRequirementsCmd() *cobra.Command {
 	var (
@@ -71,88 +68,21 @@ Exit status: 0 defined, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			case featureProposers < 1 || featureProposers > 20:
 				return usageErr("--feature-proposers must be between 1 and 20, got %d", featureProposers)
 			}
-			var (
-				intent *requirements.Intent
-				oracle maker.Oracle
-			)
 			if f.simulated() {
-				in, err := requirements.Scripted(args[0])
-				if err != nil {
+				if _, err := requirements.Scripted(args[0]); err != nil {
 					return usageErr("the simulated model knows only the scripted requests %s; give --model PROVIDER/MODEL for %q",
 						strings.Join(quoted(requirements.Requests()), ", "), args[0])
 				}
-				intent, oracle = in, in
 			}
-			task, err := requirements.New(args[0], requirements.Options{
-				PurposeProposers: purposeProposers, FeatureProposers: featureProposers, Intent: intent,
+			e, err := requirementsExecution(requirementsParams{
+				Request: args[0], PurposeProposers: purposeProposers, FeatureProposers: featureProposers,
+				ProposalTemperature: proposalTemp, OutMD: outMD, OutJSON: outJSON, Scripted: f.simulated(),
 			})
 			if err != nil {
-				return usageErr("%v", err)
-			}
-			ctx := cmd.Context()
-			model, err := f.openModel(ctx, oracle)
-			if err != nil {
 				return err
 			}
-			k, note, err := f.resolveK(cmd, task.MaxVotedSteps())
-			if err != nil {
-				return err
-			}
-			stderr := cmd.ErrOrStderr()
-			cfg := f.config(k)
-			cfg.KPolicy = task.KPolicy(k)
-			cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-			tracker := requirements.NewTracker(task)
-			cfg.Observers = append(cfg.Observers, tracker)
-			bar := newProgress(stderr, 0, f.quiet || f.jsonOut)
-			if bar != nil {
-				cfg.Observers = append(cfg.Observers, bar)
-			}
-			if !f.jsonOut {
-				if note != "" {
-					fmt.Fprintf(stderr, "k = %d (%s; the step count is an upper bound on the voted steps)\n", k, note)
-				}
-				if maker.IsSimulated(model) {
-					fmt.Fprintln(stderr, "model: sim — SIMULATED, no LLM is called; a scripted user intent plays the model")
-				}
-			}
-			res, runErr := maker.Run(ctx, task, requirements.WithProposalTemperature(model, proposalTemp), cfg)
-			if bar != nil {
-				bar.finish()
-			}
-			if res == nil {
-				return &exitError{code: exitUsage, err: runErr}
-			}
-			var doc *requirements.Requirements
-			if res.Summary.Done {
-				if doc, err = requirements.Export(res.State, tracker, &res.Summary); err != nil {
-					return &exitError{code: exitFailed, err: err}
-				}
-				if err := writeExports(doc, outMD, outJSON, stderr, f.jsonOut); err != nil {
-					return err
-				}
-			} else if outMD != "" || outJSON != "" {
-				fmt.Fprintln(stderr, "no files written: the definition did not finish, and a partial one would leave non-goals undecided")
-			}
-			out := cmd.OutOrStdout()
-			if f.jsonOut {
-				extra := map[string]any{"request": task.Request(), "gates": tracker.Gates, "gates_by_kind": tracker.GatesByKind}
-				if doc != nil {
-					extra["requirements"] = doc
-				}
-				if err := printSummary(out, true, &res.Summary, extra); err != nil {
-					return err
-				}
-				return outcome(&res.Summary, runErr)
-			}
-			if doc != nil && outMD == "" && outJSON == "" {
-				fmt.Fprintln(out, doc.Markdown())
-			}
-			if err := res.Summary.WriteText(out); err != nil {
-				return err
-			}
-			fmt.Fprintf(out, "gates       %d discarded: %s\n", tracker.GateTotal(), tracker.GateText())
-			return outcome(&res.Summary, runErr)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	fl := cmd.Flags()
@@ -165,11 +95,91 @@ Exit status: 0 defined, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 	return cmd
 }
 
+// requirementsParams are what the journal keeps to rebuild a requirements
+// run.
+type requirementsParams struct {
+	Request             string  `json:"request"`
+	PurposeProposers    int     `json:"purpose_proposers"`
+	FeatureProposers    int     `json:"feature_proposers"`
+	ProposalTemperature float64 `json:"proposal_temperature"`
+	OutMD               string  `json:"out_md,omitempty"`
+	OutJSON             string  `json:"out_json,omitempty"`
+	Scripted            bool    `json:"scripted,omitempty"` // the scripted intent plays the model
+}
+
+// requirementsExecution is the execution of a requirements definition.
+// The votes of each decision come from the steps this session observed,
+// so a resumed run's export has votes for the steps after the resume.
+func requirementsExecution(p requirementsParams) (execution[requirements.Doc], error) {
+	var (
+		intent *requirements.Intent
+		oracle maker.Oracle
+	)
+	if p.Scripted {
+		in, err := requirements.Scripted(p.Request)
+		if err != nil {
+			return execution[requirements.Doc]{}, usageErr("%v", err)
+		}
+		intent, oracle = in, in
+	}
+	task, err := requirements.New(p.Request, requirements.Options{
+		PurposeProposers: p.PurposeProposers, FeatureProposers: p.FeatureProposers, Intent: intent,
+	})
+	if err != nil {
+		return execution[requirements.Doc]{}, usageErr("%v", err)
+	}
+	tracker := requirements.NewTracker(task)
+	var doc *requirements.Requirements
+	return execution[requirements.Doc]{
+		task:         task,
+		oracle:       oracle,
+		kind:         "requirements",
+		params:       p,
+		plannedSteps: task.MaxVotedSteps(),
+		observers:    []maker.Observer{tracker},
+		configure:    func(cfg *maker.Config) { cfg.KPolicy = task.KPolicy(cfg.K) },
+		wrapModel: func(m maker.Model) maker.Model {
+			return requirements.WithProposalTemperature(m, p.ProposalTemperature)
+		},
+		export: func(cmd *cobra.Command, res *maker.Result[requirements.Doc], jsonOut bool) error {
+			stderr := cmd.ErrOrStderr()
+			if !res.Summary.Done {
+				if p.OutMD != "" || p.OutJSON != "" {
+					fmt.Fprintln(stderr, "no files written: the definition did not finish, and a partial one would leave non-goals undecided")
+				}
+				return nil
+			}
+			var err error
+			if doc, err = requirements.Export(res.State, tracker, &res.Summary); err != nil {
+				return &exitError{code: exitFailed, err: err}
+			}
+			if err := writeExports(doc, p.OutMD, p.OutJSON, stderr, jsonOut); err != nil {
+				return err
+			}
+			if !jsonOut && p.OutMD == "" && p.OutJSON == "" {
+				fmt.Fprintln(cmd.OutOrStdout(), doc.Markdown())
+			}
+			return nil
+		},
+		facts: func(res *maker.Result[requirements.Doc]) []fact {
+			facts := []fact{
+				{key: "request", value: task.Request()},
+				{key: "gates", value: tracker.Gates, label: "gates", text: fmt.Sprintf("%d discarded: %s", tracker.GateTotal(), tracker.GateText())},
+				{key: "gates_by_kind", value: tracker.GatesByKind},
+			}
+			if doc != nil {
+				facts = append(facts, fact{key: "requirements", value: doc})
+			}
+			return facts
+		},
+	}, nil
+}
+
 // writeExports writes the files asked for and says so on stderr.
 func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr interface{ Write([]byte) (int, error) }, quiet bool) error {
 	if outMD != "" {
 		if err := os.WriteFile(outMD, []byte(doc.Markdown()), 0o644); err != nil {
-			return &exitError{code: exitFailed, err: fmt.Errorf("--out-md: %w", err)}
+			return &exitError{code: exitOutput, err: fmt.Errorf("--out-md: %w", err)}
 		}
 		if !quiet {
 			fmt.Fprintf(stderr, "wrote %s\n", outMD)
@@ -181,7 +191,7 @@ func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr 
 			return &exitError{code: exitFailed, err: err}
 		}
 		if err := os.WriteFile(outJSON, b, 0o644); err != nil {
-			return &exitError{code: exitFailed, err: fmt.Errorf("--out-json: %w", err)}
+			return &exitError{code: exitOutput, err: fmt.Errorf("--out-json: %w", err)}
 		}
 		if !quiet {
 			fmt.Fprintf(stderr, "wrote %s\n", outJSON)

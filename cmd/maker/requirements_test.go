@@ -107,7 +107,7 @@ func TestRequirementsExitCodes(t *testing.T) {
 		{"bad proposers", []string{"requirements", "Build a URL shortener", "--purpose-proposers", "0"}, 2, "--purpose-proposers"},
 		{"bad temperature", []string{"requirements", "Build a URL shortener", "--proposal-temperature", "-1"}, 2, "--proposal-temperature"},
 		{"real model needs p for auto k", []string{"requirements", "Build a spaceship", "--model", "nosuch/x"}, 2, ""},
-		{"unwritable file", []string{"requirements", "Build a URL shortener", "--out-md", "/nonexistent/dir/r.md"}, 1, "--out-md"},
+		{"unwritable file", []string{"requirements", "Build a URL shortener", "--out-md", "/nonexistent/dir/r.md"}, exitOutput, "--out-md"},
 		{"budget", []string{"requirements", "Build a URL shortener", "--max-samples-total", "10", "--out-json", "/nonexistent/r.json"}, 3, "max-samples-total"},
 		{"k=1 lets a feature spill", []string{"requirements", "Build a simple task management API", "--k", "1", "--sim-error", "0.15", "--seed", "29"}, 1, "wrong steps"},
 	}

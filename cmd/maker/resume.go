@@ -1,15 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker/sqlite"
 )
-
-func init() { commands = append(commands, newResumeCmd) }
 
 func newResumeCmd() *cobra.Command {
 	var session runFlags
@@ -43,24 +40,23 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 				}
 				return err
 			}
-			open, ok := taskKinds[run.Kind]
-			if !ok {
+			kind, ok := lookupKind(run.Kind)
+			switch {
+			case !ok:
 				return usageErr("run %s: task kind %q cannot be resumed by this maker", run.ID, run.Kind)
+			case kind.open == nil:
+				return usageErr("run %s cannot be resumed: %s", run.ID, kind.why)
 			}
-			var stored storedConfig
-			if err := json.Unmarshal(run.Config, &stored); err != nil {
-				return usageErr("run %s: journaled config: %v", run.ID, err)
-			}
-			f, err := stored.runFlags()
+			f, err := journaledFlags(run.Config)
 			if err != nil {
 				return usageErr("run %s: %v", run.ID, err)
 			}
 			f.jsonOut, f.quiet, f.journal = session.jsonOut, session.quiet, jf
-			e, err := open(f, run.Params, run.ID)
+			task, err := kind.open(run.Params)
 			if err != nil {
 				return usageErr("run %s: %v", run.ID, err)
 			}
-			return e.execute(cmd)
+			return task.resumeAs(f, run.ID).execute(cmd)
 		},
 	}
 	fs := cmd.Flags()

@@ -12,8 +12,6 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-func init() { commands = append(commands, newRunsCmd) }
-
 // openDB opens the journal read-only for the commands that only read it:
 // they create nothing, and work on a read-only disk.
 func openDB(cmd *cobra.Command, path string) (*sqlite.DB, error) {

@@ -2,20 +2,26 @@ package main
 
 import "github.com/spf13/cobra"
 
-func init() { commands = append(commands, newScenarioCmd) }
-
-// scenarioCmds holds one constructor per scenario; each scenario's file adds
-// its own from init.
-var scenarioCmds []func() *cobra.Command
-
 func newScenarioCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scenario NAME",
 		Short: "Run a real-world scenario as a MAKER task",
 		Args:  cobra.NoArgs,
 	}
-	for _, c := range scenarioCmds {
-		cmd.AddCommand(c())
-	}
+	cmd.AddCommand(
+		newScenarioDepsCmd(),
+		newScenarioInfraCmd(),
+		newScenarioInterviewCmd(),
+		newScenarioAPITestCmd(),
+		newScenarioDeployCmd(),
+		newScenarioMigrateCmd(),
+	)
 	return cmd
+}
+
+// scenarioParams are what the journal keeps to rebuild a scenario run: the
+// instance itself, generated or read, so a run resumes on the instance it
+// started with.
+type scenarioParams[I any] struct {
+	Instance *I `json:"instance"`
 }

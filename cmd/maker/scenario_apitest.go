@@ -9,8 +9,6 @@ import (
 	"github.com/maker-go/maker/scenario/apitest"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioAPITestCmd) }
-
 func newScenarioAPITestCmd() *cobra.Command {
 	var (
 		f   runFlags
@@ -52,25 +50,27 @@ usage, 3 budget reached.`,
 			}
 			defer task.Wait()
 			_, ref := inst.Reference()
-			report := func(res *maker.Result[apitest.State]) map[string]any {
-				counts := map[string]int{}
-				for _, o := range res.State.Outcomes(inst) {
-					counts[o]++
-				}
-				matches := true
-				for id, want := range ref.Outcomes(inst) {
-					matches = matches && res.State.Outcomes(inst)[id] == want
-				}
-				return map[string]any{"tests": len(inst.Tests), "outcomes": counts, "service_requests": len(svc.Requests()), "matches_reference": matches}
-			}
 			return execution[apitest.State]{
 				flags:  &f,
 				task:   task,
 				oracle: task,
-				extra:  report,
-				after: func(cmd *cobra.Command, res *maker.Result[apitest.State]) {
-					r := report(res)
-					fmt.Fprintf(cmd.OutOrStdout(), "tests             %d\noutcomes          %v\nservice requests  %d\nmatches reference %v\n", r["tests"], r["outcomes"], r["service_requests"], r["matches_reference"])
+				kind:   "scenario-apitest",
+				facts: func(res *maker.Result[apitest.State]) []fact {
+					outcomes := res.State.Outcomes(inst)
+					counts := map[string]int{}
+					for _, o := range outcomes {
+						counts[o]++
+					}
+					matches := true
+					for id, want := range ref.Outcomes(inst) {
+						matches = matches && outcomes[id] == want
+					}
+					return []fact{
+						{key: "tests", label: "tests", value: len(inst.Tests)},
+						{key: "outcomes", label: "outcomes", value: counts},
+						{key: "service_requests", label: "service requests", value: len(svc.Requests())},
+						{key: "matches_reference", label: "matches reference", value: matches},
+					}
 				},
 			}.execute(cmd)
 		},

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,8 +11,6 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/deploy"
 )
-
-func init() { scenarioCmds = append(scenarioCmds, newScenarioDeployCmd) }
 
 func newScenarioDeployCmd() *cobra.Command {
 	var (
@@ -80,32 +79,30 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
 			}
 			defer stop()
 			_, ref := in.Reference()
-			report := func(res *maker.Result[deploy.State]) map[string]any {
-				p := stop()
-				return map[string]any{
-					"services": len(in.Services), "instances": in.Total(), "service_status": res.State.Statuses(in),
-					"fleet_matches_state": maps.Equal(fleet.Versions(), res.State.Versions(in)),
-					"matches_reference":   maps.Equal(res.State.Statuses(in), ref.Statuses(in)) && maps.Equal(res.State.Versions(in), ref.Versions(in)),
-					"probe":               p,
-				}
-			}
 			var dropped int64
 			err = execution[deploy.State]{
 				flags:  &f,
 				task:   task,
 				oracle: task,
-				extra: func(res *maker.Result[deploy.State]) map[string]any {
-					r := report(res)
-					dropped = r["probe"].(deploy.ProbeReport).Failed
-					return r
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[deploy.State]) {
-					r := report(res)
-					p := r["probe"].(deploy.ProbeReport)
-					fmt.Fprintf(cmd.OutOrStdout(), "fleet       %d services, %d instances\nservices    %v\nreference   matches %v; fleet matches state %v\nprober      %d requests, %d failed\n",
-						r["services"], r["instances"], r["service_status"], r["matches_reference"], r["fleet_matches_state"], p.Requests, p.Failed)
+				kind:   "scenario-deploy",
+				facts: func(res *maker.Result[deploy.State]) []fact {
+					p := stop()
+					dropped = p.Failed
+					statuses := res.State.Statuses(in)
+					matchesFleet := maps.Equal(fleet.Versions(), res.State.Versions(in))
+					matchesRef := maps.Equal(statuses, ref.Statuses(in)) && maps.Equal(res.State.Versions(in), ref.Versions(in))
+					var prober strings.Builder
+					fmt.Fprintf(&prober, "%d requests, %d failed", p.Requests, p.Failed)
 					for _, fl := range p.Failures {
-						fmt.Fprintf(cmd.OutOrStdout(), "  failed    %s %s: %s\n", fl.At.Format(time.StampMilli), fl.Service, fl.Error)
+						fmt.Fprintf(&prober, "\n  failed    %s %s: %s", fl.At.Format(time.StampMilli), fl.Service, fl.Error)
+					}
+					return []fact{
+						{key: "services", value: len(in.Services)},
+						{key: "instances", label: "fleet", value: in.Total(), text: fmt.Sprintf("%d services, %d instances", len(in.Services), in.Total())},
+						{key: "service_status", label: "services", value: statuses},
+						{key: "matches_reference", label: "reference", value: matchesRef, text: fmt.Sprintf("matches %v; fleet matches state %v", matchesRef, matchesFleet)},
+						{key: "fleet_matches_state", value: matchesFleet},
+						{key: "probe", label: "prober", value: p, text: prober.String()},
 					}
 				},
 			}.execute(cmd)

@@ -11,8 +11,6 @@ import (
 	"github.com/maker-go/maker/scenario/deps"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioDepsCmd) }
-
 func newScenarioDepsCmd() *cobra.Command {
 	var (
 		f   runFlags
@@ -43,29 +41,40 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d modules", len(in.Modules))); stop {
 				return err
 			}
-			task, err := deps.New(in)
+			e, err := depsExecution(scenarioParams[deps.Instance]{Instance: in})
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
-			return execution[deps.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				extra: func(res *maker.Result[deps.State]) map[string]any {
-					return map[string]any{
-						"modules":           len(task.Graph().Names),
-						"build_order":       res.Actions,
-						"order_is_expected": slices.Equal(res.Actions, task.Order()),
-					}
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[deps.State]) {
-					fmt.Fprintf(cmd.OutOrStdout(), "modules     %d\nbuild order %s\nexpected    %v\n",
-						len(task.Graph().Names), scenario.FormatHead(res.Actions, 12), slices.Equal(res.Actions, task.Order()))
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	src.register(cmd.Flags(), deps.DefaultSize, fmt.Sprintf("modules in the generated graph (1 to %d; a long run: %d)", deps.MaxSize, deps.LargeSize), "graph")
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// depsExecution is the execution of a deps run.
+func depsExecution(p scenarioParams[deps.Instance]) (execution[deps.State], error) {
+	if p.Instance == nil {
+		return execution[deps.State]{}, usageErr("no instance")
+	}
+	task, err := deps.New(p.Instance)
+	if err != nil {
+		return execution[deps.State]{}, usageErr("%v", err)
+	}
+	return execution[deps.State]{
+		task:   task,
+		oracle: task,
+		kind:   "scenario-deps",
+		params: p,
+		facts: func(res *maker.Result[deps.State]) []fact {
+			expected := slices.Equal(res.Actions, task.Order())
+			return []fact{
+				{key: "modules", label: "modules", value: len(task.Graph().Names)},
+				{key: "build_order", label: "build order", value: res.Actions, text: scenario.FormatHead(res.Actions, 12)},
+				{key: "order_is_expected", label: "expected", value: expected},
+			}
+		},
+	}, nil
 }

@@ -2,14 +2,13 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/scenario/infra"
 )
-
-func init() { scenarioCmds = append(scenarioCmds, newScenarioInfraCmd) }
 
 func newScenarioInfraCmd() *cobra.Command {
 	var (
@@ -43,44 +42,63 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d resources", len(in.Resources))); stop {
 				return err
 			}
-			task, err := infra.New(in)
+			e, err := infraExecution(scenarioParams[infra.Instance]{Instance: in})
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
-			return execution[infra.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				extra: func(res *maker.Result[infra.State]) map[string]any {
-					out := map[string]any{"resources": task.Resources(), "events": res.Actions}
-					if sc, err := task.Replay(res.Actions); err != nil {
-						out["schedule_error"] = err.Error()
-					} else {
-						out["schedule"] = sc
-					}
-					return out
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[infra.State]) {
-					w := cmd.OutOrStdout()
-					fmt.Fprintf(w, "resources   %d\n", task.Resources())
-					sc, err := task.Replay(res.Actions)
-					if err != nil {
-						fmt.Fprintf(w, "schedule    invalid: %v\n", err)
-						return
-					}
-					fmt.Fprintf(w, "schedule    %d minutes, peak %d provisioning at once\ncost        $%.4f during the rollout, $%.4f per hour when all is up\n", sc.Minutes, sc.Peak, sc.CostUSD, sc.HourlyUSD)
-					for i, e := range sc.Entries {
-						if i == 12 {
-							fmt.Fprintf(w, "  ... and %d more\n", len(sc.Entries)-i)
-							break
-						}
-						fmt.Fprintf(w, "  %-24s %5d -> %5d min  $%.3f/h\n", e.Name, e.Start, e.Finish, e.HourlyUSD)
-					}
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	src.register(cmd.Flags(), infra.DefaultSize, fmt.Sprintf("resources in the generated stack (1 to %d; a long run: %d)", infra.MaxSize, infra.LargeSize), "stack")
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// scheduleHead lists the first n entries of a schedule, one indented line
+// each, and how many follow.
+func scheduleHead(entries []infra.Entry, n int) string {
+	var b strings.Builder
+	for i, e := range entries {
+		if i == n {
+			fmt.Fprintf(&b, "  ... and %d more\n", len(entries)-i)
+			break
+		}
+		fmt.Fprintf(&b, "  %-24s %5d -> %5d min  $%.3f/h\n", e.Name, e.Start, e.Finish, e.HourlyUSD)
+	}
+	return b.String()
+}
+
+// infraExecution is the execution of a infra run.
+func infraExecution(p scenarioParams[infra.Instance]) (execution[infra.State], error) {
+	if p.Instance == nil {
+		return execution[infra.State]{}, usageErr("no instance")
+	}
+	if err := p.Instance.Validate(); err != nil {
+		return execution[infra.State]{}, usageErr("%v", err)
+	}
+	task, err := infra.New(p.Instance)
+	if err != nil {
+		return execution[infra.State]{}, usageErr("%v", err)
+	}
+	return execution[infra.State]{
+		task:   task,
+		oracle: task,
+		kind:   "scenario-infra",
+		params: p,
+		facts: func(res *maker.Result[infra.State]) []fact {
+			facts := []fact{
+				{key: "resources", label: "resources", value: task.Resources()},
+				{key: "events", value: res.Actions},
+			}
+			sc, err := task.Replay(res.Actions)
+			if err != nil {
+				return append(facts, fact{key: "schedule_error", label: "schedule", value: err.Error(), text: "invalid: " + err.Error()})
+			}
+			return append(facts,
+				fact{key: "schedule", label: "schedule", value: sc, text: fmt.Sprintf("%d minutes, peak %d provisioning at once", sc.Minutes, sc.Peak)},
+				fact{label: "cost", text: fmt.Sprintf("$%.4f during the rollout, $%.4f per hour when all is up\n%s", sc.CostUSD, sc.HourlyUSD, scheduleHead(sc.Entries, 12))},
+			)
+		},
+	}, nil
 }

@@ -10,8 +10,6 @@ import (
 	"github.com/maker-go/maker/scenario/interview"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioInterviewCmd) }
-
 func newScenarioInterviewCmd() *cobra.Command {
 	var (
 		f   runFlags
@@ -46,37 +44,50 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d interviews", len(in.Interviews))); stop {
 				return err
 			}
-			task, err := interview.New(in)
+			e, err := interviewExecution(scenarioParams[interview.Instance]{Instance: in})
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
-			return execution[interview.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				extra: func(res *maker.Result[interview.State]) map[string]any {
-					out := map[string]any{"interviews": task.Interviews(), "bookings": res.Actions}
-					if sc, err := task.Evaluate(res.Actions); err != nil {
-						out["score_error"] = err.Error()
-					} else {
-						out["score"] = sc
-					}
-					return out
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[interview.State]) {
-					w := cmd.OutOrStdout()
-					fmt.Fprintf(w, "interviews  %d\nbookings    %s\n", task.Interviews(), scenario.FormatHead(res.Actions, 10))
-					sc, err := task.Evaluate(res.Actions)
-					if err != nil {
-						fmt.Fprintf(w, "score       invalid: %v\n", err)
-						return
-					}
-					fmt.Fprintf(w, "hard        %d constraint breaches\npreferences %d of %d interviews in a preferred slot\n", sc.HardBreaches, sc.Preferred, sc.WithPrefs)
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	src.register(cmd.Flags(), interview.DefaultSize, fmt.Sprintf("interviews in the generated week (1 to %d; a long run: %d)", interview.MaxSize, interview.LargeSize), "week")
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// interviewExecution is the execution of a interview run.
+func interviewExecution(p scenarioParams[interview.Instance]) (execution[interview.State], error) {
+	if p.Instance == nil {
+		return execution[interview.State]{}, usageErr("no instance")
+	}
+	if err := p.Instance.Validate(); err != nil {
+		return execution[interview.State]{}, usageErr("%v", err)
+	}
+	task, err := interview.New(p.Instance)
+	if err != nil {
+		return execution[interview.State]{}, usageErr("%v", err)
+	}
+	return execution[interview.State]{
+		task:   task,
+		oracle: task,
+		kind:   "scenario-interview",
+		params: p,
+		facts: func(res *maker.Result[interview.State]) []fact {
+			facts := []fact{
+				{key: "interviews", label: "interviews", value: task.Interviews()},
+				{key: "bookings", label: "bookings", value: res.Actions, text: scenario.FormatHead(res.Actions, 10)},
+			}
+			sc, err := task.Evaluate(res.Actions)
+			if err != nil {
+				return append(facts, fact{key: "score_error", label: "score", value: err.Error(), text: "invalid: " + err.Error()})
+			}
+			return append(facts,
+				fact{key: "score", value: sc},
+				fact{label: "hard", text: fmt.Sprintf("%d constraint breaches", sc.HardBreaches)},
+				fact{label: "preferences", text: fmt.Sprintf("%d of %d interviews in a preferred slot", sc.Preferred, sc.WithPrefs)},
+			)
+		},
+	}, nil
 }

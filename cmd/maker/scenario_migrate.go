@@ -12,8 +12,6 @@ import (
 	"github.com/maker-go/maker/scenario/migrate"
 )
 
-func init() { scenarioCmds = append(scenarioCmds, newScenarioMigrateCmd) }
-
 func newScenarioMigrateCmd() *cobra.Command {
 	var (
 		f      runFlags
@@ -111,29 +109,31 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			if err := task.KeepBackups(keep); err != nil {
 				return usageErr("--keep-backups: %v", err)
 			}
-			report := func(res *maker.Result[migrate.State]) map[string]any {
-				s := res.State
-				out := map[string]any{
-					"rows": task.Instance().Rows, "db_file": task.Path(), "applied": len(s.Applied),
-					"halted": s.Halted, "verified": s.Verified, "downtime_ms": s.DowntimeMS,
-					"downtime_budget_ms": task.Instance().DowntimeBudgetMS, "baseline": task.Baseline().String(),
-				}
-				if sums, err := migrate.Checksums(ctx, task.DB()); err == nil {
-					out["checksums"] = sums.String()
-					out["checksums_match"] = sums.Equal(task.Baseline())
-				}
-				return out
-			}
 			return execution[migrate.State]{
 				flags:  &f,
 				task:   task,
 				oracle: task,
+				kind:   "scenario-migrate",
 				from:   from,
-				extra:  report,
-				after: func(cmd *cobra.Command, res *maker.Result[migrate.State]) {
-					r := report(res)
-					fmt.Fprintf(cmd.OutOrStdout(), "database    %s (%d rows)\napplied     %d of %d migrations (halted %v)\nverified    %s\ndowntime    %d ms of %d ms\nchecksums   %v (match %v)\n",
-						r["db_file"], r["rows"], r["applied"], len(migrate.Plan), r["halted"], r["verified"], r["downtime_ms"], r["downtime_budget_ms"], r["checksums"], r["checksums_match"])
+				facts: func(res *maker.Result[migrate.State]) []fact {
+					s, in := res.State, task.Instance()
+					facts := []fact{
+						{key: "rows", value: in.Rows},
+						{key: "db_file", label: "database", value: task.Path(), text: fmt.Sprintf("%s (%d rows)", task.Path(), in.Rows)},
+						{key: "applied", label: "applied", value: len(s.Applied), text: fmt.Sprintf("%d of %d migrations (halted %v)", len(s.Applied), len(migrate.Plan), s.Halted)},
+						{key: "halted", value: s.Halted},
+						{key: "verified", label: "verified", value: s.Verified},
+						{key: "downtime_ms", label: "downtime", value: s.DowntimeMS, text: fmt.Sprintf("%d ms of %d ms", s.DowntimeMS, in.DowntimeBudgetMS)},
+						{key: "downtime_budget_ms", value: in.DowntimeBudgetMS},
+						{key: "baseline", value: task.Baseline().String()},
+					}
+					if sums, err := migrate.Checksums(ctx, task.DB()); err == nil {
+						match := sums.Equal(task.Baseline())
+						facts = append(facts,
+							fact{key: "checksums", label: "checksums", value: sums.String(), text: fmt.Sprintf("%v (match %v)", sums, match)},
+							fact{key: "checksums_match", value: match})
+					}
+					return facts
 				},
 			}.execute(cmd)
 		},

@@ -9,8 +9,6 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-func init() { commands = append(commands, newShowCmd) }
-
 func newShowCmd() *cobra.Command {
 	var (
 		dbPath  string

@@ -16,8 +16,6 @@ import (
 	"github.com/maker-go/maker/sim"
 )
 
-func init() { commands = append(commands, newSimCmd) }
-
 func newSimCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sim",

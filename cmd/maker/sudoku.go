@@ -6,10 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/examples/sudoku"
+	"github.com/maker-go/maker/sudoku"
 )
-
-func init() { commands = append(commands, newSudokuCmd) }
 
 func newSudokuCmd() *cobra.Command {
 	var (
@@ -50,25 +48,46 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 			} else if g, err = sudoku.Generate(f.seed, blanks); err != nil {
 				return usageErr("%v", err)
 			}
-			task, err := sudoku.New(g)
+			e, err := sudokuExecution(sudokuParams{Puzzle: g.Compact()})
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
-			return execution[sudoku.Grid]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				extra: func(res *maker.Result[sudoku.Grid]) map[string]any {
-					return map[string]any{"puzzle": g.Compact(), "final_grid": res.State.Compact(), "solved": res.State == task.Solution()}
-				},
-				after: func(cmd *cobra.Command, res *maker.Result[sudoku.Grid]) {
-					fmt.Fprintf(cmd.OutOrStdout(), "puzzle\n%s\nfinal grid\n%s\n", g, res.State)
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return e.execute(cmd)
 		},
 	}
 	cmd.Flags().StringVar(&puzzle, "puzzle", "", "the puzzle: 81 cells, digits and '.' or '0' (default: generated from --seed)")
 	cmd.Flags().IntVar(&blanks, "blanks", 50, fmt.Sprintf("empty cells of a generated puzzle, 1 to %d (one step each)", sudoku.MaxBlanks))
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// sudokuParams are what the journal keeps to rebuild a Sudoku run.
+type sudokuParams struct {
+	Puzzle string `json:"puzzle"` // 81 cells, as Grid.Compact writes them
+}
+
+// sudokuExecution is the execution of a Sudoku run.
+func sudokuExecution(p sudokuParams) (execution[sudoku.Grid], error) {
+	g, err := sudoku.ParseGrid(p.Puzzle)
+	if err != nil {
+		return execution[sudoku.Grid]{}, usageErr("--puzzle: %v", err)
+	}
+	task, err := sudoku.New(g)
+	if err != nil {
+		return execution[sudoku.Grid]{}, usageErr("%v", err)
+	}
+	return execution[sudoku.Grid]{
+		task:   task,
+		oracle: task,
+		kind:   "sudoku",
+		params: p,
+		facts: func(res *maker.Result[sudoku.Grid]) []fact {
+			return []fact{
+				{key: "puzzle", label: "puzzle", value: g.Compact(), text: "\n" + g.String()},
+				{key: "final_grid", label: "final grid", value: res.State.Compact(), text: "\n" + res.State.String()},
+				{key: "solved", value: res.State == task.Solution()},
+			}
+		},
+	}, nil
 }

@@ -117,8 +117,8 @@ func TestParseIsStrict(t *testing.T) {
 		if (err == nil) != tc.ok {
 			t.Errorf("%s: error %v, want ok=%v", tc.name, err, tc.ok)
 		}
-		if err != nil && !errors.Is(err, ErrFormat) {
-			t.Errorf("%s: %v does not wrap ErrFormat", tc.name, err)
+		if err != nil && !errors.Is(err, maker.ErrMalformed) {
+			t.Errorf("%s: %v does not wrap maker.ErrMalformed", tc.name, err)
 		}
 		if tc.ok && task.Key(c) != task.Key(good) {
 			t.Errorf("%s: key %q, want %q", tc.name, task.Key(c), task.Key(good))

@@ -1,5 +1,5 @@
 // Package sudoku solves a Sudoku one voted model call per cell, as a
-// [maker.Task]: a worked example of a task whose every step a model can
+// [maker.Task] behind maker sudoku: a task whose every step a model can
 // decide from the current grid alone and a solver can verify.
 //
 // The rule that picks the step is deterministic and stated in the prompt:

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -53,7 +54,33 @@ type runFlags struct {
 	retryWait   time.Duration
 }
 
-func (f *runFlags) register(fs *pflag.FlagSet) {
+// modelFlags open the model: the simulator's or a provider's settings.
+var modelFlags = []string{"model", "seed", "sim-error", "sim-latency", "base-url", "api-key-env", "timeout", "rpm", "tpm", "retries", "retry-wait"}
+
+// register adds every run flag to fs.
+func (f *runFlags) register(fs *pflag.FlagSet) { f.registerOnly(fs) }
+
+// registerOnly adds to fs the run flags named, or all of them when none is
+// named, so a command lists in its help only the flags it reads. The flags
+// left out keep their defaults, so validate and config see the same values
+// as when every flag is registered.
+func (f *runFlags) registerOnly(fs *pflag.FlagSet, names ...string) {
+	all := pflag.NewFlagSet("run flags", pflag.ContinueOnError)
+	f.registerAll(all)
+	if len(names) == 0 {
+		fs.AddFlagSet(all)
+		return
+	}
+	for _, name := range names {
+		fl := all.Lookup(name)
+		if fl == nil {
+			panic("maker: no run flag --" + name)
+		}
+		fs.AddFlag(fl)
+	}
+}
+
+func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	d := sim.DefaultConfig()
 	fs.StringVar(&f.model, "model", sim.Name, "model: sim (simulated) or provider/model, e.g. openai/gpt-4.1-mini")
 	fs.StringVar(&f.k, "k", "auto", "vote margin: a number; auto for k_min at --target; adaptive to start there and raise k when the run's votes say the target is at risk")
@@ -91,29 +118,65 @@ func (f *runFlags) simulated() bool {
 	return f.model == sim.Name || strings.HasPrefix(f.model, sim.Name+"/")
 }
 
-// validate checks the flags that need no model.
+// Upper bounds of the numeric flags: far above any useful value, low
+// enough that a typo cannot exhaust memory before the run starts.
+const (
+	maxK           = 1000
+	maxMaxSamples  = 100_000
+	maxConcurrency = 10_000
+	maxMaxTokens   = 1_000_000
+	maxTemperature = 2 // the largest any provider accepts
+)
+
+// validate checks the flags that need no model: every number in its range
+// and no flag that the chosen model would ignore. Each error is one line
+// naming the flag and its range.
 func (f *runFlags) validate() error {
+	floats := []struct {
+		name string
+		v    float64
+	}{
+		{"target", f.target}, {"p", f.p}, {"sim-error", f.simError}, {"first-temperature", f.temp0}, {"temperature", f.temp},
+		{"price-in", f.priceIn}, {"price-out", f.priceOut}, {"max-cost", f.maxCost}, {"rpm", f.rpm}, {"tpm", f.tpm},
+	}
+	for _, fl := range floats {
+		if math.IsNaN(fl.v) || math.IsInf(fl.v, 0) {
+			return usageErr("--%s must be a finite number, got %g", fl.name, fl.v)
+		}
+	}
 	switch {
 	case f.target <= 0 || f.target >= 1:
 		return usageErr("--target must be between 0 and 1 (exclusive), got %g", f.target)
-	case f.maxTokens < 1:
-		return usageErr("--max-tokens must be positive, got %d", f.maxTokens)
+	case f.maxTokens < 1 || f.maxTokens > maxMaxTokens:
+		return usageErr("--max-tokens must be between 1 and %d, got %d", maxMaxTokens, f.maxTokens)
 	case f.minChars < 0:
 		return usageErr("--min-chars must not be negative, got %d", f.minChars)
-	case f.concurrency < 0:
-		return usageErr("--concurrency must not be negative, got %d", f.concurrency)
-	case f.maxSamples < 1:
-		return usageErr("--max-samples must be positive, got %d", f.maxSamples)
+	case f.concurrency < 0 || f.concurrency > maxConcurrency:
+		return usageErr("--concurrency must be between 0 and %d, got %d", maxConcurrency, f.concurrency)
+	case f.maxSamples < 1 || f.maxSamples > maxMaxSamples:
+		return usageErr("--max-samples must be between 1 and %d, got %d", maxMaxSamples, f.maxSamples)
 	case f.simError < 0 || f.simError > 1:
 		return usageErr("--sim-error must be between 0 and 1, got %g", f.simError)
-	case f.temp0 < 0 || f.temp < 0:
-		return usageErr("temperatures must not be negative")
+	case f.simLatency < 0:
+		return usageErr("--sim-latency must not be negative, got %v", f.simLatency)
+	case f.temp0 < 0 || f.temp0 > maxTemperature:
+		return usageErr("--first-temperature must be between 0 and %d, got %g", maxTemperature, f.temp0)
+	case f.temp < 0 || f.temp > maxTemperature:
+		return usageErr("--temperature must be between 0 and %d, got %g", maxTemperature, f.temp)
 	case f.p < 0 || f.p > 1:
 		return usageErr("--p must be between 0 and 1, got %g", f.p)
-	case f.priceIn < 0 || f.priceOut < 0 || f.maxCost < 0 || f.maxSamplesT < 0 || f.maxWall < 0:
-		return usageErr("prices and budgets must not be negative")
+	case f.priceIn < 0 || f.priceOut < 0:
+		return usageErr("--price-in and --price-out must not be negative")
+	case f.maxCost < 0:
+		return usageErr("--max-cost must not be negative (0: no limit), got %g", f.maxCost)
+	case f.maxSamplesT < 0:
+		return usageErr("--max-samples-total must not be negative (0: no limit), got %d", f.maxSamplesT)
+	case f.maxWall < 0:
+		return usageErr("--max-wall must not be negative (0: no limit), got %v", f.maxWall)
 	case f.rpm < 0 || f.tpm < 0 || f.retries < 0 || f.retryWait < 0 || f.timeout < 0:
 		return usageErr("--rpm, --tpm, --retries, --retry-wait and --timeout must not be negative")
+	case f.simulated() && f.baseURL != "":
+		return usageErr("--base-url sets a provider's endpoint: it does not apply to --model %s", f.model)
 	}
 	return nil
 }
@@ -178,7 +241,10 @@ func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, 
 	if f.k != "auto" && f.k != "adaptive" {
 		k, err := strconv.Atoi(f.k)
 		if err != nil || k < 1 {
-			return 0, "", usageErr("--k must be a positive number or auto, got %q", f.k)
+			return 0, "", usageErr("--k must be a positive number, auto or adaptive, got %q", f.k)
+		}
+		if err := f.checkK(k); err != nil {
+			return 0, "", err
 		}
 		return k, "", nil
 	}
@@ -193,7 +259,19 @@ func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, 
 	if err != nil {
 		return 0, "", usageErr("--k auto: %v", err)
 	}
+	if err := f.checkK(k); err != nil {
+		return 0, "", fmt.Errorf("--k %s planned k = %d: %w", f.k, k, err)
+	}
 	return k, fmt.Sprintf("%s: k_min for p=%.4g, %d steps, target %g", f.k, 1-e, steps, f.target), nil
+}
+
+// checkK rejects a k no step could reach: a step is decided only when one
+// answer is k votes ahead, which takes at least k samples.
+func (f *runFlags) checkK(k int) error {
+	if k > min(maxK, f.maxSamples) {
+		return usageErr("--k must be between 1 and %d (and at most --max-samples, %d), got %d", maxK, f.maxSamples, k)
+	}
+	return nil
 }
 
 // config builds the engine configuration.
@@ -242,12 +320,17 @@ func printSummary(w io.Writer, jsonOut bool, sum *maker.Summary, extra map[strin
 	return sum.WriteText(w)
 }
 
-// outcome maps a run's end to an exit code: 3 for a budget stop, 1 for any
-// other failure.
+// outcome maps a run's end to an exit code: 3 for a budget stop, 130 for
+// an interruption, the code runErr carries, or 1 for any other failure.
 func outcome(sum *maker.Summary, runErr error) error {
+	var ee *exitError
 	switch {
+	case errors.As(runErr, &ee):
+		return runErr
 	case errors.Is(runErr, maker.ErrBudget):
 		return &exitError{code: exitBudget, err: runErr}
+	case errors.Is(runErr, context.Canceled):
+		return &exitError{code: exitInterrupted, err: runErr}
 	case runErr != nil:
 		return &exitError{code: exitFailed, err: runErr}
 	case !sum.Success:

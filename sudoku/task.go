@@ -46,9 +46,6 @@ it, and answer with the cell, the digit and the new grid.`
 // nothing may come after it.
 var answerRe = regexp.MustCompile(`(?:^|\n)cell = R([1-9])C([1-9])\ndigit = ([1-9])\ngrid =\n((?:[1-9.]{9}\n){8}[1-9.]{9})$`)
 
-// ErrFormat is wrapped by every answer the strict parser rejects.
-var ErrFormat = errors.New("sudoku: answer not in the exact format")
-
 // Task solves one puzzle, one cell per step. It implements
 // [maker.Task], [maker.Checker] and [maker.Oracle].
 type Task struct {
@@ -115,11 +112,11 @@ func (t *Task) Prompt(g Grid, prev string, _ int) maker.Prompt {
 func (t *Task) Parse(text string) (maker.Candidate[Grid], error) {
 	m := answerRe.FindStringSubmatch(strings.TrimRight(text, " \t\n"))
 	if m == nil {
-		return maker.Candidate[Grid]{}, fmt.Errorf("%w: want cell, digit and grid lines at the end", ErrFormat)
+		return maker.Candidate[Grid]{}, fmt.Errorf("sudoku: %w: want cell, digit and grid lines at the end", maker.ErrMalformed)
 	}
 	g, err := ParseGrid(m[4])
 	if err != nil {
-		return maker.Candidate[Grid]{}, fmt.Errorf("%w: %v", ErrFormat, err)
+		return maker.Candidate[Grid]{}, fmt.Errorf("sudoku: %w: %v", maker.ErrMalformed, err)
 	}
 	return maker.Candidate[Grid]{Action: fmt.Sprintf("R%sC%s=%s", m[1], m[2], m[3]), State: g}, nil
 }

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/sqlite"
+)
+
+// resumeCases is one journaled simulated run of every task command, slowed
+// by --sim-latency so that it can be killed part way. same names the JSON
+// fields whose values a resumed run must share with an uninterrupted one.
+var resumeCases = []struct {
+	name string
+	args []string
+	same []string
+	// why is set for a command whose runs cannot be resumed: the run
+	// says so when it starts, and resume refuses it at once.
+	why string
+}{
+	{name: "hanoi", args: []string{"hanoi", "--disks", "8", "--sim-latency", "5ms"}, same: []string{"final_state", "disks"}},
+	{name: "cube", args: []string{"cube", "--no-optimal", "--sim-latency", "50ms"}, same: []string{"final_state", "scramble", "moves"}},
+	{name: "sudoku", args: []string{"sudoku", "--blanks", "45", "--sim-latency", "30ms"}, same: []string{"final_grid", "puzzle", "solved"}},
+	{name: "requirements", args: []string{"requirements", "Build a simple task management API", "--sim-latency", "60ms"}, same: []string{"request"}},
+	{name: "run", args: []string{"run", "../../examples/yaml/running-sum.yaml", "--sim-latency", "8ms"}, same: []string{"final_state", "task_file"}},
+	{name: "scenario deps", args: []string{"scenario", "deps", "--size", "60", "--sim-latency", "25ms"}, same: []string{"build_order", "order_is_expected"}},
+	{name: "scenario infra", args: []string{"scenario", "infra", "--size", "40", "--sim-latency", "20ms"}, same: []string{"events", "schedule"}},
+	{name: "scenario interview", args: []string{"scenario", "interview", "--size", "60", "--sim-latency", "25ms"}, same: []string{"bookings", "score"}},
+	{name: "scenario apitest", args: []string{"scenario", "apitest", "--size", "2"}, why: "service under test"},
+	{name: "scenario deploy", args: []string{"scenario", "deploy", "--size", "4"}, why: "fleet"},
+	{name: "scenario migrate", args: []string{"scenario", "migrate", "--size", "300"}, why: "--resume"},
+}
+
+// TestResumeCoversEveryTaskCommand keeps resumeCases complete: a new task
+// command must say how it resumes.
+func TestResumeCoversEveryTaskCommand(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range resumeCases {
+		covered[c.name] = true
+	}
+	root := newRoot(nil, nil)
+	for _, c := range root.Commands() {
+		if c.GroupID != groupTasks {
+			continue
+		}
+		if !c.HasSubCommands() {
+			if !covered[c.Name()] {
+				t.Errorf("task command %q has no case in resumeCases", c.Name())
+			}
+			continue
+		}
+		for _, sub := range c.Commands() {
+			if name := c.Name() + " " + sub.Name(); !covered[name] {
+				t.Errorf("task command %q has no case in resumeCases", name)
+			}
+		}
+	}
+}
+
+// TestKillResumeEveryTask starts a journaled run of every task command,
+// kills it with SIGKILL once some steps are committed, resumes it with
+// maker resume, and checks that the journal holds exactly the steps of an
+// uninterrupted run and that the resumed run ends as that run did.
+func TestKillResumeEveryTask(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs every task twice")
+	}
+	bin := buildMaker(t)
+	for _, tc := range resumeCases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			args := append(append([]string{}, tc.args...), "-q", "--json")
+			if tc.why != "" {
+				testRefusesResume(t, bin, dir, args, tc.why)
+				return
+			}
+			var ref map[string]any
+			refDB := filepath.Join(dir, "ref.db")
+			runJSON(t, bin, &ref, nil, append(args, "--db", refDB)...)
+			if ref["success"] != true {
+				t.Fatalf("uninterrupted run: %v", ref)
+			}
+			want := loadSteps(t, refDB, ref["run_id"].(string))
+
+			path := filepath.Join(dir, "killed.db")
+			id, committed := killAfterCommit(t, bin, append(args, "--db", path))
+			if committed >= len(want) {
+				t.Fatalf("killed after %d of %d steps: nothing left to resume", committed, len(want))
+			}
+			var got map[string]any
+			runJSON(t, bin, &got, nil, "resume", id, "--db", path, "-q", "--json")
+			if got["success"] != true || got["run_id"] != id {
+				t.Fatalf("resumed run: %v", got)
+			}
+			if start, _ := got["start_step"].(float64); int(start) != committed {
+				t.Errorf("resumed at step %v, want after the %d committed", got["start_step"], committed)
+			}
+			for _, k := range tc.same {
+				if !reflect.DeepEqual(got[k], ref[k]) {
+					t.Errorf("%s: resumed %v, uninterrupted %v", k, got[k], ref[k])
+				}
+			}
+			steps := loadSteps(t, path, id)
+			if !reflect.DeepEqual(steps, want) {
+				t.Fatalf("journal after kill and resume: %d steps, uninterrupted %d; first difference at %d", len(steps), len(want), firstDiff(steps, want))
+			}
+			t.Logf("killed after %d of %d steps; resumed to the same %d steps", committed, len(want), len(steps))
+		})
+	}
+}
+
+// killAfterCommit starts maker, waits until its journal holds a committed
+// step, kills it with SIGKILL and returns the run and its committed steps.
+func killAfterCommit(t *testing.T, bin string, args []string) (id string, committed int) {
+	t.Helper()
+	c := makerCmd(t, bin, args...)
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	path := args[len(args)-1]
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("maker %v ended before it was killed (%v): %s", args, err, stderr.Bytes())
+		case <-deadline:
+			c.Process.Kill()
+			t.Fatalf("maker %v committed no step in 60s: %s", args, stderr.Bytes())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if run, ok := peekRun(path); ok && run.Steps > 0 {
+			if err := c.Process.Kill(); err != nil {
+				t.Fatal(err)
+			}
+			<-done
+			// Steps may have been committed between the look and the kill.
+			run, _ = peekRun(path)
+			if run.Status == maker.StatusDone {
+				t.Fatalf("maker %v finished before it was killed", args)
+			}
+			return run.ID, run.Steps
+		}
+	}
+}
+
+// peekRun reads the only run of a journal another process is writing; ok
+// is false while there is none to read yet.
+func peekRun(path string) (*sqlite.Run, bool) {
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		return nil, false
+	}
+	defer db.Close()
+	runs, err := db.Runs(context.Background())
+	if err != nil || len(runs) != 1 {
+		return nil, false
+	}
+	return runs[0], true
+}
+
+// testRefusesResume runs a task whose runs cannot be resumed: the run says
+// so when it starts, and maker resume refuses it at once, saying why.
+func testRefusesResume(t *testing.T, bin, dir string, args []string, why string) {
+	path := filepath.Join(dir, "m.db")
+	c := makerCmd(t, bin, append(args[:len(args)-1], "--db", path)...) // text mode: without --json
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Run(); err != nil {
+		t.Fatalf("maker %v: %v\n%s", args, err, stderr.Bytes())
+	}
+	if !strings.Contains(stderr.String(), "cannot be resumed") || !strings.Contains(stderr.String(), why) {
+		t.Errorf("the run does not say at its start that it cannot be resumed: %s", stderr.Bytes())
+	}
+	run, ok := peekRun(path)
+	if !ok {
+		t.Fatal("no run journaled")
+	}
+	c = makerCmd(t, bin, "resume", run.ID, "--db", path, "-q")
+	stderr.Reset()
+	c.Stderr = &stderr
+	err := c.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitUsage || !strings.Contains(stderr.String(), why) {
+		t.Errorf("resume of %s: %v: %s", run.ID, err, stderr.Bytes())
+	}
+}
+
+func firstDiff(a, b []journaledStep) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// TestInterruptResumed stops a resumed run with SIGINT: it exits 130 and
+// still prints its summary, whose facts cover the steps decided before
+// the resume as well as its own.
+func TestInterruptResumed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildMaker(t)
+	path := filepath.Join(t.TempDir(), "m.db")
+	id, committed := killAfterCommit(t, bin, []string{"scenario", "deps", "--size", "200", "--sim-latency", "25ms", "-q", "--json", "--db", path})
+	c := makerCmd(t, bin, "resume", id, "--db", path, "-q", "--json")
+	var stdout, stderr bytes.Buffer
+	c.Stdout, c.Stderr = &stdout, &stderr
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if run, ok := peekRun(path); ok && run.Steps > committed {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.Process.Kill()
+			t.Fatalf("the resumed run committed nothing in 60s: %s", stderr.Bytes())
+		}
+	}
+	if err := c.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	err := c.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("interrupted resume: %v, want exit %d: %s", err, exitInterrupted, stderr.Bytes())
+	}
+	var sum struct {
+		StopReason string   `json:"stop_reason"`
+		BuildOrder []string `json:"build_order"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &sum); err != nil {
+		t.Fatalf("no summary after the interruption (%v): %q %s", err, stdout.Bytes(), stderr.Bytes())
+	}
+	if sum.StopReason != "interrupted" || len(sum.BuildOrder) <= committed {
+		t.Errorf("summary: stop %q, %d modules in the build order, want more than the %d before the resume", sum.StopReason, len(sum.BuildOrder), committed)
+	}
+}

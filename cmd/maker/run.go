@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/taskfile"
+)
+
+func newRunCmd() *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run TASK.yaml",
+		Short: "Run a task declared in a YAML file (see docs/taskfile.md)",
+		Long: `Run a task declared in a YAML file: the prompts, the initial state, the answer
+format (a regular expression or a JSON schema), the vote-key rule, when it ends and,
+optionally, the expected answer of every step. With expected answers the file runs on
+the simulator (the default model) and every decided step is checked against them.
+
+Exit status: 0 done, 1 a wrong or undecided step, 2 bad usage or a bad file,
+3 budget reached.`,
+		Example: `  maker run examples/yaml/running-sum.yaml
+  maker run examples/yaml/text-transform.yaml --k 2 --json
+  maker run task.yaml --model openai/gpt-4.1-mini --k 3`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return usageErr("task file: %v", err)
+			}
+			e, err := taskfileExecution(taskfileParams{File: args[0], YAML: string(data), Simulated: f.simulated()})
+			if err != nil {
+				return err
+			}
+			e.flags = &f
+			return e.execute(cmd)
+		},
+	}
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// taskfileParams are what the journal keeps to rebuild a task-file run:
+// the file's text, so a run resumes as it started even if the file has
+// changed since.
+type taskfileParams struct {
+	File      string `json:"file"`
+	YAML      string `json:"yaml"`
+	Simulated bool   `json:"simulated,omitempty"` // the simulator answers from the expected steps
+}
+
+// taskfileExecution is the execution of a task file.
+func taskfileExecution(p taskfileParams) (execution[string], error) {
+	task, err := taskfile.Parse(p.File, []byte(p.YAML))
+	if err != nil {
+		return execution[string]{}, usageErr("%v", err)
+	}
+	var oracle maker.Oracle
+	if p.Simulated {
+		if oracle, err = task.Oracle(); err != nil {
+			if errors.Is(err, taskfile.ErrNoExpected) {
+				return execution[string]{}, usageErr("%v; or give --model provider/model", err)
+			}
+			return execution[string]{}, usageErr("%v", err)
+		}
+	}
+	return execution[string]{
+		task:   task,
+		oracle: oracle,
+		kind:   "taskfile",
+		params: p,
+		facts: func(res *maker.Result[string]) []fact {
+			return []fact{
+				{key: "task_file", label: "task file", value: p.File},
+				{key: "final_state", label: "final state", value: res.State},
+			}
+		},
+	}, nil
+}
