@@ -131,26 +131,12 @@ func (f *runFlags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Mo
 		}
 		return m, nil
 	}
-	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: f.model, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout, Options: f.providerOptions()})
+	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: f.model, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout,
+		Transport: maker.Transport{Retries: f.retries, RetryWait: f.retryWait, RPM: f.rpm, TPM: f.tpm}})
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
 	return m, nil
-}
-
-// providerOptions passes the retry and rate-limit flags to the provider
-// middleware (see package provider).
-func (f *runFlags) providerOptions() map[string]string {
-	retries := f.retries
-	if retries == 0 {
-		retries = -1 // --retries 0: never retry
-	}
-	return map[string]string{
-		provider.OptRPM:       strconv.FormatFloat(f.rpm, 'g', -1, 64),
-		provider.OptTPM:       strconv.FormatFloat(f.tpm, 'g', -1, 64),
-		provider.OptRetries:   strconv.Itoa(retries),
-		provider.OptRetryWait: f.retryWait.String(),
-	}
 }
 
 // errorRate is the per-sample error rate --k auto plans for.
