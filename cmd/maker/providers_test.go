@@ -317,3 +317,60 @@ func TestSimServeCommand(t *testing.T) {
 		t.Errorf("bad fault rate: exit %d, %q", code, stderr)
 	}
 }
+
+// TestPlanPricesWhatModelsLists: `maker plan --model` prices a model from
+// the same lists `maker models` shows and a run charges, without a key.
+func TestPlanPricesWhatModelsLists(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	t.Setenv("ANTHROPIC_API_KEY", "")
+	code, stdout, stderr := runCLI(t, "models", "openai", "--json")
+	var listed []struct {
+		ID      string        `json:"id"`
+		Pricing maker.Pricing `json:"pricing"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &listed); code != 0 || err != nil {
+		t.Fatalf("maker models openai --json: exit %d, %v: %s", code, err, stderr)
+	}
+	var mini maker.Pricing
+	for _, m := range listed {
+		if m.ID == "gpt-4.1-mini" {
+			mini = m.Pricing
+		}
+	}
+	if mini.InPerMTok <= 0 {
+		t.Fatal("maker models lists no price for gpt-4.1-mini")
+	}
+	tests := []struct {
+		model string
+		want  maker.Pricing
+	}{
+		{"openai/gpt-4.1-mini", mini},
+		{"openai/gpt-4.1-mini-2025-04-14", mini}, // a dated snapshot
+		{"anthropic/claude-haiku-4-5", maker.Pricing{InPerMTok: 1, CachedInPerMTok: 0.1, OutPerMTok: 5}},
+		{"ollama/qwen3:8b", maker.Pricing{}}, // a local server is free
+	}
+	for _, tt := range tests {
+		t.Run(tt.model, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "plan", "--p", "0.99", "--steps", "1023", "--model", tt.model, "--json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var pl struct {
+				Prices struct {
+					In     float64 `json:"in_per_mtok"`
+					Out    float64 `json:"out_per_mtok"`
+					Cached float64 `json:"cached_in_per_mtok"`
+				} `json:"prices"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &pl); err != nil {
+				t.Fatal(err)
+			}
+			if pl.Prices.In != tt.want.InPerMTok || pl.Prices.Out != tt.want.OutPerMTok || pl.Prices.Cached != tt.want.CachedInPerMTok {
+				t.Errorf("plan prices %+v, want %+v", pl.Prices, tt.want)
+			}
+		})
+	}
+	if code, _, stderr := runCLI(t, "plan", "--p", "0.99", "--steps", "1023", "--model", "openai/no-such-model"); code != exitUsage || !strings.Contains(stderr, "no price is known") {
+		t.Errorf("unknown model: exit %d, %q", code, stderr)
+	}
+}
