@@ -374,3 +374,53 @@ func TestPlanPricesWhatModelsLists(t *testing.T) {
 		t.Errorf("unknown model: exit %d, %q", code, stderr)
 	}
 }
+
+// TestBaseURLCredentialsNeverShow runs against an endpoint whose URL holds
+// a password and a key parameter, and looks for them in everything the run
+// leaves: stdout, stderr, the HTML report, the events file and every byte
+// of the journal (WAL included).
+func TestBaseURLCredentialsNeverShow(t *testing.T) {
+	tests := []struct{ name, url, secret string }{
+		{"password", "http://user:SECRETPW@127.0.0.1:1/v1", "SECRETPW"},
+		{"key parameter", "http://127.0.0.1:1/v1?key=SECRETKEY1", "SECRETKEY1"},
+		{"token parameter", "http://127.0.0.1:1/v1?access_token=SECRETTOK2", "SECRETTOK2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := isolate(t)
+			for _, json := range []string{"", "--json"} {
+				args := []string{"hanoi", "--disks", "3", "--k", "1", "--model", "vllm/x", "--base-url", tt.url, "--retries", "0",
+					"--report", filepath.Join(dir, "r"+json+".html"), "--events", filepath.Join(dir, "e"+json+".jsonl"), "--db", filepath.Join(dir, "j.db")}
+				if json != "" {
+					args = append(args, json)
+				}
+				code, stdout, stderr := runCLI(t, args...)
+				if code != exitFailed {
+					t.Fatalf("exit %d, want %d (the server is not there)\n%s\n%s", code, exitFailed, stdout, stderr)
+				}
+				if !strings.Contains(stdout+stderr, "[redacted]") {
+					t.Errorf("the endpoint is not shown redacted:\n%s\n%s", stdout, stderr)
+				}
+				for i, o := range []string{stdout, stderr} {
+					if strings.Contains(o, tt.secret) {
+						t.Errorf("output %d shows the secret:\n%s", i, o)
+					}
+				}
+			}
+			files := 0
+			_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return nil
+				}
+				files++
+				if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(tt.secret)) {
+					t.Errorf("%s holds the secret", path)
+				}
+				return nil
+			})
+			if files < 4 {
+				t.Errorf("only %d files written: the report, events and journal were not all checked", files)
+			}
+		})
+	}
+}
