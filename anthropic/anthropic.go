@@ -271,6 +271,9 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 // decode turns a Messages response into a response, after checking that
 // its usage can be true.
 func decode(info provider.Info, msg *sdk.Message) (maker.Response, error) {
+	if msg == nil {
+		return maker.Response{}, provider.TransportError(info, errors.New("the response holds no message"))
+	}
 	u := msg.Usage
 	for _, c := range []int64{u.InputTokens, u.CacheReadInputTokens, u.CacheCreationInputTokens} {
 		if err := provider.CheckUsage(info, c, 0, 0); err != nil {

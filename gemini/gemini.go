@@ -307,7 +307,7 @@ func (m *Model) generate(ctx context.Context, req maker.Request, n int) ([]maker
 	defer cancel()
 	seen := &provider.LastResponse{}
 	callCtx := provider.WithBodyLimit(context.WithValue(reqCtx, seenKey{}, seen), provider.BodyLimit(req, n))
-	res, err := m.client.Models.GenerateContent(callCtx, m.info.Model, contents, cfg)
+	res, err := m.generateContent(callCtx, contents, cfg)
 	if err != nil {
 		return nil, m.classify(ctx, reqCtx, err, seen)
 	}
@@ -322,9 +322,24 @@ func (m *Model) generate(ctx context.Context, req maker.Request, n int) ([]maker
 	return out, nil
 }
 
+// generateContent calls the SDK. The SDK's converters panic on some bodies
+// a broken or hostile server can send (a null candidate); such a body is an
+// unreadable response, not a crash of the run.
+func (m *Model) generateContent(ctx context.Context, contents []*genai.Content, cfg *genai.GenerateContentConfig) (res *genai.GenerateContentResponse, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("the response could not be decoded: %v", p)
+		}
+	}()
+	return m.client.Models.GenerateContent(ctx, m.info.Model, contents, cfg)
+}
+
 // decode turns a generateContent response into exactly n responses, after
 // checking that its usage can be true.
 func decode(info provider.Info, res *genai.GenerateContentResponse, n int) ([]maker.Response, error) {
+	if res == nil {
+		return nil, provider.TransportError(info, errors.New("the response holds nothing"))
+	}
 	if len(res.Candidates) == 0 && res.PromptFeedback != nil && res.PromptFeedback.BlockReason != "" {
 		return nil, &provider.Error{Info: info, Message: fmt.Sprintf("prompt blocked: %s %s", res.PromptFeedback.BlockReason, res.PromptFeedback.BlockReasonMessage)}
 	}

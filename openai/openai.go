@@ -236,7 +236,7 @@ func (m *Model) complete(ctx context.Context, req maker.Request, n int) ([]maker
 // decode turns a chat completion into n or fewer responses, after checking
 // that it has a choice and that its usage can be true.
 func decode(info provider.Info, cc *oa.ChatCompletion, n int) ([]maker.Response, error) {
-	if len(cc.Choices) == 0 {
+	if cc == nil || len(cc.Choices) == 0 {
 		return nil, provider.TransportError(info, errors.New("the response has no choices"))
 	}
 	u := cc.Usage
