@@ -424,3 +424,38 @@ func TestBaseURLCredentialsNeverShow(t *testing.T) {
 		})
 	}
 }
+
+// TestImpossibleUsageCannotDefeatMaxCost: a server that reports negative or
+// overflowing token counts gets its samples refused (retried, then the run
+// ends naming the cause), so the cost never goes negative or overflows and
+// --max-cost stays a limit.
+func TestImpossibleUsageCannotDefeatMaxCost(t *testing.T) {
+	isolate(t)
+	for _, usage := range []string{`"prompt_tokens":-1000000000,"completion_tokens":5`, `"prompt_tokens":10,"completion_tokens":9223372036854775000`} {
+		requests := 0
+		var mu sync.Mutex
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			requests++
+			mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"choices":[{"index":0,"message":{"role":"assistant","content":"move = [1, 0, 2]\nnext_state = [[3, 2], [], [1]]"},"finish_reason":"stop"}],"usage":{%s}}`, usage)
+		}))
+		code, stdout, stderr := runCLI(t, "hanoi", "--disks", "3", "--k", "1", "--model", "vllm/x", "--base-url", srv.URL+"/v1",
+			"--retries", "2", "--retry-wait", "1ms", "--price-in", "1", "--price-out", "1", "--max-cost", "0.01", "--json", "-q", "--no-journal")
+		srv.Close()
+		if code != exitFailed || !strings.Contains(stderr, "impossible token usage") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 1 naming the impossible usage", usage, code, stderr)
+		}
+		var sum maker.Summary
+		if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
+			t.Fatalf("summary %q: %v", stdout, err)
+		}
+		if sum.CostUSD < 0 || sum.CostUSD > 0.01 || sum.InputTokens < 0 || sum.OutputTokens < 0 {
+			t.Errorf("%s: cost $%g, %d in, %d out", usage, sum.CostUSD, sum.InputTokens, sum.OutputTokens)
+		}
+		if requests != 3 {
+			t.Errorf("%s: %d requests, want 3 (one and two retries)", usage, requests)
+		}
+	}
+}
