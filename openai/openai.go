@@ -2,10 +2,11 @@
 // server that speaks it: OpenAI itself, OpenRouter, Groq, Together,
 // DeepSeek, Mistral, xAI, Fireworks, a LiteLLM proxy, and local servers
 // (Ollama, vLLM, LM Studio, llama.cpp). Importing it registers one prefix
-// per [Preset] with [maker.RegisterProvider]:
+// per [Preset] with [provider.Register]:
 //
 //	import _ "github.com/maker-go/maker/openai"
-//	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: "openai/gpt-4.1-mini"})
+//	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: "openai/gpt-4.1-mini",
+//		Transport: maker.Transport{Retries: provider.DefaultMaxRetries}})
 //
 // Requests go through the official openai-go SDK with its own retries
 // turned off; retries, rate limits and timeouts come from the shared
