@@ -236,10 +236,13 @@ func Run(t *testing.T, a Adapter) {
 					t.Fatalf("accepted usage %+v", r)
 				}
 				var e *provider.Error
+				if !errors.As(err, &e) {
+					t.Fatalf("error %v (%T), want *provider.Error", err, err)
+				}
 				// A count that does not fit the API's own type is a body
 				// the SDK cannot decode: refused all the same.
-				if errors.As(err, &e) && !errors.Is(err, provider.ErrImpossibleUsage) && e.Status != 0 {
-					t.Errorf("err = %v", err)
+				if !errors.Is(err, provider.ErrImpossibleUsage) && (e.Status != 0 || !e.Retryable) {
+					t.Errorf("err = %v, want provider.ErrImpossibleUsage or an unreadable body", err)
 				}
 			})
 		}
