@@ -459,3 +459,23 @@ func TestImpossibleUsageCannotDefeatMaxCost(t *testing.T) {
 		}
 	}
 }
+
+// TestHungServerEndsTheRun: a server that sends headers and half a body,
+// then nothing, is cut off at --timeout on every attempt, and the run ends
+// with an error naming the flag instead of hanging.
+func TestHungServerEndsTheRun(t *testing.T) {
+	isolate(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"choices":[`))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	start := time.Now()
+	code, _, stderr := runCLI(t, "hanoi", "--disks", "3", "--k", "1", "--model", "vllm/x", "--base-url", srv.URL+"/v1",
+		"--timeout", "200ms", "--retries", "1", "--retry-wait", "1ms", "-q", "--no-journal")
+	if wall := time.Since(start); code != exitFailed || wall > 10*time.Second || !strings.Contains(stderr, "--timeout") {
+		t.Errorf("exit %d after %s, stderr %q; want exit 1 within two 200ms attempts, naming --timeout", code, wall, stderr)
+	}
+}

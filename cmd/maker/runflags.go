@@ -72,7 +72,7 @@ func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress bar")
 	fs.StringVar(&f.baseURL, "base-url", "", "override the provider's endpoint")
 	fs.StringVar(&f.apiKeyEnv, "api-key-env", "", "environment variable that holds the API key")
-	fs.DurationVar(&f.timeout, "timeout", 0, "per-request timeout (0: the provider's default)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "per-request timeout, reading the answer included (0: the default, "+provider.DefaultTimeout.String()+")")
 	fs.BoolVar(&f.batch, "batch", true, "draw a step's first votes in one request where the provider allows (n>1)")
 	fs.Float64Var(&f.priceIn, "price-in", 0, "input price in USD per million tokens (overrides the catalog)")
 	fs.Float64Var(&f.priceOut, "price-out", 0, "output price in USD per million tokens (overrides the catalog)")
