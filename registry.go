@@ -21,8 +21,28 @@ type ModelSpec struct {
 	APIKeyEnv string
 	// Timeout bounds one request (0: the provider's default).
 	Timeout time.Duration
+	// Transport holds the settings every real provider's request stack
+	// shares: retries and client-side rate limits.
+	Transport Transport
 	// Options holds provider-specific settings.
 	Options map[string]string
+}
+
+// Transport holds the settings every real provider's request stack shares
+// (see package provider). The zero value sends each request once, with no
+// rate limit; the command line retries 8 times by default.
+type Transport struct {
+	// Retries is the most retries of one failed request (rate limits,
+	// server errors, timeouts, dropped connections); 0 never retries.
+	Retries int
+	// RetryWait is the first backoff wait, doubled after each retry
+	// (0: the provider's default).
+	RetryWait time.Duration
+	// RPM is the most requests per minute (0: no limit).
+	RPM float64
+	// TPM is the most tokens per minute, estimated before each request
+	// (0: no limit).
+	TPM float64
 }
 
 // Split returns the provider prefix and the model name.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -24,10 +23,11 @@ const Prefix = "anthropic"
 // [maker.ModelSpec.APIKeyEnv] names another.
 const DefaultAPIKeyEnv = "ANTHROPIC_API_KEY"
 
-func init() {
-	maker.RegisterProvider(Prefix, Open)
-	provider.Describe(provider.Description{Prefix: Prefix, KeyEnv: DefaultAPIKeyEnv, Catalog: Prefix, About: "Anthropic Messages API (anthropic-sdk-go)"})
-}
+// description is what `maker models` and `maker plan` know of the provider.
+var description = provider.Description{Prefix: Prefix, KeyEnv: DefaultAPIKeyEnv, Catalog: Prefix,
+	About: "Anthropic Messages API (anthropic-sdk-go)", Price: PriceOf}
+
+func init() { provider.Register(description, Open) }
 
 // TemperatureMode says whether requests carry the sampling temperature.
 type TemperatureMode string
@@ -48,7 +48,8 @@ const (
 type Config struct {
 	// Model is the model name without the prefix, such as "claude-haiku-4-5".
 	Model string
-	// APIKey is the key itself. It is required.
+	// APIKey is the key itself. It is required, and registered with
+	// [provider.AddSecret] so that no error can show it.
 	APIKey string
 	// APIKeyEnv names the variable the key came from, so that an
 	// authentication failure can say which one to fix (default
@@ -70,10 +71,7 @@ type Config struct {
 
 // Model is a Claude model. It is safe for concurrent use.
 type Model struct {
-	name    string // "anthropic/<model>"
-	model   string
-	keyEnv  string
-	key     string
+	info    provider.Info
 	timeout time.Duration
 	cache   bool
 	temp    bool
@@ -96,6 +94,7 @@ func New(cfg Config) (*Model, error) {
 	if cfg.APIKey == "" {
 		return nil, fmt.Errorf("anthropic: no API key: set %s", cfg.APIKeyEnv)
 	}
+	provider.AddSecret(cfg.APIKey)
 	if cfg.Timeout < 0 {
 		return nil, fmt.Errorf("anthropic: timeout must not be negative, got %s", cfg.Timeout)
 	}
@@ -120,14 +119,20 @@ func New(cfg Config) (*Model, error) {
 	if cfg.BaseURL != "" {
 		opts = append(opts, option.WithBaseURL(cfg.BaseURL))
 	}
+	// Under the SDK, the body of every response is capped.
+	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
-		opts = append(opts, option.WithHTTPClient(cfg.HTTPClient))
+		c := *cfg.HTTPClient
+		hc = &c
+	}
+	hc.Transport = provider.LimitBody(hc.Transport)
+	opts = append(opts, option.WithHTTPClient(hc))
+	base := cfg.BaseURL
+	if base == "" {
+		base = "https://api.anthropic.com"
 	}
 	return &Model{
-		name:    Prefix + "/" + cfg.Model,
-		model:   cfg.Model,
-		keyEnv:  cfg.APIKeyEnv,
-		key:     cfg.APIKey,
+		info:    provider.Info{Provider: Prefix, Model: cfg.Model, KeyEnv: cfg.APIKeyEnv, BaseURL: provider.RedactURL(base)},
 		timeout: cfg.Timeout,
 		cache:   !cfg.NoCache,
 		temp:    send,
@@ -153,15 +158,12 @@ func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
 	if prefix != Prefix {
 		return nil, fmt.Errorf("anthropic: model %q is not an %s/ model", spec.Name, Prefix)
 	}
-	cfg := Config{Model: model, APIKeyEnv: spec.APIKeyEnv, BaseURL: spec.BaseURL, Timeout: spec.Timeout}
-	if cfg.APIKeyEnv == "" {
-		cfg.APIKeyEnv = DefaultAPIKeyEnv
+	key, env, err := provider.APIKey(spec, false, DefaultAPIKeyEnv)
+	if err != nil {
+		return nil, err
 	}
-	cfg.APIKey = os.Getenv(cfg.APIKeyEnv)
+	cfg := Config{Model: model, APIKey: key, APIKeyEnv: env, BaseURL: spec.BaseURL, Timeout: spec.Timeout}
 	for k, v := range spec.Options {
-		if provider.StackOption(k) {
-			continue
-		}
 		switch k {
 		case "cache":
 			switch strings.ToLower(v) {
@@ -185,11 +187,20 @@ func OpenBare(_ context.Context, spec maker.ModelSpec) (*Model, error) {
 // per-request timeout (see [provider.Open]). It is the opener registered for
 // the "anthropic" prefix.
 func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
-	return provider.OpenStack(ctx, spec, Prefix, OpenBare, func(m *Model) string { return m.keyEnv })
+	bare := spec
+	bare.Timeout = 0 // the shared stack times each attempt
+	m, err := OpenBare(ctx, bare)
+	if err != nil {
+		return nil, err
+	}
+	return provider.Open(m, spec, m.info)
 }
 
 // Name returns the full model name, "anthropic/<model>".
-func (m *Model) Name() string { return m.name }
+func (m *Model) Name() string { return m.info.Name() }
+
+// String returns the full model name.
+func (m *Model) String() string { return m.info.Name() }
 
 // SendsTemperature reports whether requests to this model carry the
 // temperature (see [AcceptsTemperature]).
@@ -197,7 +208,10 @@ func (m *Model) SendsTemperature() bool { return m.temp }
 
 // Pricing implements [maker.Priced] from the fallback price list; it is zero
 // for a model the list does not know.
-func (m *Model) Pricing() maker.Pricing { return provider.PriceOr(Prefix, m.model, PriceOf) }
+func (m *Model) Pricing() maker.Pricing {
+	p, _ := description.PriceFor(m.info.Model)
+	return p
+}
 
 // Generate sends one Messages request: the system prompt as a system block
 // (marked for the cache unless caching is off), the user prompt as the one
@@ -210,17 +224,17 @@ func (m *Model) Pricing() maker.Pricing { return provider.PriceOr(Prefix, m.mode
 func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response, error) {
 	start := time.Now()
 	if strings.TrimSpace(req.User) == "" {
-		return maker.Response{}, &Error{Model: m.name, Message: "empty user prompt"}
+		return maker.Response{}, &provider.Error{Info: m.info, Message: "empty user prompt"}
 	}
 	if m.temp && (req.Temperature < 0 || req.Temperature > 1) {
-		return maker.Response{}, &Error{Model: m.name, Message: fmt.Sprintf("temperature %g out of the API's range 0..1", req.Temperature)}
+		return maker.Response{}, &provider.Error{Info: m.info, Message: fmt.Sprintf("temperature %g out of the API's range 0..1", req.Temperature)}
 	}
 	maxTokens := req.MaxTokens
 	if maxTokens <= 0 {
 		maxTokens = maker.DefaultMaxTokens
 	}
 	params := sdk.MessageNewParams{
-		Model:     sdk.Model(m.model),
+		Model:     sdk.Model(m.info.Model),
 		MaxTokens: int64(maxTokens),
 		Messages:  []sdk.MessageParam{sdk.NewUserMessage(sdk.NewTextBlock(req.User))},
 	}
@@ -241,25 +255,46 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 	}
 	defer cancel()
 	var seen provider.LastResponse
-	msg, err := m.client.Messages.New(reqCtx, params, option.WithMiddleware(record(&seen)))
+	limited := provider.WithBodyLimit(reqCtx, provider.BodyLimit(req, 1))
+	msg, err := m.client.Messages.New(limited, params, option.WithMiddleware(record(&seen)))
 	if err != nil {
 		return maker.Response{}, m.classify(ctx, reqCtx, err, &seen)
 	}
+	resp, err := decode(m.info, msg)
+	if err != nil {
+		return maker.Response{}, err
+	}
+	resp.Latency = time.Since(start)
+	return resp, nil
+}
 
+// decode turns a Messages response into a response, after checking that
+// its usage can be true.
+func decode(info provider.Info, msg *sdk.Message) (maker.Response, error) {
+	if msg == nil {
+		return maker.Response{}, provider.TransportError(info, errors.New("the response holds no message"))
+	}
+	u := msg.Usage
+	for _, c := range []int64{u.InputTokens, u.CacheReadInputTokens, u.CacheCreationInputTokens} {
+		if err := provider.CheckUsage(info, c, 0, 0); err != nil {
+			return maker.Response{}, err
+		}
+	}
+	if err := provider.CheckUsage(info, u.InputTokens+u.CacheReadInputTokens+u.CacheCreationInputTokens, u.CacheReadInputTokens, u.OutputTokens); err != nil {
+		return maker.Response{}, err
+	}
 	var text strings.Builder
 	for _, block := range msg.Content {
 		if block.Type == "text" {
 			text.WriteString(block.Text)
 		}
 	}
-	u := msg.Usage
 	resp := maker.Response{
 		Text:              text.String(),
 		InputTokens:       int(u.InputTokens + u.CacheReadInputTokens + u.CacheCreationInputTokens),
 		CachedInputTokens: int(u.CacheReadInputTokens),
 		OutputTokens:      int(u.OutputTokens),
 		Finish:            maker.FinishStop,
-		Latency:           time.Since(start),
 	}
 	switch msg.StopReason {
 	case sdk.StopReasonMaxTokens, sdk.StopReasonModelContextWindowExceeded:
@@ -279,12 +314,7 @@ func record(seen *provider.LastResponse) option.Middleware {
 	}
 }
 
-// call names this model's calls for the shared classification.
-func (m *Model) call() provider.Caller {
-	return provider.Caller{Name: m.name, Model: m.model, Key: m.key, KeyEnv: m.keyEnv, Timeout: m.timeout}
-}
-
-// classify turns a failed call into an *Error, or returns the caller's own
+// classify turns a failed call into a *provider.Error, or returns the caller's own
 // cancellation unchanged: a sample the engine cancelled is not a failure.
 // Anthropic's x-should-retry header overrules the status's verdict.
 func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *provider.LastResponse) error {
@@ -296,12 +326,17 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *provider.
 			header = apiErr.Response.Header
 		}
 	}
-	c := m.call()
-	e, final := c.Classify(ctx, reqCtx, err, sent, status, header)
+	e, final := provider.Classify(ctx, reqCtx, m.info, err, sent, status, header)
 	if final != nil {
 		return final
 	}
+	detail := ""
+	if apiErr != nil {
+		detail = apiMessage(apiErr.RawJSON())
+	}
+	e = e.Explain(false, detail)
 	if header != nil {
+		// Anthropic's own verdict wins over the status's.
 		switch header.Get("X-Should-Retry") {
 		case "true":
 			e.Retryable = true
@@ -309,11 +344,7 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *provider.
 			e.Retryable = false
 		}
 	}
-	detail := ""
-	if apiErr != nil {
-		detail = apiMessage(apiErr.RawJSON())
-	}
-	return c.Explain(e, false, detail)
+	return e
 }
 
 // apiMessage pulls "type: message" out of an Anthropic error body

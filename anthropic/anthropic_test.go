@@ -16,6 +16,7 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/anthropic"
 	"github.com/maker-go/maker/internal/providertest"
+	"github.com/maker-go/maker/provider"
 )
 
 // fakeKey is recognisable so a test can prove it never leaks.
@@ -276,7 +277,7 @@ func TestCancelAndTimeout(t *testing.T) {
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("error %v, want context.Canceled", err)
 		}
-		var e *anthropic.Error
+		var e *provider.Error
 		if errors.As(err, &e) {
 			t.Errorf("a cancelled sample must not look like a provider failure: %v", err)
 		}
@@ -290,9 +291,9 @@ func TestCancelAndTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = m.Generate(context.Background(), maker.Request{Prompt: prompt})
-		var e *anthropic.Error
-		if !errors.As(err, &e) || !e.Retryable || e.StatusCode != 0 {
-			t.Fatalf("error %v, want a retryable *anthropic.Error without status", err)
+		var e *provider.Error
+		if !errors.As(err, &e) || !e.Retryable || e.Status != 0 {
+			t.Fatalf("error %v, want a retryable *provider.Error without status", err)
 		}
 	})
 }
@@ -300,11 +301,16 @@ func TestCancelAndTimeout(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	t.Setenv("MAKER_TEST_ANTHROPIC_KEY", fakeKey)
 	t.Setenv("MAKER_TEST_EMPTY", "")
-	t.Run("options of the shared retry wrapper pass through", func(t *testing.T) {
+	t.Run("the shared settings are typed, not options", func(t *testing.T) {
 		_, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: "anthropic/claude-haiku-4-5", APIKeyEnv: "MAKER_TEST_ANTHROPIC_KEY",
-			Options: map[string]string{"rpm": "60", "tpm": "0", "retries": "3", "retry-wait": "250ms"}})
+			Transport: maker.Transport{RPM: 60, Retries: 3, RetryWait: 250 * time.Millisecond}})
 		if err != nil {
 			t.Fatal(err)
+		}
+		_, err = maker.OpenModel(context.Background(), maker.ModelSpec{Name: "anthropic/claude-haiku-4-5", APIKeyEnv: "MAKER_TEST_ANTHROPIC_KEY",
+			Options: map[string]string{"retries": "3"}})
+		if err == nil || !strings.Contains(err.Error(), `unknown option "retries"`) {
+			t.Errorf("retries as an option: err = %v", err)
 		}
 	})
 	tests := []struct {
@@ -345,9 +351,9 @@ func TestBadRequestsFailBeforeSending(t *testing.T) {
 		{Prompt: prompt, MaxTokens: 100000}, // the SDK wants streaming for this
 	} {
 		_, err := m.Generate(context.Background(), req)
-		var e *anthropic.Error
+		var e *provider.Error
 		if !errors.As(err, &e) || e.Retryable {
-			t.Errorf("request %+v: error %v, want a non-retryable *anthropic.Error", req, err)
+			t.Errorf("request %+v: error %v, want a non-retryable *provider.Error", req, err)
 		}
 	}
 	if n := len(f.Requests()); n != 0 {
@@ -430,7 +436,7 @@ func TestOpenRetries(t *testing.T) {
 	defer ts.Close()
 	t.Setenv("MAKER_TEST_ANTHROPIC_KEY", fakeKey)
 	m, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: "anthropic/claude-haiku-4-5", BaseURL: ts.URL, APIKeyEnv: "MAKER_TEST_ANTHROPIC_KEY",
-		Options: map[string]string{"retry-wait": "1ms"}})
+		Transport: maker.Transport{Retries: 3, RetryWait: time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

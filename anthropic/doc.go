@@ -23,7 +23,7 @@
 //     default). The API ignores the mark on prompts shorter than the model's
 //     minimum cacheable length.
 //   - Retries. The package makes one HTTP attempt per call and classifies a
-//     failure as an [*Error] (status, Retry-After, retryable or not). Retrying
+//     failure as a [*provider.Error] (status, Retry-After, retryable or not). Retrying
 //     belongs to one wrapper over [maker.Model] shared by all providers, so a
 //     call is never retried twice over.
 package anthropic

@@ -15,7 +15,7 @@
 // the prompt is billed once ([Model.GenerateBatch]). A model that refuses
 // several candidates (HTTP 400) is asked one candidate at a time from then on.
 //
-// The package makes one HTTP attempt per call and classifies a failure as an
-// [*Error] (status, retry delay, retryable or not); retrying belongs to one
+// The package makes one HTTP attempt per call and classifies a failure as a
+// [*provider.Error] (status, retry delay, retryable or not); retrying belongs to one
 // wrapper over [maker.Model] shared by all providers.
 package gemini

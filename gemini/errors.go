@@ -3,18 +3,7 @@ package gemini
 import (
 	"strings"
 	"time"
-
-	"github.com/maker-go/maker/provider"
 )
-
-// Error is a failed request, classified so that a retry wrapper over
-// [maker.Model] can decide what to do without knowing the provider: whether
-// to try again, and how long the server asked it to wait (the Retry-After
-// header, or the retryDelay of a google.rpc.RetryInfo error detail, which is
-// how the Gemini API says it). It is the shared [provider.CallError], so
-// that one classification serves every adapter that reads its SDK's errors
-// itself; its Auth field marks a refused key.
-type Error = provider.CallError
 
 // retryDelay reads the retryDelay ("37s", "1.5s") of a google.rpc.RetryInfo
 // detail of a Google API error.

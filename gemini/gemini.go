@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,16 +32,18 @@ const DefaultBaseURL = "https://generativelanguage.googleapis.com/"
 // MaxCandidates is the most candidates the Gemini API returns per request.
 const MaxCandidates = 8
 
-func init() {
-	maker.RegisterProvider(Prefix, Open)
-	provider.Describe(provider.Description{Prefix: Prefix, KeyEnv: KeyEnvs[0], Catalog: Prefix, About: "Google Gemini API (google.golang.org/genai)"})
-}
+// description is what `maker models` and `maker plan` know of the provider.
+var description = provider.Description{Prefix: Prefix, KeyEnv: KeyEnvs[0], Catalog: Prefix,
+	About: "Google Gemini API (google.golang.org/genai)", Price: PriceOf}
+
+func init() { provider.Register(description, Open) }
 
 // Config opens a model directly, without the provider registry.
 type Config struct {
 	// Model is the model name without the prefix, such as "gemini-2.5-flash".
 	Model string
-	// APIKey is the key itself. It is required.
+	// APIKey is the key itself. It is required, and registered with
+	// [provider.AddSecret] so that no error can show it.
 	APIKey string
 	// APIKeyEnv names the variable the key came from, so that an
 	// authentication failure can say which one to fix.
@@ -63,10 +64,7 @@ type Config struct {
 
 // Model is a Gemini model. It is safe for concurrent use.
 type Model struct {
-	name     string // "gemini/<model>"
-	model    string
-	keyEnv   string
-	key      string
+	info     provider.Info
 	timeout  time.Duration
 	thinking *int32
 	noBatch  atomic.Bool // set when the model refused several candidates
@@ -90,6 +88,7 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 	if cfg.APIKey == "" {
 		return nil, fmt.Errorf("gemini: no API key: set %s", cfg.APIKeyEnv)
 	}
+	provider.AddSecret(cfg.APIKey)
 	if cfg.Timeout < 0 {
 		return nil, fmt.Errorf("gemini: timeout must not be negative, got %s", cfg.Timeout)
 	}
@@ -105,7 +104,7 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	hc.Transport = recorder{base}
+	hc.Transport = recorder{provider.LimitBody(base)}
 	client, err := genai.NewClient(ctx, &genai.ClientConfig{
 		APIKey:      cfg.APIKey,
 		Backend:     genai.BackendGeminiAPI,
@@ -115,13 +114,10 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 	if err != nil {
 		// The SDK's configuration errors print the whole configuration,
 		// the key included; say what failed without it.
-		return nil, fmt.Errorf("gemini: creating the client: %s", provider.Scrub(err.Error(), cfg.APIKey))
+		return nil, fmt.Errorf("gemini: creating the client: %s", provider.Redact(err.Error()))
 	}
 	m := &Model{
-		name:     Prefix + "/" + cfg.Model,
-		model:    cfg.Model,
-		keyEnv:   cfg.APIKeyEnv,
-		key:      cfg.APIKey,
+		info:     provider.Info{Provider: Prefix, Model: cfg.Model, KeyEnv: cfg.APIKeyEnv, BaseURL: provider.RedactURL(cfg.BaseURL)},
 		timeout:  cfg.Timeout,
 		thinking: cfg.ThinkingBudget,
 		client:   client,
@@ -151,21 +147,12 @@ func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
 	if prefix != Prefix {
 		return nil, fmt.Errorf("gemini: model %q is not a %s/ model", spec.Name, Prefix)
 	}
-	cfg := Config{Model: model, BaseURL: spec.BaseURL, Timeout: spec.Timeout}
-	if spec.APIKeyEnv != "" {
-		cfg.APIKeyEnv, cfg.APIKey = spec.APIKeyEnv, os.Getenv(spec.APIKeyEnv)
-	} else {
-		for _, env := range KeyEnvs {
-			if v := os.Getenv(env); v != "" {
-				cfg.APIKeyEnv, cfg.APIKey = env, v
-				break
-			}
-		}
+	key, env, err := provider.APIKey(spec, false, KeyEnvs...)
+	if err != nil {
+		return nil, err
 	}
+	cfg := Config{Model: model, APIKey: key, APIKeyEnv: env, BaseURL: spec.BaseURL, Timeout: spec.Timeout}
 	for k, v := range spec.Options {
-		if provider.StackOption(k) {
-			continue
-		}
 		switch k {
 		case "thinking_budget":
 			n, err := strconv.ParseInt(v, 10, 32)
@@ -194,15 +181,27 @@ func OpenBare(ctx context.Context, spec maker.ModelSpec) (*Model, error) {
 // per-request timeout (see [provider.Open]). It is the opener registered for
 // the "gemini" prefix.
 func Open(ctx context.Context, spec maker.ModelSpec) (maker.Model, error) {
-	return provider.OpenStack(ctx, spec, Prefix, OpenBare, func(m *Model) string { return m.keyEnv })
+	bare := spec
+	bare.Timeout = 0 // the shared stack times each attempt
+	m, err := OpenBare(ctx, bare)
+	if err != nil {
+		return nil, err
+	}
+	return provider.Open(m, spec, m.info)
 }
 
 // Name returns the full model name, "gemini/<model>".
-func (m *Model) Name() string { return m.name }
+func (m *Model) Name() string { return m.info.Name() }
+
+// String returns the full model name.
+func (m *Model) String() string { return m.info.Name() }
 
 // Pricing implements [maker.Priced] from the fallback price list; it is zero
 // for a model the list does not know.
-func (m *Model) Pricing() maker.Pricing { return provider.PriceOr(Prefix, m.model, PriceOf) }
+func (m *Model) Pricing() maker.Pricing {
+	p, _ := description.PriceFor(m.info.Model)
+	return p
+}
 
 // Generate sends one generateContent request: the system prompt as the
 // system instruction, the user prompt as the one user turn.
@@ -228,7 +227,7 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 // concurrently, from then on.
 func (m *Model) GenerateBatch(ctx context.Context, req maker.Request, n int) ([]maker.Response, error) {
 	if n < 1 {
-		return nil, &Error{Model: m.name, Message: fmt.Sprintf("batch of %d candidates", n)}
+		return nil, &provider.Error{Info: m.info, Message: fmt.Sprintf("batch of %d candidates", n)}
 	}
 	if n == 1 || m.noBatch.Load() {
 		return m.oneByOne(ctx, req, n)
@@ -237,8 +236,8 @@ func (m *Model) GenerateBatch(ctx context.Context, req maker.Request, n int) ([]
 	for left := n; left > 0; {
 		k := min(left, MaxCandidates)
 		resps, err := m.generate(ctx, req, k)
-		var e *Error
-		if k > 1 && errors.As(err, &e) && e.StatusCode == http.StatusBadRequest && !e.Auth {
+		var e *provider.Error
+		if k > 1 && errors.As(err, &e) && e.Status == http.StatusBadRequest && !e.Auth {
 			m.noBatch.Store(true)
 			more, err := m.oneByOne(ctx, req, left)
 			return append(out, more...), err
@@ -274,10 +273,10 @@ func (m *Model) oneByOne(ctx context.Context, req maker.Request, n int) ([]maker
 func (m *Model) generate(ctx context.Context, req maker.Request, n int) ([]maker.Response, error) {
 	start := time.Now()
 	if strings.TrimSpace(req.User) == "" {
-		return nil, &Error{Model: m.name, Message: "empty user prompt"}
+		return nil, &provider.Error{Info: m.info, Message: "empty user prompt"}
 	}
 	if req.Temperature < 0 || req.Temperature > 2 {
-		return nil, &Error{Model: m.name, Message: fmt.Sprintf("temperature %g out of the API's range 0..2", req.Temperature)}
+		return nil, &provider.Error{Info: m.info, Message: fmt.Sprintf("temperature %g out of the API's range 0..2", req.Temperature)}
 	}
 	maxTokens := req.MaxTokens
 	if maxTokens <= 0 {
@@ -307,17 +306,51 @@ func (m *Model) generate(ctx context.Context, req maker.Request, n int) ([]maker
 	}
 	defer cancel()
 	seen := &provider.LastResponse{}
-	res, err := m.client.Models.GenerateContent(context.WithValue(reqCtx, seenKey{}, seen), m.model, contents, cfg)
+	callCtx := provider.WithBodyLimit(context.WithValue(reqCtx, seenKey{}, seen), provider.BodyLimit(req, n))
+	res, err := m.generateContent(callCtx, contents, cfg)
 	if err != nil {
 		return nil, m.classify(ctx, reqCtx, err, seen)
 	}
-	if len(res.Candidates) == 0 && res.PromptFeedback != nil && res.PromptFeedback.BlockReason != "" {
-		return nil, &Error{Model: m.name, Message: fmt.Sprintf("prompt blocked: %s %s", res.PromptFeedback.BlockReason, res.PromptFeedback.BlockReasonMessage)}
+	out, err := decode(m.info, res, n)
+	if err != nil {
+		return nil, err
 	}
 	latency := time.Since(start)
+	for i := range out {
+		out[i].Latency = latency
+	}
+	return out, nil
+}
+
+// generateContent calls the SDK. The SDK's converters panic on some bodies
+// a broken or hostile server can send (a null candidate); such a body is an
+// unreadable response, not a crash of the run.
+func (m *Model) generateContent(ctx context.Context, contents []*genai.Content, cfg *genai.GenerateContentConfig) (res *genai.GenerateContentResponse, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, fmt.Errorf("the response could not be decoded: %v", p)
+		}
+	}()
+	return m.client.Models.GenerateContent(ctx, m.info.Model, contents, cfg)
+}
+
+// decode turns a generateContent response into exactly n responses, after
+// checking that its usage can be true.
+func decode(info provider.Info, res *genai.GenerateContentResponse, n int) ([]maker.Response, error) {
+	if res == nil {
+		return nil, provider.TransportError(info, errors.New("the response holds nothing"))
+	}
+	if len(res.Candidates) == 0 && res.PromptFeedback != nil && res.PromptFeedback.BlockReason != "" {
+		return nil, &provider.Error{Info: info, Message: fmt.Sprintf("prompt blocked: %s %s", res.PromptFeedback.BlockReason, res.PromptFeedback.BlockReasonMessage)}
+	}
+	if u := res.UsageMetadata; u != nil {
+		if err := provider.CheckUsage(info, int64(u.PromptTokenCount), int64(u.CachedContentTokenCount), int64(u.CandidatesTokenCount)+int64(u.ThoughtsTokenCount)); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]maker.Response, n)
 	for i := range out {
-		out[i] = maker.Response{Finish: maker.FinishStop, Latency: latency}
+		out[i] = maker.Response{Finish: maker.FinishStop}
 	}
 	byIndex := distinctIndexes(res.Candidates, n)
 	for pos, c := range res.Candidates {
@@ -396,12 +429,7 @@ func (t recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, err
 }
 
-// call names this model's calls for the shared classification.
-func (m *Model) call() provider.Caller {
-	return provider.Caller{Name: m.name, Model: m.model, Key: m.key, KeyEnv: m.keyEnv, Timeout: m.timeout}
-}
-
-// classify turns a failed call into an *Error, or returns the caller's own
+// classify turns a failed call into a *provider.Error, or returns the caller's own
 // cancellation unchanged: a sample the engine cancelled is not a failure.
 // A RetryInfo detail gives the wait when no header does, and an
 // API_KEY_INVALID reason (or a 400 about the API key) marks a refused key.
@@ -412,13 +440,12 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *provider.
 	if isAPI && apiErr.Code >= 400 {
 		status = apiErr.Code
 	}
-	c := m.call()
-	e, final := c.Classify(ctx, reqCtx, err, sent, status, header)
+	e, final := provider.Classify(ctx, reqCtx, m.info, err, sent, status, header)
 	if final != nil {
 		return final
 	}
 	if !isAPI {
-		return c.Explain(e, false, "")
+		return e.Explain(false, "")
 	}
 	if e.RetryAfter == 0 {
 		e.RetryAfter = retryDelay(apiErr.Details)
@@ -429,5 +456,5 @@ func (m *Model) classify(ctx, reqCtx context.Context, err error, seen *provider.
 	}
 	keyRejected := errorReason(apiErr.Details) == "API_KEY_INVALID" ||
 		(status == http.StatusBadRequest && strings.Contains(apiErr.Message, "API key"))
-	return c.Explain(e, keyRejected, detail)
+	return e.Explain(keyRejected, detail)
 }

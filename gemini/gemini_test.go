@@ -14,6 +14,7 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/gemini"
 	"github.com/maker-go/maker/internal/providertest"
+	"github.com/maker-go/maker/provider"
 )
 
 // fakeKey is recognisable so a test can prove it never leaks.
@@ -335,7 +336,7 @@ func TestFaults(t *testing.T) {
 		})
 		m := open(t, f.URL, "gemini-2.5-flash", nil)
 		_, err := m.Generate(context.Background(), maker.Request{Prompt: prompt})
-		var e *gemini.Error
+		var e *provider.Error
 		if !errors.As(err, &e) || e.Retryable || !strings.Contains(err.Error(), "SAFETY") {
 			t.Fatalf("error %v, want a non-retryable block naming the reason", err)
 		}
@@ -356,7 +357,7 @@ func TestCancelAndTimeout(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
 		_, err := m.GenerateBatch(ctx, maker.Request{Prompt: prompt}, 2)
-		var e *gemini.Error
+		var e *provider.Error
 		if !errors.Is(err, context.Canceled) || errors.As(err, &e) {
 			t.Fatalf("error %v, want a bare context.Canceled", err)
 		}
@@ -368,9 +369,9 @@ func TestCancelAndTimeout(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = m.Generate(context.Background(), maker.Request{Prompt: prompt})
-		var e *gemini.Error
-		if !errors.As(err, &e) || !e.Retryable || e.StatusCode != 0 {
-			t.Fatalf("error %v, want a retryable *gemini.Error without status", err)
+		var e *provider.Error
+		if !errors.As(err, &e) || !e.Retryable || e.Status != 0 {
+			t.Fatalf("error %v, want a retryable *provider.Error without status", err)
 		}
 	})
 }
@@ -400,11 +401,16 @@ func TestOpen(t *testing.T) {
 	t.Setenv(keyEnv, fakeKey)
 	t.Setenv("GEMINI_API_KEY", "")
 	t.Setenv("GOOGLE_API_KEY", "")
-	t.Run("options of the shared retry wrapper pass through", func(t *testing.T) {
+	t.Run("the shared settings are typed, not options", func(t *testing.T) {
 		_, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: "gemini/gemini-2.5-flash", APIKeyEnv: keyEnv,
-			Options: map[string]string{"rpm": "60", "tpm": "0", "retries": "3", "retry-wait": "250ms"}})
+			Transport: maker.Transport{RPM: 60, Retries: 3, RetryWait: 250 * time.Millisecond}})
 		if err != nil {
 			t.Fatal(err)
+		}
+		_, err = maker.OpenModel(context.Background(), maker.ModelSpec{Name: "gemini/gemini-2.5-flash", APIKeyEnv: keyEnv,
+			Options: map[string]string{"retries": "3"}})
+		if err == nil || !strings.Contains(err.Error(), `unknown option "retries"`) {
+			t.Errorf("retries as an option: err = %v", err)
 		}
 	})
 	tests := []struct {
@@ -438,9 +444,9 @@ func TestBadRequestsFailBeforeSending(t *testing.T) {
 		{Prompt: prompt, Temperature: 2.5},
 	} {
 		_, err := m.Generate(context.Background(), req)
-		var e *gemini.Error
+		var e *provider.Error
 		if !errors.As(err, &e) || e.Retryable {
-			t.Errorf("request %+v: error %v, want a non-retryable *gemini.Error", req, err)
+			t.Errorf("request %+v: error %v, want a non-retryable *provider.Error", req, err)
 		}
 	}
 	if _, err := m.GenerateBatch(context.Background(), maker.Request{Prompt: prompt}, 0); err == nil {

@@ -132,7 +132,7 @@ func TestContractMockLLM(t *testing.T) {
 	base := startMockLLM(t, hanoiRules(t, disks))
 	t.Setenv("OPENAI_API_KEY", testKey)
 	m, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: "openai/gpt-4.1-mini", BaseURL: base,
-		Timeout: 5 * time.Second, Options: map[string]string{provider.OptRetryWait: "10ms"}})
+		Timeout: 5 * time.Second, Transport: maker.Transport{Retries: provider.DefaultMaxRetries, RetryWait: 10 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,10 +2,11 @@
 // server that speaks it: OpenAI itself, OpenRouter, Groq, Together,
 // DeepSeek, Mistral, xAI, Fireworks, a LiteLLM proxy, and local servers
 // (Ollama, vLLM, LM Studio, llama.cpp). Importing it registers one prefix
-// per [Preset] with [maker.RegisterProvider]:
+// per [Preset] with [provider.Register]:
 //
 //	import _ "github.com/maker-go/maker/openai"
-//	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: "openai/gpt-4.1-mini"})
+//	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: "openai/gpt-4.1-mini",
+//		Transport: maker.Transport{Retries: provider.DefaultMaxRetries}})
 //
 // Requests go through the official openai-go SDK with its own retries
 // turned off; retries, rate limits and timeouts come from the shared
@@ -30,8 +31,7 @@ import (
 
 func init() {
 	for _, p := range presets {
-		maker.RegisterProvider(p.Prefix, p.open)
-		provider.Describe(provider.Description{Prefix: p.Prefix, BaseURL: p.BaseURL, KeyEnv: p.KeyEnv, Catalog: p.Catalog, Local: p.Local, About: p.About})
+		provider.Register(p.description(), p.open)
 	}
 }
 
@@ -88,7 +88,11 @@ func New(p Preset, spec maker.ModelSpec) (*Model, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("model %s: base URL %q: want http(s)://host[:port]/path", spec.Name, base)
 	}
-	key, env, err := provider.APIKey(spec, p.KeyEnv, p.keyOptional())
+	var envs []string
+	if p.KeyEnv != "" {
+		envs = []string{p.KeyEnv}
+	}
+	key, env, err := provider.APIKey(spec, p.keyOptional(), envs...)
 	if err != nil {
 		return nil, err
 	}
@@ -100,27 +104,24 @@ func New(p Preset, spec maker.ModelSpec) (*Model, error) {
 		opts = append(opts, option.WithAPIKey(key))
 	}
 	m := &Model{}
-	opts = append(opts, option.WithHTTPClient(&http.Client{Transport: simSpy{m, http.DefaultTransport.(*http.Transport).Clone()}}))
+	opts = append(opts, option.WithHTTPClient(&http.Client{Transport: simSpy{m, provider.LimitBody(http.DefaultTransport.(*http.Transport).Clone())}}))
 	*m = Model{
 		// A bare service, not oa.NewClient: the client would also read
 		// OPENAI_API_KEY and OPENAI_BASE_URL, and send an OpenAI key to
 		// whatever server another preset names.
 		chat:   oa.NewChatCompletionService(opts...),
 		preset: p,
-		info:   provider.Info{Provider: p.Prefix, Model: name, KeyEnv: env, BaseURL: base},
+		info:   provider.Info{Provider: p.Prefix, Model: name, KeyEnv: env, BaseURL: provider.RedactURL(base)},
 	}
 	m.price, m.note = priceOf(p, name)
 	return m, nil
 }
 
+// priceOf is the price the preset's description gives the model, the same
+// that `maker plan` and `maker models` show, or a note saying none is known.
 func priceOf(p Preset, name string) (maker.Pricing, string) {
-	if p.Local {
-		return maker.Pricing{}, "" // a local server charges nothing per token
-	}
-	if p.Catalog != "" {
-		if pr, ok := provider.Price(p.Catalog, name); ok {
-			return pr, ""
-		}
+	if pr, ok := p.description().PriceFor(name); ok {
+		return pr, ""
 	}
 	return maker.Pricing{}, fmt.Sprintf("no price known for %s/%s; cost is reported as 0 (give --price-in and --price-out)", p.Prefix, name)
 }
@@ -226,12 +227,22 @@ func (m *Model) complete(ctx context.Context, req maker.Request, n int) ([]maker
 	if n > 1 {
 		params.N = oa.Int(int64(n))
 	}
-	cc, err := m.chat.New(ctx, params)
+	cc, err := m.chat.New(provider.WithBodyLimit(ctx, provider.BodyLimit(req, n)), params)
 	if err != nil {
 		return nil, m.classify(err)
 	}
-	if len(cc.Choices) == 0 {
-		return nil, provider.TransportError(m.info, errors.New("the response has no choices"))
+	return decode(m.info, cc, n)
+}
+
+// decode turns a chat completion into n or fewer responses, after checking
+// that it has a choice and that its usage can be true.
+func decode(info provider.Info, cc *oa.ChatCompletion, n int) ([]maker.Response, error) {
+	if cc == nil || len(cc.Choices) == 0 {
+		return nil, provider.TransportError(info, errors.New("the response has no choices"))
+	}
+	u := cc.Usage
+	if err := provider.CheckUsage(info, u.PromptTokens, u.PromptTokensDetails.CachedTokens, u.CompletionTokens); err != nil {
+		return nil, err
 	}
 	return responses(cc, n), nil
 }

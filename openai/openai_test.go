@@ -100,18 +100,14 @@ func apiError(w http.ResponseWriter, status int, typ, msg string) {
 
 const testKey = "sk-test-OPENAI-abcdef0123456789"
 
-func open(t *testing.T, f *fake, name string, opts map[string]string) (maker.Model, string) {
+// open opens name against f with up to retries retries.
+func open(t *testing.T, f *fake, name string, retries int) (maker.Model, string) {
 	t.Helper()
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	t.Setenv("OPENAI_API_KEY", testKey)
-	if opts == nil {
-		opts = map[string]string{}
-	}
-	if _, ok := opts[provider.OptRetryWait]; !ok {
-		opts[provider.OptRetryWait] = "5ms"
-	}
-	m, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: name, BaseURL: srv.URL + "/v1", Options: opts, Timeout: 2 * time.Second})
+	m, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: name, BaseURL: srv.URL + "/v1",
+		Transport: maker.Transport{Retries: retries, RetryWait: 5 * time.Millisecond}, Timeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +124,7 @@ func TestGenerateRequestAndUsage(t *testing.T) {
 	f := &fake{t: t, answer: func(w http.ResponseWriter, _ *http.Request, _ wireRequest, _ int) {
 		completion(w, "gpt-4.1-mini-2025-04-14", 1200, 1024, 40, [2]string{"move = [1, 0, 2]", "stop"})
 	}}
-	m, _ := open(t, f, "openai/gpt-4.1-mini", nil)
+	m, _ := open(t, f, "openai/gpt-4.1-mini", provider.DefaultMaxRetries)
 	r, err := m.Generate(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
@@ -174,7 +170,7 @@ func TestFinishLength(t *testing.T) {
 	f := &fake{t: t, answer: func(w http.ResponseWriter, _ *http.Request, _ wireRequest, _ int) {
 		completion(w, "x", 10, 0, 750, [2]string{"Wait, let me reconsider", "length"})
 	}}
-	m, _ := open(t, f, "openai/gpt-4.1-mini", nil)
+	m, _ := open(t, f, "openai/gpt-4.1-mini", provider.DefaultMaxRetries)
 	r, err := m.Generate(context.Background(), req)
 	if err != nil || r.Finish != maker.FinishLength {
 		t.Fatalf("finish = %q, err %v; want length", r.Finish, err)
@@ -193,7 +189,7 @@ func TestBatchN(t *testing.T) {
 		}
 		completion(w, "x", 500, 0, 60, cs...)
 	}}
-	m, _ := open(t, f, "openai/gpt-4.1-mini", nil)
+	m, _ := open(t, f, "openai/gpt-4.1-mini", provider.DefaultMaxRetries)
 	bm, ok := m.(maker.BatchModel)
 	if !ok {
 		t.Fatal("openai/ is not a batch model")
@@ -223,7 +219,7 @@ func TestBatchServerIgnoresN(t *testing.T) {
 	f := &fake{t: t, answer: func(w http.ResponseWriter, _ *http.Request, _ wireRequest, _ int) {
 		completion(w, "x", 100, 0, 5, [2]string{"only one", "stop"})
 	}}
-	m, _ := open(t, f, "vllm/some-model", nil)
+	m, _ := open(t, f, "vllm/some-model", provider.DefaultMaxRetries)
 	rs, err := m.(maker.BatchModel).GenerateBatch(context.Background(), req, 3)
 	if err != nil || len(rs) != 3 {
 		t.Fatalf("GenerateBatch = %d responses, %v; want the missing two asked singly", len(rs), err)
@@ -259,7 +255,7 @@ func TestPresetsWire(t *testing.T) {
 			f := &fake{t: t, answer: func(w http.ResponseWriter, _ *http.Request, _ wireRequest, _ int) {
 				completion(w, "x", 1, 0, 1, [2]string{"hello there", "stop"})
 			}}
-			m, _ := open(t, f, tt.name, nil)
+			m, _ := open(t, f, tt.name, provider.DefaultMaxRetries)
 			if _, ok := m.(maker.BatchModel); ok != tt.batch {
 				t.Errorf("batch model = %v, want %v", ok, tt.batch)
 			}
@@ -300,7 +296,7 @@ func TestMissingKey(t *testing.T) {
 
 func TestUnknownModelPrice(t *testing.T) {
 	f := &fake{t: t}
-	m, _ := open(t, f, "openai/no-such-model-xyz", nil)
+	m, _ := open(t, f, "openai/no-such-model-xyz", provider.DefaultMaxRetries)
 	if !m.(maker.Priced).Pricing().Zero() {
 		t.Error("an unknown model has a price")
 	}
@@ -374,12 +370,12 @@ func TestFaults(t *testing.T) {
 				}
 				good(w)
 			}}
-			m, _ := open(t, f, "openai/gpt-4.1-mini", map[string]string{provider.OptRetries: "3"})
+			m, _ := open(t, f, "openai/gpt-4.1-mini", 3)
 			if tt.name == "timeout" {
 				// Re-open with a short per-request timeout.
 				var err error
 				m, err = maker.OpenModel(context.Background(), maker.ModelSpec{Name: "openai/gpt-4.1-mini", BaseURL: baseOf(t, f), Timeout: 150 * time.Millisecond,
-					Options: map[string]string{provider.OptRetryWait: "5ms"}})
+					Transport: maker.Transport{Retries: 3, RetryWait: 5 * time.Millisecond}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -426,7 +422,7 @@ func TestCancelIsNotRetried(t *testing.T) {
 	f := &fake{t: t, answer: func(w http.ResponseWriter, r *http.Request, _ wireRequest, _ int) {
 		<-r.Context().Done()
 	}}
-	m, _ := open(t, f, "openai/gpt-4.1-mini", nil)
+	m, _ := open(t, f, "openai/gpt-4.1-mini", provider.DefaultMaxRetries)
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := m.Generate(ctx, req)

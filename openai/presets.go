@@ -1,6 +1,10 @@
 package openai
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/maker-go/maker/provider"
+)
 
 // Preset is an OpenAI-compatible endpoint known by a prefix: where it
 // listens, which environment variable holds its key, where its prices are
@@ -44,6 +48,11 @@ var presets = []Preset{
 	{Prefix: "vllm", BaseURL: "http://127.0.0.1:8000/v1", Local: true, Batch: true, About: "a vLLM server on this machine"},
 	{Prefix: "lmstudio", BaseURL: "http://127.0.0.1:1234/v1", Local: true, About: "LM Studio on this machine"},
 	{Prefix: "llamacpp", BaseURL: "http://127.0.0.1:8080/v1", Local: true, About: "llama.cpp's llama-server on this machine"},
+}
+
+// description is what `maker models` and `maker plan` know of the preset.
+func (p Preset) description() provider.Description {
+	return provider.Description{Prefix: p.Prefix, BaseURL: p.BaseURL, KeyEnv: p.KeyEnv, Catalog: p.Catalog, Local: p.Local, About: p.About}
 }
 
 // Presets lists the registered OpenAI-compatible presets.

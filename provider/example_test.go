@@ -25,7 +25,7 @@ func ExampleWrap() {
 		return maker.Response{Text: "move = [1, 0, 2]", OutputTokens: 9}, nil
 	})
 	m := provider.Wrap(bare,
-		provider.Retry(provider.RetryConfig{Initial: time.Millisecond}),
+		provider.Retry(provider.RetryConfig{MaxRetries: 3, Initial: time.Millisecond}),
 		provider.Timeout(time.Minute, info))
 	r, err := m.Generate(context.Background(), maker.Request{})
 	fmt.Println(r.Text, r.Retries, err)
@@ -36,7 +36,7 @@ func ExampleWrap() {
 		calls++
 		return maker.Response{}, provider.HTTPError(info, 401, nil, "invalid key")
 	})
-	_, err = provider.Wrap(bad, provider.Retry(provider.RetryConfig{})).Generate(context.Background(), maker.Request{})
+	_, err = provider.Wrap(bad, provider.Retry(provider.RetryConfig{MaxRetries: 3})).Generate(context.Background(), maker.Request{})
 	fmt.Println(calls, err)
 	// Output:
 	// move = [1, 0, 2] 2 <nil>

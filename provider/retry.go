@@ -11,10 +11,10 @@ import (
 	"github.com/maker-go/maker"
 )
 
-// RetryConfig shapes [Retry]. The zero value takes the defaults.
+// RetryConfig shapes [Retry]. Zero durations take the defaults.
 type RetryConfig struct {
-	// MaxRetries is how many times one request is retried (default 8;
-	// negative: never).
+	// MaxRetries is how many times one request is retried: 0 never retries
+	// (the command line's default is [DefaultMaxRetries]).
 	MaxRetries int
 	// Initial is the first backoff wait (default 250ms); each further wait
 	// is 2x the last, with ±50% jitter so that parallel samples do not
@@ -38,9 +38,6 @@ const (
 )
 
 func (c RetryConfig) withDefaults() RetryConfig {
-	if c.MaxRetries == 0 {
-		c.MaxRetries = DefaultMaxRetries
-	}
 	if c.MaxRetries < 0 {
 		c.MaxRetries = 0
 	}
@@ -93,6 +90,9 @@ func Retry(cfg RetryConfig) Middleware {
 				}
 				again, after := Retryable(err)
 				if !again {
+					return nil, err
+				}
+				if cfg.MaxRetries == 0 {
 					return nil, err
 				}
 				if retries >= cfg.MaxRetries {

@@ -69,7 +69,7 @@ func TestRetry(t *testing.T) {
 		{"401 stops at once", []error{HTTPError(info, 401, nil, "bad key")}, 8, "OPENAI_API_KEY", 1, 0, nil, 0},
 		{"404 stops at once", []error{HTTPError(info, 404, nil, "")}, 8, `model "m"`, 1, 0, nil, 0},
 		{"gives up", []error{HTTPError(info, 503, nil, ""), HTTPError(info, 503, nil, ""), HTTPError(info, 503, nil, "")}, 2, "giving up after 2 retries", 3, 0, nil, 2},
-		{"never retries", []error{HTTPError(info, 503, nil, "")}, -1, "HTTP 503", 1, 0, nil, 0},
+		{"never retries", []error{HTTPError(info, 503, nil, "")}, 0, "HTTP 503", 1, 0, nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,7 +116,7 @@ func TestRetryBackoffGrowsWithJitter(t *testing.T) {
 	s := &script{errs: errs}
 	sl := &sleeps{}
 	initial := 100 * time.Millisecond
-	_, err := Retry(RetryConfig{Initial: initial, Max: time.Hour, Sleep: sl.sleep})(s.call)(context.Background(), maker.Request{}, 1)
+	_, err := Retry(RetryConfig{MaxRetries: DefaultMaxRetries, Initial: initial, Max: time.Hour, Sleep: sl.sleep})(s.call)(context.Background(), maker.Request{}, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func TestRetryStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &script{errs: []error{HTTPError(Info{}, 503, nil, ""), HTTPError(Info{}, 503, nil, "")}}
 	sleep := func(ctx context.Context, d time.Duration) error { cancel(); return ctx.Err() }
-	_, err := Retry(RetryConfig{Sleep: sleep})(s.call)(ctx, maker.Request{}, 1)
+	_, err := Retry(RetryConfig{MaxRetries: 3, Sleep: sleep})(s.call)(ctx, maker.Request{}, 1)
 	if !errors.Is(err, context.Canceled) || s.calls != 1 {
 		t.Fatalf("err = %v after %d calls; want context.Canceled after 1", err, s.calls)
 	}
@@ -143,7 +143,7 @@ func TestRetryAfterTooLongGivesUp(t *testing.T) {
 	e := HTTPError(Info{Provider: "p"}, 429, nil, "")
 	e.RetryAfter = time.Hour
 	s := &script{errs: []error{e}}
-	_, err := Retry(RetryConfig{MaxRetryAfter: time.Minute, Sleep: (&sleeps{}).sleep})(s.call)(context.Background(), maker.Request{}, 1)
+	_, err := Retry(RetryConfig{MaxRetries: 3, MaxRetryAfter: time.Minute, Sleep: (&sleeps{}).sleep})(s.call)(context.Background(), maker.Request{}, 1)
 	if err == nil || !strings.Contains(err.Error(), "asks to wait 1h0m0s") {
 		t.Fatalf("err = %v", err)
 	}

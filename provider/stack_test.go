@@ -107,56 +107,96 @@ func TestLimitTokens(t *testing.T) {
 	}
 }
 
-func TestStackConfig(t *testing.T) {
+func TestOpenSettings(t *testing.T) {
 	tests := []struct {
-		opts    map[string]string
-		timeout time.Duration
-		retries int
-		wait    time.Duration
-		rpm     float64
-		err     string
+		name      string
+		transport maker.Transport
+		timeout   time.Duration
+		fails     int // the bare model fails with a 503 this many times
+		calls     int // then this many calls reach it
+		err       string
 	}{
-		{opts: nil},
-		{opts: map[string]string{OptRPM: "60", OptTPM: "1000", OptRetries: "3", OptRetryWait: "20ms"}, retries: 3, wait: 20 * time.Millisecond, rpm: 60},
-		{opts: map[string]string{OptRetries: "0"}, retries: -1},
-		{opts: map[string]string{OptRPM: "lots"}, err: "rpm"},
-		{opts: map[string]string{OptRetryWait: "soon"}, err: "retry-wait"},
-		{opts: map[string]string{OptTPM: "-5"}, err: "negative"},
-		{timeout: -time.Second, err: "--timeout"},
+		{name: "zero never retries", fails: 1, calls: 1, err: "HTTP 503"},
+		{name: "retries as asked", transport: maker.Transport{Retries: 2, RetryWait: time.Millisecond}, fails: 2, calls: 3},
+		{name: "gives up after the retries", transport: maker.Transport{Retries: 1, RetryWait: time.Millisecond}, fails: 3, calls: 2, err: "giving up after 1 retries"},
+		{name: "negative retries", transport: maker.Transport{Retries: -1}, err: "--retries"},
+		{name: "negative rpm", transport: maker.Transport{RPM: -5}, err: "negative"},
+		{name: "negative wait", transport: maker.Transport{RetryWait: -time.Second}, err: "--retry-wait"},
+		{name: "negative timeout", timeout: -time.Second, err: "--timeout"},
 	}
 	for _, tt := range tests {
-		rc, lim, err := StackConfig(maker.ModelSpec{Name: "p/m", Options: tt.opts, Timeout: tt.timeout})
-		if tt.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Errorf("%v: err = %v, want %q", tt.opts, err, tt.err)
+		t.Run(tt.name, func(t *testing.T) {
+			s := &script{}
+			for range tt.fails {
+				s.errs = append(s.errs, HTTPError(Info{Provider: "p", Model: "m"}, 503, nil, ""))
 			}
-			continue
-		}
-		if err != nil || rc.MaxRetries != tt.retries || rc.Initial != tt.wait || lim.RequestsPerMinute != tt.rpm {
-			t.Errorf("%v: got %+v %+v %v", tt.opts, rc, lim, err)
-		}
+			m, err := Open(callModel(s.call), maker.ModelSpec{Name: "p/m", Transport: tt.transport, Timeout: tt.timeout}, Info{Provider: "p", Model: "m"})
+			if err == nil {
+				_, err = m.Generate(context.Background(), maker.Request{})
+			}
+			if tt.err == "" && err != nil || tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)) {
+				t.Fatalf("err = %v, want %q", err, tt.err)
+			}
+			if s.calls != tt.calls {
+				t.Errorf("%d calls, want %d", s.calls, tt.calls)
+			}
+		})
+	}
+}
+
+// callModel is a bare model made of a call.
+type callModel Call
+
+func (c callModel) Generate(ctx context.Context, req maker.Request) (maker.Response, error) {
+	rs, err := c(ctx, req, 1)
+	if err != nil {
+		return maker.Response{}, err
+	}
+	return rs[0], nil
+}
+
+func TestOpenAppliesTheDefaultTimeout(t *testing.T) {
+	defer func(d time.Duration) { defaultTimeout = d }(defaultTimeout)
+	defaultTimeout = 50 * time.Millisecond
+	hang := callModel(func(ctx context.Context, _ maker.Request, _ int) ([]maker.Response, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	m, err := Open(hang, maker.ModelSpec{Name: "p/m"}, Info{Provider: "p", Model: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err = m.Generate(ctx, maker.Request{})
+	if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "no answer within 50ms") {
+		t.Fatalf("err = %v after %s; want the default timeout to end the call", err, time.Since(start))
 	}
 }
 
 func TestAPIKey(t *testing.T) {
 	t.Setenv("MAKER_TEST_KEY", "sk-test-1234")
+	t.Setenv("MAKER_OTHER_KEY", "sk-other-5678")
 	t.Setenv("MAKER_EMPTY_KEY", "")
 	tests := []struct {
 		spec     maker.ModelSpec
-		def      string
+		envs     []string
 		optional bool
 		key, env string
 		err      string
 	}{
-		{maker.ModelSpec{Name: "x/m"}, "MAKER_TEST_KEY", false, "sk-test-1234", "MAKER_TEST_KEY", ""},
-		{maker.ModelSpec{Name: "x/m"}, "MAKER_EMPTY_KEY", false, "", "MAKER_EMPTY_KEY", "set the environment variable MAKER_EMPTY_KEY"},
-		{maker.ModelSpec{Name: "x/m"}, "MAKER_EMPTY_KEY", true, "", "MAKER_EMPTY_KEY", ""},
-		{maker.ModelSpec{Name: "x/m", APIKeyEnv: "MAKER_TEST_KEY"}, "OTHER", false, "sk-test-1234", "MAKER_TEST_KEY", ""},
-		{maker.ModelSpec{Name: "x/m", APIKeyEnv: "MAKER_EMPTY_KEY"}, "", true, "", "MAKER_EMPTY_KEY", "MAKER_EMPTY_KEY"},
-		{maker.ModelSpec{Name: "x/m"}, "", true, "", "", ""},
+		{maker.ModelSpec{Name: "x/m"}, []string{"MAKER_TEST_KEY"}, false, "sk-test-1234", "MAKER_TEST_KEY", ""},
+		{maker.ModelSpec{Name: "x/m"}, []string{"MAKER_EMPTY_KEY", "MAKER_OTHER_KEY"}, false, "sk-other-5678", "MAKER_OTHER_KEY", ""},
+		{maker.ModelSpec{Name: "x/m"}, []string{"MAKER_EMPTY_KEY"}, false, "", "MAKER_EMPTY_KEY", "set the environment variable MAKER_EMPTY_KEY"},
+		{maker.ModelSpec{Name: "x/m"}, []string{"MAKER_EMPTY_KEY", "MAKER_UNSET_KEY"}, false, "", "", "MAKER_EMPTY_KEY or MAKER_UNSET_KEY"},
+		{maker.ModelSpec{Name: "x/m"}, []string{"MAKER_EMPTY_KEY"}, true, "", "MAKER_EMPTY_KEY", ""},
+		{maker.ModelSpec{Name: "x/m", APIKeyEnv: "MAKER_TEST_KEY"}, []string{"OTHER"}, false, "sk-test-1234", "MAKER_TEST_KEY", ""},
+		{maker.ModelSpec{Name: "x/m", APIKeyEnv: "MAKER_EMPTY_KEY"}, nil, true, "", "MAKER_EMPTY_KEY", "MAKER_EMPTY_KEY"},
+		{maker.ModelSpec{Name: "x/m"}, nil, true, "", "", ""},
 	}
 	for _, tt := range tests {
-		key, env, err := APIKey(tt.spec, tt.def, tt.optional)
+		key, env, err := APIKey(tt.spec, tt.optional, tt.envs...)
 		if tt.err != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.err) {
 				t.Errorf("%+v: err = %v, want %q", tt.spec, err, tt.err)
@@ -166,6 +206,10 @@ func TestAPIKey(t *testing.T) {
 		if err != nil || key != tt.key || env != tt.env {
 			t.Errorf("%+v: got %q %q %v", tt.spec, key, env, err)
 		}
+	}
+	// Every key read is registered for redaction.
+	if got := Redact("echo sk-other-5678"); got != "echo [redacted]" {
+		t.Errorf("a key read by APIKey is not redacted: %q", got)
 	}
 }
 

@@ -99,7 +99,7 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress bar")
 	fs.StringVar(&f.baseURL, "base-url", "", "override the provider's endpoint")
 	fs.StringVar(&f.apiKeyEnv, "api-key-env", "", "environment variable that holds the API key")
-	fs.DurationVar(&f.timeout, "timeout", 0, "per-request timeout (0: the provider's default)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "per-request timeout, reading the answer included (0: the default, "+provider.DefaultTimeout.String()+")")
 	fs.BoolVar(&f.batch, "batch", true, "draw a step's first votes in one request where the provider allows (n>1)")
 	fs.Float64Var(&f.priceIn, "price-in", 0, "input price in USD per million tokens (overrides the catalog)")
 	fs.Float64Var(&f.priceOut, "price-out", 0, "output price in USD per million tokens (overrides the catalog)")
@@ -194,26 +194,12 @@ func (f *runFlags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Mo
 		}
 		return m, nil
 	}
-	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: f.model, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout, Options: f.providerOptions()})
+	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: f.model, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout,
+		Transport: maker.Transport{Retries: f.retries, RetryWait: f.retryWait, RPM: f.rpm, TPM: f.tpm}})
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
 	return m, nil
-}
-
-// providerOptions passes the retry and rate-limit flags to the provider
-// middleware (see package provider).
-func (f *runFlags) providerOptions() map[string]string {
-	retries := f.retries
-	if retries == 0 {
-		retries = -1 // --retries 0: never retry
-	}
-	return map[string]string{
-		provider.OptRPM:       strconv.FormatFloat(f.rpm, 'g', -1, 64),
-		provider.OptTPM:       strconv.FormatFloat(f.tpm, 'g', -1, 64),
-		provider.OptRetries:   strconv.Itoa(retries),
-		provider.OptRetryWait: f.retryWait.String(),
-	}
 }
 
 // errorRate is the per-sample error rate --k auto plans for.

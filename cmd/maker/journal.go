@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"regexp"
 	"runtime/debug"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/events"
+	"github.com/maker-go/maker/provider"
 	"github.com/maker-go/maker/sqlite"
 )
 
@@ -71,24 +71,10 @@ func newStoredConfig(fs *pflag.FlagSet, k int) storedConfig {
 			c.Slices[fl.Name] = sv.GetSlice()
 			return
 		}
-		c.Flags[fl.Name] = redactURL(fl.Value.String())
+		c.Flags[fl.Name] = provider.RedactURL(fl.Value.String()) // --base-url credentials
 	})
 	c.Flags["k"] = strconv.Itoa(k)
 	return c
-}
-
-// redactURL drops the password from a URL value (--base-url
-// https://user:secret@host), which must not reach the journal.
-func redactURL(v string) string {
-	u, err := url.Parse(v)
-	if err != nil || u.User == nil {
-		return v
-	}
-	if _, has := u.User.Password(); !has {
-		return v
-	}
-	u.User = url.User(u.User.Username())
-	return u.String()
 }
 
 // runFlags rebuilds the run flags of a journaled run. Flags this maker no

@@ -464,7 +464,7 @@ func TestStoredConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.seed != 42 || g.simError != 0.01 || g.k != "4" || g.apiKeyEnv != "MY_KEY" || g.baseURL != "https://me@example.test/v1" || g.jsonOut {
+	if g.seed != 42 || g.simError != 0.01 || g.k != "4" || g.apiKeyEnv != "MY_KEY" || g.baseURL != "https://me:[redacted]@example.test/v1" || g.jsonOut {
 		t.Errorf("rebuilt flags: seed %d, sim-error %g, k %s, api-key-env %s, base-url %s, json %v", g.seed, g.simError, g.k, g.apiKeyEnv, g.baseURL, g.jsonOut)
 	}
 }

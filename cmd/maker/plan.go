@@ -10,17 +10,18 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/provider"
 	"github.com/maker-go/maker/sim"
 )
 
 // modelPrices finds the prices of a named model for planning, without
-// opening it (no API key is needed to plan). Providers that know prices set
-// it; the simulator's are its own.
-var modelPrices = func(name string) (maker.Pricing, bool) {
+// opening it (no API key is needed to plan): the simulator's own, or those
+// the registered provider charges a run (see provider.ModelPrice).
+func modelPrices(name string) (maker.Pricing, bool) {
 	if name == sim.Name {
 		return sim.DefaultConfig().Pricing, true
 	}
-	return maker.Pricing{}, false
+	return provider.ModelPrice(name)
 }
 
 func newPlanCmd() *cobra.Command {

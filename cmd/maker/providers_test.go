@@ -317,3 +317,165 @@ func TestSimServeCommand(t *testing.T) {
 		t.Errorf("bad fault rate: exit %d, %q", code, stderr)
 	}
 }
+
+// TestPlanPricesWhatModelsLists: `maker plan --model` prices a model from
+// the same lists `maker models` shows and a run charges, without a key.
+func TestPlanPricesWhatModelsLists(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	t.Setenv("ANTHROPIC_API_KEY", "")
+	code, stdout, stderr := runCLI(t, "models", "openai", "--json")
+	var listed []struct {
+		ID      string        `json:"id"`
+		Pricing maker.Pricing `json:"pricing"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &listed); code != 0 || err != nil {
+		t.Fatalf("maker models openai --json: exit %d, %v: %s", code, err, stderr)
+	}
+	var mini maker.Pricing
+	for _, m := range listed {
+		if m.ID == "gpt-4.1-mini" {
+			mini = m.Pricing
+		}
+	}
+	if mini.InPerMTok <= 0 {
+		t.Fatal("maker models lists no price for gpt-4.1-mini")
+	}
+	tests := []struct {
+		model string
+		want  maker.Pricing
+	}{
+		{"openai/gpt-4.1-mini", mini},
+		{"openai/gpt-4.1-mini-2025-04-14", mini}, // a dated snapshot
+		{"anthropic/claude-haiku-4-5", maker.Pricing{InPerMTok: 1, CachedInPerMTok: 0.1, OutPerMTok: 5}},
+		{"ollama/qwen3:8b", maker.Pricing{}}, // a local server is free
+	}
+	for _, tt := range tests {
+		t.Run(tt.model, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "plan", "--p", "0.99", "--steps", "1023", "--model", tt.model, "--json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var pl struct {
+				Prices struct {
+					In     float64 `json:"in_per_mtok"`
+					Out    float64 `json:"out_per_mtok"`
+					Cached float64 `json:"cached_in_per_mtok"`
+				} `json:"prices"`
+			}
+			if err := json.Unmarshal([]byte(stdout), &pl); err != nil {
+				t.Fatal(err)
+			}
+			if pl.Prices.In != tt.want.InPerMTok || pl.Prices.Out != tt.want.OutPerMTok || pl.Prices.Cached != tt.want.CachedInPerMTok {
+				t.Errorf("plan prices %+v, want %+v", pl.Prices, tt.want)
+			}
+		})
+	}
+	if code, _, stderr := runCLI(t, "plan", "--p", "0.99", "--steps", "1023", "--model", "openai/no-such-model"); code != exitUsage || !strings.Contains(stderr, "no price is known") {
+		t.Errorf("unknown model: exit %d, %q", code, stderr)
+	}
+}
+
+// TestBaseURLCredentialsNeverShow runs against an endpoint whose URL holds
+// a password and a key parameter, and looks for them in everything the run
+// leaves: stdout, stderr, the HTML report, the events file and every byte
+// of the journal (WAL included).
+func TestBaseURLCredentialsNeverShow(t *testing.T) {
+	tests := []struct{ name, url, secret string }{
+		{"password", "http://user:SECRETPW@127.0.0.1:1/v1", "SECRETPW"},
+		{"key parameter", "http://127.0.0.1:1/v1?key=SECRETKEY1", "SECRETKEY1"},
+		{"token parameter", "http://127.0.0.1:1/v1?access_token=SECRETTOK2", "SECRETTOK2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := isolate(t)
+			for _, json := range []string{"", "--json"} {
+				args := []string{"hanoi", "--disks", "3", "--k", "1", "--model", "vllm/x", "--base-url", tt.url, "--retries", "0",
+					"--report", filepath.Join(dir, "r"+json+".html"), "--events", filepath.Join(dir, "e"+json+".jsonl"), "--db", filepath.Join(dir, "j.db")}
+				if json != "" {
+					args = append(args, json)
+				}
+				code, stdout, stderr := runCLI(t, args...)
+				if code != exitFailed {
+					t.Fatalf("exit %d, want %d (the server is not there)\n%s\n%s", code, exitFailed, stdout, stderr)
+				}
+				if !strings.Contains(stdout+stderr, "[redacted]") {
+					t.Errorf("the endpoint is not shown redacted:\n%s\n%s", stdout, stderr)
+				}
+				for i, o := range []string{stdout, stderr} {
+					if strings.Contains(o, tt.secret) {
+						t.Errorf("output %d shows the secret:\n%s", i, o)
+					}
+				}
+			}
+			files := 0
+			_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return nil
+				}
+				files++
+				if b, err := os.ReadFile(path); err == nil && bytes.Contains(b, []byte(tt.secret)) {
+					t.Errorf("%s holds the secret", path)
+				}
+				return nil
+			})
+			if files < 4 {
+				t.Errorf("only %d files written: the report, events and journal were not all checked", files)
+			}
+		})
+	}
+}
+
+// TestImpossibleUsageCannotDefeatMaxCost: a server that reports negative or
+// overflowing token counts gets its samples refused (retried, then the run
+// ends naming the cause), so the cost never goes negative or overflows and
+// --max-cost stays a limit.
+func TestImpossibleUsageCannotDefeatMaxCost(t *testing.T) {
+	isolate(t)
+	for _, usage := range []string{`"prompt_tokens":-1000000000,"completion_tokens":5`, `"prompt_tokens":10,"completion_tokens":9223372036854775000`} {
+		requests := 0
+		var mu sync.Mutex
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			requests++
+			mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"choices":[{"index":0,"message":{"role":"assistant","content":"move = [1, 0, 2]\nnext_state = [[3, 2], [], [1]]"},"finish_reason":"stop"}],"usage":{%s}}`, usage)
+		}))
+		code, stdout, stderr := runCLI(t, "hanoi", "--disks", "3", "--k", "1", "--model", "vllm/x", "--base-url", srv.URL+"/v1",
+			"--retries", "2", "--retry-wait", "1ms", "--price-in", "1", "--price-out", "1", "--max-cost", "0.01", "--json", "-q", "--no-journal")
+		srv.Close()
+		if code != exitFailed || !strings.Contains(stderr, "impossible token usage") {
+			t.Errorf("%s: exit %d, stderr %q; want exit 1 naming the impossible usage", usage, code, stderr)
+		}
+		var sum maker.Summary
+		if err := json.Unmarshal([]byte(stdout), &sum); err != nil {
+			t.Fatalf("summary %q: %v", stdout, err)
+		}
+		if sum.CostUSD < 0 || sum.CostUSD > 0.01 || sum.InputTokens < 0 || sum.OutputTokens < 0 {
+			t.Errorf("%s: cost $%g, %d in, %d out", usage, sum.CostUSD, sum.InputTokens, sum.OutputTokens)
+		}
+		if requests != 3 {
+			t.Errorf("%s: %d requests, want 3 (one and two retries)", usage, requests)
+		}
+	}
+}
+
+// TestHungServerEndsTheRun: a server that sends headers and half a body,
+// then nothing, is cut off at --timeout on every attempt, and the run ends
+// with an error naming the flag instead of hanging.
+func TestHungServerEndsTheRun(t *testing.T) {
+	isolate(t)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"choices":[`))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	start := time.Now()
+	code, _, stderr := runCLI(t, "hanoi", "--disks", "3", "--k", "1", "--model", "vllm/x", "--base-url", srv.URL+"/v1",
+		"--timeout", "200ms", "--retries", "1", "--retry-wait", "1ms", "-q", "--no-journal")
+	if wall := time.Since(start); code != exitFailed || wall > 10*time.Second || !strings.Contains(stderr, "--timeout") {
+		t.Errorf("exit %d after %s, stderr %q; want exit 1 within two 200ms attempts, naming --timeout", code, wall, stderr)
+	}
+}

@@ -1,8 +1,9 @@
-// Package providertest holds the test helpers that the provider adapters
-// (anthropic, gemini) share: a local fake API server that records what it
-// was sent, a log sink that proves the API key never reaches a log line,
-// and the checks every adapter's fault table makes. It lives under
-// internal so that only this module's tests can use it.
+// Package providertest is the conformance suite every provider adapter
+// (openai, anthropic, gemini) runs ([Run]), and the test helpers they
+// share: a local fake API server that records what it was sent, a log sink
+// that proves the API key never reaches a log line, and the checks every
+// adapter's fault table makes. It lives under internal so that only this
+// module's tests can use it.
 package providertest
 
 import (
@@ -137,21 +138,21 @@ type Fault struct {
 }
 
 // CheckFault asserts that err, from a single attempt of model (the full
-// name, such as "gemini/gemini-2.5-flash"), is a *[provider.CallError]
+// name, such as "gemini/gemini-2.5-flash"), is a *[provider.Error]
 // classified as want, that it names the model, that exactly one request
 // was sent (retrying is the shared wrapper's job) and that key is nowhere
 // in it.
 func CheckFault(t *testing.T, err error, want Fault, model string, requests int, key string) {
 	t.Helper()
-	var e *provider.CallError
+	var e *provider.Error
 	if !errors.As(err, &e) {
-		t.Fatalf("error %v (%T), want *provider.CallError", err, err)
+		t.Fatalf("error %v (%T), want *provider.Error", err, err)
 	}
-	if ok, wait := e.Retry(); ok != want.Retryable || wait != e.RetryAfter {
-		t.Errorf("Retry() = %v, %v; want %v, %v", ok, wait, want.Retryable, e.RetryAfter)
+	if ok, wait := provider.Retryable(err); ok != want.Retryable || wait != e.RetryAfter {
+		t.Errorf("provider.Retryable = %v, %v; want %v, %v", ok, wait, want.Retryable, e.RetryAfter)
 	}
-	if e.StatusCode != want.Status || e.Retryable != want.Retryable || e.Temporary() != want.Retryable {
-		t.Errorf("status %d retryable %v, want %d %v (%v)", e.StatusCode, e.Retryable, want.Status, want.Retryable, err)
+	if e.Status != want.Status || e.Retryable != want.Retryable || e.Temporary() != want.Retryable {
+		t.Errorf("status %d retryable %v, want %d %v (%v)", e.Status, e.Retryable, want.Status, want.Retryable, err)
 	}
 	if d := e.RetryAfter - want.RetryAfter; d < -time.Second/10 || d > time.Second/10 {
 		t.Errorf("retry after %v, want %v", e.RetryAfter, want.RetryAfter)
