@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"runtime/debug"
@@ -130,6 +132,9 @@ type journaling struct {
 	db        *sqlite.DB
 	journal   *sqlite.Journal
 	eventsOut *os.File
+	// eventsNew: the events file did not exist before this run, so an
+	// empty one (nothing could be written, say on a full disk) is removed.
+	eventsNew bool
 	observers []maker.Observer
 	id        string
 	stderr    io.Writer
@@ -209,6 +214,8 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 		jr.observers = append(jr.observers, jr.journal)
 	}
 	if jf.events != "" {
+		_, statErr := os.Stat(jf.events)
+		jr.eventsNew = errors.Is(statErr, fs.ErrNotExist)
 		out, err := os.OpenFile(jf.events, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
 			jr.close()
@@ -251,6 +258,9 @@ func (jr *journaling) close() {
 	if jr.eventsOut != nil {
 		if err := jr.eventsOut.Close(); err != nil {
 			fmt.Fprintf(jr.stderr, "maker: --events: %v\n", err)
+		}
+		if fi, err := os.Stat(jr.eventsOut.Name()); jr.eventsNew && err == nil && fi.Size() == 0 {
+			os.Remove(jr.eventsOut.Name())
 		}
 	}
 	if jr.db != nil {

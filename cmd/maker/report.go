@@ -1,12 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
+	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
@@ -67,13 +68,14 @@ gets the report of the steps it committed.`,
 			if err != nil {
 				return err
 			}
-			f, err := os.Create(out)
-			if err != nil {
-				return usageErr("-o: %v", err)
+			// Rendered whole, then renamed into place: a full disk leaves no
+			// empty or half-written report behind.
+			var page bytes.Buffer
+			if err := col.Render(&page, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run, cp.State), Generated: time.Now()}); err != nil {
+				return fmt.Errorf("report %s: %w", out, err)
 			}
-			err = col.Render(f, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run, cp.State), Generated: time.Now()})
-			if err = errors.Join(err, f.Close()); err != nil {
-				return &exitError{code: exitFailed, err: fmt.Errorf("report %s: %w", out, err)}
+			if err := renameio.WriteFile(out, page.Bytes(), 0o644); err != nil {
+				return &exitError{code: exitOutput, err: fmt.Errorf("report -o %s: %w", out, err)}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "report: %s (%d steps)\n", out, col.Steps())
 			return nil

@@ -3,9 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
+	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
@@ -19,7 +19,7 @@ import (
 // *runReport (no --report) does nothing.
 type runReport struct {
 	path      string
-	file      *os.File
+	file      *renameio.PendingFile
 	collector *report.Collector
 	plannedP  float64
 }
@@ -30,7 +30,9 @@ func (f *runFlags) openReport(cmd *cobra.Command) (*runReport, error) {
 	if f.report == "" {
 		return nil, nil
 	}
-	file, err := os.Create(f.report)
+	// The report is written beside its path and renamed into place once
+	// whole, so a full disk or a killed run leaves no empty or half file.
+	file, err := renameio.NewPendingFile(f.report, renameio.WithPermissions(0o644))
 	if err != nil {
 		return nil, usageErr("--report: %v", err)
 	}
@@ -65,7 +67,10 @@ func (r *runReport) finish(cmd *cobra.Command, sum *maker.Summary, final any, ru
 		Final:     final,
 		Generated: time.Now(),
 	})
-	if err = errors.Join(err, r.file.Close()); err != nil {
+	if err == nil {
+		err = r.file.CloseAtomicallyReplace()
+	}
+	if err = errors.Join(err, r.file.Cleanup()); err != nil {
 		err = fmt.Errorf("--report %s: %w", r.path, err)
 		if runErr != nil {
 			fmt.Fprintln(cmd.ErrOrStderr(), "maker:", err)
@@ -82,6 +87,5 @@ func (r *runReport) discard() {
 	if r == nil {
 		return
 	}
-	r.file.Close()
-	os.Remove(r.path)
+	r.file.Cleanup()
 }

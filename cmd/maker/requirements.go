@@ -3,9 +3,9 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
+	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
@@ -178,7 +178,7 @@ func requirementsExecution(p requirementsParams) (execution[requirements.Doc], e
 // writeExports writes the files asked for and says so on stderr.
 func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr interface{ Write([]byte) (int, error) }, quiet bool) error {
 	if outMD != "" {
-		if err := os.WriteFile(outMD, []byte(doc.Markdown()), 0o644); err != nil {
+		if err := renameio.WriteFile(outMD, []byte(doc.Markdown()), 0o644); err != nil {
 			return &exitError{code: exitOutput, err: fmt.Errorf("--out-md: %w", err)}
 		}
 		if !quiet {
@@ -190,7 +190,7 @@ func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr 
 		if err != nil {
 			return &exitError{code: exitFailed, err: err}
 		}
-		if err := os.WriteFile(outJSON, b, 0o644); err != nil {
+		if err := renameio.WriteFile(outJSON, b, 0o644); err != nil {
 			return &exitError{code: exitOutput, err: fmt.Errorf("--out-json: %w", err)}
 		}
 		if !quiet {

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 
+	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
@@ -88,7 +88,7 @@ func (f *instanceFlags) saveInstance(cmd *cobra.Command, v any, holds string) (s
 	if err := scenario.Encode(&b, v); err != nil {
 		return true, fmt.Errorf("%s: %w", flag, err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := renameio.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		return true, usageErr("%s: %v", flag, err)
 	}
 	if f.writeOnly == "" {
