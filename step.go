@@ -44,7 +44,7 @@ type decision[S any] struct {
 // cancelled through their context, waited for and counted.
 func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Prompt, k int) (*StepRecord, Candidate[S], error) {
 	began := time.Now()
-	stepCtx, cancel := context.WithCancel(ctx)
+	stepCtx, cancel := context.WithCancel(r.sampleCtx)
 	defer cancel()
 	d := &decision[S]{
 		r:      r,
@@ -117,11 +117,20 @@ func (d *decision[S]) run(ctx, stepCtx context.Context, results chan arrival) er
 		case a = <-results:
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-r.sampleCtx.Done():
+			if r.wallReached(ctx) {
+				return r.wallError(d.step)
+			}
+			return ctx.Err()
 		}
 		d.inflight--
 		if a.err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
+			}
+			if r.wallReached(ctx) {
+				d.late(a)
+				return r.wallError(d.step)
 			}
 			d.record(a, func(sr *SampleRecord) { sr.Error = a.err.Error() })
 			return fmt.Errorf("step %d: sample %d: %w", d.step+1, a.idx+1, a.err)
@@ -221,7 +230,7 @@ func (d *decision[S]) late(a arrival) {
 	d.rec.Cancelled++
 	d.record(a, func(sr *SampleRecord) {
 		sr.Cancelled = true
-		if a.err != nil && !errors.Is(a.err, context.Canceled) {
+		if a.err != nil && !errors.Is(a.err, context.Canceled) && !(errors.Is(a.err, context.DeadlineExceeded) && d.r.sampleCtx.Err() != nil) {
 			sr.Error = a.err.Error()
 		}
 	})
