@@ -26,19 +26,38 @@ var ErrFormat = errors.New("hanoi: answer not in the exact format")
 // repaired and no rule of the game is checked here: legality is the
 // checker's business, after the vote.
 func ParseAnswer(text string, n int) (Move, State, error) {
-	mm := moveRe.FindAllStringSubmatch(text, -1)
-	if len(mm) == 0 {
-		return Move{}, State{}, fmt.Errorf("%w: no move line", ErrFormat)
+	ascii := asciiOnly(text)
+	var moveList string
+	if ascii {
+		var ok bool
+		if moveList, ok = lastMoveList(text); !ok {
+			return Move{}, State{}, fmt.Errorf("%w: no move line", ErrFormat)
+		}
+	} else {
+		mm := moveRe.FindAllStringSubmatch(text, -1)
+		if len(mm) == 0 {
+			return Move{}, State{}, fmt.Errorf("%w: no move line", ErrFormat)
+		}
+		moveList = mm[len(mm)-1][1]
 	}
-	m, err := parseMove(mm[len(mm)-1][1])
+	m, err := parseMove(moveList)
 	if err != nil {
 		return Move{}, State{}, err
 	}
-	sm := stateRe.FindAllStringSubmatch(text, -1)
-	if len(sm) == 0 {
-		return Move{}, State{}, fmt.Errorf("%w: no next_state line", ErrFormat)
+	var s State
+	if ascii {
+		pegs, ok := lastStatePegs(text)
+		if !ok {
+			return Move{}, State{}, fmt.Errorf("%w: no next_state line", ErrFormat)
+		}
+		s, err = statePegs(pegs[0][1:len(pegs[0])-1], pegs[1][1:len(pegs[1])-1], pegs[2][1:len(pegs[2])-1], n)
+	} else {
+		sm := stateRe.FindAllStringSubmatch(text, -1)
+		if len(sm) == 0 {
+			return Move{}, State{}, fmt.Errorf("%w: no next_state line", ErrFormat)
+		}
+		s, err = parseState(sm[len(sm)-1][1], n)
 	}
-	s, err := parseState(sm[len(sm)-1][1], n)
 	if err != nil {
 		return Move{}, State{}, err
 	}
@@ -63,11 +82,17 @@ func parseState(text string, n int) (State, error) {
 	if len(pegs) != 3 {
 		return State{}, fmt.Errorf("%w: next_state has %d pegs, want 3", ErrFormat, len(pegs))
 	}
+	return statePegs(pegs[0][1], pegs[1][1], pegs[2][1], n)
+}
+
+// statePegs reads the three pegs' lists (without brackets) and checks that
+// they hold 1..n once each.
+func statePegs(a, b, c string, n int) (State, error) {
 	var s State
 	seen := make([]bool, n+1)
 	count := 0
-	for i, p := range pegs {
-		ints, err := parseInts(p[1])
+	for i, p := range [3]string{a, b, c} {
+		ints, err := parseInts(p)
 		if err != nil {
 			return State{}, fmt.Errorf("%w: next_state peg %d: %v", ErrFormat, i, err)
 		}
@@ -96,15 +121,16 @@ func parseInts(body string) ([]int, error) {
 	if body == "" {
 		return []int{}, nil
 	}
-	parts := strings.Split(body, ",")
-	if strings.TrimSpace(parts[len(parts)-1]) == "" && len(parts) > 1 {
-		parts = parts[:len(parts)-1]
-	}
-	out := make([]int, 0, len(parts))
-	for _, p := range parts {
+	out := make([]int, 0, strings.Count(body, ",")+1)
+	for rest, more := body, true; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, ",")
 		p = strings.TrimSpace(p)
+		if p == "" && !more && len(out) > 0 {
+			break // the trailing comma
+		}
 		v, err := strconv.Atoi(p)
-		if err != nil || p == "" || strings.HasPrefix(p, "+") {
+		if err != nil || p == "" || p[0] == '+' {
 			return nil, fmt.Errorf("%q is not an integer", p)
 		}
 		out = append(out, v)

@@ -97,7 +97,7 @@ func (s State) write(b *strings.Builder, sep string) {
 			if j > 0 {
 				b.WriteString(sep)
 			}
-			b.WriteString(strconv.Itoa(d))
+			writeInt(b, d)
 		}
 		b.WriteByte(']')
 	}
@@ -110,7 +110,16 @@ type Move struct {
 }
 
 // String renders the move as [disk, from, to].
-func (m Move) String() string { return fmt.Sprintf("[%d, %d, %d]", m.Disk, m.From, m.To) }
+func (m Move) String() string {
+	b := make([]byte, 0, 16)
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(m.Disk), 10)
+	b = append(b, ", "...)
+	b = strconv.AppendInt(b, int64(m.From), 10)
+	b = append(b, ", "...)
+	b = strconv.AppendInt(b, int64(m.To), 10)
+	return string(append(b, ']'))
+}
 
 // ErrIllegal is wrapped by every rule violation [State.Apply] reports.
 var ErrIllegal = errors.New("illegal move")
@@ -138,3 +147,9 @@ func (s State) Apply(m Move) (State, error) {
 
 // Solved reports whether all n disks are on peg 2.
 func (s State) Solved() bool { return len(s[0]) == 0 && len(s[1]) == 0 }
+
+// writeInt writes d in decimal without allocating.
+func writeInt(b *strings.Builder, d int) {
+	var buf [20]byte
+	b.Write(strconv.AppendInt(buf[:0], int64(d), 10))
+}

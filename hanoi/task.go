@@ -69,6 +69,9 @@ func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
 	if shown == "" {
 		shown = noPrev
 	}
+	if t.user == defaultUser {
+		return maker.Prompt{System: systemPrompt, User: defaultPrompt(shown, s.String(), t.n), Hint: Hint{State: s, Prev: prev}}
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(DefaultUserTemplate) + 8*t.n)
 	// The template was checked when it was parsed; a failure here is a bug.
