@@ -68,6 +68,12 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 	}
 	r.checker, _ = task.(Checker[S])
 	r.executor, _ = task.(Executor[S])
+	if r.executor != nil && r.cfg.Speculate > 0 {
+		// The world moves with each decided action and cannot be asked what
+		// an undecided one would do: such a task never speculates.
+		r.cfg.Logger.Info("speculation is off for a task that executes its actions", "task", task.Name())
+		r.cfg.Speculate = 0
+	}
 	// Samples run under the wall limit's deadline, so reaching it cancels
 	// those in flight instead of waiting for them (a sample may take
 	// minutes); observers and executors keep the caller's context.
@@ -89,10 +95,16 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		VotesHistogram: Histogram{},
 		Pricing:        pricing,
 	}
+	r.sum.Speculation.Depth = r.cfg.Speculate
 	res := &Result[S]{State: from.State}
-	err = r.loop(ctx, from, res)
+	if r.cfg.Speculate > 0 {
+		err = r.pipelined(ctx, from, res)
+	} else {
+		err = r.loop(ctx, from, res)
+	}
 	r.sum.WallSeconds = time.Since(r.start).Seconds()
 	r.sum.Derive()
+	r.sum.deriveSpeculation()
 	r.sum.Success = err == nil && r.sum.Done && r.sum.WrongSteps == 0
 	if err != nil {
 		r.sum.Error = err.Error()

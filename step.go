@@ -8,6 +8,7 @@ import (
 )
 
 type arrival struct {
+	slot int // the vote it belongs to, when several are in flight
 	idx  int
 	temp float64
 	resp Response
@@ -32,6 +33,8 @@ type decision[S any] struct {
 	nextIdx  int
 	launched int
 	inflight int
+	// id tags the arrivals of this vote when several run at once.
+	id int
 }
 
 // decide samples one step until a candidate is ahead by k.
@@ -177,14 +180,14 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 	if n == 1 {
 		go func() {
 			resp, err := r.model.Generate(ctx, req)
-			results <- arrival{idx: idx, temp: temp, resp: resp, err: err}
+			results <- arrival{slot: d.id, idx: idx, temp: temp, resp: resp, err: err}
 		}()
 		return
 	}
 	go func() {
 		resps, err := bm.GenerateBatch(ctx, req, n)
 		for i := 0; i < n; i++ {
-			a := arrival{idx: idx + i, temp: temp, err: err}
+			a := arrival{slot: d.id, idx: idx + i, temp: temp, err: err}
 			if i == 0 {
 				a.batch = n
 			}
@@ -202,26 +205,43 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 
 // count red-flags one arrival and, if it is valid, casts its vote.
 func (d *decision[S]) count(a arrival) {
+	d.cast(a, d.read(a))
+}
+
+// reading is an arrival read: its red flag, or its candidate and key.
+type reading[S any] struct {
+	flag Flag
+	cand Candidate[S]
+	key  string
+}
+
+// read red-flags an arrival and parses it.
+func (d *decision[S]) read(a arrival) reading[S] {
 	r := d.r
-	flag := r.flags.Check(a.resp)
-	var cand Candidate[S]
-	if flag == FlagNone {
+	rd := reading[S]{flag: r.flags.Check(a.resp)}
+	if rd.flag == FlagNone {
 		var err error
-		if cand, err = r.task.Parse(a.resp.Text); err != nil {
-			flag = FlagMalformed
+		if rd.cand, err = r.task.Parse(a.resp.Text); err != nil {
+			rd.flag = FlagMalformed
+		} else {
+			rd.key = r.task.Key(rd.cand)
 		}
 	}
-	if flag != FlagNone {
+	return rd
+}
+
+// cast files a read arrival: a flag, or a vote.
+func (d *decision[S]) cast(a arrival, rd reading[S]) {
+	if rd.flag != FlagNone {
 		d.rec.Flagged++
-		d.record(a, func(sr *SampleRecord) { sr.Flag = flag })
+		d.record(a, func(sr *SampleRecord) { sr.Flag = rd.flag })
 		return
 	}
-	key := r.task.Key(cand)
-	if _, ok := d.cands[key]; !ok {
-		d.cands[key] = cand
+	if _, ok := d.cands[rd.key]; !ok {
+		d.cands[rd.key] = rd.cand
 	}
-	d.record(a, func(sr *SampleRecord) { sr.Key, sr.Voted = key, true })
-	d.tally.Add(key)
+	d.record(a, func(sr *SampleRecord) { sr.Key, sr.Voted = rd.key, true })
+	d.tally.Add(rd.key)
 }
 
 // late counts an arrival after the decision: cancelled, or finished but too

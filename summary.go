@@ -47,6 +47,8 @@ type Summary struct {
 	Pricing           Pricing `json:"pricing"`
 	// PriceNote says why the cost is zero or unknown, when it is.
 	PriceNote string `json:"price_note,omitempty"`
+	// Speculation is what voting ahead did (speculation.go).
+	Speculation
 }
 
 // FlaggedTotal is the number of samples discarded by red flags.

@@ -45,6 +45,7 @@ type runFlags struct {
 	maxCost     float64
 	maxSamplesT int64
 	maxWall     time.Duration
+	speculate   int
 	report      string
 	journal     journalFlags // --db, --no-journal, --keep-samples, --events (journal.go)
 	rpm         float64
@@ -79,6 +80,7 @@ func (f *runFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before spending more than this many USD")
 	fs.Int64Var(&f.maxSamplesT, "max-samples-total", 0, "stop before making more model calls than this")
 	fs.DurationVar(&f.maxWall, "max-wall", 0, "stop before running longer than this")
+	fs.IntVar(&f.speculate, "speculate", 0, "vote up to this many steps ahead, each from the leading candidate of the step before (0: off; never for tasks that execute actions)")
 	fs.StringVar(&f.report, "report", "", "write an HTML report of the run to this file (self-contained, opens offline)")
 	f.journal.register(fs)
 	fs.Float64Var(&f.rpm, "rpm", 0, "most requests per minute to the provider (0: no limit)")
@@ -112,6 +114,8 @@ func (f *runFlags) validate() error {
 		return usageErr("--p must be between 0 and 1, got %g", f.p)
 	case f.priceIn < 0 || f.priceOut < 0 || f.maxCost < 0 || f.maxSamplesT < 0 || f.maxWall < 0:
 		return usageErr("prices and budgets must not be negative")
+	case f.speculate < 0:
+		return usageErr("--speculate must not be negative, got %d", f.speculate)
 	case f.rpm < 0 || f.tpm < 0 || f.retries < 0 || f.retryWait < 0 || f.timeout < 0:
 		return usageErr("--rpm, --tpm, --retries, --retry-wait and --timeout must not be negative")
 	}
@@ -207,6 +211,7 @@ func (f *runFlags) config(k int) maker.Config {
 		MaxSamples:   f.maxSamples,
 		Batch:        f.batch,
 		Ordered:      f.simulated(),
+		Speculate:    f.speculate,
 		ModelName:    f.model,
 		Budget:       maker.Budget{MaxCost: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: f.maxWall},
 	}
