@@ -79,20 +79,24 @@ type pipeline[S any] struct {
 	// stopping routes every arrival to the late count while the run winds
 	// down.
 	stopping bool
+	// wasted counts, by step, the samples of attempts thrown away, for the
+	// step's record.
+	wasted map[int]int
 }
 
 // pipelined is loop with speculation.
 func (r *runner[S]) pipelined(ctx context.Context, from Checkpoint[S], res *Result[S]) error {
 	p := &pipeline[S]{
-		r:     r,
-		ctx:   ctx,
-		depth: r.cfg.Speculate,
-		limit: r.cfg.MaxSteps,
-		live:  map[int]*slot[S]{},
-		state: from.State,
-		prev:  from.Prev,
-		step:  from.Step,
-		res:   res,
+		r:      r,
+		ctx:    ctx,
+		depth:  r.cfg.Speculate,
+		limit:  r.cfg.MaxSteps,
+		live:   map[int]*slot[S]{},
+		wasted: map[int]int{},
+		state:  from.State,
+		prev:   from.Prev,
+		step:   from.Step,
+		res:    res,
 	}
 	if p.limit == 0 {
 		p.limit = r.task.Steps()
@@ -439,6 +443,7 @@ func (p *pipeline[S]) discardFrom(i int) {
 func (p *pipeline[S]) discard(s *slot[S]) {
 	s.cancel()
 	s.discarded = true
+	p.wasted[s.step] += len(s.samples) + len(s.waiting) + s.inflight
 	for i := range s.samples {
 		p.r.sum.toWasted(&s.samples[i])
 	}
@@ -486,6 +491,9 @@ func (p *pipeline[S]) emit(ctx context.Context) error {
 		rec.Votes = h.tally.Votes()
 		rec.Wall = time.Since(h.began)
 		rec.State = h.next
+		rec.Speculative = h.baseKey != ""
+		rec.Wasted = p.wasted[rec.Step]
+		delete(p.wasted, rec.Step)
 		r.sum.addStep(rec)
 		if r.cfg.KPolicy != nil {
 			r.cfg.KPolicy.Observe(rec)

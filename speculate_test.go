@@ -150,11 +150,18 @@ func TestSpeculationKeepsTheErrorRate(t *testing.T) {
 				if len(obs.steps) != steps {
 					t.Fatalf("%d steps observed, want %d", len(obs.steps), steps)
 				}
-				wrong := 0
+				wrong, wasted, kept := 0, 0, 0
 				for _, rec := range obs.steps {
 					if strings.HasPrefix(rec.Action, "W") {
 						wrong++
 					}
+					wasted += rec.Wasted
+					if rec.Speculative {
+						kept++
+					}
+				}
+				if int64(wasted) != s.Wasted || int64(kept) != s.Hits {
+					t.Fatalf("steps say %d wasted, %d kept; the summary %d, %d", wasted, kept, s.Wasted, s.Hits)
 				}
 				r := math.Pow((1-p)/p, float64(k))
 				e := r / (1 + r)

@@ -1,5 +1,10 @@
 package maker
 
+import (
+	"fmt"
+	"strings"
+)
+
 // Speculation is what speculative step pipelining did in a run (see
 // [Config.Speculate]). Its fields sit at the top level of the summary's JSON.
 //
@@ -69,4 +74,13 @@ func (s *Summary) deriveSpeculation() {
 	if n := s.Steps - s.StartStep; n > 0 {
 		s.WallPerStep = s.WallSeconds / float64(n)
 	}
+}
+
+// writeSpeculation adds the speculation line to the text summary.
+func (s *Summary) writeSpeculation(b *strings.Builder) {
+	if s.Depth == 0 {
+		return
+	}
+	fmt.Fprintf(b, "speculation depth %d: %s steps started ahead, %s kept (%.1f%%); %s samples wasted (%.2f%%, $%.4f); %.3fs a step\n",
+		s.Depth, group(s.Started), group(s.Hits), 100*s.HitRate, group(s.Wasted), 100*s.WastedShare(), s.WastedCostUSD, s.WallPerStep)
 }
