@@ -96,6 +96,7 @@ func loadSteps(t *testing.T, path, id string) []journaledStep {
 func TestJournalCLI(t *testing.T) {
 	bin := buildMaker(t)
 	t.Run("KillResume", func(t *testing.T) { testKillResume(t, bin) })
+	t.Run("KillResumeSpeculate", func(t *testing.T) { testKillResume(t, bin, "--speculate", "4") })
 	t.Run("ShowMatchesRun", func(t *testing.T) { testShowMatchesRun(t, bin) })
 	t.Run("Replay", func(t *testing.T) { testReplay(t, bin) })
 	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, bin) })
@@ -145,8 +146,9 @@ func testInterrupt(t *testing.T, bin string) {
 // testKillResume kills a running maker hanoi with SIGKILL at seeded random
 // moments, resumes it each time, and checks that the journal ends up with
 // exactly the steps of an uninterrupted run: none lost, none repeated, the
-// same moves.
-func testKillResume(t *testing.T, bin string) {
+// same moves. With extra flags (speculation), the killed run must still
+// journal the moves of the plain uninterrupted run.
+func testKillResume(t *testing.T, bin string, extra ...string) {
 	dir := t.TempDir()
 	args := []string{"hanoi", "--disks", "10", "--sim-latency", "1ms", "-q", "--json"}
 
@@ -163,6 +165,7 @@ func testKillResume(t *testing.T, bin string) {
 	}
 	want := loadSteps(t, refDB, ref.RunID)
 
+	args = append(args, extra...)
 	path := filepath.Join(dir, "killed.db")
 	rng := rand.New(rand.NewPCG(20251125, 4))
 	var (
@@ -237,10 +240,14 @@ func testKillResume(t *testing.T, bin string) {
 		Success    bool   `json:"success"`
 		StartStep  int    `json:"start_step"`
 		FinalState string `json:"final_state"`
+		Depth      int    `json:"speculation_depth"`
 	}
 	if final.Len() > 0 {
 		if err := json.Unmarshal(final.Bytes(), &got); err != nil {
 			t.Fatalf("last session's output %q: %v", final.Bytes(), err)
+		}
+		if len(extra) > 0 && got.Depth == 0 {
+			t.Errorf("the resumed session did not speculate")
 		}
 		if !got.Success || got.FinalState != ref.FinalState || got.RunID != id {
 			t.Errorf("last session: %+v, want success ending in %s", got, ref.FinalState)
