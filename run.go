@@ -65,7 +65,10 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		flags:   flags,
 		pricing: pricing,
 		start:   time.Now(),
+		jobs:    make(chan func()),
+		quit:    make(chan struct{}),
 	}
+	defer close(r.quit)
 	r.checker, _ = task.(Checker[S])
 	r.executor, _ = task.(Executor[S])
 	if r.executor != nil && r.cfg.Speculate > 0 {
@@ -142,6 +145,10 @@ type runner[S any] struct {
 	// sampleCtx is the caller's context, with the wall limit as deadline
 	// when one is set.
 	sampleCtx context.Context
+	// jobs hands a sample to an idle worker; quit ends the workers when the
+	// run returns (every sample is back by then).
+	jobs chan func()
+	quit chan struct{}
 	// maxSampleCost is the dearest sample so far: the budget assumes every
 	// sample in flight may cost as much.
 	maxSampleCost float64

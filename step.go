@@ -178,13 +178,13 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 	d.launched += n
 	d.inflight += n
 	if n == 1 {
-		go func() {
+		r.spawn(func() {
 			resp, err := r.model.Generate(ctx, req)
 			results <- arrival{slot: d.id, idx: idx, temp: temp, resp: resp, err: err}
-		}()
+		})
 		return
 	}
-	go func() {
+	r.spawn(func() {
 		resps, err := bm.GenerateBatch(ctx, req, n)
 		for i := 0; i < n; i++ {
 			a := arrival{slot: d.id, idx: idx + i, temp: temp, err: err}
@@ -200,7 +200,29 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 			}
 			results <- a
 		}
-	}()
+	})
+}
+
+// spawn runs f on an idle worker goroutine, or on a new one. Workers wait
+// for the next sample until the run ends: a long run then starts no
+// goroutine per sample, and their stacks have grown once.
+func (r *runner[S]) spawn(f func()) {
+	select {
+	case r.jobs <- f:
+	default:
+		go r.work(f)
+	}
+}
+
+func (r *runner[S]) work(f func()) {
+	for {
+		f()
+		select {
+		case f = <-r.jobs:
+		case <-r.quit:
+			return
+		}
+	}
 }
 
 // count red-flags one arrival and, if it is valid, casts its vote.

@@ -66,7 +66,8 @@ func ParseAnswer(text string, n int) (Move, State, error) {
 
 // parseMove reads "[d, f, t]": exactly three integers.
 func parseMove(list string) (Move, error) {
-	ints, err := parseInts(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(list), "["), "]"))
+	var buf [3]int
+	ints, err := appendInts(buf[:0], strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(list), "["), "]"))
 	if err != nil {
 		return Move{}, fmt.Errorf("%w: move %s: %v", ErrFormat, list, err)
 	}
@@ -89,13 +90,21 @@ func parseState(text string, n int) (State, error) {
 // they hold 1..n once each.
 func statePegs(a, b, c string, n int) (State, error) {
 	var s State
-	seen := make([]bool, n+1)
+	var seenBuf [MaxDisks + 1]bool
+	seen := seenBuf[:]
+	if n+1 > len(seenBuf) {
+		seen = make([]bool, n+1)
+	}
 	count := 0
+	// The three pegs share one array, each capped at its own length.
+	all := make([]int, 0, n)
 	for i, p := range [3]string{a, b, c} {
-		ints, err := parseInts(p)
-		if err != nil {
+		start := len(all)
+		var err error
+		if all, err = appendInts(all, p); err != nil {
 			return State{}, fmt.Errorf("%w: next_state peg %d: %v", ErrFormat, i, err)
 		}
+		ints := all[start:len(all):len(all)]
 		for _, d := range ints {
 			if d < 1 || d > n {
 				return State{}, fmt.Errorf("%w: next_state has disk %d, want 1..%d", ErrFormat, d, n)
@@ -114,19 +123,20 @@ func statePegs(a, b, c string, n int) (State, error) {
 	return s, nil
 }
 
-// parseInts reads a comma-separated list of integers, which may be empty.
-// A trailing comma is allowed, as in the literals the paper's parser reads.
-func parseInts(body string) ([]int, error) {
+// appendInts reads a comma-separated list of integers, which may be empty,
+// and appends them to out. A trailing comma is allowed, as in the literals
+// the paper's parser reads.
+func appendInts(out []int, body string) ([]int, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
-		return []int{}, nil
+		return out, nil
 	}
-	out := make([]int, 0, strings.Count(body, ",")+1)
+	first := len(out)
 	for rest, more := body, true; more; {
 		var p string
 		p, rest, more = strings.Cut(rest, ",")
 		p = strings.TrimSpace(p)
-		if p == "" && !more && len(out) > 0 {
+		if p == "" && !more && len(out) > first {
 			break // the trailing comma
 		}
 		v, err := strconv.Atoi(p)

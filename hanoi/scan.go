@@ -88,6 +88,9 @@ func listAt(text string, i int) (int, bool) {
 func lastMoveList(text string) (string, bool) {
 	const word = "move"
 	for i := len(text) - len(word); i >= 0; i-- {
+		if text[i]|0x20 != word[0] {
+			continue
+		}
 		v, ok := assignAt(text, i, word)
 		if !ok {
 			continue
@@ -104,6 +107,9 @@ func lastMoveList(text string) (string, bool) {
 func lastStatePegs(text string) ([3]string, bool) {
 	const word = "next_state"
 	for i := len(text) - len(word); i >= 0; i-- {
+		if text[i]|0x20 != word[0] {
+			continue
+		}
 		v, ok := assignAt(text, i, word)
 		if !ok {
 			continue

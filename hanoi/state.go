@@ -41,9 +41,14 @@ func (s State) Disks() int { return len(s[0]) + len(s[1]) + len(s[2]) }
 
 // Clone returns a deep copy.
 func (s State) Clone() State {
+	// One array for the three pegs, each with room for one more disk.
+	all := make([]int, 0, len(s[0])+len(s[1])+len(s[2])+3)
 	var c State
 	for i := range s {
-		c[i] = append(make([]int, 0, len(s[i])+1), s[i]...)
+		start := len(all)
+		all = append(all, s[i]...)
+		c[i] = all[start:len(all):len(all)+1]
+		all = all[:len(all)+1]
 	}
 	return c
 }
@@ -111,7 +116,8 @@ type Move struct {
 
 // String renders the move as [disk, from, to].
 func (m Move) String() string {
-	b := make([]byte, 0, 16)
+	var buf [32]byte
+	b := buf[:0]
 	b = append(b, '[')
 	b = strconv.AppendInt(b, int64(m.Disk), 10)
 	b = append(b, ", "...)
