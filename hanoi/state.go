@@ -47,7 +47,7 @@ func (s State) Clone() State {
 	for i := range s {
 		start := len(all)
 		all = append(all, s[i]...)
-		c[i] = all[start:len(all):len(all)+1]
+		c[i] = all[start : len(all) : len(all)+1]
 		all = all[:len(all)+1]
 	}
 	return c
