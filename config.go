@@ -62,7 +62,9 @@ type Config struct {
 	// a prompt built from its decided predecessor; speculation trades a few
 	// thrown-away samples for wall time. Tasks with an Executor never
 	// speculate: an action carried out cannot be taken back. See
-	// docs/concepts.md, "Speculation".
+	// docs/concepts.md, "Speculation". A KPolicy chooses a step's k when
+	// its vote starts, which with speculation may be before the steps just
+	// above it were observed.
 	Speculate int
 	// Pricing overrides the model's own prices (see Priced).
 	Pricing Pricing
@@ -71,7 +73,8 @@ type Config struct {
 	// MaxSteps stops a run after this many steps (default: the task's
 	// Steps, or no limit when that is unknown).
 	MaxSteps int
-	// Observers see every decided step, in order, before the next starts.
+	// Observers see every decided step, in order, before the next is
+	// decided (with Speculate, the next ones may already be voting).
 	Observers []Observer
 	// ModelName is reported in the summary.
 	ModelName string
