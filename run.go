@@ -107,7 +107,6 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 	}
 	r.sum.WallSeconds = time.Since(r.start).Seconds()
 	r.sum.Derive()
-	r.sum.deriveSpeculation()
 	r.sum.Success = err == nil && r.sum.Done && r.sum.WrongSteps == 0
 	if err != nil {
 		r.sum.Error = err.Error()

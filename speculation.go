@@ -65,6 +65,19 @@ func (s *Summary) toWasted(sr *SampleRecord) {
 	s.WastedCostUSD += sr.Cost
 }
 
+// Add adds o's counters to s, for a summary over several sessions of a
+// run; the derived figures are the summary's Derive's business.
+func (s *Speculation) Add(o Speculation) {
+	s.Depth = max(s.Depth, o.Depth)
+	s.Started += o.Started
+	s.Hits += o.Hits
+	s.Discarded += o.Discarded
+	s.Wasted += o.Wasted
+	s.WastedInputTokens += o.WastedInputTokens
+	s.WastedOutputTokens += o.WastedOutputTokens
+	s.WastedCostUSD += o.WastedCostUSD
+}
+
 // deriveSpeculation fills the figures computed from the totals.
 func (s *Summary) deriveSpeculation() {
 	s.HitRate, s.WallPerStep = 0, 0

@@ -162,4 +162,5 @@ func (s *Summary) Derive() {
 	if n := s.Steps - s.StartStep; n > 0 {
 		s.CostPerStep = s.CostUSD / float64(n)
 	}
+	s.deriveSpeculation()
 }

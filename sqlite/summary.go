@@ -86,6 +86,7 @@ func add(t, s *maker.Summary) {
 	t.OutputTokens += s.OutputTokens
 	t.CostUSD += s.CostUSD
 	t.WallSeconds += s.WallSeconds
+	t.Speculation.Add(s.Speculation)
 }
 
 // foldSession rebuilds the summary of a session that did not end from its

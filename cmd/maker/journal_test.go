@@ -98,6 +98,7 @@ func TestJournalCLI(t *testing.T) {
 	t.Run("KillResume", func(t *testing.T) { testKillResume(t, bin) })
 	t.Run("KillResumeSpeculate", func(t *testing.T) { testKillResume(t, bin, "--speculate", "4") })
 	t.Run("ShowMatchesRun", func(t *testing.T) { testShowMatchesRun(t, bin) })
+	t.Run("ShowMatchesSpeculativeRun", func(t *testing.T) { testShowMatchesRun(t, bin, "--speculate", "2", "--sim-latency", "2ms") })
 	t.Run("Replay", func(t *testing.T) { testReplay(t, bin) })
 	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, bin) })
 }
@@ -297,11 +298,13 @@ func listRuns(t *testing.T, path string) []*sqlite.Run {
 
 // testShowMatchesRun checks that maker show reports what the run reported
 // itself, that runs lists it and that --events wrote a line per step.
-func testShowMatchesRun(t *testing.T, bin string) {
+// With speculation (extra flags), the events also add up to the waste.
+func testShowMatchesRun(t *testing.T, bin string, extra ...string) {
 	dir := t.TempDir()
 	path, events := filepath.Join(dir, "m.db"), filepath.Join(dir, "events.jsonl")
 	var run map[string]any
-	runJSON(t, bin, &run, nil, "hanoi", "--disks", "6", "--sim-error", "0.1", "-q", "--json", "--db", path, "--events", events)
+	args := []string{"hanoi", "--disks", "6", "--sim-error", "0.1", "-q", "--json", "--db", path, "--events", events}
+	runJSON(t, bin, &run, nil, append(args, extra...)...)
 	id, _ := run["run_id"].(string)
 	if id == "" {
 		t.Fatalf("no run_id in %v", run)
@@ -328,23 +331,31 @@ func testShowMatchesRun(t *testing.T, bin string) {
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	n := 0
+	n, wasted := 0, 0
 	for sc.Scan() {
 		var ev struct {
 			Run       string `json:"run"`
 			Step      int    `json:"step"`
 			Simulated bool   `json:"simulated"`
+			Wasted    int    `json:"speculative_wasted"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
 			t.Fatalf("event line %d: %v", n+1, err)
 		}
 		n++
+		wasted += ev.Wasted
 		if ev.Step != n || ev.Run != id || !ev.Simulated {
 			t.Fatalf("event %d: %+v", n, ev)
 		}
 	}
 	if steps := int(run["steps"].(float64)); n != steps {
 		t.Errorf("%d events, want one per step (%d)", n, steps)
+	}
+	if w := int(run["speculative_wasted"].(float64)); wasted != w {
+		t.Errorf("events say %d samples wasted, the run %d", wasted, w)
+	}
+	if len(extra) > 0 && run["speculative_steps"].(float64) == 0 {
+		t.Errorf("no step started ahead: %v", run)
 	}
 }
 
