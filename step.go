@@ -35,6 +35,10 @@ type decision[S any] struct {
 	inflight int
 	// id tags the arrivals of this vote when several run at once.
 	id int
+	// seenText and seenReading are the last text read and its reading.
+	seen        bool
+	seenText    string
+	seenReading reading[S]
 }
 
 // decide samples one step until a candidate is ahead by k.
@@ -237,10 +241,18 @@ type reading[S any] struct {
 	key  string
 }
 
-// read red-flags an arrival and parses it.
+// read red-flags an arrival and parses it. Most samples of a step say the
+// same thing word for word, so what depends on the text alone (the text's
+// red flags, the parse and the key) is worked out once per distinct text.
 func (d *decision[S]) read(a arrival) reading[S] {
 	r := d.r
-	rd := reading[S]{flag: r.flags.Check(a.resp)}
+	if f := r.flags.checkLength(a.resp); f != FlagNone {
+		return reading[S]{flag: f}
+	}
+	if d.seen && d.seenText == a.resp.Text {
+		return d.seenReading
+	}
+	rd := reading[S]{flag: r.flags.checkText(a.resp.Text)}
 	if rd.flag == FlagNone {
 		var err error
 		if rd.cand, err = r.task.Parse(a.resp.Text); err != nil {
@@ -249,6 +261,7 @@ func (d *decision[S]) read(a arrival) reading[S] {
 			rd.key = r.task.Key(rd.cand)
 		}
 	}
+	d.seen, d.seenText, d.seenReading = true, a.resp.Text, rd
 	return rd
 }
 

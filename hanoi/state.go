@@ -156,6 +156,10 @@ func (s State) Solved() bool { return len(s[0]) == 0 && len(s[1]) == 0 }
 
 // writeInt writes d in decimal without allocating.
 func writeInt(b *strings.Builder, d int) {
+	if 0 <= d && d < 10 {
+		b.WriteByte(byte('0' + d))
+		return
+	}
 	var buf [20]byte
 	b.Write(strconv.AppendInt(buf[:0], int64(d), 10))
 }
