@@ -222,7 +222,6 @@ func (p *pipeline[S]) open(step int, state S, prev, baseKey string) (*slot[S], e
 			prompt: r.task.Prompt(state, prev, step),
 			tally:  NewTally(k),
 			rec:    &StepRecord{Step: step, K: k, Prev: prev},
-			cands:  make(map[string]Candidate[S], 2),
 			id:     p.nextID,
 		},
 		ctx:     ctx,
@@ -231,7 +230,7 @@ func (p *pipeline[S]) open(step int, state S, prev, baseKey string) (*slot[S], e
 		baseKey: baseKey,
 	}
 	if r.cfg.Ordered {
-		s.waiting = map[int]arrival{}
+		s.ordered = true
 		s.early = NewTally(k)
 		s.earlyCands = map[string]Candidate[S]{}
 		s.read1 = map[int]reading[S]{}
@@ -289,7 +288,7 @@ func (p *pipeline[S]) extend(s *slot[S]) {
 	}
 	// Candidates with one key are one answer (the Task.Key contract), so
 	// the first that came back stands for the one the vote will keep.
-	c, ok := s.cands[leader]
+	c, ok := s.cands.get(leader)
 	if !ok {
 		c = s.earlyCands[leader]
 	}
@@ -329,7 +328,7 @@ func (p *pipeline[S]) arrive(a arrival) error {
 			s.late(a)
 			return p.r.wallError(s.step)
 		}
-		s.record(a, func(sr *SampleRecord) { sr.Error = a.err.Error() })
+		s.record(a, mark{err: a.err.Error()})
 		err := fmt.Errorf("step %d: sample %d: %w", s.step+1, a.idx+1, a.err)
 		if s == p.chain[0] {
 			return err
@@ -339,7 +338,7 @@ func (p *pipeline[S]) arrive(a arrival) error {
 	}
 	leaderBefore := s.leader()
 	rd := s.read(a)
-	if s.waiting == nil {
+	if !s.ordered {
 		s.cast(a, rd)
 	} else {
 		if rd.flag == FlagNone {
@@ -350,14 +349,13 @@ func (p *pipeline[S]) arrive(a arrival) error {
 				s.earlyCands[rd.key] = rd.cand
 			}
 		}
-		s.waiting[a.idx] = a
+		s.waiting.put(a)
 		s.read1[a.idx] = rd
 		for s.tally.Winner() == "" {
-			next, ok := s.waiting[s.nextIdx]
+			next, ok := s.waiting.take(s.nextIdx)
 			if !ok {
 				break
 			}
-			delete(s.waiting, s.nextIdx)
 			s.cast(next, s.read1[s.nextIdx])
 			delete(s.read1, s.nextIdx)
 			s.nextIdx++
@@ -411,7 +409,7 @@ func (p *pipeline[S]) decideHead() {
 	h.cancel()
 	h.decided = true
 	key := h.tally.Winner()
-	w := h.cands[key]
+	w, _ := h.cands.get(key)
 	h.rec.Key, h.rec.Action = key, w.Action
 	if r.checker != nil {
 		if cerr := r.checker.Check(h.step, p.state, w); cerr != nil {
@@ -465,9 +463,7 @@ func (s *slot[S]) flushWaiting() {
 	for _, a := range s.waiting {
 		s.late(a)
 	}
-	if s.waiting != nil {
-		clear(s.waiting)
-	}
+	s.waiting = s.waiting[:0]
 }
 
 // retire forgets a finished slot once its last sample is back.

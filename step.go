@@ -25,11 +25,12 @@ type decision[S any] struct {
 	prompt  Prompt
 	tally   *Tally
 	rec     *StepRecord
-	cands   map[string]Candidate[S]
+	cands   candidates[S]
 	samples []SampleRecord
 	seq     int
 	// Ordered mode: arrivals waiting for the samples launched before them.
-	waiting  map[int]arrival
+	ordered  bool
+	waiting  parked
 	nextIdx  int
 	launched int
 	inflight int
@@ -59,10 +60,9 @@ func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Pr
 		prompt: prompt,
 		tally:  NewTally(k),
 		rec:    &StepRecord{Step: step, K: k, Prev: prev},
-		cands:  make(map[string]Candidate[S], 2),
 	}
 	if r.cfg.Ordered {
-		d.waiting = map[int]arrival{}
+		d.ordered = true
 	}
 	results := make(chan arrival, k+r.cfg.Hedge+r.cfg.Concurrency+1)
 	var zero Candidate[S]
@@ -87,7 +87,7 @@ func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Pr
 		return d.rec, zero, err
 	}
 	d.rec.Key = d.tally.Winner()
-	w := d.cands[d.rec.Key]
+	w, _ := d.cands.get(d.rec.Key)
 	d.rec.Action = w.Action
 	return d.rec, w, nil
 }
@@ -139,20 +139,19 @@ func (d *decision[S]) run(ctx, stepCtx context.Context, results chan arrival) er
 				d.late(a)
 				return r.wallError(d.step)
 			}
-			d.record(a, func(sr *SampleRecord) { sr.Error = a.err.Error() })
+			d.record(a, mark{err: a.err.Error()})
 			return fmt.Errorf("step %d: sample %d: %w", d.step+1, a.idx+1, a.err)
 		}
-		if d.waiting == nil {
+		if !d.ordered {
 			d.count(a)
 			continue
 		}
-		d.waiting[a.idx] = a
+		d.waiting.put(a)
 		for d.tally.Winner() == "" {
-			next, ok := d.waiting[d.nextIdx]
+			next, ok := d.waiting.take(d.nextIdx)
 			if !ok {
 				break
 			}
-			delete(d.waiting, d.nextIdx)
 			d.nextIdx++
 			d.count(next)
 		}
@@ -269,13 +268,11 @@ func (d *decision[S]) read(a arrival) reading[S] {
 func (d *decision[S]) cast(a arrival, rd reading[S]) {
 	if rd.flag != FlagNone {
 		d.rec.Flagged++
-		d.record(a, func(sr *SampleRecord) { sr.Flag = rd.flag })
+		d.record(a, mark{flag: rd.flag})
 		return
 	}
-	if _, ok := d.cands[rd.key]; !ok {
-		d.cands[rd.key] = rd.cand
-	}
-	d.record(a, func(sr *SampleRecord) { sr.Key, sr.Voted = rd.key, true })
+	d.cands.add(rd.key, rd.cand)
+	d.record(a, mark{key: rd.key, voted: true})
 	d.tally.Add(rd.key)
 }
 
@@ -283,16 +280,24 @@ func (d *decision[S]) cast(a arrival, rd reading[S]) {
 // late to vote. Either way whatever it cost was spent.
 func (d *decision[S]) late(a arrival) {
 	d.rec.Cancelled++
-	d.record(a, func(sr *SampleRecord) {
-		sr.Cancelled = true
-		if a.err != nil && !errors.Is(a.err, context.Canceled) && !(errors.Is(a.err, context.DeadlineExceeded) && d.r.sampleCtx.Err() != nil) {
-			sr.Error = a.err.Error()
-		}
-	})
+	m := mark{cancelled: true}
+	if a.err != nil && !errors.Is(a.err, context.Canceled) && !(errors.Is(a.err, context.DeadlineExceeded) && d.r.sampleCtx.Err() != nil) {
+		m.err = a.err.Error()
+	}
+	d.record(a, m)
+}
+
+// mark is what became of a sample, for its record.
+type mark struct {
+	flag      Flag
+	key       string
+	voted     bool
+	cancelled bool
+	err       string
 }
 
 // record files a sample in the step record and the run's counters.
-func (d *decision[S]) record(a arrival, fill func(*SampleRecord)) {
+func (d *decision[S]) record(a arrival, m mark) {
 	r := d.r
 	cost := r.pricing.Cost(a.resp)
 	if cost > r.maxSampleCost {
@@ -309,9 +314,16 @@ func (d *decision[S]) record(a arrival, fill func(*SampleRecord)) {
 		Cost:        cost,
 		Latency:     a.resp.Latency,
 		Retries:     a.resp.Retries,
+		Key:         m.key,
+		Flag:        m.flag,
+		Voted:       m.voted,
+		Cancelled:   m.cancelled,
+		Error:       m.err,
 	}
 	d.seq++
-	fill(&sr)
+	if d.samples == nil {
+		d.samples = make([]SampleRecord, 0, d.tally.K()+r.cfg.Hedge)
+	}
 	d.samples = append(d.samples, sr)
 	d.rec.Retries += sr.Retries
 	d.rec.InputTok += int64(sr.InputTokens)
@@ -320,4 +332,49 @@ func (d *decision[S]) record(a arrival, fill func(*SampleRecord)) {
 	d.rec.Cost += cost
 	r.sum.addSample(&sr)
 	r.sum.addSaving(r.pricing, a)
+}
+
+// candidates are a step's candidates by key, the first of each kept: a
+// step has one or two, so a list beats a map.
+type candidates[S any] []keyed[S]
+
+type keyed[S any] struct {
+	key  string
+	cand Candidate[S]
+}
+
+func (c candidates[S]) get(key string) (Candidate[S], bool) {
+	for i := range c {
+		if c[i].key == key {
+			return c[i].cand, true
+		}
+	}
+	return Candidate[S]{}, false
+}
+
+// add keeps cand under key unless the key has one.
+func (c *candidates[S]) add(key string, cand Candidate[S]) {
+	if _, ok := c.get(key); !ok {
+		*c = append(*c, keyed[S]{key, cand})
+	}
+}
+
+// parked are the arrivals an ordered vote holds until the samples launched
+// before them are counted: a handful at most.
+type parked []arrival
+
+func (p *parked) put(a arrival) { *p = append(*p, a) }
+
+// take removes and returns the arrival of sample idx, if it is here.
+func (p *parked) take(idx int) (arrival, bool) {
+	for i, a := range *p {
+		if a.idx == idx {
+			last := len(*p) - 1
+			(*p)[i] = (*p)[last]
+			(*p)[last] = arrival{}
+			*p = (*p)[:last]
+			return a, true
+		}
+	}
+	return arrival{}, false
 }
