@@ -418,6 +418,7 @@ func (p *pipeline[S]) decideHead() {
 	}
 	h.next = w.State
 	p.decided = append(p.decided, h)
+	p.retire(h)
 	if len(p.chain) > 1 && p.chain[1].baseKey == key {
 		r.sum.Hits++
 		p.chain = p.chain[1:]
