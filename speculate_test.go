@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/hanoi"
 )
 
 // chainTask is a task whose state is a hash of every decision so far, so a
@@ -406,5 +407,24 @@ func TestSpeculationForgetsDecidedSteps(t *testing.T) {
 	// kilobytes.
 	if grown := int64(late) - int64(early); grown > 8<<20 {
 		t.Fatalf("the heap grew by %d MB over %d steps", grown>>20, steps-2000)
+	}
+}
+
+// TestSpeculationWithBatches: a batch model draws a speculative step's
+// later votes in one request too, and every sample is counted.
+func TestSpeculationWithBatches(t *testing.T) {
+	task, err := hanoi.New(6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &oracleBatch{oracle: task}
+	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 3, Batch: true, Speculate: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := res.Summary
+	checkInvariant(t, s)
+	if !s.Success || s.Wasted != 0 || m.batches.Load() == 0 || s.Samples != m.singles.Load()+2*m.batches.Load() {
+		t.Fatalf("success %v, %d samples, %d wasted, %d single and %d batched requests", s.Success, s.Samples, s.Wasted, m.singles.Load(), m.batches.Load())
 	}
 }
