@@ -56,6 +56,16 @@ type Config struct {
 	// (step, sample), such as the simulator, the run is then reproducible
 	// whatever the timing; it costs a little head-of-line waiting.
 	Ordered bool
+	// Speculate is how many steps ahead of the step being voted the engine
+	// may start voting, each from the leading candidate of the step before
+	// (0, the default: none). A step is still decided only by its own vote on
+	// a prompt built from its decided predecessor; speculation trades a few
+	// thrown-away samples for wall time. Tasks with an Executor never
+	// speculate: an action carried out cannot be taken back. See
+	// docs/concepts.md, "Speculation". A KPolicy chooses a step's k when
+	// its vote starts, which with speculation may be before the steps just
+	// above it were observed.
+	Speculate int
 	// Pricing overrides the model's own prices (see Priced).
 	Pricing Pricing
 	// Budget stops the run before a limit is crossed.
@@ -63,7 +73,8 @@ type Config struct {
 	// MaxSteps stops a run after this many steps (default: the task's
 	// Steps, or no limit when that is unknown).
 	MaxSteps int
-	// Observers see every decided step, in order, before the next starts.
+	// Observers see every decided step, in order, before the next is
+	// decided (with Speculate, the next ones may already be voting).
 	Observers []Observer
 	// ModelName is reported in the summary.
 	ModelName string
@@ -105,6 +116,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Hedge < 0 {
 		return c, fmt.Errorf("config: hedge must not be negative, got %d", c.Hedge)
+	}
+	if c.Speculate < 0 {
+		return c, fmt.Errorf("config: speculate must not be negative, got %d", c.Speculate)
 	}
 	if c.MaxSamples < 0 {
 		return c, fmt.Errorf("config: max samples must not be negative, got %d", c.MaxSamples)

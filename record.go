@@ -63,6 +63,11 @@ type StepRecord struct {
 	Wall      time.Duration  `json:"wall_ns"`
 	Wrong     bool           `json:"wrong"`               // the task's checker rejected it
 	WrongWhy  string         `json:"wrong_why,omitempty"` // what the checker said
+	// Speculative: the step was started ahead of its predecessor's decision
+	// and kept. Wasted counts the samples of its attempts thrown away
+	// because they were built on a candidate that lost (speculation.go).
+	Speculative bool `json:"speculative,omitempty"`
+	Wasted      int  `json:"speculative_wasted,omitempty"`
 }
 
 // Observer sees every decided step in order. An error stops the run: the

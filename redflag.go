@@ -73,13 +73,27 @@ func NewRedFlags(maxTokens, minChars int, refusalPatterns []string) (*RedFlags, 
 // The order matters only for the reason counted: length first, because long
 // answers are where errors cluster.
 func (rf *RedFlags) Check(r Response) Flag {
+	if f := rf.checkLength(r); f != FlagNone {
+		return f
+	}
+	return rf.checkText(r.Text)
+}
+
+// checkLength is the part of Check that looks at the token count and the
+// finish reason.
+func (rf *RedFlags) checkLength(r Response) Flag {
 	switch {
 	case r.Finish == FinishLength:
 		return FlagTruncated
 	case r.OutputTokens > rf.MaxTokens:
 		return FlagTooLong
 	}
-	text := strings.TrimSpace(r.Text)
+	return FlagNone
+}
+
+// checkText is the part of Check that depends on the text alone.
+func (rf *RedFlags) checkText(text string) Flag {
+	text = strings.TrimSpace(text)
 	if utf8.RuneCountInString(text) < rf.MinChars {
 		return FlagTooShort
 	}

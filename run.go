@@ -65,9 +65,27 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		flags:   flags,
 		pricing: pricing,
 		start:   time.Now(),
+		jobs:    make(chan func()),
+		quit:    make(chan struct{}),
 	}
+	defer close(r.quit)
 	r.checker, _ = task.(Checker[S])
 	r.executor, _ = task.(Executor[S])
+	if r.executor != nil && r.cfg.Speculate > 0 {
+		// The world moves with each decided action and cannot be asked what
+		// an undecided one would do: such a task never speculates.
+		r.cfg.Logger.Info("speculation is off for a task that executes its actions", "task", task.Name())
+		r.cfg.Speculate = 0
+	}
+	// Samples run under the wall limit's deadline, so reaching it cancels
+	// those in flight instead of waiting for them (a sample may take
+	// minutes); observers and executors keep the caller's context.
+	r.sampleCtx = ctx
+	if w := cfg.Budget.MaxWall; w > 0 {
+		var cancel context.CancelFunc
+		r.sampleCtx, cancel = context.WithDeadline(ctx, r.start.Add(w))
+		defer cancel()
+	}
 	r.sum = Summary{
 		Task:           task.Name(),
 		Model:          cfg.ModelName,
@@ -80,8 +98,13 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		VotesHistogram: Histogram{},
 		Pricing:        pricing,
 	}
+	r.sum.Speculation.Depth = r.cfg.Speculate
 	res := &Result[S]{State: from.State}
-	err = r.loop(ctx, from, res)
+	if r.cfg.Speculate > 0 {
+		err = r.pipelined(ctx, from, res)
+	} else {
+		err = r.loop(ctx, from, res)
+	}
 	r.sum.WallSeconds = time.Since(r.start).Seconds()
 	r.sum.Derive()
 	r.sum.Success = err == nil && r.sum.Done && r.sum.WrongSteps == 0
@@ -118,6 +141,13 @@ type runner[S any] struct {
 	executor Executor[S]
 	start    time.Time
 	sum      Summary
+	// sampleCtx is the caller's context, with the wall limit as deadline
+	// when one is set.
+	sampleCtx context.Context
+	// jobs hands a sample to an idle worker; quit ends the workers when the
+	// run returns (every sample is back by then).
+	jobs chan func()
+	quit chan struct{}
 	// maxSampleCost is the dearest sample so far: the budget assumes every
 	// sample in flight may cost as much.
 	maxSampleCost float64
@@ -189,7 +219,7 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 func (r *runner[S]) admit(step, inflight int, prompt Prompt) error {
 	b := r.cfg.Budget
 	if b.MaxWall > 0 && time.Since(r.start) >= b.MaxWall {
-		return &BudgetError{Limit: "max-wall", Step: step + 1, Value: b.MaxWall.String()}
+		return r.wallError(step)
 	}
 	if b.MaxSamplesTotal > 0 && r.sum.Samples+int64(inflight)+1 > b.MaxSamplesTotal {
 		return &BudgetError{Limit: "max-samples-total", Step: step + 1, Value: fmt.Sprint(b.MaxSamplesTotal)}
@@ -205,4 +235,15 @@ func (r *runner[S]) admit(step, inflight int, prompt Prompt) error {
 		}
 	}
 	return nil
+}
+
+// wallError is the budget error of a run that reached its wall limit.
+func (r *runner[S]) wallError(step int) error {
+	return &BudgetError{Limit: "max-wall", Step: step + 1, Value: r.cfg.Budget.MaxWall.String()}
+}
+
+// wallReached reports whether the wall limit cancelled the samples while the
+// caller's own context is still live.
+func (r *runner[S]) wallReached(ctx context.Context) bool {
+	return ctx.Err() == nil && r.sampleCtx.Err() != nil
 }

@@ -8,6 +8,7 @@ import (
 )
 
 type arrival struct {
+	slot int // the vote it belongs to, when several are in flight
 	idx  int
 	temp float64
 	resp Response
@@ -24,14 +25,21 @@ type decision[S any] struct {
 	prompt  Prompt
 	tally   *Tally
 	rec     *StepRecord
-	cands   map[string]Candidate[S]
+	cands   candidates[S]
 	samples []SampleRecord
 	seq     int
 	// Ordered mode: arrivals waiting for the samples launched before them.
-	waiting  map[int]arrival
+	ordered  bool
+	waiting  parked
 	nextIdx  int
 	launched int
 	inflight int
+	// id tags the arrivals of this vote when several run at once.
+	id int
+	// seenText and seenReading are the last text read and its reading.
+	seen        bool
+	seenText    string
+	seenReading reading[S]
 }
 
 // decide samples one step until a candidate is ahead by k.
@@ -44,7 +52,7 @@ type decision[S any] struct {
 // cancelled through their context, waited for and counted.
 func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Prompt, k int) (*StepRecord, Candidate[S], error) {
 	began := time.Now()
-	stepCtx, cancel := context.WithCancel(ctx)
+	stepCtx, cancel := context.WithCancel(r.sampleCtx)
 	defer cancel()
 	d := &decision[S]{
 		r:      r,
@@ -52,10 +60,9 @@ func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Pr
 		prompt: prompt,
 		tally:  NewTally(k),
 		rec:    &StepRecord{Step: step, K: k, Prev: prev},
-		cands:  make(map[string]Candidate[S], 2),
 	}
 	if r.cfg.Ordered {
-		d.waiting = map[int]arrival{}
+		d.ordered = true
 	}
 	results := make(chan arrival, k+r.cfg.Hedge+r.cfg.Concurrency+1)
 	var zero Candidate[S]
@@ -80,7 +87,7 @@ func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Pr
 		return d.rec, zero, err
 	}
 	d.rec.Key = d.tally.Winner()
-	w := d.cands[d.rec.Key]
+	w, _ := d.cands.get(d.rec.Key)
 	d.rec.Action = w.Action
 	return d.rec, w, nil
 }
@@ -117,26 +124,34 @@ func (d *decision[S]) run(ctx, stepCtx context.Context, results chan arrival) er
 		case a = <-results:
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-r.sampleCtx.Done():
+			if r.wallReached(ctx) {
+				return r.wallError(d.step)
+			}
+			return ctx.Err()
 		}
 		d.inflight--
 		if a.err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			d.record(a, func(sr *SampleRecord) { sr.Error = a.err.Error() })
+			if r.wallReached(ctx) {
+				d.late(a)
+				return r.wallError(d.step)
+			}
+			d.record(a, mark{err: a.err.Error()})
 			return fmt.Errorf("step %d: sample %d: %w", d.step+1, a.idx+1, a.err)
 		}
-		if d.waiting == nil {
+		if !d.ordered {
 			d.count(a)
 			continue
 		}
-		d.waiting[a.idx] = a
+		d.waiting.put(a)
 		for d.tally.Winner() == "" {
-			next, ok := d.waiting[d.nextIdx]
+			next, ok := d.waiting.take(d.nextIdx)
 			if !ok {
 				break
 			}
-			delete(d.waiting, d.nextIdx)
 			d.nextIdx++
 			d.count(next)
 		}
@@ -166,16 +181,16 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 	d.launched += n
 	d.inflight += n
 	if n == 1 {
-		go func() {
+		r.spawn(func() {
 			resp, err := r.model.Generate(ctx, req)
-			results <- arrival{idx: idx, temp: temp, resp: resp, err: err}
-		}()
+			results <- arrival{slot: d.id, idx: idx, temp: temp, resp: resp, err: err}
+		})
 		return
 	}
-	go func() {
+	r.spawn(func() {
 		resps, err := bm.GenerateBatch(ctx, req, n)
 		for i := 0; i < n; i++ {
-			a := arrival{idx: idx + i, temp: temp, err: err}
+			a := arrival{slot: d.id, idx: idx + i, temp: temp, err: err}
 			if i == 0 {
 				a.batch = n
 			}
@@ -188,47 +203,101 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 			}
 			results <- a
 		}
-	}()
+	})
+}
+
+// spawn runs f on an idle worker goroutine, or on a new one. Workers wait
+// for the next sample until the run ends: a long run then starts no
+// goroutine per sample, and their stacks have grown once.
+func (r *runner[S]) spawn(f func()) {
+	select {
+	case r.jobs <- f:
+	default:
+		go r.work(f)
+	}
+}
+
+func (r *runner[S]) work(f func()) {
+	for {
+		f()
+		select {
+		case f = <-r.jobs:
+		case <-r.quit:
+			return
+		}
+	}
 }
 
 // count red-flags one arrival and, if it is valid, casts its vote.
 func (d *decision[S]) count(a arrival) {
+	d.cast(a, d.read(a))
+}
+
+// reading is an arrival read: its red flag, or its candidate and key.
+type reading[S any] struct {
+	flag Flag
+	cand Candidate[S]
+	key  string
+}
+
+// read red-flags an arrival and parses it. Most samples of a step say the
+// same thing word for word, so what depends on the text alone (the text's
+// red flags, the parse and the key) is worked out once per distinct text.
+func (d *decision[S]) read(a arrival) reading[S] {
 	r := d.r
-	flag := r.flags.Check(a.resp)
-	var cand Candidate[S]
-	if flag == FlagNone {
+	if f := r.flags.checkLength(a.resp); f != FlagNone {
+		return reading[S]{flag: f}
+	}
+	if d.seen && d.seenText == a.resp.Text {
+		return d.seenReading
+	}
+	rd := reading[S]{flag: r.flags.checkText(a.resp.Text)}
+	if rd.flag == FlagNone {
 		var err error
-		if cand, err = r.task.Parse(a.resp.Text); err != nil {
-			flag = FlagMalformed
+		if rd.cand, err = r.task.Parse(a.resp.Text); err != nil {
+			rd.flag = FlagMalformed
+		} else {
+			rd.key = r.task.Key(rd.cand)
 		}
 	}
-	if flag != FlagNone {
+	d.seen, d.seenText, d.seenReading = true, a.resp.Text, rd
+	return rd
+}
+
+// cast files a read arrival: a flag, or a vote.
+func (d *decision[S]) cast(a arrival, rd reading[S]) {
+	if rd.flag != FlagNone {
 		d.rec.Flagged++
-		d.record(a, func(sr *SampleRecord) { sr.Flag = flag })
+		d.record(a, mark{flag: rd.flag})
 		return
 	}
-	key := r.task.Key(cand)
-	if _, ok := d.cands[key]; !ok {
-		d.cands[key] = cand
-	}
-	d.record(a, func(sr *SampleRecord) { sr.Key, sr.Voted = key, true })
-	d.tally.Add(key)
+	d.cands.add(rd.key, rd.cand)
+	d.record(a, mark{key: rd.key, voted: true})
+	d.tally.Add(rd.key)
 }
 
 // late counts an arrival after the decision: cancelled, or finished but too
 // late to vote. Either way whatever it cost was spent.
 func (d *decision[S]) late(a arrival) {
 	d.rec.Cancelled++
-	d.record(a, func(sr *SampleRecord) {
-		sr.Cancelled = true
-		if a.err != nil && !errors.Is(a.err, context.Canceled) {
-			sr.Error = a.err.Error()
-		}
-	})
+	m := mark{cancelled: true}
+	if a.err != nil && !errors.Is(a.err, context.Canceled) && !(errors.Is(a.err, context.DeadlineExceeded) && d.r.sampleCtx.Err() != nil) {
+		m.err = a.err.Error()
+	}
+	d.record(a, m)
+}
+
+// mark is what became of a sample, for its record.
+type mark struct {
+	flag      Flag
+	key       string
+	voted     bool
+	cancelled bool
+	err       string
 }
 
 // record files a sample in the step record and the run's counters.
-func (d *decision[S]) record(a arrival, fill func(*SampleRecord)) {
+func (d *decision[S]) record(a arrival, m mark) {
 	r := d.r
 	u := a.resp.Usage(r.pricing)
 	if u.CostUSD > r.maxSampleCost {
@@ -242,14 +311,66 @@ func (d *decision[S]) record(a arrival, fill func(*SampleRecord)) {
 		Usage:       u,
 		Latency:     a.resp.Latency,
 		Retries:     a.resp.Retries,
+		Key:         m.key,
+		Flag:        m.flag,
+		Voted:       m.voted,
+		Cancelled:   m.cancelled,
+		Error:       m.err,
 	}
 	if a.batch > 1 && a.err == nil {
 		sr.Batch = a.batch
 	}
 	d.seq++
-	fill(&sr)
+	if d.samples == nil {
+		d.samples = make([]SampleRecord, 0, d.tally.K()+r.cfg.Hedge)
+	}
 	d.samples = append(d.samples, sr)
 	d.rec.Retries += sr.Retries
 	d.rec.Usage.Add(u)
 	r.sum.addSample(&sr)
+}
+
+// candidates are a step's candidates by key, the first of each kept: a
+// step has one or two, so a list beats a map.
+type candidates[S any] []keyed[S]
+
+type keyed[S any] struct {
+	key  string
+	cand Candidate[S]
+}
+
+func (c candidates[S]) get(key string) (Candidate[S], bool) {
+	for i := range c {
+		if c[i].key == key {
+			return c[i].cand, true
+		}
+	}
+	return Candidate[S]{}, false
+}
+
+// add keeps cand under key unless the key has one.
+func (c *candidates[S]) add(key string, cand Candidate[S]) {
+	if _, ok := c.get(key); !ok {
+		*c = append(*c, keyed[S]{key, cand})
+	}
+}
+
+// parked are the arrivals an ordered vote holds until the samples launched
+// before them are counted: a handful at most.
+type parked []arrival
+
+func (p *parked) put(a arrival) { *p = append(*p, a) }
+
+// take removes and returns the arrival of sample idx, if it is here.
+func (p *parked) take(idx int) (arrival, bool) {
+	for i, a := range *p {
+		if a.idx == idx {
+			last := len(*p) - 1
+			(*p)[i] = (*p)[last]
+			(*p)[last] = arrival{}
+			*p = (*p)[:last]
+			return a, true
+		}
+	}
+	return arrival{}, false
 }

@@ -46,6 +46,8 @@ type Summary struct {
 	Pricing           Pricing `json:"pricing"`
 	// PriceNote says why the cost is zero or unknown, when it is.
 	PriceNote string `json:"price_note,omitempty"`
+	// Speculation is what voting ahead did (speculation.go).
+	Speculation
 }
 
 // FlaggedTotal is the number of samples discarded by red flags.
@@ -223,6 +225,7 @@ func (s *Summary) Merge(o *Summary) {
 	s.InputSavedByBatch += o.InputSavedByBatch
 	s.SavedUSD += o.SavedUSD
 	s.WallSeconds += o.WallSeconds
+	s.Speculation.Add(o.Speculation)
 	s.Derive()
 }
 
@@ -237,6 +240,7 @@ func (s *Summary) Derive() {
 	if n := s.Steps - s.StartStep; n > 0 {
 		s.CostPerStep = s.CostUSD / float64(n)
 	}
+	s.deriveSpeculation()
 }
 
 // Run statuses, as a journal records them. A run whose process was killed

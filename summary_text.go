@@ -57,6 +57,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "cost        $%.4f ($%.6f a sample, $%.6f a step)%s\n", s.CostUSD, s.CostPerSample, s.CostPerStep, price)
 	fmt.Fprintf(&b, "wall        %.2fs\n", s.WallSeconds)
+	s.writeSpeculation(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
 }

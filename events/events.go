@@ -37,6 +37,10 @@ type Event struct {
 	WallMS       float64          `json:"wall_ms"`
 	Wrong        bool             `json:"wrong,omitempty"`
 	WrongWhy     string           `json:"wrong_why,omitempty"`
+	// Speculative and Wasted are the step's speculation: started ahead
+	// and kept, and the samples of its attempts thrown away.
+	Speculative bool `json:"speculative,omitempty"`
+	Wasted      int  `json:"speculative_wasted,omitempty"`
 }
 
 // Writer writes events to w, one line each, flushed after every line so a
@@ -71,6 +75,7 @@ func (e *Writer) Observe(_ context.Context, rec *maker.StepRecord) error {
 		Action: rec.Action, Key: rec.Key, Votes: rec.Votes, Samples: len(rec.Samples),
 		Cancelled: rec.Cancelled, Tally: rec.Tally, InputTokens: rec.InputTokens, OutputTokens: rec.OutputTokens,
 		CostUSD: rec.CostUSD, WallMS: float64(rec.Wall) / float64(time.Millisecond), Wrong: rec.Wrong, WrongWhy: rec.WrongWhy,
+		Speculative: rec.Speculative, Wasted: rec.Wasted,
 	}
 	for _, s := range rec.Samples {
 		if s.Flag != maker.FlagNone {

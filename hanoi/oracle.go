@@ -140,5 +140,18 @@ func answers(s State, prev string) (maker.Answer, error) {
 }
 
 func render(m Move, s State, lead string) string {
-	return fmt.Sprintf("%s, the next move takes disk %d from peg %d to peg %d.\nmove = %s\nnext_state = %s", lead, m.Disk, m.From, m.To, m, s)
+	var b strings.Builder
+	b.Grow(len(lead) + 96 + 8*s.Disks())
+	b.WriteString(lead)
+	b.WriteString(", the next move takes disk ")
+	writeInt(&b, m.Disk)
+	b.WriteString(" from peg ")
+	writeInt(&b, m.From)
+	b.WriteString(" to peg ")
+	writeInt(&b, m.To)
+	b.WriteString(".\nmove = ")
+	b.WriteString(m.String())
+	b.WriteString("\nnext_state = ")
+	s.write(&b, ", ")
+	return b.String()
 }

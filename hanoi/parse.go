@@ -25,19 +25,38 @@ var (
 // checker's business, after the vote. Every failure wraps
 // [maker.ErrMalformed]: the answer is red-flagged.
 func ParseAnswer(text string, n int) (Move, State, error) {
-	mm := moveRe.FindAllStringSubmatch(text, -1)
-	if len(mm) == 0 {
-		return Move{}, State{}, fmt.Errorf("hanoi: %w: no move line", maker.ErrMalformed)
+	ascii := asciiOnly(text)
+	var moveList string
+	if ascii {
+		var ok bool
+		if moveList, ok = lastMoveList(text); !ok {
+			return Move{}, State{}, fmt.Errorf("hanoi: %w: no move line", maker.ErrMalformed)
+		}
+	} else {
+		mm := moveRe.FindAllStringSubmatch(text, -1)
+		if len(mm) == 0 {
+			return Move{}, State{}, fmt.Errorf("hanoi: %w: no move line", maker.ErrMalformed)
+		}
+		moveList = mm[len(mm)-1][1]
 	}
-	m, err := parseMove(mm[len(mm)-1][1])
+	m, err := parseMove(moveList)
 	if err != nil {
 		return Move{}, State{}, err
 	}
-	sm := stateRe.FindAllStringSubmatch(text, -1)
-	if len(sm) == 0 {
-		return Move{}, State{}, fmt.Errorf("hanoi: %w: no next_state line", maker.ErrMalformed)
+	var s State
+	if ascii {
+		pegs, ok := lastStatePegs(text)
+		if !ok {
+			return Move{}, State{}, fmt.Errorf("hanoi: %w: no next_state line", maker.ErrMalformed)
+		}
+		s, err = statePegs(pegs[0][1:len(pegs[0])-1], pegs[1][1:len(pegs[1])-1], pegs[2][1:len(pegs[2])-1], n)
+	} else {
+		sm := stateRe.FindAllStringSubmatch(text, -1)
+		if len(sm) == 0 {
+			return Move{}, State{}, fmt.Errorf("hanoi: %w: no next_state line", maker.ErrMalformed)
+		}
+		s, err = parseState(sm[len(sm)-1][1], n)
 	}
-	s, err := parseState(sm[len(sm)-1][1], n)
 	if err != nil {
 		return Move{}, State{}, err
 	}
@@ -46,7 +65,8 @@ func ParseAnswer(text string, n int) (Move, State, error) {
 
 // parseMove reads "[d, f, t]": exactly three integers.
 func parseMove(list string) (Move, error) {
-	ints, err := parseInts(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(list), "["), "]"))
+	var buf [3]int
+	ints, err := appendInts(buf[:0], strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(list), "["), "]"))
 	if err != nil {
 		return Move{}, fmt.Errorf("hanoi: %w: move %s: %v", maker.ErrMalformed, list, err)
 	}
@@ -62,14 +82,28 @@ func parseState(text string, n int) (State, error) {
 	if len(pegs) != 3 {
 		return State{}, fmt.Errorf("hanoi: %w: next_state has %d pegs, want 3", maker.ErrMalformed, len(pegs))
 	}
+	return statePegs(pegs[0][1], pegs[1][1], pegs[2][1], n)
+}
+
+// statePegs reads the three pegs' lists (without brackets) and checks that
+// they hold 1..n once each.
+func statePegs(a, b, c string, n int) (State, error) {
 	var s State
-	seen := make([]bool, n+1)
+	var seenBuf [MaxDisks + 1]bool
+	seen := seenBuf[:]
+	if n+1 > len(seenBuf) {
+		seen = make([]bool, n+1)
+	}
 	count := 0
-	for i, p := range pegs {
-		ints, err := parseInts(p[1])
-		if err != nil {
+	// The three pegs share one array, each capped at its own length.
+	all := make([]int, 0, n)
+	for i, p := range [3]string{a, b, c} {
+		start := len(all)
+		var err error
+		if all, err = appendInts(all, p); err != nil {
 			return State{}, fmt.Errorf("hanoi: %w: next_state peg %d: %v", maker.ErrMalformed, i, err)
 		}
+		ints := all[start:len(all):len(all)]
 		for _, d := range ints {
 			if d < 1 || d > n {
 				return State{}, fmt.Errorf("hanoi: %w: next_state has disk %d, want 1..%d", maker.ErrMalformed, d, n)
@@ -88,22 +122,24 @@ func parseState(text string, n int) (State, error) {
 	return s, nil
 }
 
-// parseInts reads a comma-separated list of integers, which may be empty.
-// A trailing comma is allowed, as in the literals the paper's parser reads.
-func parseInts(body string) ([]int, error) {
+// appendInts reads a comma-separated list of integers, which may be empty,
+// and appends them to out. A trailing comma is allowed, as in the literals
+// the paper's parser reads.
+func appendInts(out []int, body string) ([]int, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
-		return []int{}, nil
+		return out, nil
 	}
-	parts := strings.Split(body, ",")
-	if strings.TrimSpace(parts[len(parts)-1]) == "" && len(parts) > 1 {
-		parts = parts[:len(parts)-1]
-	}
-	out := make([]int, 0, len(parts))
-	for _, p := range parts {
+	first := len(out)
+	for rest, more := body, true; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, ",")
 		p = strings.TrimSpace(p)
+		if p == "" && !more && len(out) > first {
+			break // the trailing comma
+		}
 		v, err := strconv.Atoi(p)
-		if err != nil || p == "" || strings.HasPrefix(p, "+") {
+		if err != nil || p == "" || p[0] == '+' {
 			return nil, fmt.Errorf("%q is not an integer", p)
 		}
 		out = append(out, v)

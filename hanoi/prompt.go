@@ -93,3 +93,38 @@ func orderText(n int) string {
 	}
 	return "0 -> 2 -> 1 -> 0"
 }
+
+// defaultParts is the default template's text around its three fields
+// (the order, the previous move and the state), for defaultPrompt.
+var defaultParts = func() [4]string {
+	const order, prev, state = "\x00order\x00", "\x00prev\x00", "\x00state\x00"
+	var b strings.Builder
+	if err := defaultUser.Execute(&b, promptData{Prev: prev, State: state, Order: order}); err != nil {
+		panic(err)
+	}
+	var p [4]string
+	rest := b.String()
+	p[0], rest, _ = strings.Cut(rest, order)
+	p[1], rest, _ = strings.Cut(rest, prev)
+	p[2], p[3], _ = strings.Cut(rest, state)
+	if strings.Contains(p[0]+p[1]+p[2]+p[3], "\x00") {
+		panic("hanoi: the default template's fields are not in the expected order")
+	}
+	return p
+}()
+
+// defaultPrompt renders DefaultUserTemplate without the template engine,
+// which is most of the cost of a prompt on a long run.
+func defaultPrompt(prev, state string, n int) string {
+	order := orderText(n)
+	var b strings.Builder
+	b.Grow(len(defaultParts[0]) + len(defaultParts[1]) + len(defaultParts[2]) + len(defaultParts[3]) + len(order) + len(prev) + len(state))
+	b.WriteString(defaultParts[0])
+	b.WriteString(order)
+	b.WriteString(defaultParts[1])
+	b.WriteString(prev)
+	b.WriteString(defaultParts[2])
+	b.WriteString(state)
+	b.WriteString(defaultParts[3])
+	return b.String()
+}

@@ -45,9 +45,14 @@ func (s State) Pegs() [][]int { return [][]int{s[0], s[1], s[2]} }
 
 // Clone returns a deep copy.
 func (s State) Clone() State {
+	// One array for the three pegs, each with room for one more disk.
+	all := make([]int, 0, len(s[0])+len(s[1])+len(s[2])+3)
 	var c State
 	for i := range s {
-		c[i] = append(make([]int, 0, len(s[i])+1), s[i]...)
+		start := len(all)
+		all = append(all, s[i]...)
+		c[i] = all[start : len(all) : len(all)+1]
+		all = all[:len(all)+1]
 	}
 	return c
 }
@@ -101,7 +106,7 @@ func (s State) write(b *strings.Builder, sep string) {
 			if j > 0 {
 				b.WriteString(sep)
 			}
-			b.WriteString(strconv.Itoa(d))
+			writeInt(b, d)
 		}
 		b.WriteByte(']')
 	}
@@ -114,7 +119,17 @@ type Move struct {
 }
 
 // String renders the move as [disk, from, to].
-func (m Move) String() string { return fmt.Sprintf("[%d, %d, %d]", m.Disk, m.From, m.To) }
+func (m Move) String() string {
+	var buf [32]byte
+	b := buf[:0]
+	b = append(b, '[')
+	b = strconv.AppendInt(b, int64(m.Disk), 10)
+	b = append(b, ", "...)
+	b = strconv.AppendInt(b, int64(m.From), 10)
+	b = append(b, ", "...)
+	b = strconv.AppendInt(b, int64(m.To), 10)
+	return string(append(b, ']'))
+}
 
 // ErrIllegal is wrapped by every rule violation [State.Apply] reports.
 var ErrIllegal = errors.New("illegal move")
@@ -142,3 +157,13 @@ func (s State) Apply(m Move) (State, error) {
 
 // Solved reports whether all n disks are on peg 2.
 func (s State) Solved() bool { return len(s[0]) == 0 && len(s[1]) == 0 }
+
+// writeInt writes d in decimal without allocating.
+func writeInt(b *strings.Builder, d int) {
+	if 0 <= d && d < 10 {
+		b.WriteByte(byte('0' + d))
+		return
+	}
+	var buf [20]byte
+	b.Write(strconv.AppendInt(buf[:0], int64(d), 10))
+}

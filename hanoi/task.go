@@ -69,6 +69,9 @@ func (t *Task) Prompt(s State, prev string, step int) maker.Prompt {
 	if shown == "" {
 		shown = noPrev
 	}
+	if t.user == defaultUser {
+		return maker.Prompt{System: systemPrompt, User: defaultPrompt(shown, s.String(), t.n), Hint: Hint{State: s, Prev: prev}}
+	}
 	var buf bytes.Buffer
 	buf.Grow(len(DefaultUserTemplate) + 8*t.n)
 	// The template was checked when it was parsed; a failure here is a bug.
@@ -91,7 +94,16 @@ func (t *Task) Parse(text string) (maker.Candidate[State], error) {
 // Parse writes the action as Move.String, so dropping its spaces gives the
 // compact move without parsing it a second time on the hot path.
 func (t *Task) Key(c maker.Candidate[State]) string {
-	return strings.ReplaceAll(c.Action, " ", "") + "|" + c.State.Compact()
+	var b strings.Builder
+	b.Grow(len(c.Action) + 8 + 3*c.State.Disks())
+	for i := 0; i < len(c.Action); i++ {
+		if c.Action[i] != ' ' {
+			b.WriteByte(c.Action[i])
+		}
+	}
+	b.WriteByte('|')
+	c.State.write(&b, ",")
+	return b.String()
 }
 
 // Check implements [maker.Checker]: the decided move must be legal in the

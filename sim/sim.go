@@ -15,6 +15,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/maker-go/maker"
@@ -93,6 +94,7 @@ func (c Config) Validate() error {
 type Model struct {
 	cfg    Config
 	oracle maker.Oracle
+	recent answerCache
 }
 
 var (
@@ -171,7 +173,7 @@ func (m *Model) answer(req maker.Request, rng *rand.Rand) maker.Response {
 		n := int(math.Round(float64(m.cfg.OutTokens) + float64(m.cfg.OutTokensSD)*rng.NormFloat64()))
 		return max(20, min(n, maxTok-1))
 	}
-	ans, err := m.oracle.Answer(req.Prompt)
+	ans, err := m.recent.answer(m.oracle, req)
 	if err != nil {
 		// A state the oracle cannot continue from confuses the model too.
 		return maker.Response{Text: "I am not sure which move follows from this state; the position looks inconsistent.", OutputTokens: normal(), Finish: maker.FinishStop}
@@ -265,3 +267,39 @@ func mix(words ...uint64) uint64 {
 }
 
 func unit(h uint64) float64 { return float64(h>>11) / (1 << 53) }
+
+// answerCache keeps the oracle's answers to the last few prompts: every
+// sample of a step asks the same prompt, and rendering the answers is most
+// of what a simulated sample costs. Entries are keyed by the step and the
+// prompt's text, which for every task's prompt determine the oracle's
+// answer (the hint is rendered into the text).
+type answerCache struct {
+	mu      sync.Mutex
+	entries [8]cachedAnswer
+	next    int
+}
+
+type cachedAnswer struct {
+	step         int
+	system, user string
+	ans          maker.Answer
+	err          error
+	set          bool
+}
+
+func (c *answerCache) answer(o maker.Oracle, req maker.Request) (maker.Answer, error) {
+	// The lock is held while the oracle answers, so that the samples of a
+	// step, launched together, wait for one answer instead of each making it.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range c.entries {
+		e := &c.entries[i]
+		if e.set && e.step == req.Step && e.user == req.User && e.system == req.System {
+			return e.ans, e.err
+		}
+	}
+	ans, err := o.Answer(req.Prompt)
+	c.entries[c.next] = cachedAnswer{step: req.Step, system: req.System, user: req.User, ans: ans, err: err, set: true}
+	c.next = (c.next + 1) % len(c.entries)
+	return ans, err
+}

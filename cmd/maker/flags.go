@@ -46,6 +46,7 @@ type runFlags struct {
 	maxCost     float64
 	maxSamplesT int64
 	maxWall     time.Duration
+	speculate   int
 	report      string
 	journal     journalFlags // --db, --no-journal, --keep-samples, --events (journal.go)
 	rpm         float64
@@ -106,6 +107,7 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before spending more than this many USD")
 	fs.Int64Var(&f.maxSamplesT, "max-samples-total", 0, "stop before making more model calls than this")
 	fs.DurationVar(&f.maxWall, "max-wall", 0, "stop before running longer than this")
+	fs.IntVar(&f.speculate, "speculate", 0, "vote up to this many steps ahead, each from the leading candidate of the step before (0: off; never for tasks that execute actions)")
 	fs.StringVar(&f.report, "report", "", "write an HTML report of the run to this file (self-contained, opens offline)")
 	f.journal.register(fs)
 	fs.Float64Var(&f.rpm, "rpm", 0, "most requests per minute to the provider (0: no limit)")
@@ -125,7 +127,8 @@ const (
 	maxMaxSamples  = 100_000
 	maxConcurrency = 10_000
 	maxMaxTokens   = 1_000_000
-	maxTemperature = 2 // the largest any provider accepts
+	maxTemperature = 2  // the largest any provider accepts
+	maxSpeculate   = 64 // deeper only wastes samples: a step rarely waits on more than a few
 )
 
 // validate checks the flags that need no model: every number in its range
@@ -173,6 +176,8 @@ func (f *runFlags) validate() error {
 		return usageErr("--max-samples-total must not be negative (0: no limit), got %d", f.maxSamplesT)
 	case f.maxWall < 0:
 		return usageErr("--max-wall must not be negative (0: no limit), got %v", f.maxWall)
+	case f.speculate < 0 || f.speculate > maxSpeculate:
+		return usageErr("--speculate must be between 0 and %d, got %d", maxSpeculate, f.speculate)
 	case f.rpm < 0 || f.tpm < 0 || f.retries < 0 || f.retryWait < 0 || f.timeout < 0:
 		return usageErr("--rpm, --tpm, --retries, --retry-wait and --timeout must not be negative")
 	case f.simulated() && f.baseURL != "":
@@ -271,6 +276,7 @@ func (f *runFlags) config(k int) maker.Config {
 		MaxSamples:   f.maxSamples,
 		Batch:        f.batch,
 		Ordered:      f.simulated(),
+		Speculate:    f.speculate,
 		ModelName:    f.model,
 		Budget:       maker.Budget{MaxCost: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: f.maxWall},
 	}

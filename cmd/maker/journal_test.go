@@ -96,7 +96,9 @@ func loadSteps(t *testing.T, path, id string) []journaledStep {
 func TestJournalCLI(t *testing.T) {
 	bin := buildMaker(t)
 	t.Run("KillResume", func(t *testing.T) { testKillResume(t, bin) })
+	t.Run("KillResumeSpeculate", func(t *testing.T) { testKillResume(t, bin, "--speculate", "4") })
 	t.Run("ShowMatchesRun", func(t *testing.T) { testShowMatchesRun(t, bin) })
+	t.Run("ShowMatchesSpeculativeRun", func(t *testing.T) { testShowMatchesRun(t, bin, "--speculate", "2", "--sim-latency", "2ms") })
 	t.Run("Replay", func(t *testing.T) { testReplay(t, bin) })
 	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, bin) })
 	t.Run("ResumeRace", func(t *testing.T) { testResumeRace(t, bin) })
@@ -146,8 +148,9 @@ func testInterrupt(t *testing.T, bin string) {
 // testKillResume kills a running maker hanoi with SIGKILL at seeded random
 // moments, resumes it each time, and checks that the journal ends up with
 // exactly the steps of an uninterrupted run: none lost, none repeated, the
-// same moves.
-func testKillResume(t *testing.T, bin string) {
+// same moves. With extra flags (speculation), the killed run must still
+// journal the moves of the plain uninterrupted run.
+func testKillResume(t *testing.T, bin string, extra ...string) {
 	dir := t.TempDir()
 	args := []string{"hanoi", "--disks", "10", "--sim-latency", "1ms", "-q", "--json"}
 
@@ -164,6 +167,7 @@ func testKillResume(t *testing.T, bin string) {
 	}
 	want := loadSteps(t, refDB, ref.RunID)
 
+	args = append(args, extra...)
 	path := filepath.Join(dir, "killed.db")
 	rng := rand.New(rand.NewPCG(20251125, 4))
 	var (
@@ -238,10 +242,14 @@ func testKillResume(t *testing.T, bin string) {
 		Success    bool   `json:"success"`
 		StartStep  int    `json:"start_step"`
 		FinalState string `json:"final_state"`
+		Depth      int    `json:"speculation_depth"`
 	}
 	if final.Len() > 0 {
 		if err := json.Unmarshal(final.Bytes(), &got); err != nil {
 			t.Fatalf("last session's output %q: %v", final.Bytes(), err)
+		}
+		if len(extra) > 0 && got.Depth == 0 {
+			t.Errorf("the resumed session did not speculate")
 		}
 		if !got.Success || got.FinalState != ref.FinalState || got.RunID != id {
 			t.Errorf("last session: %+v, want success ending in %s", got, ref.FinalState)
@@ -291,11 +299,13 @@ func listRuns(t *testing.T, path string) []*sqlite.Run {
 
 // testShowMatchesRun checks that maker show reports what the run reported
 // itself, that runs lists it and that --events wrote a line per step.
-func testShowMatchesRun(t *testing.T, bin string) {
+// With speculation (extra flags), the events also add up to the waste.
+func testShowMatchesRun(t *testing.T, bin string, extra ...string) {
 	dir := t.TempDir()
 	path, events := filepath.Join(dir, "m.db"), filepath.Join(dir, "events.jsonl")
 	var run map[string]any
-	runJSON(t, bin, &run, nil, "hanoi", "--disks", "6", "--sim-error", "0.1", "-q", "--json", "--db", path, "--events", events)
+	args := []string{"hanoi", "--disks", "6", "--sim-error", "0.1", "-q", "--json", "--db", path, "--events", events}
+	runJSON(t, bin, &run, nil, append(args, extra...)...)
 	id, _ := run["run_id"].(string)
 	if id == "" {
 		t.Fatalf("no run_id in %v", run)
@@ -322,23 +332,31 @@ func testShowMatchesRun(t *testing.T, bin string) {
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
-	n := 0
+	n, wasted := 0, 0
 	for sc.Scan() {
 		var ev struct {
 			Run       string `json:"run"`
 			Step      int    `json:"step"`
 			Simulated bool   `json:"simulated"`
+			Wasted    int    `json:"speculative_wasted"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &ev); err != nil {
 			t.Fatalf("event line %d: %v", n+1, err)
 		}
 		n++
+		wasted += ev.Wasted
 		if ev.Step != n || ev.Run != id || !ev.Simulated {
 			t.Fatalf("event %d: %+v", n, ev)
 		}
 	}
 	if steps := int(run["steps"].(float64)); n != steps {
 		t.Errorf("%d events, want one per step (%d)", n, steps)
+	}
+	if w := int(run["speculative_wasted"].(float64)); wasted != w {
+		t.Errorf("events say %d samples wasted, the run %d", wasted, w)
+	}
+	if len(extra) > 0 && run["speculative_steps"].(float64) == 0 {
+		t.Errorf("no step started ahead: %v", run)
 	}
 }
 
