@@ -2,20 +2,24 @@ package taskfile
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/maker-go/maker/internal/fileio"
 )
 
 // Load reads and checks the task file at path. Errors name the path as
-// given, the line and the field.
-func Load(path string) (*Task, error) {
-	b, err := os.ReadFile(path)
+// given, the line and the field. A file over [fileio.MaxTaskFile] (64 MiB)
+// is refused, and reading stops when ctx is done, even on a FIFO that
+// never delivers.
+func Load(ctx context.Context, path string) (*Task, error) {
+	b, err := fileio.ReadCapped(ctx, path, fileio.MaxTaskFile)
 	if err != nil {
 		return nil, fmt.Errorf("task file: %w", err)
 	}

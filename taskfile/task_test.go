@@ -14,7 +14,7 @@ import (
 
 func load(t *testing.T, path string) *Task {
 	t.Helper()
-	task, err := Load(path)
+	task, err := Load(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
