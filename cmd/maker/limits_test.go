@@ -27,9 +27,9 @@ func TestInputLimits(t *testing.T) {
 		maxTime time.Duration
 	}{
 		{name: "endless task file", args: []string{"run", "/dev/zero", "--quiet"}, code: exitUsage,
-			stderr: []string{"task file", "/dev/zero", "too large", "64 MiB"}, maxTime: 10 * time.Second},
+			stderr: []string{"task file", "/dev/zero", "larger than the limit", "64 MiB"}, maxTime: 10 * time.Second},
 		{name: "endless prompt file", args: []string{"hanoi", "--disks", "3", "--prompt-file", "/dev/zero", "--quiet"}, code: exitUsage,
-			stderr: []string{"prompt file", "/dev/zero", "too large", "1 MiB"}, maxTime: 10 * time.Second},
+			stderr: []string{"prompt file", "/dev/zero", "larger than the limit", "1 MiB"}, maxTime: 10 * time.Second},
 		{name: "interrupted while waiting on a FIFO", args: []string{"run", fifo, "--quiet"}, cancel: 200 * time.Millisecond,
 			stderr: []string{fifo, "context canceled"}, maxTime: 5 * time.Second},
 		{name: "sim serve on every interface", args: []string{"sim", "serve", "--addr", ":0"}, code: exitUsage,

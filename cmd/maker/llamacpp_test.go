@@ -257,7 +257,7 @@ func TestLlamaCppContract(t *testing.T) {
 			}
 		}
 		t.Logf("adapter: %d samples, flagged %v, %d in (%d cached), %d out; %d responses cut at the limit",
-			s.Samples, s.Flagged, s.InputTokens, s.CachedInput, s.OutputTokens, truncated)
+			s.Samples, s.Flagged, s.InputTokens, s.CachedInputTokens, s.OutputTokens, truncated)
 		if len(rec.seen) != 4 || s.Samples != 4 || nc.Samples != 4 || nc.Flagged != 4 {
 			t.Errorf("%d responses, %d samples, error %v; want 4 samples all flagged", len(rec.seen), s.Samples, nc)
 		}

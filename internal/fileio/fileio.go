@@ -27,7 +27,7 @@ const (
 )
 
 // ErrTooLarge is returned, wrapped, for a file larger than the limit.
-var ErrTooLarge = errors.New("file is too large")
+var ErrTooLarge = errors.New("larger than the limit")
 
 // chunk is how much is read between checks of the context.
 const chunk = 1 << 20
@@ -125,7 +125,7 @@ func open(ctx context.Context, path string, st os.FileInfo) (*os.File, error) {
 }
 
 func tooLarge(path string, max int64) error {
-	return fmt.Errorf("%s: %w (the limit is %s)", path, ErrTooLarge, size(max))
+	return fmt.Errorf("%s: %w of %s", path, ErrTooLarge, size(max))
 }
 
 // size writes a byte count the way the limits are documented.

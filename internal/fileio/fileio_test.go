@@ -76,7 +76,7 @@ func TestReadCappedEndlessDevice(t *testing.T) {
 	if !errors.Is(err, ErrTooLarge) || b != nil {
 		t.Fatalf("/dev/zero: %d bytes, err = %v; want ErrTooLarge", len(b), err)
 	}
-	if want := "/dev/zero: file is too large (the limit is 4 MiB)"; err.Error() != want {
+	if want := "/dev/zero: larger than the limit of 4 MiB"; err.Error() != want {
 		t.Errorf("error %q, want %q", err, want)
 	}
 }
