@@ -39,8 +39,13 @@ func Load(ctx context.Context, path string) (*Task, error) {
 func Parse(name string, data []byte) (*Task, error) {
 	if head, list, ok := splitExpected(data); ok {
 		t, err := parse(name, head, list)
-		if _, syntax := errors.AsType[*yamlError](err); !syntax {
-			return t, err
+		if err == nil {
+			return t, nil
+		}
+		// The whole parse reports a syntax error anywhere before any other
+		// error, so another error stands only if the list's YAML is sound.
+		if _, syntax := errors.AsType[*yamlError](err); !syntax && list.wellFormed() {
+			return nil, err
 		}
 	}
 	t, err := parse(name, data, nil)

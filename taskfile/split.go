@@ -3,6 +3,8 @@ package taskfile
 import (
 	"bytes"
 	"regexp"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // A long task file is almost all expected list. The YAML library builds a
@@ -18,6 +20,9 @@ const listBatch = 2048
 // expectedKey is a top-level `expected:` line whose value is a block list
 // on the lines below it.
 var expectedKey = regexp.MustCompile(`^expected:[ \t]*(#.*)?\r?$`)
+
+// topKey is a plain top-level key, which ends the list.
+var topKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*:( |\t|$)`)
 
 // expectedList is the text of a top-level block list of expected items.
 type expectedList struct {
@@ -71,8 +76,10 @@ func splitExpected(data []byte) ([]byte, *expectedList, bool) {
 			l.starts = append(l.starts, off-bodyStart)
 		case n == indent && isItem(content):
 			l.starts = append(l.starts, off-bodyStart)
-		case n == 0:
+		case n == 0 && topKey.Match(text):
 			bodyEnd = off // the next top-level key
+		case n == 0:
+			return nil, nil, false // something else at column 0
 		case n < indent:
 			return nil, nil, false
 		}
@@ -109,6 +116,14 @@ func lineEnd(data []byte, off int) int {
 
 // next is the offset after the newline at end.
 func next(data []byte, end int) int { return min(end+1, len(data)) }
+
+// wellFormed reports whether every batch of the list is YAML that parses.
+func (l *expectedList) wellFormed() bool {
+	return l.batches(func(text []byte, _ int) error {
+		var doc yaml.Node
+		return yaml.Unmarshal(text, &doc)
+	}) == nil
+}
 
 // batches calls f with each run of up to listBatch items: their text and
 // the file's line number of its first line.

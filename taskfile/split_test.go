@@ -2,6 +2,7 @@ package taskfile
 
 import (
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -118,4 +119,31 @@ func TestExpectedStepsKeepLinesAndWrongAnswers(t *testing.T) {
 	if got := task.Expected(); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
+}
+
+// FuzzParseBatched: reading the expected list in batches is only a way to
+// save memory, so for any input Parse must agree with parsing the file
+// whole: the same error, or the same task.
+func FuzzParseBatched(f *testing.F) {
+	f.Add([]byte(base))
+	f.Add([]byte(strings.ReplaceAll(base, "\n  - {", "\n- {")))
+	f.Add([]byte(strings.Replace(base, `  - {action: inc, state: "1"}`, "  - action: inc\n    state: \"1\"\n    wrong:\n      - {action: inc, state: \"2\"}", 1)))
+	f.Add([]byte(base + "# trailing\nkey:\n  case: upper\n"))
+	f.Add([]byte(strings.ReplaceAll(base, "\n", "\r\n")))
+	if b, err := os.ReadFile("../examples/yaml/running-sum.yaml"); err == nil {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, gotErr := Parse("fuzz.yaml", data)
+		want, wantErr := parseWhole("fuzz.yaml", data)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("batched: %v\nwhole:   %v", gotErr, wantErr)
+		}
+		if gotErr != nil {
+			return
+		}
+		if !reflect.DeepEqual(got.Expected(), want.Expected()) || got.Steps() != want.Steps() || got.Initial() != want.Initial() {
+			t.Fatalf("batched and whole parses differ")
+		}
+	})
 }
