@@ -8,8 +8,8 @@ import (
 
 // expectedSteps holds a file's expected answers compactly. A long file lists
 // hundreds of thousands of them, so instead of a [Step] with its own strings
-// each is kept as offsets into one shared text: about 30 bytes a step plus
-// the text of its action and state.
+// each is kept as offsets into one shared text: 24 bytes a step plus the
+// text of its action and state.
 type expectedSteps struct {
 	b       strings.Builder // the text, while the file is read
 	text    string          // every action and state, once read
@@ -25,9 +25,8 @@ type packedAnswer struct{ action, state span }
 
 type packedStep struct {
 	packedAnswer
-	line       uint32
-	wrongStart uint32 // the step's wrong answers are wrong[wrongStart:wrongEnd]
-	wrongEnd   uint32
+	line  uint32
+	wrong uint32 // the step's wrong answers start here and end where the next step's start
 }
 
 var errTooMany = errors.New("the expected answers are too large to hold (over 4 GiB of text)")
@@ -39,7 +38,7 @@ func (e *expectedSteps) add(s Step) error {
 	if p.packedAnswer, err = e.pack(s.Answer); err != nil {
 		return err
 	}
-	p.wrongStart = uint32(len(e.wrong))
+	p.wrong = uint32(len(e.wrong))
 	for _, w := range s.Wrong {
 		pw, err := e.pack(w)
 		if err != nil {
@@ -50,7 +49,6 @@ func (e *expectedSteps) add(s Step) error {
 	if len(e.wrong) > math.MaxUint32 {
 		return errTooMany
 	}
-	p.wrongEnd = uint32(len(e.wrong))
 	e.steps = append(e.steps, p)
 	return nil
 }
@@ -72,6 +70,14 @@ func (e *expectedSteps) put(s string) (span, error) {
 	}
 	e.b.WriteString(s)
 	return span{uint32(off), uint32(len(s))}, nil
+}
+
+// reserve makes room for the text of n more steps like the ones so far, so
+// that a long list's text is not copied as it grows.
+func (e *expectedSteps) reserve(n int) {
+	if k := len(e.steps); k > 0 {
+		e.b.Grow(e.b.Len() / k * n * 9 / 8)
+	}
 }
 
 // seal ends reading: the text is fixed and the wrong answers' spare
@@ -97,7 +103,11 @@ func (e *expectedSteps) at(i int) Step {
 	if i > 0 {
 		s.before = e.str(e.steps[i-1].state)
 	}
-	for _, w := range e.wrong[p.wrongStart:p.wrongEnd] {
+	end := len(e.wrong)
+	if i+1 < len(e.steps) {
+		end = int(e.steps[i+1].wrong)
+	}
+	for _, w := range e.wrong[p.wrong:end] {
 		s.Wrong = append(s.Wrong, e.answer(w))
 	}
 	return s

@@ -500,6 +500,9 @@ func (r *expectedReader) item(item *yaml.Node) error {
 	if err := t.expected.add(step); err != nil {
 		return d.errf(item, field, "%v", err)
 	}
+	if r.i == 1024 && r.total > 4096 {
+		t.expected.reserve(r.total - r.i)
+	}
 	r.state = step.State
 	r.last = item
 	r.i++

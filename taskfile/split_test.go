@@ -108,12 +108,13 @@ func TestBatchedParseAgreesWithWholeParse(t *testing.T) {
 
 func TestExpectedStepsKeepLinesAndWrongAnswers(t *testing.T) {
 	text := strings.Replace(base, `  - {action: inc, state: "2"}`, "  - action: inc\n    state: \"2\"\n    wrong:\n      - {action: inc, state: \"3\"}\n", 1)
+	text = strings.Replace(text, `  - {action: inc, state: "1"}`, `  - {action: inc, state: "1", wrong: [{action: inc, state: "5"}, {action: inc, state: "6"}]}`, 1)
 	task, err := Parse("task.yaml", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []Step{
-		{Answer: Answer{"inc", "1"}, Line: 13, before: "0"},
+		{Answer: Answer{"inc", "1"}, Wrong: []Answer{{"inc", "5"}, {"inc", "6"}}, Line: 13, before: "0"},
 		{Answer: Answer{"inc", "2"}, Wrong: []Answer{{"inc", "3"}}, Line: 14, before: "1"},
 	}
 	if got := task.Expected(); !reflect.DeepEqual(got, want) {
