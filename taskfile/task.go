@@ -75,7 +75,9 @@ func (k KeyRule) Normalize(s string) string {
 	if k.Trim {
 		s = strings.TrimSpace(s)
 	}
-	if k.CollapseSpaces {
+	// Only a tab or two spaces in a row make a run to collapse; most
+	// answers have neither, and skip the regular expression.
+	if k.CollapseSpaces && (strings.Contains(s, "  ") || strings.ContainsRune(s, '\t')) {
 		s = spaces.ReplaceAllString(s, " ")
 	}
 	switch k.Case {

@@ -222,3 +222,21 @@ func TestNoExpectedMeansNoOracle(t *testing.T) {
 		t.Fatalf("without expected answers nothing is wrong: %v", err)
 	}
 }
+
+func TestNormalizeCollapsesEveryRun(t *testing.T) {
+	k := KeyRule{CollapseSpaces: true, Case: CaseKeep}
+	for in, want := range map[string]string{
+		"a b":       "a b",
+		"a  b":      "a b",
+		"a\tb":      "a b",
+		"a \t b":    "a b",
+		"a\t\tb c":  "a b c",
+		" a b ":     " a b ",
+		"a\u00a0 b": "a\u00a0 b", // only spaces and tabs are blank here
+		"":          "",
+	} {
+		if got := k.Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
