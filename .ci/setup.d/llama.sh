@@ -28,7 +28,12 @@ if [ ! -x "$root/usr/bin/llama-server" ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap
   fi
-  debootstrap --variant=minbase --include=llama.cpp-tools sid "$root"
+  # Built aside and moved in place when complete, so that an interrupted
+  # build is started afresh next time instead of being taken for done.
+  rm -rf "$root.partial"
+  debootstrap --variant=minbase --include=llama.cpp-tools sid "$root.partial"
+  rm -rf "$root"
+  mv "$root.partial" "$root"
 fi
 
 if [ ! -f "$root/models/$model" ]; then
