@@ -40,7 +40,7 @@ func BenchmarkParseBig(b *testing.B) {
 		var before, after runtime.MemStats
 		runtime.GC()
 		runtime.ReadMemStats(&before)
-		t, err := Parse("big.yaml", data)
+		t, err := Parse("big.yaml", string(data))
 		if err != nil {
 			b.Fatal(err)
 		}

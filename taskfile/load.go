@@ -24,7 +24,7 @@ func Load(ctx context.Context, path string) (*Task, error) {
 	if err != nil {
 		return nil, fmt.Errorf("task file: %w", err)
 	}
-	return Parse(path, b)
+	return Parse(path, string(b))
 }
 
 // Parse reads and checks a task file's contents; name is used in errors.
@@ -36,8 +36,8 @@ func Load(ctx context.Context, path string) (*Task, error) {
 // a file takes to read stays near what it holds (see split.go); a file
 // whose YAML does not parse that way is parsed whole, so the result and the
 // errors are the same either way.
-func Parse(name string, data []byte) (*Task, error) {
-	if head, list, ok := splitExpected(data); ok {
+func Parse(name, text string) (*Task, error) {
+	if head, list, ok := splitExpected(text); ok {
 		t, err := parse(name, head, list)
 		if err == nil {
 			return t, nil
@@ -48,7 +48,7 @@ func Parse(name string, data []byte) (*Task, error) {
 			return nil, err
 		}
 	}
-	t, err := parse(name, data, nil)
+	t, err := parse(name, []byte(text), nil)
 	if ye, ok := errors.AsType[*yamlError](err); ok {
 		return nil, ye.err
 	}
@@ -420,15 +420,15 @@ func (d *decoder) expectedBatches(n *yaml.Node, list *expectedList, t *Task) err
 	}
 	// The list node, for errors about the whole list, is where its first
 	// item is, as the YAML library places it.
-	first := &yaml.Node{Line: list.firstLine + bytes.Count(list.body[:list.starts[0]], []byte{'\n'})}
+	first := &yaml.Node{Line: list.firstLine + strings.Count(list.body[:list.starts[0]], "\n")}
 	r, err := d.newExpectedReader(first, t, len(list.starts))
 	if err != nil {
 		return err
 	}
 	seen := 0
-	err = list.batches(func(text []byte, line int) error {
+	err = list.batches(func(text string, line int) error {
 		var doc yaml.Node
-		if err := yaml.Unmarshal(text, &doc); err != nil {
+		if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
 			e := d.yamlErr(err)
 			e.Line += line - 1
 			return &yamlError{e}

@@ -1,8 +1,8 @@
 package taskfile
 
 import (
-	"bytes"
 	"regexp"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -26,7 +26,7 @@ var topKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*:( |\t|$)`)
 
 // expectedList is the text of a top-level block list of expected items.
 type expectedList struct {
-	body      []byte // the list's lines, as in the file
+	body      string // the list's lines, as in the file
 	firstLine int    // the file's line number of body's first line
 	starts    []int  // offset in body of each item's "-" line
 }
@@ -36,7 +36,7 @@ type expectedList struct {
 // then parsed whole, when the list is not written in the plain block form
 // it can cut safely: one `expected:` key at column 0, then items that all
 // start with "-" at one indentation.
-func splitExpected(data []byte) ([]byte, *expectedList, bool) {
+func splitExpected(data string) ([]byte, *expectedList, bool) {
 	var (
 		keyLine            = -1 // 0-based
 		bodyStart, bodyEnd int  // byte offsets of the list in data
@@ -44,7 +44,7 @@ func splitExpected(data []byte) ([]byte, *expectedList, bool) {
 	)
 	for off := 0; off < len(data); line++ {
 		end := lineEnd(data, off)
-		if expectedKey.Match(data[off:end]) {
+		if expectedKey.MatchString(data[off:end]) {
 			if keyLine >= 0 {
 				return nil, nil, false // given twice: the whole parse reports it
 			}
@@ -62,8 +62,8 @@ func splitExpected(data []byte) ([]byte, *expectedList, bool) {
 	bodyEnd = len(data)
 	for off := bodyStart; off < len(data); {
 		end := lineEnd(data, off)
-		text := bytes.TrimRight(data[off:end], "\r")
-		content := bytes.TrimLeft(text, " ")
+		text := strings.TrimRight(data[off:end], "\r")
+		content := strings.TrimLeft(text, " ")
 		n := len(text) - len(content)
 		switch {
 		case len(content) == 0 || content[0] == '#':
@@ -76,7 +76,7 @@ func splitExpected(data []byte) ([]byte, *expectedList, bool) {
 			l.starts = append(l.starts, off-bodyStart)
 		case n == indent && isItem(content):
 			l.starts = append(l.starts, off-bodyStart)
-		case n == 0 && topKey.Match(text):
+		case n == 0 && topKey.MatchString(text):
 			bodyEnd = off // the next top-level key
 		case n == 0:
 			return nil, nil, false // something else at column 0
@@ -94,40 +94,41 @@ func splitExpected(data []byte) ([]byte, *expectedList, bool) {
 	l.body = data[bodyStart:bodyEnd]
 
 	// The rest of the file, the list's lines left as empty lines.
-	head := make([]byte, 0, len(data)-len(l.body)+bytes.Count(l.body, []byte{'\n'}))
+	lines := strings.Count(l.body, "\n")
+	head := make([]byte, 0, len(data)-len(l.body)+lines)
 	head = append(head, data[:bodyStart]...)
-	head = append(head, bytes.Repeat([]byte{'\n'}, bytes.Count(l.body, []byte{'\n'}))...)
+	head = append(head, strings.Repeat("\n", lines)...)
 	head = append(head, data[bodyEnd:]...)
 	return head, l, true
 }
 
 // isItem reports whether a line's content starts a list item.
-func isItem(content []byte) bool {
+func isItem(content string) bool {
 	return content[0] == '-' && (len(content) == 1 || content[1] == ' ' || content[1] == '\r')
 }
 
 // lineEnd is the offset of the newline ending the line at off, or len(data).
-func lineEnd(data []byte, off int) int {
-	if i := bytes.IndexByte(data[off:], '\n'); i >= 0 {
+func lineEnd(data string, off int) int {
+	if i := strings.IndexByte(data[off:], '\n'); i >= 0 {
 		return off + i
 	}
 	return len(data)
 }
 
 // next is the offset after the newline at end.
-func next(data []byte, end int) int { return min(end+1, len(data)) }
+func next(data string, end int) int { return min(end+1, len(data)) }
 
 // wellFormed reports whether every batch of the list is YAML that parses.
 func (l *expectedList) wellFormed() bool {
-	return l.batches(func(text []byte, _ int) error {
+	return l.batches(func(text string, _ int) error {
 		var doc yaml.Node
-		return yaml.Unmarshal(text, &doc)
+		return yaml.Unmarshal([]byte(text), &doc)
 	}) == nil
 }
 
 // batches calls f with each run of up to listBatch items: their text and
 // the file's line number of its first line.
-func (l *expectedList) batches(f func(text []byte, line int) error) error {
+func (l *expectedList) batches(f func(text string, line int) error) error {
 	line := l.firstLine
 	prev := 0
 	for i := 0; i < len(l.starts); i += listBatch {
@@ -136,7 +137,7 @@ func (l *expectedList) batches(f func(text []byte, line int) error) error {
 		if j := i + listBatch; j < len(l.starts) {
 			to = l.starts[j]
 		}
-		line += bytes.Count(l.body[prev:from], []byte{'\n'})
+		line += strings.Count(l.body[prev:from], "\n")
 		if err := f(l.body[from:to], line); err != nil {
 			return err
 		}

@@ -10,8 +10,8 @@ import (
 
 // parseWhole is Parse without the batched reading of the expected list:
 // the reference the batched reading must agree with.
-func parseWhole(name string, data []byte) (*Task, error) {
-	t, err := parse(name, data, nil)
+func parseWhole(name, text string) (*Task, error) {
+	t, err := parse(name, []byte(text), nil)
 	if ye, ok := err.(*yamlError); ok {
 		return nil, ye.err
 	}
@@ -84,11 +84,11 @@ func TestBatchedParseAgreesWithWholeParse(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, _, ok := splitExpected([]byte(tt.text)); ok != tt.split {
+			if _, _, ok := splitExpected(tt.text); ok != tt.split {
 				t.Errorf("split = %v, want %v", ok, tt.split)
 			}
-			got, gotErr := Parse("task.yaml", []byte(tt.text))
-			want, wantErr := parseWhole("task.yaml", []byte(tt.text))
+			got, gotErr := Parse("task.yaml", tt.text)
+			want, wantErr := parseWhole("task.yaml", tt.text)
 			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 				t.Fatalf("batched: %v\nwhole:   %v", gotErr, wantErr)
 			}
@@ -109,7 +109,7 @@ func TestBatchedParseAgreesWithWholeParse(t *testing.T) {
 func TestExpectedStepsKeepLinesAndWrongAnswers(t *testing.T) {
 	text := strings.Replace(base, `  - {action: inc, state: "2"}`, "  - action: inc\n    state: \"2\"\n    wrong:\n      - {action: inc, state: \"3\"}\n", 1)
 	text = strings.Replace(text, `  - {action: inc, state: "1"}`, `  - {action: inc, state: "1", wrong: [{action: inc, state: "5"}, {action: inc, state: "6"}]}`, 1)
-	task, err := Parse("task.yaml", []byte(text))
+	task, err := Parse("task.yaml", text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +135,8 @@ func FuzzParseBatched(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, gotErr := Parse("fuzz.yaml", data)
-		want, wantErr := parseWhole("fuzz.yaml", data)
+		got, gotErr := Parse("fuzz.yaml", string(data))
+		want, wantErr := parseWhole("fuzz.yaml", string(data))
 		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
 			t.Fatalf("batched: %v\nwhole:   %v", gotErr, wantErr)
 		}

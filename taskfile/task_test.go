@@ -211,7 +211,7 @@ func TestCheckReportsWrongSteps(t *testing.T) {
 
 func TestNoExpectedMeansNoOracle(t *testing.T) {
 	text := base[:strings.Index(base, "expected:")]
-	task, err := Parse("task.yaml", []byte(text))
+	task, err := Parse("task.yaml", text)
 	if err != nil {
 		t.Fatal(err)
 	}

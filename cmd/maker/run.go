@@ -54,7 +54,7 @@ type taskfileParams struct {
 
 // taskfileExecution is the execution of a task file.
 func taskfileExecution(p taskfileParams) (execution[string], error) {
-	task, err := taskfile.Parse(p.File, []byte(p.YAML))
+	task, err := taskfile.Parse(p.File, p.YAML)
 	if err != nil {
 		return execution[string]{}, usageErr("%v", err)
 	}
