@@ -53,7 +53,10 @@ type Bucket struct {
 	Rate      float64 `json:"error_rate"`
 }
 
-// Interval is an estimate with its 95% Wilson interval.
+// Interval is an estimate with its 95% Wilson interval. With nothing to
+// judge (N = 0) the interval is the whole of [0, 1] and the estimate its
+// worst end, 1: a model none of whose answers could be judged has shown no
+// right one, and is not planned for as if it had made no error.
 type Interval struct {
 	Value float64 `json:"value"`
 	Lo    float64 `json:"lo"`
@@ -228,7 +231,7 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 
 func interval(errs, n int) Interval {
 	if n == 0 {
-		return Interval{}
+		return Interval{Value: 1, Lo: 0, Hi: 1}
 	}
 	lo, hi, _ := plan.Wilson(errs, n, plan.Z95)
 	return Interval{Value: float64(errs) / float64(n), Lo: lo, Hi: hi, N: n}

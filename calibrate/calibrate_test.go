@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/calibrate"
 	"github.com/maker-go/maker/hanoi"
 	"github.com/maker-go/maker/sim"
@@ -85,5 +86,34 @@ func TestNoProbes(t *testing.T) {
 	m, _ := sim.New(task, sim.DefaultConfig())
 	if _, err := calibrate.Run(context.Background(), task, m, nil, calibrate.Options{}); err == nil {
 		t.Fatal("no probes accepted")
+	}
+}
+
+// storyteller answers every prompt with a story cut off at the token limit,
+// as a tiny language model that cannot do the task does.
+type storyteller struct{}
+
+func (storyteller) Generate(_ context.Context, req maker.Request) (maker.Response, error) {
+	return maker.Response{Text: "Once upon a time there was a little girl", OutputTokens: req.MaxTokens, Finish: maker.FinishLength}, nil
+}
+
+// TestNoValidAnswerIsNoEvidence: when every answer is red-flagged there is
+// nothing to judge, and the rate among valid answers is the whole interval
+// at its worst end, not a perfect score.
+func TestNoValidAnswerIsNoEvidence(t *testing.T) {
+	task, ps := probes(t, 4, 5, 1)
+	rep, err := calibrate.Run(context.Background(), task, storyteller{}, ps, calibrate.Options{MaxTokens: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.V != 0 || rep.Flagged["truncated"] != rep.Samples {
+		t.Fatalf("v = %g, flagged %v of %d samples", rep.V, rep.Flagged, rep.Samples)
+	}
+	want := calibrate.Interval{Value: 1, Lo: 0, Hi: 1, N: 0}
+	if rep.VoteErrorRate != want || rep.NoFlagErrorRate != want {
+		t.Errorf("vote error rate %+v, no-flag error rate %+v; want %+v", rep.VoteErrorRate, rep.NoFlagErrorRate, want)
+	}
+	if rep.ErrorRate.Value != 1 || rep.ErrorRate.N != rep.Samples {
+		t.Errorf("error rate %+v, want 1 over %d samples", rep.ErrorRate, rep.Samples)
 	}
 }

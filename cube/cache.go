@@ -1,6 +1,7 @@
 package cube
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/maker-go/maker/internal/fileio"
 )
 
 // The table file format: a fixed header followed by the payload, all
@@ -58,7 +61,7 @@ func loadTables(dir string, explicit bool) (*tables, TableInfo, error) {
 		return t, info, nil
 	}
 	info.Path = filepath.Join(dir, tableFile)
-	if data, err := os.ReadFile(info.Path); err == nil {
+	if data, err := fileio.ReadCapped(context.Background(), info.Path, int64(headerSize+payloadSize())); err == nil {
 		t, err := decodeTables(data)
 		if err == nil {
 			info.Loaded = true

@@ -2,10 +2,12 @@ package hanoi
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"os"
 	"strings"
 	"text/template"
+
+	"github.com/maker-go/maker/internal/fileio"
 )
 
 // systemPrompt is fixed for a run, so providers can cache it. It carries
@@ -59,10 +61,11 @@ type promptData struct {
 	Step  int
 }
 
-// LoadTemplate reads a user-prompt template from a file and checks that it
-// renders and names both the previous move and the state.
-func LoadTemplate(path string) (*template.Template, error) {
-	b, err := os.ReadFile(path)
+// LoadTemplate reads a user-prompt template from a file (at most
+// [fileio.MaxPromptFile], 1 MiB; reading stops when ctx is done) and checks
+// that it renders and names both the previous move and the state.
+func LoadTemplate(ctx context.Context, path string) (*template.Template, error) {
+	b, err := fileio.ReadCapped(ctx, path, fileio.MaxPromptFile)
 	if err != nil {
 		return nil, fmt.Errorf("prompt file: %w", err)
 	}

@@ -2,11 +2,13 @@ package scenario
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/maker-go/maker/internal/fileio"
 )
 
 // ErrInstance is wrapped by every error about a bad instance, so a command
@@ -15,7 +17,7 @@ var ErrInstance = errors.New("bad instance")
 
 // MaxInstanceBytes bounds an instance file: 64 MiB holds far more than the
 // largest generated instance of any scenario.
-const MaxInstanceBytes = 64 << 20
+const MaxInstanceBytes = fileio.MaxInstanceFile
 
 // Decode reads one JSON value into v strictly: at most [MaxInstanceBytes],
 // no unknown fields, no data after the value, so a misspelt key or a file
@@ -45,12 +47,14 @@ func Decode(r io.Reader, v any) error {
 
 // decodeFile is [Decode] on a file; errors name the file.
 func decodeFile(path string, v any) error {
-	f, err := os.Open(path)
+	b, err := fileio.ReadCapped(context.Background(), path, MaxInstanceBytes)
+	if errors.Is(err, fileio.ErrTooLarge) {
+		return fmt.Errorf("%w: %w", ErrInstance, err)
+	}
 	if err != nil {
 		return fmt.Errorf("instance file: %w", err)
 	}
-	defer f.Close()
-	if err := Decode(f, v); err != nil {
+	if err := Decode(bytes.NewReader(b), v); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil

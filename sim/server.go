@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -20,6 +21,10 @@ import (
 // ServedModel is the model name the server reports: every response says it
 // is simulated.
 const ServedModel = "sim (simulated)"
+
+// MaxRequestBody is the largest request body the server reads; a larger one
+// is answered 413.
+const MaxRequestBody = 4 << 20
 
 // SimulatedHeader is set to "true" on every response of the server.
 const SimulatedHeader = "X-Maker-Simulated"
@@ -214,7 +219,11 @@ func (m chatMessage) text() (string, error) {
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	reqNo := s.reqs.Add(1)
 	var req chatRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4<<20)).Decode(&req); err != nil {
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxRequestBody)).Decode(&req); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			apiError(w, http.StatusRequestEntityTooLarge, "invalid_request_error", fmt.Sprintf("body is larger than %d bytes", MaxRequestBody))
+			return
+		}
 		apiError(w, http.StatusBadRequest, "invalid_request_error", "body is not a chat-completions request: "+err.Error())
 		return
 	}
@@ -238,11 +247,11 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		Model:             ServedModel,
 		SystemFingerprint: "maker-sim",
 	}
-	for i := 0; i < n; i++ {
-		out, err := s.model.Generate(r.Context(), maker.Request{Prompt: prompt, Temperature: temp, MaxTokens: maxTok, Step: step, Sample: first + i})
-		if err != nil {
-			return // the client went away
-		}
+	outs, err := s.generate(r.Context(), n, maker.Request{Prompt: prompt, Temperature: temp, MaxTokens: maxTok, Step: step, Sample: first})
+	if err != nil {
+		return // the client went away
+	}
+	for i, out := range outs {
 		text, fin := out.Text, "stop"
 		if out.Finish == maker.FinishLength {
 			fin = "length"
@@ -276,6 +285,24 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)
+}
+
+// generate draws the n samples of one request at once, as a server that
+// answers n choices in one batch does: the request takes the longest of
+// their latencies, not their sum.
+func (s *Server) generate(ctx context.Context, n int, req maker.Request) ([]maker.Response, error) {
+	outs := make([]maker.Response, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r := req
+			r.Sample += i
+			outs[i], errs[i] = s.model.Generate(ctx, r)
+		})
+	}
+	wg.Wait()
+	return outs, errors.Join(errs...)
 }
 
 // read checks the request and pulls out the prompt and the sampling

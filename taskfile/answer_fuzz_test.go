@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 // fuzzTask loads an example task file for a fuzz target.
 func fuzzTask(f *testing.F, path string) *Task {
 	f.Helper()
-	task, err := Load(path)
+	task, err := Load(context.Background(), path)
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -26,7 +26,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add([]byte(""))
 	f.Add([]byte("name: [unclosed"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		task, err := Parse("fuzz.yaml", data)
+		task, err := Parse("fuzz.yaml", string(data))
 		if err != nil {
 			var fe *Error
 			if !errors.As(err, &fe) || !strings.HasPrefix(err.Error(), "fuzz.yaml") {

@@ -2,44 +2,78 @@ package taskfile
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/maker-go/maker/internal/fileio"
 )
 
 // Load reads and checks the task file at path. Errors name the path as
-// given, the line and the field.
-func Load(path string) (*Task, error) {
-	b, err := os.ReadFile(path)
+// given, the line and the field. A file over [fileio.MaxTaskFile] (64 MiB)
+// is refused, and reading stops when ctx is done, even on a FIFO that
+// never delivers.
+func Load(ctx context.Context, path string) (*Task, error) {
+	b, err := fileio.ReadCapped(ctx, path, fileio.MaxTaskFile)
 	if err != nil {
 		return nil, fmt.Errorf("task file: %w", err)
 	}
-	return Parse(path, b)
+	return Parse(path, string(b))
 }
 
 // Parse reads and checks a task file's contents; name is used in errors.
 // Every field is checked before the task is returned: templates render,
 // regular expressions compile and have their groups, and each expected
 // answer, written in the answer format, parses back to itself.
-func Parse(name string, data []byte) (*Task, error) {
+//
+// A long expected list is parsed a batch of items at a time, so that what
+// a file takes to read stays near what it holds (see split.go); a file
+// whose YAML does not parse that way is parsed whole, so the result and the
+// errors are the same either way.
+func Parse(name, text string) (*Task, error) {
+	if head, list, ok := splitExpected(text); ok {
+		t, err := parse(name, head, list)
+		if err == nil {
+			return t, nil
+		}
+		// The whole parse reports a syntax error anywhere before any other
+		// error, so another error stands only if the list's YAML is sound.
+		if _, syntax := errors.AsType[*yamlError](err); !syntax && list.wellFormed() {
+			return nil, err
+		}
+	}
+	t, err := parse(name, []byte(text), nil)
+	if ye, ok := errors.AsType[*yamlError](err); ok {
+		return nil, ye.err
+	}
+	return t, err
+}
+
+// yamlError is a YAML syntax error, told apart so that a failed batched
+// parse can fall back to parsing the file whole.
+type yamlError struct{ err *Error }
+
+func (e *yamlError) Error() string { return e.err.Error() }
+func (e *yamlError) Unwrap() error { return e.err }
+
+// parse reads a task from data, and its expected items from list when the
+// list was cut out of data.
+func parse(name string, data []byte, list *expectedList) (*Task, error) {
 	d := &decoder{file: name}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, d.yamlErr(err)
+		return nil, &yamlError{d.yamlErr(err)}
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, &Error{File: name, Msg: "empty task file"}
 	}
-	t, err := d.task(doc.Content[0])
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
+	return d.task(doc.Content[0], list)
 }
 
 // yamlLine pulls the line out of the YAML library's syntax errors
@@ -56,7 +90,7 @@ func (d *decoder) errf(n *yaml.Node, field, format string, args ...any) *Error {
 	return &Error{File: d.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-func (d *decoder) yamlErr(err error) error {
+func (d *decoder) yamlErr(err error) *Error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
@@ -153,8 +187,9 @@ func (d *decoder) regex(n *yaml.Node, field string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// task reads the whole file.
-func (d *decoder) task(root *yaml.Node) (*Task, error) {
+// task reads the whole file, the expected items from list when it was cut
+// out of the file.
+func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 	m, err := d.mapping(root, "", "name", "system", "user", "initial", "answer", "key", "done", "expected")
 	if err != nil {
 		return nil, err
@@ -202,11 +237,17 @@ func (d *decoder) task(root *yaml.Node) (*Task, error) {
 	if t.format, err = d.answer(an); err != nil {
 		return nil, err
 	}
-	if en, ok := m["expected"]; ok {
+	t.expected.initial = t.initial
+	if en, ok := m["expected"]; ok && list != nil {
+		if err := d.expectedBatches(en, list, t); err != nil {
+			return nil, err
+		}
+	} else if ok {
 		if err := d.expected(en, t); err != nil {
 			return nil, err
 		}
 	}
+	t.expected.seal()
 	return t, nil
 }
 
@@ -358,40 +399,128 @@ func (d *decoder) expected(n *yaml.Node, t *Task) error {
 	if n.Kind != yaml.SequenceNode || len(n.Content) == 0 {
 		return d.errf(n, "expected", "want a list of {action, state}, one per step")
 	}
-	if rf, ok := t.format.(*regexFormat); ok && rf.tmpl == nil {
-		return d.errf(n, "expected", "answer.template is required with answer.regex, to write the expected answers as the model would")
+	r, err := d.newExpectedReader(n, t, len(n.Content))
+	if err != nil {
+		return err
 	}
-	state := t.initial
-	for i, item := range n.Content {
-		field := fmt.Sprintf("expected[%d]", i)
-		step, wrongNodes, err := d.step(item, field, true)
-		if err != nil {
+	for _, item := range n.Content {
+		if err := r.item(item); err != nil {
 			return err
 		}
-		if err := d.roundTrip(t, item, field, step.Answer); err != nil {
-			return err
+	}
+	return r.finish()
+}
+
+// expectedBatches is [decoder.expected] on a list cut out of the file,
+// parsed a batch of items at a time. n is the `expected` key's value in the
+// rest of the file, which is empty.
+func (d *decoder) expectedBatches(n *yaml.Node, list *expectedList, t *Task) error {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
+		return &yamlError{d.errf(n, "expected", "not the list it was cut out as")}
+	}
+	// The list node, for errors about the whole list, is where its first
+	// item is, as the YAML library places it.
+	first := &yaml.Node{Line: list.firstLine + strings.Count(list.body[:list.starts[0]], "\n")}
+	r, err := d.newExpectedReader(first, t, len(list.starts))
+	if err != nil {
+		return err
+	}
+	seen := 0
+	err = list.batches(func(text string, line int) error {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(text), &doc); err != nil {
+			e := d.yamlErr(err)
+			e.Line += line - 1
+			return &yamlError{e}
 		}
-		for j, w := range step.Wrong {
-			if err := d.roundTrip(t, wrongNodes[j], fmt.Sprintf("%s.wrong[%d]", field, j), w); err != nil {
+		want := min(listBatch, len(list.starts)-seen)
+		if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.SequenceNode || len(doc.Content[0].Content) != want {
+			return &yamlError{d.errf(first, "expected", "a batch of items did not parse as %d list items", want)}
+		}
+		shiftLines(doc.Content[0], line-1)
+		for _, item := range doc.Content[0].Content {
+			if err := r.item(item); err != nil {
 				return err
 			}
 		}
-		if t.doneRe != nil && i < len(n.Content)-1 && t.doneRe.MatchString(step.State) {
-			return d.errf(item, field+".state", "matches done.state_matches before the last expected step")
+		seen += want
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return r.finish()
+}
+
+// shiftLines moves a batch's nodes to their lines in the file.
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
+}
+
+// expectedReader checks the expected items one at a time and keeps them.
+type expectedReader struct {
+	d     *decoder
+	t     *Task
+	list  *yaml.Node // for errors about the whole list
+	total int
+	i     int
+	state string     // after the items so far
+	last  *yaml.Node // the last item read
+}
+
+func (d *decoder) newExpectedReader(list *yaml.Node, t *Task, total int) (*expectedReader, error) {
+	if rf, ok := t.format.(*regexFormat); ok && rf.tmpl == nil {
+		return nil, d.errf(list, "expected", "answer.template is required with answer.regex, to write the expected answers as the model would")
+	}
+	t.expected.steps = make([]packedStep, 0, total)
+	return &expectedReader{d: d, t: t, list: list, total: total, state: t.initial}, nil
+}
+
+func (r *expectedReader) item(item *yaml.Node) error {
+	d, t, i := r.d, r.t, r.i
+	field := fmt.Sprintf("expected[%d]", i)
+	step, wrongNodes, err := d.step(item, field, true)
+	if err != nil {
+		return err
+	}
+	if err := d.roundTrip(t, item, field, step.Answer); err != nil {
+		return err
+	}
+	for j, w := range step.Wrong {
+		if err := d.roundTrip(t, wrongNodes[j], fmt.Sprintf("%s.wrong[%d]", field, j), w); err != nil {
+			return err
 		}
-		step.before = state
-		state = step.State
-		t.expected = append(t.expected, step)
 	}
-	last := n.Content[len(n.Content)-1]
-	if t.steps > 0 && len(t.expected) != t.steps && t.doneRe == nil {
-		return d.errf(n, "expected", "%d answers for done.steps %d: give one per step", len(t.expected), t.steps)
+	if t.doneRe != nil && i < r.total-1 && t.doneRe.MatchString(step.State) {
+		return d.errf(item, field+".state", "matches done.state_matches before the last expected step")
 	}
-	if t.steps > 0 && len(t.expected) > t.steps {
-		return d.errf(n, "expected", "%d answers for at most done.steps %d", len(t.expected), t.steps)
+	if err := t.expected.add(step); err != nil {
+		return d.errf(item, field, "%v", err)
 	}
-	if t.doneRe != nil && !t.doneRe.MatchString(state) {
-		return d.errf(last, fmt.Sprintf("expected[%d].state", len(t.expected)-1), "%q does not match done.state_matches, so the task would not end there", state)
+	if r.i == 1024 && r.total > 4096 {
+		t.expected.reserve(r.total - r.i)
+	}
+	r.state = step.State
+	r.last = item
+	r.i++
+	return nil
+}
+
+// finish checks the list as a whole.
+func (r *expectedReader) finish() error {
+	d, t := r.d, r.t
+	n := t.expected.len()
+	if t.steps > 0 && n != t.steps && t.doneRe == nil {
+		return d.errf(r.list, "expected", "%d answers for done.steps %d: give one per step", n, t.steps)
+	}
+	if t.steps > 0 && n > t.steps {
+		return d.errf(r.list, "expected", "%d answers for at most done.steps %d", n, t.steps)
+	}
+	if t.doneRe != nil && !t.doneRe.MatchString(r.state) {
+		return d.errf(r.last, fmt.Sprintf("expected[%d].state", n-1), "%q does not match done.state_matches, so the task would not end there", r.state)
 	}
 	return nil
 }

@@ -25,7 +25,7 @@ expected:
 `
 
 func TestParseValidBase(t *testing.T) {
-	task, err := Parse("task.yaml", []byte(base))
+	task, err := Parse("task.yaml", base)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 				t.Fatalf("case does not apply: %q not in base", tc.old)
 			}
 			text := strings.Replace(base, tc.old, tc.new, 1)
-			_, err := Parse("task.yaml", []byte(text))
+			_, err := Parse("task.yaml", text)
 			if err == nil {
 				t.Fatalf("no error for:\n%s", text)
 			}
@@ -104,7 +104,7 @@ func TestParseErrorsNameLineAndField(t *testing.T) {
 
 func TestParseStateMatchesAloneAndBound(t *testing.T) {
 	text := strings.Replace(base, "  steps: 2\n", "  state_matches: '^2$'\n", 1)
-	task, err := Parse("task.yaml", []byte(text))
+	task, err := Parse("task.yaml", text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestParseStateMatchesAloneAndBound(t *testing.T) {
 	}
 	// An expected state that matches before the end would end the run early.
 	text = strings.Replace(base, "  steps: 2\n", "  state_matches: '^[12]$'\n", 1)
-	if _, err := Parse("task.yaml", []byte(text)); err == nil || !strings.Contains(err.Error(), "task.yaml:13: expected[0].state: matches done.state_matches") {
+	if _, err := Parse("task.yaml", text); err == nil || !strings.Contains(err.Error(), "task.yaml:13: expected[0].state: matches done.state_matches") {
 		t.Fatalf("got %v", err)
 	}
 }

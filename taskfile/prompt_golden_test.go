@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"context"
 	"testing"
 
 	"github.com/maker-go/maker/internal/golden"
@@ -11,7 +12,7 @@ import (
 // in review as a diff of testdata/. After an intended change:
 // go test ./taskfile/ -update.
 func TestPromptGolden(t *testing.T) {
-	task, err := Load("../examples/yaml/running-sum.yaml")
+	task, err := Load(context.Background(), "../examples/yaml/running-sum.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ type Task struct {
 	key      KeyRule
 	steps    int
 	doneRe   *regexp.Regexp
-	expected []Step
+	expected expectedSteps
 }
 
 var (
@@ -75,7 +75,9 @@ func (k KeyRule) Normalize(s string) string {
 	if k.Trim {
 		s = strings.TrimSpace(s)
 	}
-	if k.CollapseSpaces {
+	// Only a tab or two spaces in a row make a run to collapse; most
+	// answers have neither, and skip the regular expression.
+	if k.CollapseSpaces && (strings.Contains(s, "  ") || strings.ContainsRune(s, '\t')) {
 		s = spaces.ReplaceAllString(s, " ")
 	}
 	switch k.Case {
@@ -105,8 +107,18 @@ type Hint struct {
 // File is the path or name the task was read from.
 func (t *Task) File() string { return t.file }
 
-// Expected returns the file's expected answers, one per step, or nil.
-func (t *Task) Expected() []Step { return t.expected }
+// Expected returns the file's expected answers, one per step, or nil. They
+// are held compactly and built anew on each call.
+func (t *Task) Expected() []Step {
+	if t.expected.len() == 0 {
+		return nil
+	}
+	out := make([]Step, t.expected.len())
+	for i := range out {
+		out[i] = t.expected.at(i)
+	}
+	return out
+}
 
 // KeyRule returns the file's key normalisation.
 func (t *Task) KeyRule() KeyRule { return t.key }
@@ -171,13 +183,13 @@ func (t *Task) keyOf(a Answer) string {
 // vote: a decided step whose key differs from the expected one is wrong.
 // Without expected answers every step passes.
 func (t *Task) Check(step int, _ string, decided maker.Candidate[string]) error {
-	if len(t.expected) == 0 {
+	if t.expected.len() == 0 {
 		return nil
 	}
-	if step >= len(t.expected) {
-		return fmt.Errorf("step %d is beyond the %d expected answers", step+1, len(t.expected))
+	if step < 0 || step >= t.expected.len() {
+		return fmt.Errorf("step %d is beyond the %d expected answers", step+1, t.expected.len())
 	}
-	want := t.expected[step]
+	want := t.expected.at(step)
 	if t.Key(decided) != t.keyOf(want.Answer) {
 		return fmt.Errorf("decided action %q, state %q; expected action %q, state %q (line %d)", decided.Action, decided.State, want.Action, want.State, want.Line)
 	}

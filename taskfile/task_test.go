@@ -14,7 +14,7 @@ import (
 
 func load(t *testing.T, path string) *Task {
 	t.Helper()
-	task, err := Load(path)
+	task, err := Load(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +211,7 @@ func TestCheckReportsWrongSteps(t *testing.T) {
 
 func TestNoExpectedMeansNoOracle(t *testing.T) {
 	text := base[:strings.Index(base, "expected:")]
-	task, err := Parse("task.yaml", []byte(text))
+	task, err := Parse("task.yaml", text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,5 +220,23 @@ func TestNoExpectedMeansNoOracle(t *testing.T) {
 	}
 	if err := task.Check(0, "0", maker.Candidate[string]{Action: "inc", State: "9"}); err != nil {
 		t.Fatalf("without expected answers nothing is wrong: %v", err)
+	}
+}
+
+func TestNormalizeCollapsesEveryRun(t *testing.T) {
+	k := KeyRule{CollapseSpaces: true, Case: CaseKeep}
+	for in, want := range map[string]string{
+		"a b":       "a b",
+		"a  b":      "a b",
+		"a\tb":      "a b",
+		"a \t b":    "a b",
+		"a\t\tb c":  "a b c",
+		" a b ":     " a b ",
+		"a\u00a0 b": "a\u00a0 b", // only spaces and tabs are blank here
+		"":          "",
+	} {
+		if got := k.Normalize(in); got != want {
+			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -108,6 +108,10 @@ the interval's pessimistic end.`,
 // votes and at the pessimistic end of its interval.
 func calibrationPlans(rep *calibrate.Report, steps int, target float64) map[string]any {
 	out := map[string]any{}
+	if rep.VoteErrorRate.N == 0 {
+		no := map[string]string{"error": fmt.Sprintf("no plan: none of the %d samples passed the red flags (flagged %v), so the measured p is 0 and voting cannot help (p <= 0.5)", rep.Samples, rep.Flagged)}
+		return map[string]any{"measured": no, "pessimistic": no}
+	}
 	for name, q := range map[string]float64{"measured": rep.VoteErrorRate.Value, "pessimistic": rep.VoteErrorRate.Hi} {
 		in := plan.Input{P: 1 - q, Steps: steps, Target: target, V: rep.V, InTokens: rep.MeanInputTokens, OutTokens: rep.MeanOutputTokens}
 		if rep.Samples > 0 && rep.CostUSD > 0 {

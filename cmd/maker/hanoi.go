@@ -2,13 +2,13 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/hanoi"
+	"github.com/maker-go/maker/internal/fileio"
 )
 
 // hanoiParams are what the journal keeps to rebuild the task on resume.
@@ -79,7 +79,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 			}
 			p := hanoiParams{Disks: disks}
 			if promptFile != "" {
-				b, err := os.ReadFile(promptFile)
+				b, err := fileio.ReadCapped(cmd.Context(), promptFile, fileio.MaxPromptFile)
 				if err != nil {
 					return usageErr("prompt file: %v", err)
 				}

@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/taskfile"
 )
 
@@ -27,7 +27,7 @@ Exit status: 0 done, 1 a wrong or undecided step, 2 bad usage or a bad file,
   maker run task.yaml --model openai/gpt-4.1-mini --k 3`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			data, err := fileio.ReadCapped(cmd.Context(), args[0], fileio.MaxTaskFile)
 			if err != nil {
 				return usageErr("task file: %v", err)
 			}
@@ -54,7 +54,7 @@ type taskfileParams struct {
 
 // taskfileExecution is the execution of a task file.
 func taskfileExecution(p taskfileParams) (execution[string], error) {
-	task, err := taskfile.Parse(p.File, []byte(p.YAML))
+	task, err := taskfile.Parse(p.File, p.YAML)
 	if err != nil {
 		return execution[string]{}, usageErr("%v", err)
 	}

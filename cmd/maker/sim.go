@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
@@ -32,11 +31,12 @@ func simOracles() []maker.Oracle { return []maker.Oracle{hanoi.Oracle()} }
 
 func newSimServeCmd() *cobra.Command {
 	var (
-		addr   string
-		seed   uint64
-		rate   float64
-		lat    time.Duration
-		faults sim.Faults
+		addr        string
+		allowRemote bool
+		seed        uint64
+		rate        float64
+		lat         time.Duration
+		faults      sim.Faults
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -49,7 +49,13 @@ X-Maker-Simulated is true.
 
 Fault injection makes it fail like a real provider, at the given rates per
 request: 429 with Retry-After, 500, requests that hang past the client's timeout,
-dropped connections and truncated bodies.`,
+dropped connections and truncated bodies.
+
+It listens on loopback only: an --addr reachable from other machines (":8765",
+"0.0.0.0:8765") is refused unless --allow-remote is given. A client must send its
+request within 30 s (headers within 10 s), and an idle connection is closed after
+60 s; a body over 4 MiB is answered 413. A request for n choices takes one
+latency, as a server that answers them in one batch does.`,
 		Example: `  maker sim serve --addr 127.0.0.1:8765
   maker hanoi --disks 8 --k 3 --model vllm/sim --base-url http://127.0.0.1:8765/v1
   maker sim serve --fail-429 0.1 --fail-500 0.05 --fail-timeout 0.02 --fail-drop 0.01 --retry-after 1s`,
@@ -62,7 +68,10 @@ dropped connections and truncated bodies.`,
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			ln, err := net.Listen("tcp", addr)
+			ln, err := sim.Listen(addr, allowRemote)
+			if errors.Is(err, sim.ErrRemoteAddr) {
+				return usageErr("--addr %v; the server has no authentication: use a loopback address such as 127.0.0.1:8765, or pass --allow-remote", err)
+			}
 			if err != nil {
 				return usageErr("listen on %s: %v", addr, err)
 			}
@@ -71,7 +80,7 @@ dropped connections and truncated bodies.`,
 				"seed", seed, "error_rate", rate,
 				"fail_429", faults.RateLimit, "fail_500", faults.ServerError, "fail_timeout", faults.Timeout,
 				"fail_drop", faults.Drop, "fail_truncate", faults.Truncate)
-			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+			hs := sim.HTTPServer(srv, sim.DefaultTimeouts)
 			done := make(chan error, 1)
 			go func() { done <- hs.Serve(ln) }()
 			select {
@@ -94,7 +103,8 @@ dropped connections and truncated bodies.`,
 	}
 	d := sim.DefaultConfig()
 	fl := cmd.Flags()
-	fl.StringVar(&addr, "addr", "127.0.0.1:8765", "address to listen on")
+	fl.StringVar(&addr, "addr", "127.0.0.1:8765", "address to listen on (loopback only unless --allow-remote)")
+	fl.BoolVar(&allowRemote, "allow-remote", false, "allow an --addr reachable from other machines (the server has no authentication)")
 	fl.Uint64Var(&seed, "seed", d.Seed, "seed of the simulated model and of the faults")
 	fl.Float64Var(&rate, "sim-error", d.ErrorRate, "per-sample error rate of the simulated model")
 	fl.DurationVar(&lat, "sim-latency", 0, "median latency of a simulated sample")
