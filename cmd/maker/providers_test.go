@@ -418,8 +418,10 @@ func TestBaseURLCredentialsNeverShow(t *testing.T) {
 				}
 				return nil
 			})
-			if files < 4 {
-				t.Errorf("only %d files written: the report, events and journal were not all checked", files)
+			// The two reports and the journal; the events files stay empty,
+			// since no step is decided, and an empty one is removed.
+			if files < 3 {
+				t.Errorf("only %d files written: the reports and journal were not all checked", files)
 			}
 		})
 	}

@@ -1,16 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/report"
 	"github.com/maker-go/maker/sqlite"
 )
@@ -68,13 +67,17 @@ gets the report of the steps it committed.`,
 			if err != nil {
 				return err
 			}
-			// Rendered whole, then renamed into place: a full disk leaves no
-			// empty or half-written report behind.
-			var page bytes.Buffer
-			if err := col.Render(&page, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run, cp.State), Generated: time.Now()}); err != nil {
-				return fmt.Errorf("report %s: %w", out, err)
+			// Written beside the path and renamed into place once whole: a
+			// full disk leaves no empty or half-written report behind.
+			page, err := fileio.Create(out)
+			if err != nil {
+				return usageErr("-o: %v", err)
 			}
-			if err := renameio.WriteFile(out, page.Bytes(), 0o644); err != nil {
+			if err := col.Render(page, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run, cp.State), Generated: time.Now()}); err != nil {
+				page.Discard()
+				return &exitError{code: exitOutput, err: fmt.Errorf("report -o %s: %w", out, err)}
+			}
+			if err := page.Commit(); err != nil {
 				return &exitError{code: exitOutput, err: fmt.Errorf("report -o %s: %w", out, err)}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "report: %s (%d steps)\n", out, col.Steps())

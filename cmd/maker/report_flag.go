@@ -1,14 +1,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/report"
 )
 
@@ -19,7 +18,7 @@ import (
 // *runReport (no --report) does nothing.
 type runReport struct {
 	path      string
-	file      *renameio.PendingFile
+	file      *fileio.Output
 	collector *report.Collector
 	plannedP  float64
 }
@@ -32,7 +31,7 @@ func (f *runFlags) openReport(cmd *cobra.Command) (*runReport, error) {
 	}
 	// The report is written beside its path and renamed into place once
 	// whole, so a full disk or a killed run leaves no empty or half file.
-	file, err := renameio.NewPendingFile(f.report, renameio.WithPermissions(0o644))
+	file, err := fileio.Create(f.report)
 	if err != nil {
 		return nil, usageErr("--report: %v", err)
 	}
@@ -68,9 +67,11 @@ func (r *runReport) finish(cmd *cobra.Command, sum *maker.Summary, final any, ru
 		Generated: time.Now(),
 	})
 	if err == nil {
-		err = r.file.CloseAtomicallyReplace()
+		err = r.file.Commit()
+	} else {
+		r.file.Discard()
 	}
-	if err = errors.Join(err, r.file.Cleanup()); err != nil {
+	if err != nil {
 		err = fmt.Errorf("--report %s: %w", r.path, err)
 		if runErr != nil {
 			fmt.Fprintln(cmd.ErrOrStderr(), "maker:", err)
@@ -87,5 +88,5 @@ func (r *runReport) discard() {
 	if r == nil {
 		return
 	}
-	r.file.Cleanup()
+	r.file.Discard()
 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/requirements"
 )
 
@@ -178,7 +178,7 @@ func requirementsExecution(p requirementsParams) (execution[requirements.Doc], e
 // writeExports writes the files asked for and says so on stderr.
 func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr interface{ Write([]byte) (int, error) }, quiet bool) error {
 	if outMD != "" {
-		if err := renameio.WriteFile(outMD, []byte(doc.Markdown()), 0o644); err != nil {
+		if err := fileio.WriteFile(outMD, []byte(doc.Markdown())); err != nil {
 			return &exitError{code: exitOutput, err: fmt.Errorf("--out-md: %w", err)}
 		}
 		if !quiet {
@@ -190,7 +190,7 @@ func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr 
 		if err != nil {
 			return &exitError{code: exitFailed, err: err}
 		}
-		if err := renameio.WriteFile(outJSON, b, 0o644); err != nil {
+		if err := fileio.WriteFile(outJSON, b); err != nil {
 			return &exitError{code: exitOutput, err: fmt.Errorf("--out-json: %w", err)}
 		}
 		if !quiet {

@@ -18,18 +18,20 @@ type runDescription struct {
 	// Format tells this layout from the older map of flag values.
 	Format int `json:"format"`
 	// K is the vote margin the run resolved (auto is planned once).
-	K            int               `json:"k"`
-	Model        modelDescription  `json:"model"`
-	Target       float64           `json:"target"`
-	P            float64           `json:"p,omitempty"`
-	MaxTokens    int               `json:"max_tokens"`
-	MinChars     int               `json:"min_chars"`
-	Concurrency  int               `json:"concurrency,omitempty"`
-	MaxSamples   int               `json:"max_samples"`
-	Temperatures tempDescription   `json:"temperatures"`
-	Batch        bool              `json:"batch"`
-	Prices       priceDescription  `json:"prices"`
-	Budget       budgetDescription `json:"budget"`
+	K            int              `json:"k"`
+	Model        modelDescription `json:"model"`
+	Target       float64          `json:"target"`
+	P            float64          `json:"p,omitempty"`
+	MaxTokens    int              `json:"max_tokens"`
+	MinChars     int              `json:"min_chars"`
+	Concurrency  int              `json:"concurrency,omitempty"`
+	MaxSamples   int              `json:"max_samples"`
+	Temperatures tempDescription  `json:"temperatures"`
+	Batch        bool             `json:"batch"`
+	// Speculate is how many undecided steps ahead the run votes.
+	Speculate int               `json:"speculate,omitempty"`
+	Prices    priceDescription  `json:"prices"`
+	Budget    budgetDescription `json:"budget"`
 	// Report is the HTML report the run writes when it ends.
 	Report string `json:"report,omitempty"`
 }
@@ -90,6 +92,7 @@ func (f *runFlags) describe(k int) runDescription {
 		Concurrency: f.concurrency, MaxSamples: f.maxSamples,
 		Temperatures: tempDescription{First: f.temp0, Rest: f.temp},
 		Batch:        f.batch,
+		Speculate:    f.speculate,
 		Prices:       priceDescription{InPerMTok: f.priceIn, OutPerMTok: f.priceOut},
 		Budget:       budgetDescription{MaxCostUSD: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: dur(f.maxWall)},
 		Report:       f.report,
@@ -105,7 +108,7 @@ func (d runDescription) runFlags() (*runFlags, error) {
 		model: d.Model.Name, k: strconv.Itoa(d.K), target: d.Target, p: d.P,
 		maxTokens: d.MaxTokens, minChars: d.MinChars, concurrency: d.Concurrency, maxSamples: d.MaxSamples,
 		seed: d.Model.Seed, simError: d.Model.ErrorRate, temp0: d.Temperatures.First, temp: d.Temperatures.Rest,
-		baseURL: d.Model.BaseURL, apiKeyEnv: d.Model.APIKeyEnv, batch: d.Batch,
+		baseURL: d.Model.BaseURL, apiKeyEnv: d.Model.APIKeyEnv, batch: d.Batch, speculate: d.Speculate,
 		priceIn: d.Prices.InPerMTok, priceOut: d.Prices.OutPerMTok,
 		maxCost: d.Budget.MaxCostUSD, maxSamplesT: d.Budget.MaxSamplesTotal, report: d.Report,
 		rpm: d.Model.RPM, tpm: d.Model.TPM, retries: d.Model.Retries,

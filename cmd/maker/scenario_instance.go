@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"fmt"
 
-	"github.com/google/renameio/v2"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/scenario"
 )
 
@@ -88,7 +88,7 @@ func (f *instanceFlags) saveInstance(cmd *cobra.Command, v any, holds string) (s
 	if err := scenario.Encode(&b, v); err != nil {
 		return true, fmt.Errorf("%s: %w", flag, err)
 	}
-	if err := renameio.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := fileio.WriteFile(path, b.Bytes()); err != nil {
 		return true, usageErr("%s: %v", flag, err)
 	}
 	if f.writeOnly == "" {

@@ -1,7 +1,9 @@
 // Package fileio reads the files maker is given — task files, instances,
 // prompt templates — with a size limit and a context, so that neither a huge
 // or endless file (/dev/zero) nor one that never delivers (a FIFO with no
-// writer) can exhaust memory or outlive an interrupt.
+// writer) can exhaust memory or outlive an interrupt; and writes the files
+// maker leaves (reports, exports, instances) so that a full disk or a kill
+// never leaves an empty or half-written one (see write.go).
 package fileio
 
 import (
