@@ -42,6 +42,10 @@ type execution[S any] struct {
 	params any
 	// resume is the journaled run to continue, or "" to start one.
 	resume string
+	// atCheckpoint, when set, readies the task's world for the checkpoint
+	// a resumed run continues from, before its first step (see
+	// resume_world.go); an error refuses the resume.
+	atCheckpoint func(ctx context.Context, jr *journaling, from maker.Checkpoint[S]) error
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
@@ -79,6 +83,11 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	defer jr.close()
+	if e.resume != "" && e.atCheckpoint != nil {
+		if err := e.atCheckpoint(ctx, jr, from); err != nil {
+			return err
+		}
+	}
 	if kind.open == nil && jr != nil && jr.id != "" && !f.jsonOut {
 		fmt.Fprintf(cmd.ErrOrStderr(), "note: run %s cannot be resumed: %s\n", jr.id, kind.why)
 	}
