@@ -52,8 +52,7 @@ type execution[S any] struct {
 // prints the summary.
 func (e execution[S]) execute(cmd *cobra.Command) error {
 	f := e.flags
-	kind, known := lookupKind(e.kind)
-	if !known {
+	if _, known := lookupKind(e.kind); !known {
 		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.task.Name(), e.kind)
 	}
 	if err := f.validate(); err != nil {
@@ -87,9 +86,6 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		if err := e.atCheckpoint(ctx, jr, from); err != nil {
 			return err
 		}
-	}
-	if kind.open == nil && jr != nil && jr.id != "" && !f.jsonOut {
-		fmt.Fprintf(cmd.ErrOrStderr(), "note: run %s cannot be resumed: %s\n", jr.id, kind.why)
 	}
 	cfg.Observers = append(cfg.Observers, jr.observers...)
 	if f.k == "adaptive" {

@@ -22,18 +22,16 @@ type resumable interface {
 // command line, so anything that holds a journal can resume a run.
 type taskOpener func(params json.RawMessage) (resumable, error)
 
-// taskKind is one kind of task the journal records. A kind with no opener
-// cannot be resumed, and why says so when the run starts and when resume
-// is asked for.
+// taskKind is one kind of task the journal records, with the opener that
+// resumes its runs.
 type taskKind struct {
 	name string
 	open taskOpener
-	why  string
 }
 
 // taskKinds is the one list of the task kinds this maker journals. Every
 // task command sets one of these kinds; a test starts, kills and resumes a
-// run of each resumable one.
+// run of each.
 func taskKinds() []taskKind {
 	return []taskKind{
 		{name: "hanoi", open: opener(hanoiExecution)},
