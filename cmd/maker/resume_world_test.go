@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -73,6 +75,14 @@ func TestResumeRefusesAnotherWorld(t *testing.T) {
 			want: []string{"is not the database this run migrated"},
 		},
 		{
+			name: "temporary database not where the journal left it",
+			args: append(migrate, "--db-file", ""),
+			change: func(t *testing.T, path, _ string) {
+				execSQL(t, path, `UPDATE steps SET state = replace(state, '"last":"', '"last":"not ') WHERE step = (SELECT max(step) FROM steps)`)
+			},
+			want: []string{"is not where the journal left it"},
+		},
+		{
 			name: "database not where the journal left it",
 			args: migrate,
 			change: func(t *testing.T, path, _ string) {
@@ -86,7 +96,8 @@ func TestResumeRefusesAnotherWorld(t *testing.T) {
 			dir := t.TempDir()
 			path, file := filepath.Join(dir, "m.db"), filepath.Join(dir, "shop.sqlite")
 			args := append([]string{}, tc.args...)
-			if tc.args[1] == "migrate" {
+			temporary := slices.Contains(args, "")
+			if tc.args[1] == "migrate" && !temporary {
 				args = append(args, "--db-file", file)
 			}
 			id, _ := killAfterCommit(t, bin, append(args, "--db", path))
@@ -108,6 +119,17 @@ func TestResumeRefusesAnotherWorld(t *testing.T) {
 				t.Errorf("the refusal takes %d lines: %s", n, stderr.Bytes())
 			}
 			t.Logf("%s", stderr.Bytes())
+			if temporary {
+				// The refused run can still be resumed: its file is kept.
+				var params struct {
+					DBFile string `json:"db_file"`
+				}
+				journaledParams(t, path, &params)
+				if _, err := os.Stat(params.DBFile); err != nil {
+					t.Errorf("the temporary database of a refused resume: %v", err)
+				}
+				os.RemoveAll(filepath.Dir(params.DBFile))
+			}
 		})
 	}
 }
@@ -168,5 +190,17 @@ func execSQL(t *testing.T, path, stmt string) {
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		t.Fatalf("%s: %d rows changed, want 1", stmt, n)
+	}
+}
+
+// journaledParams decodes the params of the only run of a journal.
+func journaledParams(t *testing.T, path string, v any) {
+	t.Helper()
+	run, ok := peekRun(path)
+	if !ok {
+		t.Fatalf("%s: no run", path)
+	}
+	if err := json.Unmarshal(run.Params, v); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -183,7 +183,9 @@ func migrateExecution(p migrateParams) (execution[migrate.State], func(error) er
 	e.atCheckpoint = migrateAtCheckpoint(task)
 	end := func(err error) error {
 		task.Close()
-		if dir := filepath.Dir(p.DBFile); p.Temporary && strings.HasPrefix(filepath.Base(dir), tempPrefix) {
+		// A temporary database goes once the migration is through; a
+		// resume that was refused or stopped keeps it to be resumed again.
+		if dir := filepath.Dir(p.DBFile); err == nil && p.Temporary && strings.HasPrefix(filepath.Base(dir), tempPrefix) {
 			os.RemoveAll(dir)
 		}
 		return err
