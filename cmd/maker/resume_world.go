@@ -30,6 +30,9 @@ func replayWorld[S any](ex maker.Executor[S], initial S) func(ctx context.Contex
 				return fmt.Errorf("journal: run %s: step %d where %d was due", jr.id, rec.Step+1, step+1)
 			}
 			next, err := ex.Execute(ctx, state, maker.Candidate[S]{Action: rec.Action})
+			if err != nil && ctx.Err() != nil {
+				return fmt.Errorf("replaying step %d: %w", step+1, ctx.Err()) // interrupted
+			}
 			if err != nil {
 				return usageErr("run %s cannot be resumed: replaying step %d (%q) on the restarted world: %v", jr.id, step+1, rec.Action, err)
 			}

@@ -141,7 +141,8 @@ const tempPrefix = "maker-migrate-"
 // database file (its absolute path and the id [migrate.Create] gave it, so
 // that another file made at the same path is not taken for it), its
 // instance and --keep-backups. Temporary is set for a file made without
-// --db-file: its directory is removed when the run ends.
+// --db-file: its directory is removed when the run ends (a resumed run:
+// when it succeeds).
 type migrateParams struct {
 	DBFile      string           `json:"db_file"`
 	FileID      string           `json:"file_id"`
@@ -158,7 +159,7 @@ func migrateExecution(p migrateParams) (execution[migrate.State], func(error) er
 	var none execution[migrate.State]
 	ctx := context.Background()
 	if p.DBFile == "" {
-		return none, nil, usageErr("no database file")
+		return none, nil, usageErr("the journal does not name the run's database file (an older maker ran it): continue it with maker scenario migrate --db-file FILE --resume")
 	}
 	task, err := migrate.Open(ctx, p.DBFile)
 	if errors.Is(err, os.ErrNotExist) {
