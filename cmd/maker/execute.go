@@ -42,14 +42,17 @@ type execution[S any] struct {
 	params any
 	// resume is the journaled run to continue, or "" to start one.
 	resume string
+	// atCheckpoint, when set, readies the task's world for the checkpoint
+	// a resumed run continues from, before its first step (see
+	// resume_world.go); an error refuses the resume.
+	atCheckpoint func(ctx context.Context, jr *journaling, from maker.Checkpoint[S]) error
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
 // prints the summary.
 func (e execution[S]) execute(cmd *cobra.Command) error {
 	f := e.flags
-	kind, known := lookupKind(e.kind)
-	if !known {
+	if _, known := lookupKind(e.kind); !known {
 		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.task.Name(), e.kind)
 	}
 	if err := f.validate(); err != nil {
@@ -79,8 +82,10 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	defer jr.close()
-	if kind.open == nil && jr != nil && jr.id != "" && !f.jsonOut {
-		fmt.Fprintf(cmd.ErrOrStderr(), "note: run %s cannot be resumed: %s\n", jr.id, kind.why)
+	if e.resume != "" && e.atCheckpoint != nil {
+		if err := e.atCheckpoint(ctx, jr, from); err != nil {
+			return err
+		}
 	}
 	cfg.Observers = append(cfg.Observers, jr.observers...)
 	if f.k == "adaptive" {

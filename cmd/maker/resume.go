@@ -41,11 +41,8 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 				return err
 			}
 			kind, ok := lookupKind(run.Kind)
-			switch {
-			case !ok:
+			if !ok {
 				return usageErr("run %s: task kind %q cannot be resumed by this maker", run.ID, run.Kind)
-			case kind.open == nil:
-				return usageErr("run %s cannot be resumed: %s", run.ID, kind.why)
 			}
 			f, err := journaledFlags(run.Config)
 			if err != nil {

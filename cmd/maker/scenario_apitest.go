@@ -39,43 +39,70 @@ usage, 3 budget reached.`,
 			if stop, err := src.saveInstance(cmd, inst, fmt.Sprintf("%d tests", len(inst.Tests))); stop {
 				return err
 			}
-			svc, err := apitest.StartService(inst)
+			e, end, err := apitestExecution(scenarioParams[apitest.Instance]{Instance: inst})
 			if err != nil {
 				return err
 			}
-			defer svc.Close()
-			task, err := apitest.New(inst, svc.URL)
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			defer task.Wait()
-			_, ref := inst.Reference()
-			return execution[apitest.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				kind:   "scenario-apitest",
-				facts: func(res *maker.Result[apitest.State]) []fact {
-					outcomes := res.State.Outcomes(inst)
-					counts := map[string]int{}
-					for _, o := range outcomes {
-						counts[o]++
-					}
-					matches := true
-					for id, want := range ref.Outcomes(inst) {
-						matches = matches && outcomes[id] == want
-					}
-					return []fact{
-						{key: "tests", label: "tests", value: len(inst.Tests)},
-						{key: "outcomes", label: "outcomes", value: counts},
-						{key: "service_requests", label: "service requests", value: len(svc.Requests())},
-						{key: "matches_reference", label: "matches reference", value: matches},
-					}
-				},
-			}.execute(cmd)
+			e.flags = &f
+			return end(e.execute(cmd))
 		},
 	}
 	src.register(cmd.Flags(), apitest.DefaultUsers, fmt.Sprintf("users in the generated suite (1 to %d; large: %d)", apitest.MaxUsers, apitest.LargeUsers), "suite")
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// apitestExecution starts the service under test on the instance and
+// returns the execution of a run against it, and end, which waits for the
+// tests still running and stops the service. The service lives in this
+// process: a resumed run starts a fresh one and replays the journaled
+// steps on it (see replayWorld).
+func apitestExecution(p scenarioParams[apitest.Instance]) (execution[apitest.State], func(error) error, error) {
+	var none execution[apitest.State]
+	inst := p.Instance
+	if inst == nil {
+		return none, nil, usageErr("no instance")
+	}
+	if err := inst.Validate(); err != nil {
+		return none, nil, usageErr("%v", err)
+	}
+	svc, err := apitest.StartService(inst)
+	if err != nil {
+		return none, nil, err
+	}
+	task, err := apitest.New(inst, svc.URL)
+	if err != nil {
+		svc.Close()
+		return none, nil, usageErr("%v", err)
+	}
+	end := func(err error) error {
+		task.Wait()
+		svc.Close()
+		return err
+	}
+	_, ref := inst.Reference()
+	return execution[apitest.State]{
+		task:         task,
+		oracle:       task,
+		kind:         "scenario-apitest",
+		params:       p,
+		atCheckpoint: replayWorld[apitest.State](task, task.Initial()),
+		facts: func(res *maker.Result[apitest.State]) []fact {
+			outcomes := res.State.Outcomes(inst)
+			counts := map[string]int{}
+			for _, o := range outcomes {
+				counts[o]++
+			}
+			matches := true
+			for id, want := range ref.Outcomes(inst) {
+				matches = matches && outcomes[id] == want
+			}
+			return []fact{
+				{key: "tests", label: "tests", value: len(inst.Tests)},
+				{key: "outcomes", label: "outcomes", value: counts},
+				{key: "service_requests", label: "service requests", value: len(svc.Requests())},
+				{key: "matches_reference", label: "matches reference", value: matches},
+			}
+		},
+	}, end, nil
 }

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -49,6 +51,7 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			var task *migrate.Task
 			var from *maker.Checkpoint[migrate.State]
 			var err error
+			var params migrateParams
 			if keep < 0 {
 				return usageErr("--keep-backups must be 0 (keep every backup) or more, got %d", keep)
 			}
@@ -90,12 +93,13 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 				}
 				path := dbFile
 				if path == "" {
-					dir, err := os.MkdirTemp("", "maker-migrate-")
+					dir, err := os.MkdirTemp("", tempPrefix)
 					if err != nil {
 						return err
 					}
 					defer os.RemoveAll(dir)
 					path = filepath.Join(dir, "shop.db")
+					params.Temporary = true
 				} else if _, err := os.Stat(path); err == nil {
 					return usageErr("%s already exists: give --resume to continue its migration, or remove it", path)
 				} else if !errors.Is(err, os.ErrNotExist) {
@@ -104,38 +108,20 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 				if task, err = migrate.Create(ctx, path, in); err != nil {
 					return usageErr("%v", err)
 				}
+				if params.DBFile, err = filepath.Abs(path); err != nil {
+					task.Close()
+					return err
+				}
+				params.FileID, params.Instance = task.ID(), task.Instance()
 			}
 			defer task.Close()
-			if err := task.KeepBackups(keep); err != nil {
-				return usageErr("--keep-backups: %v", err)
+			params.KeepBackups = keep
+			e, err := migrateRun(ctx, task, params)
+			if err != nil {
+				return err
 			}
-			return execution[migrate.State]{
-				flags:  &f,
-				task:   task,
-				oracle: task,
-				kind:   "scenario-migrate",
-				from:   from,
-				facts: func(res *maker.Result[migrate.State]) []fact {
-					s, in := res.State, task.Instance()
-					facts := []fact{
-						{key: "rows", value: in.Rows},
-						{key: "db_file", label: "database", value: task.Path(), text: fmt.Sprintf("%s (%d rows)", task.Path(), in.Rows)},
-						{key: "applied", label: "applied", value: len(s.Applied), text: fmt.Sprintf("%d of %d migrations (halted %v)", len(s.Applied), len(migrate.Plan), s.Halted)},
-						{key: "halted", value: s.Halted},
-						{key: "verified", label: "verified", value: s.Verified},
-						{key: "downtime_ms", label: "downtime", value: s.DowntimeMS, text: fmt.Sprintf("%d ms of %d ms", s.DowntimeMS, in.DowntimeBudgetMS)},
-						{key: "downtime_budget_ms", value: in.DowntimeBudgetMS},
-						{key: "baseline", value: task.Baseline().String()},
-					}
-					if sums, err := migrate.Checksums(ctx, task.DB()); err == nil {
-						match := sums.Equal(task.Baseline())
-						facts = append(facts,
-							fact{key: "checksums", label: "checksums", value: sums.String(), text: fmt.Sprintf("%v (match %v)", sums, match)},
-							fact{key: "checksums_match", value: match})
-					}
-					return facts
-				},
-			}.execute(cmd)
+			e.flags, e.from = &f, from
+			return e.execute(cmd)
 		},
 	}
 	src.register(cmd.Flags(), migrate.DefaultRows, fmt.Sprintf("rows in the generated database (%d to %d; large: %d)", migrate.MinRows, migrate.MaxRows, migrate.LargeRows), "instance")
@@ -145,4 +131,117 @@ Exit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 	cmd.Flags().IntVar(&keep, "keep-backups", migrate.DefaultKeepBackups, "how many of the most recent backups to keep beside the database (0: all)")
 	f.register(cmd.Flags())
 	return cmd
+}
+
+// tempPrefix begins the name of the directory of a database migrated
+// without --db-file.
+const tempPrefix = "maker-migrate-"
+
+// migrateParams are what the journal keeps to resume a migration: the
+// database file (its absolute path and the id [migrate.Create] gave it, so
+// that another file made at the same path is not taken for it), its
+// instance and --keep-backups. Temporary is set for a file made without
+// --db-file: its directory is removed when the run ends (a resumed run:
+// when it succeeds).
+type migrateParams struct {
+	DBFile      string           `json:"db_file"`
+	FileID      string           `json:"file_id"`
+	Instance    migrate.Instance `json:"instance"`
+	KeepBackups int              `json:"keep_backups"`
+	Temporary   bool             `json:"temporary,omitempty"`
+}
+
+// migrateExecution reopens the database file of a journaled migration to
+// resume it. The database is the world and outlives the process, so
+// nothing is replayed: the run continues from the file as it is, which
+// must be at or after the journal's checkpoint (see migrateAtCheckpoint).
+func migrateExecution(p migrateParams) (execution[migrate.State], func(error) error, error) {
+	var none execution[migrate.State]
+	ctx := context.Background()
+	if p.DBFile == "" {
+		return none, nil, usageErr("the journal does not name the run's database file (an older maker ran it): continue it with maker scenario migrate --db-file FILE --resume")
+	}
+	task, err := migrate.Open(ctx, p.DBFile)
+	if errors.Is(err, os.ErrNotExist) {
+		gone := "it was removed"
+		if p.Temporary {
+			gone = "the run had no --db-file, and its temporary file is removed when a run ends"
+		}
+		return none, nil, usageErr("the database %s is gone (%s): start the migration again", p.DBFile, gone)
+	}
+	if err != nil {
+		return none, nil, usageErr("%v", err)
+	}
+	if task.ID() != p.FileID || task.Instance() != p.Instance {
+		task.Close()
+		return none, nil, usageErr("%s is not the database this run migrated: it was made again since (by another run?)", p.DBFile)
+	}
+	e, err := migrateRun(ctx, task, p)
+	if err != nil {
+		task.Close()
+		return none, nil, err
+	}
+	e.atCheckpoint = migrateAtCheckpoint(task)
+	end := func(err error) error {
+		task.Close()
+		// A temporary database goes once the migration is through; a
+		// resume that was refused or stopped keeps it to be resumed again.
+		if dir := filepath.Dir(p.DBFile); err == nil && p.Temporary && strings.HasPrefix(filepath.Base(dir), tempPrefix) {
+			os.RemoveAll(dir)
+		}
+		return err
+	}
+	return e, end, nil
+}
+
+// migrateAtCheckpoint checks that the database can continue the journaled
+// run from its checkpoint: the file must have recorded that step, in the
+// state the journal holds. It may be further on (steps it carried out that
+// the journal had not committed when the process stopped); those steps
+// are decided again, and the database reports what it did instead of
+// doing it twice (see migrate.Task.Execute).
+func migrateAtCheckpoint(task *migrate.Task) func(ctx context.Context, jr *journaling, from maker.Checkpoint[migrate.State]) error {
+	return func(ctx context.Context, jr *journaling, from maker.Checkpoint[migrate.State]) error {
+		s, _, err := task.Recorded(ctx, from.Step)
+		if err != nil {
+			return usageErr("run %s cannot be resumed: the journal is at step %d but %s is behind it (restored from an older copy?): %v", jr.id, from.Step, task.Path(), err)
+		}
+		if err := sameState(s, mustJSON(from.State)); err != nil {
+			return usageErr("run %s cannot be resumed: %s after step %d is not where the journal left it: %v", jr.id, task.Path(), from.Step, err)
+		}
+		return nil
+	}
+}
+
+// migrateRun is the execution of a migration of task's database.
+func migrateRun(ctx context.Context, task *migrate.Task, p migrateParams) (execution[migrate.State], error) {
+	if err := task.KeepBackups(p.KeepBackups); err != nil {
+		return execution[migrate.State]{}, usageErr("--keep-backups: %v", err)
+	}
+	return execution[migrate.State]{
+		task:   task,
+		oracle: task,
+		kind:   "scenario-migrate",
+		params: p,
+		facts: func(res *maker.Result[migrate.State]) []fact {
+			s, in := res.State, task.Instance()
+			facts := []fact{
+				{key: "rows", value: in.Rows},
+				{key: "db_file", label: "database", value: task.Path(), text: fmt.Sprintf("%s (%d rows)", task.Path(), in.Rows)},
+				{key: "applied", label: "applied", value: len(s.Applied), text: fmt.Sprintf("%d of %d migrations (halted %v)", len(s.Applied), len(migrate.Plan), s.Halted)},
+				{key: "halted", value: s.Halted},
+				{key: "verified", label: "verified", value: s.Verified},
+				{key: "downtime_ms", label: "downtime", value: s.DowntimeMS, text: fmt.Sprintf("%d ms of %d ms", s.DowntimeMS, in.DowntimeBudgetMS)},
+				{key: "downtime_budget_ms", value: in.DowntimeBudgetMS},
+				{key: "baseline", value: task.Baseline().String()},
+			}
+			if sums, err := migrate.Checksums(ctx, task.DB()); err == nil {
+				match := sums.Equal(task.Baseline())
+				facts = append(facts,
+					fact{key: "checksums", label: "checksums", value: sums.String(), text: fmt.Sprintf("%v (match %v)", sums, match)},
+					fact{key: "checksums_match", value: match})
+			}
+			return facts
+		},
+	}, nil
 }

@@ -22,18 +22,16 @@ type resumable interface {
 // command line, so anything that holds a journal can resume a run.
 type taskOpener func(params json.RawMessage) (resumable, error)
 
-// taskKind is one kind of task the journal records. A kind with no opener
-// cannot be resumed, and why says so when the run starts and when resume
-// is asked for.
+// taskKind is one kind of task the journal records, with the opener that
+// resumes its runs.
 type taskKind struct {
 	name string
 	open taskOpener
-	why  string
 }
 
 // taskKinds is the one list of the task kinds this maker journals. Every
 // task command sets one of these kinds; a test starts, kills and resumes a
-// run of each resumable one.
+// run of each.
 func taskKinds() []taskKind {
 	return []taskKind{
 		{name: "hanoi", open: opener(hanoiExecution)},
@@ -44,9 +42,9 @@ func taskKinds() []taskKind {
 		{name: "scenario-deps", open: opener(depsExecution)},
 		{name: "scenario-infra", open: opener(infraExecution)},
 		{name: "scenario-interview", open: opener(interviewExecution)},
-		{name: "scenario-apitest", why: "the service under test lives in the maker process, and its data ends with it; start the suite again"},
-		{name: "scenario-deploy", why: "the fleet lives in the maker process, and its versions end with it; start the rollout again"},
-		{name: "scenario-migrate", why: "the migration keeps its own progress in its database: continue it with maker scenario migrate --db-file FILE --resume"},
+		{name: "scenario-apitest", open: worldOpener(apitestExecution)},
+		{name: "scenario-deploy", open: worldOpener(deployExecution)},
+		{name: "scenario-migrate", open: worldOpener(migrateExecution)},
 	}
 }
 
@@ -61,8 +59,8 @@ func lookupKind(name string) (taskKind, bool) {
 }
 
 // opener makes the opener of a task kind from the function that builds its
-// execution from params.
-func opener[P, S any](build func(P) (execution[S], error)) taskOpener {
+// execution (or worldExecution) from params.
+func opener[P any, R resumable](build func(P) (R, error)) taskOpener {
 	return func(raw json.RawMessage) (resumable, error) {
 		var p P
 		if err := json.Unmarshal(raw, &p); err != nil {
@@ -80,4 +78,33 @@ func opener[P, S any](build func(P) (execution[S], error)) taskOpener {
 func (e execution[S]) resumeAs(f *runFlags, run string) runnable {
 	e.flags, e.resume = f, run
 	return e
+}
+
+// worldOpener makes the opener of a task kind whose task acts on a world
+// the maker process opens (a service, a fleet, a database file). build
+// opens it and returns, with the execution, end: it closes the world after
+// the run and returns the command's error, given the run's.
+func worldOpener[P, S any](build func(P) (execution[S], func(error) error, error)) taskOpener {
+	return opener(func(p P) (worldExecution[S], error) {
+		e, end, err := build(p)
+		return worldExecution[S]{e: e, end: end}, err
+	})
+}
+
+// worldExecution is an execution with the world it acts on, which it
+// closes when the run ends.
+type worldExecution[S any] struct {
+	e   execution[S]
+	end func(error) error
+}
+
+// resumeAs implements resumable.
+func (w worldExecution[S]) resumeAs(f *runFlags, run string) runnable {
+	w.e.flags, w.e.resume = f, run
+	return w
+}
+
+// execute implements runnable.
+func (w worldExecution[S]) execute(cmd *cobra.Command) error {
+	return w.end(w.e.execute(cmd))
 }

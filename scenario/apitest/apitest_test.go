@@ -3,6 +3,7 @@ package apitest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -202,4 +203,49 @@ func TestVotingPreventsWrongRuns(t *testing.T) {
 		}
 		return err != nil || res.Summary.WrongSteps > 0 || wrongFinal
 	})
+}
+
+// TestRunsAreReproducible runs one suite several times with the same
+// decisions: every step reports the same state, the ids the service gave
+// included, though tests run side by side. A resumed run depends on it: it
+// rebuilds the service by carrying out the journaled steps again.
+func TestRunsAreReproducible(t *testing.T) {
+	inst, err := Generate(8, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first []string
+	for run := range 8 {
+		var states []string
+		svc, err := StartService(inst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		task, err := New(inst, svc.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := maker.Config{K: 1, Ordered: true, Observers: []maker.Observer{maker.ObserverFunc(func(_ context.Context, rec *maker.StepRecord) error {
+			states = append(states, fmt.Sprintf("%s -> %+v", rec.Action, rec.State))
+			return nil
+		})}}
+		_, err = maker.Run(context.Background(), task, scentest.SimModel(t, task, 1, 0), cfg)
+		task.Wait()
+		svc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if run == 0 {
+			first = states
+			continue
+		}
+		for i := range min(len(states), len(first)) {
+			if states[i] != first[i] {
+				t.Fatalf("run %d, step %d:\n%s\nfirst run:\n%s", run+1, i+1, states[i], first[i])
+			}
+		}
+		if len(states) != len(first) {
+			t.Fatalf("run %d: %d steps, first run %d", run+1, len(states), len(first))
+		}
+	}
 }

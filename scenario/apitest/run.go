@@ -16,6 +16,9 @@ import (
 type client struct {
 	base string
 	http *http.Client
+	// answered, when set, is called after each request is answered (see
+	// run).
+	answered func()
 }
 
 func (c client) do(ctx context.Context, test string, attempt int, method, path string, body any) (int, []byte, error) {
@@ -37,6 +40,9 @@ func (c client) do(ctx context.Context, test string, attempt int, method, path s
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := c.http.Do(req)
+	if c.answered != nil {
+		defer c.answered()
+	}
 	if err != nil {
 		return 0, nil, err
 	}
@@ -55,8 +61,11 @@ func expect(code, want int, body []byte) (Result, bool) {
 
 // run performs one attempt of test t with the inputs the decided action
 // gave. A failed assertion or request is a failed result, never an error:
-// it is data for the next step.
-func (c client) run(ctx context.Context, t Test, attempt int, a Action) Result {
+// it is data for the next step. answered is called once the first request
+// has its answer (or has failed), and at the latest when run returns.
+func (c client) run(ctx context.Context, t Test, attempt int, a Action, answered func()) Result {
+	defer answered()
+	c.answered = answered
 	id := a.input("id")
 	fail := func(err error) Result { return Result{Detail: err.Error()} }
 	switch t.Op {

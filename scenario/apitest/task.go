@@ -184,9 +184,19 @@ func (t *Task) Execute(ctx context.Context, s State, w maker.Candidate[State]) (
 		t.mu.Lock()
 		t.running[a.Test] = done
 		t.mu.Unlock()
+		// The step ends once the service has answered the attempt's first
+		// request; the rest of the test runs on beside the next steps.
+		// Users are numbered in the order their creations arrive, so the
+		// suite's data is then the same on every run of the same steps,
+		// which is what lets a resumed run rebuild the service.
+		answered := make(chan struct{})
 		go func(test Test, attempt int) {
-			done <- t.cl.run(context.WithoutCancel(ctx), test, attempt, a)
+			done <- t.cl.run(context.WithoutCancel(ctx), test, attempt, a, sync.OnceFunc(func() { close(answered) }))
 		}(t.inst.Tests[i], n.Tests[i].Attempts)
+		select {
+		case <-answered:
+		case <-ctx.Done():
+		}
 		return n, nil
 	case VerbAwait:
 		t.mu.Lock()

@@ -225,6 +225,13 @@ func (s Sums) String() string {
 	return strings.Join(parts, ", ")
 }
 
+// errNoStep is returned by recorded for a step the progress table does
+// not hold.
+var errNoStep = errors.New("no such step")
+
+// errNoMeta is returned by getMeta for a key the file does not hold.
+var errNoMeta = errors.New("no such metadata")
+
 // meta reads and writes the JSON values of _migration_meta.
 func getMeta(ctx context.Context, db querier, key string, v any) error {
 	rows, err := db.QueryContext(ctx, `SELECT value FROM _migration_meta WHERE key = ?`, key)
@@ -233,7 +240,7 @@ func getMeta(ctx context.Context, db querier, key string, v any) error {
 	}
 	defer rows.Close()
 	if !rows.Next() {
-		return fmt.Errorf("no %s recorded", key)
+		return fmt.Errorf("no %s recorded: %w", key, errNoMeta)
 	}
 	var s string
 	if err := rows.Scan(&s); err != nil {
@@ -290,6 +297,30 @@ func latest(ctx context.Context, db querier) (State, string, error) {
 		return State{}, "", fmt.Errorf("migrate: progress record: %w", err)
 	}
 	return s, action, rows.Err()
+}
+
+// recorded reads the record of one step.
+func recorded(ctx context.Context, db querier, step int) (State, string, error) {
+	rows, err := db.QueryContext(ctx, `SELECT action, state FROM _migration_progress WHERE step = ?`, step)
+	if err != nil {
+		return State{}, "", err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return State{}, "", err
+		}
+		return State{}, "", fmt.Errorf("migrate: the progress table records no step %d: %w", step, errNoStep)
+	}
+	var action, js string
+	if err := rows.Scan(&action, &js); err != nil {
+		return State{}, "", err
+	}
+	var s State
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		return State{}, "", fmt.Errorf("migrate: progress record of step %d: %w", step, err)
+	}
+	return s, action, nil
 }
 
 // first reads the record of step 0, the state before the first action.

@@ -7,8 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/maker-go/maker"
 )
 
 // TestKillAndResume runs the real command, kills it with SIGKILL in the
@@ -207,5 +211,65 @@ func TestCreateLeavesNothingOnFailure(t *testing.T) {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("%s left behind", p)
 		}
+	}
+}
+
+// TestExecuteDoesNotRepeatAStep decides again a step the database has
+// already carried out, as a run resumed from a journal that had not
+// recorded it does: the same decision gets the recorded outcome without
+// the action being done twice, another decision is refused, and a file
+// reopened keeps its id.
+func TestExecuteDoesNotRepeatAStep(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shop.db")
+	in, err := Generate(MinRows, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, err := Create(ctx, path, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer task.Close()
+	s0 := task.Initial()
+	on, err := task.Execute(ctx, s0, maker.Candidate[State]{Action: "maintenance on"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec, action, err := task.Recorded(ctx, 1); err != nil || action != "maintenance on" || rec.MaintSince != on.MaintSince {
+		t.Fatalf("recorded step 1: %q %+v %v", action, rec, err)
+	}
+	time.Sleep(5 * time.Millisecond) // a second switch would record a later time
+	again, err := task.Execute(ctx, s0, maker.Candidate[State]{Action: "maintenance on"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(again, on) {
+		t.Errorf("the step decided again: %+v, first %+v", again, on)
+	}
+	if _, err := task.Execute(ctx, s0, maker.Candidate[State]{Action: "backup 0"}); err == nil || !strings.Contains(err.Error(), `already carried out "maintenance on"`) {
+		t.Errorf("another decision for a step the database did: %v", err)
+	}
+	if _, _, err := task.Recorded(ctx, 2); err == nil {
+		t.Error("step 2 is recorded before it was carried out")
+	}
+	if task.ID() == "" {
+		t.Fatal("a new database has no id")
+	}
+	reopened, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reopened.Close()
+	if reopened.ID() != task.ID() {
+		t.Errorf("reopened id %q, created %q", reopened.ID(), task.ID())
+	}
+	other, err := Create(ctx, filepath.Join(t.TempDir(), "shop.db"), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if other.ID() == task.ID() {
+		t.Errorf("two databases share the id %q", task.ID())
 	}
 }

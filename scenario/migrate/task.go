@@ -2,7 +2,9 @@ package migrate
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -28,6 +30,9 @@ type Task struct {
 	sys      string
 	now      func() time.Time
 	keep     int // backups kept; 0 keeps every one
+	// id names this database file among all that Create made (see
+	// [Task.ID]).
+	id string
 	// init is the state recorded before the first step, with the row
 	// counts the first prompt shows.
 	init State
@@ -82,7 +87,11 @@ func Create(ctx context.Context, path string, in Instance) (*Task, error) {
 	if s.Customers, s.Orders, err = counts(ctx, db); err != nil {
 		return fail(err)
 	}
-	for _, err := range []error{putMeta(ctx, db, "instance", in), putMeta(ctx, db, "baseline", base), record(ctx, db, "", s)} {
+	id, err := newID()
+	if err != nil {
+		return fail(err)
+	}
+	for _, err := range []error{putMeta(ctx, db, "instance", in), putMeta(ctx, db, "baseline", base), putMeta(ctx, db, "id", id), record(ctx, db, "", s)} {
 		if err != nil {
 			return fail(err)
 		}
@@ -105,8 +114,17 @@ func Create(ctx context.Context, path string, in Instance) (*Task, error) {
 		return nil, err
 	}
 	t := newTask(path, db, in, base)
-	t.init = s
+	t.init, t.id = s, id
 	return t, nil
+}
+
+// newID is a random name for a new database file.
+func newID() (string, error) {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // CreatingPath is the name [Create] builds the database for path under,
@@ -147,6 +165,11 @@ func Open(ctx context.Context, path string) (*Task, error) {
 		return nil, fmt.Errorf("migrate: %s: %w", path, err)
 	}
 	t := newTask(path, db, in, base)
+	// A file made before files were named has no id.
+	if err := getMeta(ctx, db, "id", &t.id); err != nil && !errors.Is(err, errNoMeta) {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %s: %w", path, err)
+	}
 	if err := first(ctx, db, &t.init); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %s: %w", path, err)
@@ -207,6 +230,18 @@ func (t *Task) Baseline() Sums { return t.baseline }
 
 // Path is the database file.
 func (t *Task) Path() string { return t.path }
+
+// ID is a random name [Create] gave the database file: a journal that
+// records it can tell its own file from another made at the same path
+// ("" for a file made before files were named).
+func (t *Task) ID() string { return t.id }
+
+// Recorded returns the state the progress table recorded after step (0:
+// the state before the first action) and the action that led to it, or an
+// error when the table holds no such step.
+func (t *Task) Recorded(ctx context.Context, step int) (State, string, error) {
+	return recorded(ctx, t.db, step)
+}
 
 // BackupPath is the file a backup at position p is written to.
 func (t *Task) BackupPath(p int) string { return fmt.Sprintf("%s.bak-%02d", t.path, p) }
@@ -361,6 +396,9 @@ func (t *Task) Execute(ctx context.Context, s State, w maker.Candidate[State]) (
 	if err != nil {
 		return s, err
 	}
+	if n, did, err := t.carriedOut(ctx, s, a); did || err != nil {
+		return n, err
+	}
 	n := s.Clone()
 	n.Steps++
 	refuse := func(why string) (State, error) {
@@ -432,6 +470,25 @@ func (t *Task) Execute(ctx context.Context, s State, w maker.Candidate[State]) (
 		}
 	}
 	return n, nil
+}
+
+// carriedOut returns the recorded outcome of the step after s when the
+// database has already carried it out: a run resumed from a journal that
+// had not recorded the step before the process stopped decides it again,
+// and the database must not do it twice. The decision must be the action
+// the database did, which cannot be undone; another is an error.
+func (t *Task) carriedOut(ctx context.Context, s State, a Action) (State, bool, error) {
+	n, did, err := recorded(ctx, t.db, s.Steps+1)
+	if errors.Is(err, errNoStep) {
+		return s, false, nil
+	}
+	if err != nil {
+		return s, true, fmt.Errorf("migrate: read progress: %w", err)
+	}
+	if did != a.String() {
+		return s, true, fmt.Errorf("migrate: step %d was decided as %q, but the database already carried out %q at that step", s.Steps+1, a, did)
+	}
+	return n, true, nil
 }
 
 // finish reads the row counts and records the step.
