@@ -72,7 +72,8 @@ type Journal interface {
 	// URL with any password removed.
 	Location() string
 
-	// Close releases the journal. Recorders still open stop working.
+	// Close releases the journal. Finish or close its recorders first:
+	// whether one left open goes on working is the backend's affair.
 	Close() error
 }
 
