@@ -103,18 +103,24 @@ func connect(ctx context.Context, url string, readOnly bool) (*DB, error) {
 	return db, nil
 }
 
-// errorf is fmt.Errorf with the password, should a server or driver
-// message quote it, cut out.
+// errorf is fmt.Errorf on one line (pgx lists each address it tried on a
+// line of its own), with the password, should a server or driver message
+// quote it, cut out.
 func (db *DB) errorf(format string, args ...any) error {
 	err := fmt.Errorf(format, args...)
-	if db.secret == "" || !strings.Contains(err.Error(), db.secret) {
+	msg := err.Error()
+	if db.secret != "" {
+		msg = strings.ReplaceAll(msg, db.secret, "xxxxx")
+	}
+	msg = strings.ReplaceAll(strings.ReplaceAll(msg, ":\n\t", ": "), "\n\t", "; ")
+	if msg == err.Error() {
 		return err
 	}
-	return &scrubbed{msg: strings.ReplaceAll(err.Error(), db.secret, "xxxxx"), err: err}
+	return &scrubbed{msg: msg, err: err}
 }
 
-// scrubbed is an error whose text has the password removed; errors.Is
-// still sees what it wraps.
+// scrubbed is an error whose text is cleaned for a user; errors.Is still
+// sees what it wraps.
 type scrubbed struct {
 	msg string
 	err error

@@ -9,8 +9,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
-	// postgres: added with the backend
-	"github.com/maker-go/maker/sqlite" // file paths, file: and sqlite:// journals
+	_ "github.com/maker-go/maker/postgres" // postgres:// and postgresql:// journals
+	"github.com/maker-go/maker/sqlite"     // file paths, file: and sqlite:// journals
 )
 
 // dbEnv names the environment variable that sets the journal when --db is
