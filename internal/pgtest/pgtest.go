@@ -6,6 +6,10 @@
 // URLs. One cluster serves the whole test binary (start it from TestMain
 // with [Main]); each test gets a database of its own from [Database].
 //
+// A cluster left running by a test binary that was killed (or timed out,
+// which skips the end of TestMain) is stopped and removed by the next test
+// binary that starts one.
+//
 // Where no server can be started (PostgreSQL not installed, initdb
 // failing), [Database] skips the test with what could not be done.
 // MAKER_TEST_POSTGRES=postgres://... uses that server instead of starting
@@ -102,7 +106,8 @@ func start() error {
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "maker-pgtest-")
+	sweep(bin)
+	dir, err := os.MkdirTemp("", fmt.Sprintf("maker-pgtest-%d-", os.Getpid()))
 	if err != nil {
 		return err
 	}
@@ -163,6 +168,29 @@ func start() error {
 	cluster.url = (&url.URL{Scheme: "postgres", User: url.UserPassword("maker", secret), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Path: "/postgres", RawQuery: "sslmode=disable"}).String()
 	return nil
+}
+
+// sweep stops and removes the clusters of test binaries that are gone
+// without stopping theirs (killed, or timed out: a panic skips TestMain's
+// end), so that they do not pile up.
+func sweep(bin string) {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "maker-pgtest-*-*"))
+	for _, d := range dirs {
+		f := strings.Split(filepath.Base(d), "-")
+		pid, err := strconv.Atoi(f[2])
+		if err != nil || pid == os.Getpid() || alive(pid) {
+			continue
+		}
+		data := filepath.Join(d, "data")
+		if isFile(filepath.Join(data, "postmaster.pid")) {
+			argv := []string{filepath.Join(bin, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"}
+			if os.Geteuid() == 0 {
+				argv = append([]string{"runuser", "-u", "postgres", "--"}, argv...)
+			}
+			exec.Command(argv[0], argv[1:]...).Run()
+		}
+		os.RemoveAll(d)
+	}
 }
 
 // findBin is the newest /usr/lib/postgresql/N/bin with initdb and pg_ctl.
