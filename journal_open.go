@@ -59,6 +59,11 @@ func OpenJournal(ctx context.Context, location string, readOnly bool) (Journal, 
 		return nil, errors.New("journal: no location given")
 	}
 	scheme := JournalScheme(location)
+	if scheme == "" && looksLikeKeywords(location) {
+		// Opened as a file path, it would become a file named after it,
+		// password and all, and be printed as the journal's location.
+		return nil, errors.New("journal: the location looks like a PostgreSQL key=value string: give a postgres:// URL, or a file path")
+	}
 	journalsMu.RLock()
 	open, ok := journals[scheme]
 	journalsMu.RUnlock()
@@ -69,6 +74,21 @@ func OpenJournal(ctx context.Context, location string, readOnly bool) (Journal, 
 		return nil, fmt.Errorf("journal: no backend for %q locations (known: %s)", scheme+":", strings.Join(JournalSchemes(), ", "))
 	}
 	return open(ctx, location, readOnly)
+}
+
+// looksLikeKeywords reports whether a location is a libpq key=value
+// connection string ("host=db user=maker password=..."), not a path.
+func looksLikeKeywords(location string) bool {
+	for _, f := range strings.Fields(location) {
+		k, _, ok := strings.Cut(f, "=")
+		switch strings.ToLower(k) {
+		case "host", "hostaddr", "port", "dbname", "user", "password", "sslmode":
+			if ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // JournalScheme is the scheme of a journal location, lower case: "" for a

@@ -53,3 +53,15 @@ func TestParseKeep(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenJournalKeywords(t *testing.T) {
+	for _, loc := range []string{"host=db user=maker password=s3cret dbname=maker", "password=s3cret"} {
+		_, err := OpenJournal(t.Context(), loc, false)
+		if err == nil || strings.Contains(err.Error(), "s3cret") || !strings.Contains(err.Error(), "postgres://") {
+			t.Errorf("OpenJournal(%q): %v", loc, err)
+		}
+	}
+	if looksLikeKeywords("/home/me/maker.db") || looksLikeKeywords("runs/host-a.db") {
+		t.Error("a path was taken for a key=value string")
+	}
+}
