@@ -132,7 +132,7 @@ func New(cfg Config) (*Model, error) {
 		base = "https://api.anthropic.com"
 	}
 	return &Model{
-		info:    provider.Info{Provider: Prefix, Model: cfg.Model, KeyEnv: cfg.APIKeyEnv, BaseURL: provider.RedactURL(base)},
+		info:    provider.Info{Provider: Prefix, Model: cfg.Model, KeyEnv: cfg.APIKeyEnv, BaseURL: maker.RedactURL(base)},
 		timeout: cfg.Timeout,
 		cache:   !cfg.NoCache,
 		temp:    send,

@@ -117,7 +117,7 @@ func New(ctx context.Context, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("gemini: creating the client: %s", provider.Redact(err.Error()))
 	}
 	m := &Model{
-		info:     provider.Info{Provider: Prefix, Model: cfg.Model, KeyEnv: cfg.APIKeyEnv, BaseURL: provider.RedactURL(cfg.BaseURL)},
+		info:     provider.Info{Provider: Prefix, Model: cfg.Model, KeyEnv: cfg.APIKeyEnv, BaseURL: maker.RedactURL(cfg.BaseURL)},
 		timeout:  cfg.Timeout,
 		thinking: cfg.ThinkingBudget,
 		client:   client,

@@ -111,7 +111,7 @@ func New(p Preset, spec maker.ModelSpec) (*Model, error) {
 		// whatever server another preset names.
 		chat:   oa.NewChatCompletionService(opts...),
 		preset: p,
-		info:   provider.Info{Provider: p.Prefix, Model: name, KeyEnv: env, BaseURL: provider.RedactURL(base)},
+		info:   provider.Info{Provider: p.Prefix, Model: name, KeyEnv: env, BaseURL: maker.RedactURL(base)},
 	}
 	m.price, m.note = priceOf(p, name)
 	return m, nil

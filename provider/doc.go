@@ -27,7 +27,7 @@
 // Retryable field alone. Under its SDK every adapter puts [LimitBody], so no
 // response body can grow past [BodyLimit], and it checks the usage a server
 // reports with [CheckUsage]. Error texts pass through [Redact], which hides
-// every key [APIKey] read and the credentials of any URL ([RedactURL]).
+// every key [APIKey] read and the credentials of any URL ([maker.RedactURL]).
 //
 // The conformance suite in internal/providertest runs the same checks
 // against every adapter; docs/adding-a-provider.md walks through writing one.

@@ -19,7 +19,7 @@ import (
 // Info names what a request went to, so that an error can say which
 // setting to fix. It never holds the key itself, only the name of the
 // variable it came from, and BaseURL is kept with its credentials removed
-// (see [RedactURL]).
+// (see [maker.RedactURL]).
 type Info struct {
 	Provider string // the prefix, such as "openai" or "groq"
 	Model    string // the model name without the prefix

@@ -23,7 +23,7 @@ var defaultTimeout = DefaultTimeout
 // every provider shares: [Retry] outermost, then [Limit], then [Timeout]
 // per attempt, configured from spec.Transport and spec.Timeout (default
 // [DefaultTimeout]). info names the provider, model, key variable and
-// endpoint for error messages; its BaseURL is cleaned with [RedactURL].
+// endpoint for error messages; its BaseURL is cleaned with [maker.RedactURL].
 func Open(base maker.Model, spec maker.ModelSpec, info Info) (maker.Model, error) {
 	t := spec.Transport
 	switch {
@@ -44,7 +44,7 @@ func Open(base maker.Model, spec maker.ModelSpec, info Info) (maker.Model, error
 	if timeout == 0 {
 		timeout = defaultTimeout
 	}
-	info.BaseURL = RedactURL(info.BaseURL)
+	info.BaseURL = maker.RedactURL(info.BaseURL)
 	return Wrap(base, Retry(RetryConfig{MaxRetries: t.Retries, Initial: t.RetryWait}), limit, Timeout(timeout, info)), nil
 }
 

@@ -36,9 +36,9 @@ func BenchmarkRun(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				cfg := maker.Config{K: 3, Ordered: true}
-				var j *sqlite.Journal
+				var j maker.Recorder
 				if journal {
-					if j, err = db.Create(ctx, sqlite.NewRun{Kind: "hanoi", Task: task.Name()}, benchOpts); err != nil {
+					if j, err = db.Create(ctx, maker.NewRun{Kind: "hanoi", Task: task.Name()}, benchOpts); err != nil {
 						b.Fatal(err)
 					}
 					cfg.Observers = []maker.Observer{j}
@@ -58,4 +58,4 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
-var benchOpts = sqlite.Options{}
+var benchOpts = maker.JournalOptions{}

@@ -11,23 +11,51 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/maker-go/maker"
 )
 
-// ErrNotFound is returned for a run id (or prefix) that matches no run.
-var ErrNotFound = errors.New("no such run")
-
-// ErrNoJournal is returned by [OpenReadOnly] where there is no journal
-// database: nothing has been journaled at that path.
-var ErrNoJournal = errors.New("no journal database")
-
-// DB is an open journal database. It is safe for concurrent use.
-type DB struct {
-	sql  *sql.DB
-	path string
+func init() {
+	for _, scheme := range []string{"", "file", "sqlite"} {
+		maker.RegisterJournal(scheme, openLocation)
+	}
 }
+
+// openLocation is the [maker.JournalOpener] for plain paths, file:PATH and
+// sqlite://PATH (sqlite:///abs/path for an absolute one).
+func openLocation(ctx context.Context, location string, readOnly bool) (maker.Journal, error) {
+	path := location
+	switch maker.JournalScheme(location) {
+	case "file":
+		path = strings.TrimPrefix(location[len("file:"):], "//")
+	case "sqlite":
+		path = strings.TrimPrefix(location[len("sqlite:"):], "//")
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 && path != location {
+		return nil, fmt.Errorf("journal: %s: options in a SQLite location are not supported", location)
+	}
+	if readOnly {
+		return OpenReadOnly(ctx, path)
+	}
+	return Open(ctx, path)
+}
+
+// DB is an open journal database: a [maker.Journal]. It is safe for
+// concurrent use.
+type DB struct {
+	sql      *sql.DB
+	path     string
+	readOnly bool
+}
+
+var _ maker.Journal = (*DB)(nil)
+
+// errReadOnly is the error of a write to a journal opened read-only.
+var errReadOnly = errors.New("journal: opened read-only")
 
 // DefaultPath is where the journal lives unless told otherwise: maker.db in
 // $XDG_DATA_HOME/maker, or ~/.local/share/maker, following the XDG base
@@ -57,6 +85,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
@@ -79,7 +110,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // the commands that only read it (runs, show, report, replay) do: it
 // creates nothing (no directory, no database, no -wal or -shm file), writes
 // nothing, and works on a read-only filesystem. A path with no database is
-// an error wrapping [ErrNoJournal].
+// an error wrapping [maker.ErrNoJournal].
 //
 // A journal with a write-ahead log beside it (a run is writing it, or one
 // was killed before the log was folded in) is read through the log as a
@@ -92,7 +123,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	}
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("journal: %s: %w (nothing has been journaled there)", path, ErrNoJournal)
+		return nil, fmt.Errorf("journal: %s: %w (nothing has been journaled there)", path, maker.ErrNoJournal)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
@@ -126,7 +157,7 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		sdb.Close()
 		return nil, fmt.Errorf("journal: open %s: %w", path, err)
 	}
-	return &DB{sql: sdb, path: path}, nil
+	return &DB{sql: sdb, path: path, readOnly: true}, nil
 }
 
 func (db *DB) migrate(ctx context.Context) error {
@@ -161,6 +192,9 @@ func (db *DB) migrate(ctx context.Context) error {
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 
+// Location implements [maker.Journal]: the database file.
+func (db *DB) Location() string { return db.path }
+
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }
 
@@ -180,7 +214,7 @@ func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 // lookup resolves a run id, or a prefix of exactly one, to its row key.
 func (db *DB) lookup(ctx context.Context, id string) (int64, string, error) {
 	if id == "" {
-		return 0, "", fmt.Errorf("journal: empty run id: %w", ErrNotFound)
+		return 0, "", fmt.Errorf("journal: empty run id: %w", maker.ErrNoRun)
 	}
 	rows, err := db.sql.QueryContext(ctx, `SELECT seq, id FROM runs WHERE id = ? OR substr(id, 1, ?) = ? ORDER BY id = ? DESC LIMIT 3`, id, len(id), id, id)
 	if err != nil {
@@ -205,7 +239,7 @@ func (db *DB) lookup(ctx context.Context, id string) (int64, string, error) {
 	}
 	switch len(seqs) {
 	case 0:
-		return 0, "", fmt.Errorf("journal: run %q: %w", id, ErrNotFound)
+		return 0, "", fmt.Errorf("journal: run %q: %w", id, maker.ErrNoRun)
 	case 1:
 		return seqs[0], ids[0], nil
 	}

@@ -30,7 +30,7 @@ func Example() {
 
 	task, _ := hanoi.New(5)
 	model, _ := sim.New(task, sim.DefaultConfig())
-	j, err := db.Create(ctx, sqlite.NewRun{Kind: "hanoi", Task: task.Name(), Model: sim.Name, Simulated: true, TotalSteps: task.Steps()}, sqlite.Options{})
+	j, err := db.Create(ctx, maker.NewRun{Kind: "hanoi", Task: task.Name(), Model: sim.Name, Simulated: true, TotalSteps: task.Steps()}, maker.JournalOptions{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func Example() {
 	fmt.Printf("%s: %d of %d steps, success %v\n", sum.Task, sum.Steps, sum.TotalSteps, sum.Success)
 	cp, _ := db.Checkpoint(ctx, j.ID())
 	fmt.Printf("final state %s after %s\n", cp.State, cp.Prev)
-	r, err := db.Replay(ctx, j.ID(), 1, 0)
+	r, err := maker.ReplayRun(ctx, db, j.ID(), 1, 0)
 	if err != nil {
 		log.Fatal(err)
 	}

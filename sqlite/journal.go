@@ -11,81 +11,61 @@ import (
 	"time"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/journalio"
 )
 
-// Group-commit defaults: large enough that a fast simulated run spends little
-// on commits, short enough that a slow real run loses at most a fraction of a
-// second of decided steps to a kill.
-const (
-	DefaultBatchSteps    = 512
-	DefaultBatchInterval = 200 * time.Millisecond
-)
+// held are the runs that a recorder of this process holds, by database
+// file and run: the pid in a session row keeps other processes out, and
+// this keeps a second recorder of this process out (a journal opened twice,
+// or a run resumed while its first session is still recording), as a
+// server's per-connection lock would.
+var held = struct {
+	sync.Mutex
+	runs map[heldRun]bool
+}{runs: map[heldRun]bool{}}
 
-// Options tune a journal.
-type Options struct {
-	// Keep is the sample-text policy (default KeepFlagged; on resume, the
-	// run's own).
-	Keep Keep
-	// BatchSteps commits after this many decided steps (default 512).
-	BatchSteps int
-	// BatchInterval commits steps that have waited this long (default
-	// 200ms), so a slow run's steps do not sit uncommitted.
-	BatchInterval time.Duration
+type heldRun struct {
+	path string
+	run  int64
 }
 
-func (o Options) withDefaults() Options {
-	if o.BatchSteps <= 0 {
-		o.BatchSteps = DefaultBatchSteps
+// hold takes run seq of db for this process; false when a recorder of this
+// process has it.
+func (db *DB) hold(seq int64) bool {
+	held.Lock()
+	defer held.Unlock()
+	k := heldRun{db.path, seq}
+	if held.runs[k] {
+		return false
 	}
-	if o.BatchInterval <= 0 {
-		o.BatchInterval = DefaultBatchInterval
-	}
-	return o
+	held.runs[k] = true
+	return true
 }
 
-// Journal records one session of a run. It implements [maker.Observer]:
-// attach it to [maker.Config.Observers]. Observe encodes the step and hands
-// it to a writer goroutine, which commits in groups; an error from the
-// writer stops the run at its next step, and nothing after a failed commit
-// is written, so the committed steps are always a gap-free prefix.
-type Journal struct {
+func (db *DB) unhold(seq int64) {
+	held.Lock()
+	delete(held.runs, heldRun{db.path, seq})
+	held.Unlock()
+}
+
+// store is the writes of one session, for the shared group-commit
+// recorder.
+type store struct {
 	db      *DB
 	run     int64
-	id      string
 	session int
-	keep    Keep
-	opts    Options
-	next    int // the step the next commit must start with (writer only)
-
-	rows  chan stepRow
-	flush chan chan error
-	quit  chan struct{}
-	done  chan struct{}
-
-	mu       sync.Mutex
-	err      error
-	finished bool
 }
 
-var _ maker.Observer = (*Journal)(nil)
+var _ journalio.Store = (*store)(nil)
 
 // Create records a new run and returns the journal of its first session.
-func (db *DB) Create(ctx context.Context, nr NewRun, opts Options) (*Journal, error) {
-	if nr.Task == "" {
-		return nil, errors.New("journal: a run needs a task name")
+func (db *DB) Create(ctx context.Context, nr maker.NewRun, opts maker.JournalOptions) (maker.Recorder, error) {
+	if db.readOnly {
+		return nil, errReadOnly
 	}
-	if opts.Keep == "" {
-		opts.Keep = KeepFlagged
-	}
-	if _, err := ParseKeep(string(opts.Keep)); err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
-	}
-	params, config := nr.Params, nr.Config
-	if len(params) == 0 {
-		params = json.RawMessage("{}")
-	}
-	if len(config) == 0 {
-		config = json.RawMessage("{}")
+	params, config, opts, err := maker.CheckNewRun(nr, opts)
+	if err != nil {
+		return nil, err
 	}
 	now := millis(time.Now())
 	tx, err := db.sql.BeginTx(ctx, nil)
@@ -126,24 +106,22 @@ func (db *DB) Create(ctx context.Context, nr NewRun, opts Options) (*Journal, er
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("journal: create run: %w", err)
 	}
-	return db.start(seq, id, 0, 0, opts), nil
+	db.hold(seq)
+	return journalio.NewRecorder(&store{db, seq, 0}, id, 0, 0, opts.Keep, opts), nil
 }
 
-// ErrLocked is returned by [DB.Resume] for a run that another live process
-// is running: the original run or a resumption.
-var ErrLocked = errors.New("another live process holds the run")
-
-// Resume opens a new session of a journaled run and returns it with the
-// checkpoint to continue from: the committed steps, never more. A finished
-// run cannot be resumed. Each session records the pid of its process, and
+// Resume implements [maker.Journal.Resume]. Each session records the pid of its process, and
 // a run with a session still marked running by a live process on this
 // machine (other than the caller's own) is refused with an error wrapping
-// [ErrLocked] that names the pid: of two processes resuming one run, the
+// [maker.ErrLocked] that names the pid: of two processes resuming one run, the
 // second is turned away before it records anything. Should two processes
 // still write one run (the pid check cannot see across machines), the
 // second's commit fails on the step's primary key and stops it, so no step
 // is ever recorded twice.
-func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *Checkpoint, error) {
+func (db *DB) Resume(ctx context.Context, id string, opts maker.JournalOptions) (maker.Recorder, *maker.Checkpoint[json.RawMessage], error) {
+	if db.readOnly {
+		return nil, nil, errReadOnly
+	}
 	seq, id, err := db.lookup(ctx, id)
 	if err != nil {
 		return nil, nil, err
@@ -164,6 +142,15 @@ func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *C
 	if err := checkLock(ctx, tx, seq, id); err != nil {
 		return nil, nil, err
 	}
+	if !db.hold(seq) {
+		return nil, nil, fmt.Errorf("journal: run %s is being recorded by this process (pid %d): %w", id, os.Getpid(), maker.ErrLocked)
+	}
+	locked := true
+	defer func() {
+		if locked {
+			db.unhold(seq)
+		}
+	}()
 	cp, err := checkpoint(ctx, tx, seq, steps)
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal: run %s: %w", id, err)
@@ -184,12 +171,13 @@ func (db *DB) Resume(ctx context.Context, id string, opts Options) (*Journal, *C
 		return nil, nil, fmt.Errorf("journal: resume: %w", err)
 	}
 	if opts.Keep == "" {
-		opts.Keep = Keep(keep)
+		opts.Keep = maker.Keep(keep)
 	}
-	if _, err := ParseKeep(string(opts.Keep)); err != nil {
+	if _, err := maker.ParseKeep(string(opts.Keep)); err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
-	return db.start(seq, id, n, cp.Step, opts), cp, nil
+	locked = false
+	return journalio.NewRecorder(&store{db, seq, n}, id, n, cp.Step, opts.Keep, opts), cp, nil
 }
 
 // checkLock refuses a run that a live process other than this one is
@@ -213,22 +201,22 @@ func checkLock(ctx context.Context, tx *sql.Tx, seq int64, id string) error {
 		if n == 0 {
 			doing = "run"
 		}
-		return fmt.Errorf("journal: run %s is being %s by pid %d (session %d): %w; wait for it to end, or stop it", id, doing, pid, n, ErrLocked)
+		return fmt.Errorf("journal: run %s is being %s by pid %d (session %d): %w; wait for it to end, or stop it", id, doing, pid, n, maker.ErrLocked)
 	}
 	return rows.Err()
 }
 
 // checkpoint reads the last committed step and checks that the steps are
 // the gap-free prefix the writer guarantees.
-func checkpoint(ctx context.Context, q querier, seq int64, steps int) (*Checkpoint, error) {
+func checkpoint(ctx context.Context, q querier, seq int64, steps int) (*maker.Checkpoint[json.RawMessage], error) {
 	var count, next int
 	if err := q.QueryRowContext(ctx, `SELECT count(*), coalesce(max(step), -1) + 1 FROM steps WHERE run = ?`, seq).Scan(&count, &next); err != nil {
 		return nil, err
 	}
 	if count != next || count != steps {
-		return nil, fmt.Errorf("journal is inconsistent: %d steps recorded, last is %d, run says %d", count, next, steps)
+		return nil, maker.InconsistentSteps(count, next, steps)
 	}
-	cp := &Checkpoint{Step: count}
+	cp := &maker.Checkpoint[json.RawMessage]{Step: count}
 	if count == 0 {
 		return cp, nil
 	}
@@ -244,224 +232,10 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func (db *DB) start(seq int64, id string, session, next int, opts Options) *Journal {
-	opts = opts.withDefaults()
-	j := &Journal{
-		db:      db,
-		run:     seq,
-		id:      id,
-		session: session,
-		keep:    opts.Keep,
-		opts:    opts,
-		next:    next,
-		rows:    make(chan stepRow, 8*opts.BatchSteps), // room to run on while a commit waits on the disk
-		flush:   make(chan chan error),
-		quit:    make(chan struct{}),
-		done:    make(chan struct{}),
-	}
-	go j.writer()
-	return j
-}
-
-// ID is the run's id.
-func (j *Journal) ID() string { return j.id }
-
-// Session is the session number: 0 for the original run.
-func (j *Journal) Session() int { return j.session }
-
-// Observe implements [maker.Observer]: it queues the decided step for the
-// next group commit. It fails once a commit has failed, which stops the run.
-func (j *Journal) Observe(ctx context.Context, rec *maker.StepRecord) error {
-	if err := j.failed(); err != nil {
-		return err
-	}
-	row, err := encodeStep(rec, j.keep)
-	if err != nil {
-		return fmt.Errorf("journal: step %d: %w", rec.Step+1, err)
-	}
-	select {
-	case j.rows <- row: // while there is room, even in a cancelled run
-		return nil
-	default:
-	}
-	select {
-	case j.rows <- row:
-		return nil
-	case <-j.done:
-		return j.failedOr(errClosed)
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Flush commits every step observed so far and returns when it is durable.
-func (j *Journal) Flush(ctx context.Context) error {
-	ack := make(chan error, 1)
-	select {
-	case j.flush <- ack:
-	case <-j.done:
-		return j.failedOr(errClosed)
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-ack:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Finish commits what is left, records how the session ended (its summary
-// and status, see [maker.RunStatus]) and stops the writer. It uses its own short
-// deadline rather than the run's context, because a run that was
-// interrupted must still get its steps and summary written.
-func (j *Journal) Finish(sum *maker.Summary, status string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	ferr := j.Flush(ctx)
-	j.stop()
-	if ferr != nil {
-		return ferr
-	}
-	var sumJSON any
-	if sum != nil {
-		b, err := json.Marshal(sum)
-		if err != nil {
-			return fmt.Errorf("journal: summary: %w", err)
-		}
-		sumJSON = string(b)
-	}
-	now := millis(time.Now())
-	tx, err := j.db.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("journal: finish: %w", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET status = ?, summary = ?, updated_at = ? WHERE run = ? AND n = ?`,
-		status, sumJSON, now, j.run, j.session); err != nil {
-		return fmt.Errorf("journal: finish: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, updated_at = ? WHERE seq = ?`, status, now, j.run); err != nil {
-		return fmt.Errorf("journal: finish: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("journal: finish: %w", err)
-	}
-	return nil
-}
-
-// Close stops the writer after committing what was observed, without
-// recording an end: the run stays "running", as after a kill. Use Finish
-// for a run that ended.
-func (j *Journal) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := j.Flush(ctx)
-	j.stop()
-	if errors.Is(err, errClosed) {
-		return nil
-	}
-	return err
-}
-
-var errClosed = errors.New("journal: closed")
-
-func (j *Journal) stop() {
-	j.mu.Lock()
-	if j.finished {
-		j.mu.Unlock()
-		return
-	}
-	j.finished = true
-	j.mu.Unlock()
-	close(j.quit)
-	<-j.done
-}
-
-func (j *Journal) failed() error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return j.err
-}
-
-func (j *Journal) failedOr(err error) error {
-	if e := j.failed(); e != nil {
-		return e
-	}
-	return err
-}
-
-func (j *Journal) setErr(err error) {
-	j.mu.Lock()
-	if j.err == nil {
-		j.err = err
-	}
-	j.mu.Unlock()
-}
-
-// writer owns the pending steps and commits them in groups.
-func (j *Journal) writer() {
-	defer close(j.done)
-	tick := time.NewTicker(j.opts.BatchInterval)
-	defer tick.Stop()
-	var pending []stepRow
-	commit := func() error {
-		if len(pending) == 0 {
-			return nil
-		}
-		if err := j.failed(); err != nil {
-			return err
-		}
-		if err := j.commit(pending); err != nil {
-			err = fmt.Errorf("journal: commit steps %d-%d: %w", pending[0].step+1, pending[len(pending)-1].step+1, err)
-			j.setErr(err)
-			return err
-		}
-		pending = pending[:0]
-		return nil
-	}
-	drain := func() {
-		for {
-			select {
-			case r := <-j.rows:
-				pending = append(pending, r)
-			default:
-				return
-			}
-		}
-	}
-	for {
-		select {
-		case r := <-j.rows:
-			pending = append(pending, r)
-			if len(pending) >= j.opts.BatchSteps {
-				commit()
-			}
-		case <-tick.C:
-			commit()
-		case ack := <-j.flush:
-			// Steps are queued before Flush is called, so they are in the
-			// channel already.
-			drain()
-			ack <- commit()
-		case <-j.quit:
-			drain()
-			commit()
-			return
-		}
-	}
-}
-
-// commit writes a group of steps and their samples in one transaction.
-func (j *Journal) commit(rows []stepRow) error {
-	for i := range rows {
-		if rows[i].step != j.next+i {
-			return fmt.Errorf("step %d observed where step %d was due", rows[i].step+1, j.next+i+1)
-		}
-	}
-	ctx := context.Background()
-	tx, err := j.db.sql.BeginTx(ctx, nil)
+// Commit implements [journalio.Store]: the steps and the run's count in
+// one transaction.
+func (st *store) Commit(ctx context.Context, rows []journalio.Row) error {
+	tx, err := st.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -474,22 +248,55 @@ func (j *Journal) commit(rows []stepRow) error {
 	defer stmt.Close()
 	for i := range rows {
 		r := &rows[i]
-		if _, err := stmt.ExecContext(ctx, j.run, r.step, j.session, r.k, r.prev, r.action, r.key, r.state, r.tally, r.votes, r.flagged, r.flags,
-			r.cancelled, r.retries, r.in, r.cached, r.out, r.cost, r.wall, r.wrong, r.wrongWhy, r.samples); err != nil {
-			return fmt.Errorf("step %d: %w", r.step+1, err)
+		if _, err := stmt.ExecContext(ctx, st.run, r.Step, st.session, r.K, r.Prev, r.Action, r.Key, r.State, r.Tally, r.Votes, r.Flagged, r.Flags,
+			r.Cancelled, r.Retries, r.In, r.Cached, r.Out, r.Cost, r.Wall, r.Wrong, r.WrongWhy, r.Samples); err != nil {
+			return fmt.Errorf("step %d: %w", r.Step+1, err)
 		}
 	}
-	last := rows[len(rows)-1].step + 1
+	last := rows[len(rows)-1].Step + 1
 	now := millis(time.Now())
-	if _, err := tx.ExecContext(ctx, `UPDATE runs SET steps = ?, updated_at = ? WHERE seq = ?`, last, now, j.run); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET steps = ?, updated_at = ? WHERE seq = ?`, last, now, st.run); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET updated_at = ? WHERE run = ? AND n = ?`, now, j.run, j.session); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET updated_at = ? WHERE run = ? AND n = ?`, now, st.run, st.session); err != nil {
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	return tx.Commit()
+}
+
+// End implements [journalio.Store]: the session's status and summary, and
+// the run's status. The lock is the session's status: no longer running.
+func (st *store) End(ctx context.Context, sum *maker.Summary, status string) error {
+	var sumJSON any
+	if sum != nil {
+		b, err := json.Marshal(sum)
+		if err != nil {
+			return fmt.Errorf("summary: %w", err)
+		}
+		sumJSON = string(b)
+	}
+	now := millis(time.Now())
+	tx, err := st.db.sql.BeginTx(ctx, nil)
+	if err != nil {
 		return err
 	}
-	j.next = last
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET status = ?, summary = ?, updated_at = ? WHERE run = ? AND n = ?`,
+		status, sumJSON, now, st.run, st.session); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, updated_at = ? WHERE seq = ?`, status, now, st.run); err != nil {
+		return err
+	}
+	err = tx.Commit()
+	st.db.unhold(st.run)
+	return err
+}
+
+// Release implements [journalio.Store]: it lets go of this process's hold.
+// The session's pid stays in its row, which is no lock to this process, and
+// none to others once it exits.
+func (st *store) Release() error {
+	st.db.unhold(st.run)
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/journaltest"
 	"github.com/maker-go/maker/sqlite"
 )
 
@@ -27,11 +28,11 @@ func TestResumeLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	j, err := db.Create(ctx, sqlite.NewRun{Kind: "test", Task: "t"}, sqlite.Options{})
+	j, err := db.Create(ctx, maker.NewRun{Kind: "test", Task: "t"}, maker.JournalOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := j.Observe(ctx, record(0)); err != nil {
+	if err := j.Observe(ctx, journaltest.Record(0)); err != nil {
 		t.Fatal(err)
 	}
 	if err := j.Close(); err != nil {
@@ -51,8 +52,8 @@ func TestResumeLock(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	_, _, err = db.Resume(ctx, j.ID(), sqlite.Options{})
-	if !errors.Is(err, sqlite.ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("run %s is being run by pid %d", j.ID(), other.Process.Pid)) {
+	_, _, err = db.Resume(ctx, j.ID(), maker.JournalOptions{})
+	if !errors.Is(err, maker.ErrLocked) || !strings.Contains(err.Error(), fmt.Sprintf("run %s is being run by pid %d", j.ID(), other.Process.Pid)) {
 		t.Fatalf("resume of a held run: %v", err)
 	}
 	run, err := db.Run(ctx, j.ID())
@@ -65,7 +66,7 @@ func TestResumeLock(t *testing.T) {
 
 	other.Process.Kill()
 	other.Wait()
-	j2, cp, err := db.Resume(ctx, j.ID(), sqlite.Options{})
+	j2, cp, err := db.Resume(ctx, j.ID(), maker.JournalOptions{})
 	if err != nil {
 		t.Fatalf("resume after the holder was killed: %v", err)
 	}

@@ -52,7 +52,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	j, cp, err := db.Resume(ctx, "a1b2", sqlite.Options{})
+	j, cp, err := db.Resume(ctx, "a1b2", maker.JournalOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

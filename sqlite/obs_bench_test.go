@@ -19,7 +19,7 @@ func BenchmarkObserve(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	j, err := db.Create(ctx, sqlite.NewRun{Kind: "hanoi", Task: "hanoi-16"}, sqlite.Options{})
+	j, err := db.Create(ctx, maker.NewRun{Kind: "hanoi", Task: "hanoi-16"}, maker.JournalOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}

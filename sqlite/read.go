@@ -6,33 +6,33 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/journalio"
 )
 
 const runColumns = `seq, id, kind, task, params, model, simulated, config, version, keep, status, steps, total_steps, created_at, updated_at`
 
-func scanRun(sc interface{ Scan(...any) error }) (int64, *Run, error) {
-	var r Run
+func scanRun(sc interface{ Scan(...any) error }) (int64, *maker.RunRecord, error) {
+	var r maker.RunRecord
 	var seq, created, updated int64
 	var params, config, keep string
 	if err := sc.Scan(&seq, &r.ID, &r.Kind, &r.Task, &params, &r.Model, &r.Simulated, &config, &r.Version, &keep, &r.Status, &r.Steps, &r.TotalSteps, &created, &updated); err != nil {
 		return 0, nil, err
 	}
-	r.Params, r.Config, r.Keep = json.RawMessage(params), json.RawMessage(config), Keep(keep)
+	r.Params, r.Config, r.Keep = json.RawMessage(params), json.RawMessage(config), maker.Keep(keep)
 	r.Created, r.Updated = fromMillis(created), fromMillis(updated)
 	return seq, &r, nil
 }
 
-// Runs lists the journaled runs, newest first, without their sessions.
-func (db *DB) Runs(ctx context.Context) ([]*Run, error) {
+// Runs implements [maker.Journal.Runs].
+func (db *DB) Runs(ctx context.Context) ([]*maker.RunRecord, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+runColumns+` FROM runs ORDER BY created_at DESC, seq DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	defer rows.Close()
-	var out []*Run
+	out := []*maker.RunRecord{}
 	for rows.Next() {
 		_, r, err := scanRun(rows)
 		if err != nil {
@@ -46,9 +46,8 @@ func (db *DB) Runs(ctx context.Context) ([]*Run, error) {
 	return out, nil
 }
 
-// Run returns one run, found by its id or a unique prefix of it, with its
-// sessions.
-func (db *DB) Run(ctx context.Context, id string) (*Run, error) {
+// Run implements [maker.Journal.Run].
+func (db *DB) Run(ctx context.Context, id string) (*maker.RunRecord, error) {
 	seq, _, err := db.lookup(ctx, id)
 	if err != nil {
 		return nil, err
@@ -63,15 +62,15 @@ func (db *DB) Run(ctx context.Context, id string) (*Run, error) {
 	return r, nil
 }
 
-func (db *DB) sessions(ctx context.Context, seq int64) ([]Session, error) {
+func (db *DB) sessions(ctx context.Context, seq int64) ([]maker.Session, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT n, start_step, status, started_at, updated_at, summary FROM sessions WHERE run = ? ORDER BY n`, seq)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	defer rows.Close()
-	var out []Session
+	var out []maker.Session
 	for rows.Next() {
-		var s Session
+		var s maker.Session
 		var started, updated int64
 		var sum sql.NullString
 		if err := rows.Scan(&s.N, &s.StartStep, &s.Status, &started, &updated, &sum); err != nil {
@@ -89,8 +88,8 @@ func (db *DB) sessions(ctx context.Context, seq int64) ([]Session, error) {
 	return out, rows.Err()
 }
 
-// Checkpoint returns where a resumption of the run would start.
-func (db *DB) Checkpoint(ctx context.Context, id string) (*Checkpoint, error) {
+// Checkpoint implements [maker.Journal.Checkpoint].
+func (db *DB) Checkpoint(ctx context.Context, id string) (*maker.Checkpoint[json.RawMessage], error) {
 	seq, _, err := db.lookup(ctx, id)
 	if err != nil {
 		return nil, err
@@ -106,15 +105,7 @@ func (db *DB) Checkpoint(ctx context.Context, id string) (*Checkpoint, error) {
 	return cp, nil
 }
 
-// ErrStop is returned by a [DB.Steps] callback to end the walk without error.
-var ErrStop = errors.New("stop")
-
-// Steps calls fn with each committed step of the run from step from up to,
-// not including, step to (to < 0: to the end), in order. The records are
-// as the run saw them, except that State is the state's JSON
-// (json.RawMessage), a sample's Text is empty where the run's
-// --keep-samples policy did not keep it, and Samples are in arrival order
-// (SampleRecord.Seq). fn may keep the record.
+// Steps implements [maker.Journal.Steps].
 func (db *DB) Steps(ctx context.Context, id string, from, to int, fn func(*maker.StepRecord) error) error {
 	seq, _, err := db.lookup(ctx, id)
 	if err != nil {
@@ -136,23 +127,17 @@ func (db *DB) walkSteps(ctx context.Context, fn func(*maker.StepRecord) error, w
 	}
 	defer steps.Close()
 	for steps.Next() {
-		rec := &maker.StepRecord{}
-		var state, tally, samples string
-		var wall int64
-		var why sql.NullString
-		if err := steps.Scan(&rec.Step, &rec.K, &rec.Prev, &rec.Action, &rec.Key, &state, &tally, &rec.Votes, &rec.Flagged, &rec.Cancelled, &rec.Retries,
-			&rec.InputTokens, &rec.CachedInputTokens, &rec.OutputTokens, &rec.CostUSD, &wall, &rec.Wrong, &why, &samples); err != nil {
+		var r journalio.Row
+		if err := steps.Scan(&r.Step, &r.K, &r.Prev, &r.Action, &r.Key, &r.State, &r.Tally, &r.Votes, &r.Flagged, &r.Cancelled, &r.Retries,
+			&r.In, &r.Cached, &r.Out, &r.Cost, &r.Wall, &r.Wrong, &r.WrongWhy, &r.Samples); err != nil {
 			return fmt.Errorf("journal: %w", err)
 		}
-		rec.State, rec.Wall, rec.WrongWhy = json.RawMessage(state), time.Duration(wall), why.String
-		if err := json.Unmarshal([]byte(tally), &rec.Tally); err != nil {
-			return fmt.Errorf("journal: step %d tally: %w", rec.Step+1, err)
-		}
-		if rec.Samples, err = decodeSamples(samples, rec.Tally); err != nil {
-			return fmt.Errorf("journal: step %d samples: %w", rec.Step+1, err)
+		rec, err := r.Record()
+		if err != nil {
+			return fmt.Errorf("journal: %w", err)
 		}
 		if err := fn(rec); err != nil {
-			if errors.Is(err, ErrStop) {
+			if errors.Is(err, maker.ErrStopSteps) {
 				return nil
 			}
 			return err

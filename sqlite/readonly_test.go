@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/journaltest"
 	"github.com/maker-go/maker/sqlite"
 )
 
@@ -38,13 +39,13 @@ func journalWithRun(t *testing.T, path string, n int) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, err := db.Create(ctx, sqlite.NewRun{Kind: "test", Task: "t", TotalSteps: n}, sqlite.Options{})
+	j, err := db.Create(ctx, maker.NewRun{Kind: "test", Task: "t", TotalSteps: n}, maker.JournalOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := &maker.Summary{Task: "t", Success: true, Done: true, TotalSteps: n}
 	for i := 0; i < n; i++ {
-		rec := record(i)
+		rec := journaltest.Record(i)
 		if err := j.Observe(ctx, rec); err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +98,7 @@ func TestOpenReadOnlyCreatesNothing(t *testing.T) {
 	if err := db.Steps(ctx, id, 0, -1, func(*maker.StepRecord) error { steps++; return nil }); err != nil || steps != 3 {
 		t.Fatalf("%d steps, %v", steps, err)
 	}
-	if _, err := db.Create(ctx, sqlite.NewRun{Kind: "test", Task: "t"}, sqlite.Options{}); err == nil {
+	if _, err := db.Create(ctx, maker.NewRun{Kind: "test", Task: "t"}, maker.JournalOptions{}); err == nil {
 		t.Error("a read-only journal recorded a new run")
 	}
 	if err := db.Close(); err != nil {
@@ -120,13 +121,13 @@ func TestOpenReadOnlyBesideWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	j, err := w.Create(ctx, sqlite.NewRun{Kind: "test", Task: "t"}, sqlite.Options{})
+	j, err := w.Create(ctx, maker.NewRun{Kind: "test", Task: "t"}, maker.JournalOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer j.Close()
 	for i := 0; i < 2; i++ {
-		if err := j.Observe(ctx, record(i)); err != nil {
+		if err := j.Observe(ctx, journaltest.Record(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -148,7 +149,7 @@ func TestOpenReadOnlyMissing(t *testing.T) {
 	dir := t.TempDir()
 	for _, path := range []string{filepath.Join(dir, "no", "such", "dir", "x.db"), filepath.Join(dir, "x.db")} {
 		_, err := sqlite.OpenReadOnly(context.Background(), path)
-		if !errors.Is(err, sqlite.ErrNoJournal) {
+		if !errors.Is(err, maker.ErrNoJournal) {
 			t.Errorf("%s: %v, want ErrNoJournal", path, err)
 		}
 	}

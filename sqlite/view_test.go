@@ -18,7 +18,7 @@ func TestSamplesView(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	j, err := db.Create(ctx, NewRun{Task: "t"}, Options{Keep: KeepAll})
+	j, err := db.Create(ctx, maker.NewRun{Task: "t"}, maker.JournalOptions{Keep: maker.KeepAll})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +36,11 @@ func TestSamplesView(t *testing.T) {
 	if err := j.Finish(nil, maker.StatusDone); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT seq, idx, key, flag, text, output_tokens, cost FROM samples WHERE run = ? ORDER BY step, seq`, j.run)
+	seq, _, err := db.lookup(ctx, j.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT seq, idx, key, flag, text, output_tokens, cost FROM samples WHERE run = ? ORDER BY step, seq`, seq)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,6 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/events"
-	"github.com/maker-go/maker/provider"
-	"github.com/maker-go/maker/sqlite"
 )
 
 // journalFlags choose where a run is recorded: the journal database, the
@@ -34,12 +32,6 @@ func (j *journalFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&j.noJournal, "no-journal", false, "do not journal the run (it cannot be resumed, shown or replayed)")
 	fs.StringVar(&j.keep, "keep-samples", "", "sample texts to journal: none, flagged (flagged and losing samples; winners by key) or all (default flagged; on resume, the run's)")
 	fs.StringVar(&j.events, "events", "", "append one JSON line per decided step to this file")
-}
-
-// registerDB adds --db, whose default is the user's data directory.
-func registerDB(fs *pflag.FlagSet, p *string) {
-	def, _ := sqlite.DefaultPath()
-	fs.StringVar(p, "db", def, `journal database file ("" for no journal)`)
 }
 
 // sessionFlags are the flags that belong to one invocation, not to the run:
@@ -73,7 +65,7 @@ func newStoredConfig(fs *pflag.FlagSet, k int) storedConfig {
 			c.Slices[fl.Name] = sv.GetSlice()
 			return
 		}
-		c.Flags[fl.Name] = provider.RedactURL(fl.Value.String()) // --base-url credentials
+		c.Flags[fl.Name] = maker.RedactURL(fl.Value.String()) // --base-url credentials
 	})
 	c.Flags["k"] = strconv.Itoa(k)
 	return c
@@ -129,8 +121,8 @@ func version() string {
 // journaling is the journal and events observers of one execution. A nil
 // *journaling (no journal, no events) is valid and does nothing.
 type journaling struct {
-	db        *sqlite.DB
-	journal   *sqlite.Journal
+	db        maker.Journal
+	journal   maker.Recorder
 	eventsOut *os.File
 	// eventsNew: the events file did not exist before this run, so an
 	// empty one (nothing could be written, say on a full disk) is removed.
@@ -149,10 +141,10 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 	jf := f.journal
 	from := maker.Checkpoint[S]{State: e.task.Initial()}
 	jr := &journaling{stderr: cmd.ErrOrStderr()}
-	var keep sqlite.Keep
+	var keep maker.Keep
 	if jf.keep != "" {
 		var err error
-		if keep, err = sqlite.ParseKeep(jf.keep); err != nil {
+		if keep, err = maker.ParseKeep(jf.keep); err != nil {
 			return nil, from, usageErr("--%v", err)
 		}
 	}
@@ -164,7 +156,7 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 		return nil, from, usageErr("resume needs the journal: give --db")
 	}
 	if useDB {
-		db, err := sqlite.Open(ctx, jf.db)
+		db, err := openJournal(ctx, jf.db)
 		if err != nil {
 			return nil, from, err
 		}
@@ -180,20 +172,20 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 				jr.close()
 				return nil, from, fmt.Errorf("journal: config: %w", err)
 			}
-			j, err := db.Create(ctx, sqlite.NewRun{
+			j, err := db.Create(ctx, maker.NewRun{
 				Kind: e.kind, Task: e.task.Name(), Params: params, Model: f.model, Simulated: maker.IsSimulated(model),
 				Config: config, Version: version(), TotalSteps: e.task.Steps(),
-			}, sqlite.Options{Keep: keep})
+			}, maker.JournalOptions{Keep: keep})
 			if err != nil {
 				jr.close()
 				return nil, from, err
 			}
 			jr.journal, jr.id = j, j.ID()
 			if !f.jsonOut {
-				fmt.Fprintf(jr.stderr, "run %s (journal %s)\n", jr.id, db.Path())
+				fmt.Fprintf(jr.stderr, "run %s (journal %s)\n", jr.id, db.Location())
 			}
 		} else {
-			j, cp, err := db.Resume(ctx, e.resume, sqlite.Options{Keep: keep})
+			j, cp, err := db.Resume(ctx, e.resume, maker.JournalOptions{Keep: keep})
 			if err != nil {
 				jr.close()
 				return nil, from, err
@@ -208,7 +200,7 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 				from = maker.Checkpoint[S]{Step: cp.Step, State: s, Prev: cp.Prev}
 			}
 			if !f.jsonOut {
-				fmt.Fprintf(jr.stderr, "run %s resumed after step %d (session %d, journal %s)\n", jr.id, cp.Step, j.Session(), db.Path())
+				fmt.Fprintf(jr.stderr, "run %s resumed after step %d (session %d, journal %s)\n", jr.id, cp.Step, j.Session(), db.Location())
 			}
 		}
 		jr.observers = append(jr.observers, jr.journal)

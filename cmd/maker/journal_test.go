@@ -283,7 +283,7 @@ func testKillResume(t *testing.T, bin string, extra ...string) {
 	}
 }
 
-func listRuns(t *testing.T, path string) []*sqlite.Run {
+func listRuns(t *testing.T, path string) []*maker.RunRecord {
 	t.Helper()
 	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {

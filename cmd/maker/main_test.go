@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"testing"
+
+	"github.com/maker-go/maker/internal/pgtest"
 )
 
 // TestMain points the default journal at a scratch directory, so
@@ -17,7 +19,8 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Setenv("XDG_DATA_HOME", dir+"/data")
-	code := m.Run()
+	os.Unsetenv(dbEnv)
+	code := pgtest.Main(m) // a PostgreSQL cluster for the journal's tests, when one can start
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker/sqlite"
+	"github.com/maker-go/maker"
 )
 
 func newReplayCmd() *cobra.Command {
@@ -40,9 +40,9 @@ It works with every --keep-samples policy: votes are journaled by key.`,
 				return err
 			}
 			defer db.Close()
-			r, err := db.Replay(cmd.Context(), args[0], k, limit)
+			r, err := maker.ReplayRun(cmd.Context(), db, args[0], k, limit)
 			if err != nil {
-				if errors.Is(err, sqlite.ErrNotFound) {
+				if errors.Is(err, maker.ErrNoRun) {
 					return usageErr("%v", err)
 				}
 				return err

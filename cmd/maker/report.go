@@ -11,7 +11,6 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/report"
-	"github.com/maker-go/maker/sqlite"
 )
 
 func newReportCmd() *cobra.Command {
@@ -45,13 +44,13 @@ gets the report of the steps it committed.`,
 			ctx := cmd.Context()
 			run, err := db.Run(ctx, args[0])
 			if err != nil {
-				if errors.Is(err, sqlite.ErrNotFound) {
+				if errors.Is(err, maker.ErrNoRun) {
 					return usageErr("%v", err)
 				}
 				return err
 			}
 			sum, err := db.Summary(ctx, run.ID)
-			if errors.Is(err, sqlite.ErrInconsistent) {
+			if errors.Is(err, maker.ErrInconsistent) {
 				// The summary says so; report what the journal holds.
 				fmt.Fprintf(cmd.ErrOrStderr(), "maker: %v\n", err)
 			} else if err != nil {
@@ -94,7 +93,7 @@ gets the report of the steps it committed.`,
 // task kind (see taskKinds), so that a state the report can draw (a
 // report.Pegged, such as Hanoi's) is drawn. A kind this maker cannot
 // rebuild, or a state that does not decode, is shown as its JSON.
-func finalState(run *sqlite.Run, raw json.RawMessage) any {
+func finalState(run *maker.RunRecord, raw json.RawMessage) any {
 	if len(raw) == 0 {
 		return nil
 	}
@@ -106,7 +105,7 @@ func finalState(run *sqlite.Run, raw json.RawMessage) any {
 
 // decodeState decodes a journaled state as the state type of the run's
 // task.
-func decodeState(run *sqlite.Run, raw json.RawMessage) (any, error) {
+func decodeState(run *maker.RunRecord, raw json.RawMessage) (any, error) {
 	kind, ok := lookupKind(run.Kind)
 	if !ok || kind.open == nil {
 		return nil, fmt.Errorf("task kind %q cannot be rebuilt", run.Kind)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker/sqlite"
+	"github.com/maker-go/maker"
 )
 
 func newResumeCmd() *cobra.Command {
@@ -35,7 +35,7 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 			run, err := db.Run(cmd.Context(), args[0])
 			db.Close()
 			if err != nil {
-				if errors.Is(err, sqlite.ErrNotFound) {
+				if errors.Is(err, maker.ErrNoRun) {
 					return usageErr("%v", err)
 				}
 				return err

@@ -178,7 +178,7 @@ func killAfterCommit(t *testing.T, bin string, args []string) (id string, commit
 
 // peekRun reads the only run of a journal another process is writing; ok
 // is false while there is none to read yet.
-func peekRun(path string) (*sqlite.Run, bool) {
+func peekRun(path string) (*maker.RunRecord, bool) {
 	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		return nil, false

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/maker-go/maker/provider"
+	"github.com/maker-go/maker"
 )
 
 // runDescription is how the journal records what a run was started with:
@@ -84,7 +84,7 @@ func (f *runFlags) describe(k int) runDescription {
 		Format: runDescriptionFormat,
 		K:      k,
 		Model: modelDescription{
-			Name: f.model, BaseURL: provider.RedactURL(f.baseURL), APIKeyEnv: f.apiKeyEnv, Timeout: dur(f.timeout),
+			Name: f.model, BaseURL: maker.RedactURL(f.baseURL), APIKeyEnv: f.apiKeyEnv, Timeout: dur(f.timeout),
 			Seed: f.seed, ErrorRate: f.simError, Latency: dur(f.simLatency),
 			RPM: f.rpm, TPM: f.tpm, Retries: f.retries, RetryWait: f.retryWait.String(),
 		},

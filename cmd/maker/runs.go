@@ -2,28 +2,14 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker/sqlite"
+	"github.com/maker-go/maker"
 )
-
-// openDB opens the journal read-only for the commands that only read it:
-// they create nothing, and work on a read-only disk.
-func openDB(cmd *cobra.Command, path string) (*sqlite.DB, error) {
-	if path == "" {
-		return nil, usageErr("no journal database: give --db")
-	}
-	db, err := sqlite.OpenReadOnly(cmd.Context(), path)
-	if errors.Is(err, sqlite.ErrNoJournal) {
-		return nil, usageErr("%v", err)
-	}
-	return db, err
-}
 
 func newRunsCmd() *cobra.Command {
 	var (
@@ -56,7 +42,7 @@ and when each started and last committed. A run whose process was killed stays
 			}
 			if jsonOut {
 				if runs == nil {
-					runs = []*sqlite.Run{}
+					runs = []*maker.RunRecord{}
 				}
 				b, err := json.Marshal(runs)
 				if err != nil {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker/sqlite"
+	"github.com/maker-go/maker"
 )
 
 func newShowCmd() *cobra.Command {
@@ -29,7 +29,7 @@ outcome of the latest session.`,
 			defer db.Close()
 			run, err := db.Run(cmd.Context(), args[0])
 			if err != nil {
-				if errors.Is(err, sqlite.ErrNotFound) {
+				if errors.Is(err, maker.ErrNoRun) {
 					return usageErr("%v", err)
 				}
 				return err
@@ -37,7 +37,7 @@ outcome of the latest session.`,
 			// A journal whose steps do not match its count still gets its
 			// summary shown, marked failed, and the command fails.
 			sum, err := db.Summary(cmd.Context(), run.ID)
-			inconsistent := errors.Is(err, sqlite.ErrInconsistent)
+			inconsistent := errors.Is(err, maker.ErrInconsistent)
 			if err != nil && !inconsistent {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/sqlite"
 )
 
@@ -25,7 +26,7 @@ func testResumeRace(t *testing.T, bin string) {
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
 	}
-	id := waitFor(t, path, func(r *sqlite.Run) bool { return r.Steps > 0 })
+	id := waitFor(t, path, func(r *maker.RunRecord) bool { return r.Steps > 0 })
 	first.Process.Kill()
 	first.Wait()
 
@@ -34,7 +35,7 @@ func testResumeRace(t *testing.T, bin string) {
 		t.Fatal(err)
 	}
 	defer func() { resumer.Process.Kill(); resumer.Wait() }()
-	waitFor(t, path, func(r *sqlite.Run) bool { return len(r.Sessions) == 2 })
+	waitFor(t, path, func(r *maker.RunRecord) bool { return len(r.Sessions) == 2 })
 
 	loser := makerCmd(t, bin, "resume", id, "--db", path, "-q", "--json")
 	var stderr bytes.Buffer
@@ -56,7 +57,7 @@ func testResumeRace(t *testing.T, bin string) {
 
 // waitFor polls the journal at path until its one run satisfies ok, and
 // returns the run's id.
-func waitFor(t *testing.T, path string, ok func(*sqlite.Run) bool) string {
+func waitFor(t *testing.T, path string, ok func(*maker.RunRecord) bool) string {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
@@ -78,7 +79,7 @@ func waitFor(t *testing.T, path string, ok func(*sqlite.Run) bool) string {
 	return ""
 }
 
-func readRun(t *testing.T, path, id string) *sqlite.Run {
+func readRun(t *testing.T, path, id string) *maker.RunRecord {
 	t.Helper()
 	db, err := sqlite.OpenReadOnly(context.Background(), path)
 	if err != nil {

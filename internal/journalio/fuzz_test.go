@@ -1,4 +1,4 @@
-package sqlite
+package journalio
 
 import (
 	"encoding/json"
@@ -22,12 +22,12 @@ func FuzzDecodeSamples(f *testing.F) {
 		{Index: 2, Seq: 2, Text: "B", Key: "b", Voted: true},
 		{Index: 3, Seq: 3, Cancelled: true, Error: "boom"},
 	}}
-	row, err := encodeStep(rec, KeepAll)
+	row, err := EncodeStep(rec, maker.KeepAll)
 	if err != nil {
 		f.Fatal(err)
 	}
 	for _, s := range []string{
-		row.samples,
+		row.Samples,
 		`[]`,
 		`null`,
 		`[{"s":0,"i":0,"v":-1}]`,
@@ -44,7 +44,7 @@ func FuzzDecodeSamples(f *testing.F) {
 		if json.Unmarshal([]byte(tallyData), &tally) != nil {
 			return
 		}
-		got, err := decodeSamples(data, tally)
+		got, err := DecodeSamples(data, tally)
 		if err != nil {
 			return
 		}
@@ -57,16 +57,16 @@ func FuzzDecodeSamples(f *testing.F) {
 				found = found || kc.Key == s.Key
 			}
 			if !found {
-				t.Fatalf("decodeSamples(%q) voted for %q, not in the tally", data, s.Key)
+				t.Fatalf("DecodeSamples(%q) voted for %q, not in the tally", data, s.Key)
 			}
 		}
-		again, err := encodeStep(&maker.StepRecord{Tally: tally, Samples: got}, KeepAll)
+		again, err := EncodeStep(&maker.StepRecord{Tally: tally, Samples: got}, maker.KeepAll)
 		if err != nil {
 			t.Fatalf("encode %+v: %v", got, err)
 		}
-		back, err := decodeSamples(again.samples, tally)
+		back, err := DecodeSamples(again.Samples, tally)
 		if err != nil || !reflect.DeepEqual(back, got) {
-			t.Fatalf("decodeSamples(%q) = %+v, which encodes as %s and reads back as %+v (%v)", data, got, again.samples, back, err)
+			t.Fatalf("DecodeSamples(%q) = %+v, which encodes as %s and reads back as %+v (%v)", data, got, again.Samples, back, err)
 		}
 	})
 }

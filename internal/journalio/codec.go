@@ -1,4 +1,9 @@
-package sqlite
+// Package journalio is what every journal backend shares below the
+// [maker.Journal] interface: the one compact encoding of a decided step and
+// its samples, and the group-commit [Recorder] that turns observed steps
+// into ordered batches for a backend's Store. Backends stay storage only,
+// and a journal written by one backend reads the same as another's.
+package journalio
 
 import (
 	"database/sql"
@@ -10,19 +15,19 @@ import (
 	"github.com/maker-go/maker"
 )
 
-// stepRow is a decided step encoded for the database, built on the run's
-// goroutine so the writer only writes.
-type stepRow struct {
-	step, k                            int
-	prev, action, key                  string
-	state, tally, samples              string
-	votes, flagged, cancelled, retries int
-	flags                              sql.NullString
-	in, cached, out                    int64
-	cost                               float64
-	wall                               int64
-	wrong                              bool
-	wrongWhy                           sql.NullString
+// Row is a decided step encoded for a database, built on the run's
+// goroutine so the writer only writes. Its columns are the steps table's.
+type Row struct {
+	Step, K                            int
+	Prev, Action, Key                  string
+	State, Tally, Samples              string // JSON: the state, the tally, the compact samples array
+	Votes, Flagged, Cancelled, Retries int
+	Flags                              sql.NullString // JSON: count by flag; NULL when none
+	In, Cached, Out                    int64
+	Cost                               float64
+	Wall                               int64 // nanoseconds
+	Wrong                              bool
+	WrongWhy                           sql.NullString
 }
 
 // sampleJSON is one element of a step's samples array. The names are short
@@ -45,21 +50,24 @@ type sampleJSON struct {
 	Error     string  `json:"e,omitempty"`
 }
 
-func encodeStep(rec *maker.StepRecord, keep Keep) (stepRow, error) {
+// EncodeStep encodes a decided step, keeping the sample texts keep says.
+// A sample's vote is the index of its key in the step's tally, so a key is
+// stored once a step.
+func EncodeStep(rec *maker.StepRecord, keep maker.Keep) (Row, error) {
 	state, err := json.Marshal(rec.State)
 	if err != nil {
-		return stepRow{}, err
+		return Row{}, err
 	}
 	tally, err := json.Marshal(rec.Tally)
 	if err != nil {
-		return stepRow{}, err
+		return Row{}, err
 	}
-	row := stepRow{
-		step: rec.Step, k: rec.K, prev: rec.Prev, action: rec.Action, key: rec.Key,
-		state: string(state), tally: string(tally),
-		votes: rec.Votes, flagged: rec.Flagged, cancelled: rec.Cancelled, retries: rec.Retries,
-		in: rec.InputTokens, cached: rec.CachedInputTokens, out: rec.OutputTokens, cost: rec.CostUSD, wall: int64(rec.Wall),
-		wrong: rec.Wrong, wrongWhy: nullString(rec.WrongWhy),
+	row := Row{
+		Step: rec.Step, K: rec.K, Prev: rec.Prev, Action: rec.Action, Key: rec.Key,
+		State: string(state), Tally: string(tally),
+		Votes: rec.Votes, Flagged: rec.Flagged, Cancelled: rec.Cancelled, Retries: rec.Retries,
+		In: rec.InputTokens, Cached: rec.CachedInputTokens, Out: rec.OutputTokens, Cost: rec.CostUSD, Wall: int64(rec.Wall),
+		Wrong: rec.Wrong, WrongWhy: nullString(rec.WrongWhy),
 	}
 	var flags map[maker.Flag]int
 	b := make([]byte, 0, 64*len(rec.Samples)+2)
@@ -79,11 +87,11 @@ func encodeStep(rec *maker.StepRecord, keep Keep) (stepRow, error) {
 			}
 		}
 		text := ""
-		if keepText(keep, s, rec.Key) {
+		if keep.Text(s, rec.Key) {
 			text = s.Text
 		}
 		if b, err = appendSample(b, s, vote, text); err != nil {
-			return stepRow{}, err
+			return Row{}, err
 		}
 		if s.Flag != maker.FlagNone {
 			if flags == nil {
@@ -93,13 +101,13 @@ func encodeStep(rec *maker.StepRecord, keep Keep) (stepRow, error) {
 		}
 	}
 	b = append(b, ']')
-	row.samples = string(b)
+	row.Samples = string(b)
 	if flags != nil {
 		fb, err := json.Marshal(flags)
 		if err != nil {
-			return stepRow{}, err
+			return Row{}, err
 		}
-		row.flags = sql.NullString{String: string(fb), Valid: true}
+		row.Flags = sql.NullString{String: string(fb), Valid: true}
 	}
 	return row, nil
 }
@@ -167,9 +175,9 @@ func appendString(b []byte, name, s string) ([]byte, error) {
 	return append(append(b, name...), q...), nil
 }
 
-// decodeSamples reads a step's samples array back into records, resolving
+// DecodeSamples reads a step's samples array back into records, resolving
 // each vote to its key in the tally.
-func decodeSamples(data string, tally []maker.KeyCount) ([]maker.SampleRecord, error) {
+func DecodeSamples(data string, tally []maker.KeyCount) ([]maker.SampleRecord, error) {
 	var raw []sampleJSON
 	if err := json.Unmarshal([]byte(data), &raw); err != nil {
 		return nil, err
@@ -192,17 +200,6 @@ func decodeSamples(data string, tally []maker.KeyCount) ([]maker.SampleRecord, e
 	return out, nil
 }
 
-// keepText applies the sample-text policy.
-func keepText(keep Keep, s *maker.SampleRecord, winner string) bool {
-	switch keep {
-	case KeepAll:
-		return true
-	case KeepFlagged:
-		return s.Flag != maker.FlagNone || s.Error != "" || (s.Voted && s.Key != winner)
-	}
-	return false
-}
-
 func timeDuration(ns int64) time.Duration { return time.Duration(ns) }
 
 func errVote(vote, index int) error {
@@ -210,3 +207,24 @@ func errVote(vote, index int) error {
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// Record decodes a row read back from a database into the step as the run
+// saw it, except that State is the state's JSON (json.RawMessage) and a
+// sample's Text is empty where the keep policy dropped it. Flags is not
+// read: the samples carry each flag.
+func (r *Row) Record() (*maker.StepRecord, error) {
+	rec := &maker.StepRecord{
+		Step: r.Step, K: r.K, Prev: r.Prev, Action: r.Action, Key: r.Key, State: json.RawMessage(r.State),
+		Votes: r.Votes, Flagged: r.Flagged, Cancelled: r.Cancelled, Retries: r.Retries,
+		Usage: maker.Usage{InputTokens: r.In, CachedInputTokens: r.Cached, OutputTokens: r.Out, CostUSD: r.Cost},
+		Wall:  time.Duration(r.Wall), Wrong: r.Wrong, WrongWhy: r.WrongWhy.String,
+	}
+	if err := json.Unmarshal([]byte(r.Tally), &rec.Tally); err != nil {
+		return nil, fmt.Errorf("step %d tally: %w", r.Step+1, err)
+	}
+	var err error
+	if rec.Samples, err = DecodeSamples(r.Samples, rec.Tally); err != nil {
+		return nil, fmt.Errorf("step %d samples: %w", r.Step+1, err)
+	}
+	return rec, nil
+}
