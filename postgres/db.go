@@ -110,7 +110,7 @@ func (db *DB) errorf(format string, args ...any) error {
 	err := fmt.Errorf(format, args...)
 	msg := err.Error()
 	if db.secret != "" {
-		msg = strings.ReplaceAll(msg, db.secret, "xxxxx")
+		msg = strings.ReplaceAll(msg, db.secret, "[redacted]")
 	}
 	msg = strings.ReplaceAll(strings.ReplaceAll(msg, ":\n\t", ": "), "\n\t", "; ")
 	if msg == err.Error() {

@@ -142,7 +142,7 @@ func TestPostgresJournalCLI(t *testing.T) {
 	if out, code := maker(nil, "runs", "--db", bad); code == 0 || !strings.Contains(out, "journal") {
 		t.Errorf("runs on a server that is not there: exit %d: %s", code, out)
 	}
-	if out, _ := maker(viaEnv, "runs", "--help"); !strings.Contains(out, "xxxxx") {
+	if out, _ := maker(viaEnv, "runs", "--help"); !strings.Contains(out, "[redacted]") {
 		t.Errorf("--help does not show $%s redacted: %s", dbEnv, out)
 	}
 	if secret == "" || strings.Contains(seen.String(), secret) {
