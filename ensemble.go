@@ -23,8 +23,8 @@ type Member struct {
 // The model of a sample follows from its index within the step alone, by
 // smooth weighted round-robin over the members in order (weights a=2,b=1
 // give a, b, a, a, b, a, ...): the first sample, the one drawn at the first
-// temperature, always goes to the first member, and a simulated run stays
-// reproducible whatever the timing. An ensemble does not batch: each
+// temperature, goes to the member with the largest weight (the first among
+// equals), and a simulated run stays reproducible whatever the timing. An ensemble does not batch: each
 // sample is its own request, to the model its index names.
 //
 // Run prices each sample at its own member's prices (unless
