@@ -114,14 +114,14 @@ func ParseName(name string, base Config) (Config, error) {
 	if !ok {
 		return Config{}, fmt.Errorf("sim: model %q: a simulated model is named sim or sim/NAME", name)
 	}
-	short, query, _ := strings.Cut(rest, "?")
+	short, query, hasQuery := strings.Cut(rest, "?")
 	if !nameRE.MatchString(short) {
 		return Config{}, fmt.Errorf("sim: model %q: NAME must be letters, digits, '.', '_' or '-', got %q", name, short)
 	}
 	cfg := base
 	cfg.Name = short
 	seen := map[string]bool{}
-	if query != "" {
+	if hasQuery {
 		for _, kv := range strings.Split(query, "&") {
 			k, v, ok := strings.Cut(kv, "=")
 			set, known := params[k]
