@@ -2,7 +2,10 @@ package maker_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/maker-go/maker"
@@ -199,6 +202,90 @@ func TestEnsembleDecorrelatesHardSteps(t *testing.T) {
 			if ab*3 < max(a, b)*2 {
 				t.Errorf("shared hard steps: the ensemble failed %d runs, the models alone %d and %d; voting across models cannot undo a shared error", ab, a, b)
 			}
+		}
+	}
+}
+
+// A cost limit holds for an ensemble whose models are priced apart, with
+// and without speculation: the run stops before crossing it, and the
+// per-model costs add up to what it spent.
+func TestEnsembleBudget(t *testing.T) {
+	task, err := hanoi.New(8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range []int{0, 3} {
+		a := simModel(t, task, "sim/a?price_in=0.1&price_out=0.1", 1)
+		b := simModel(t, task, "sim/b?price_in=20&price_out=40", 1)
+		ens, err := maker.NewEnsemble(maker.Member{Name: "a", Model: a}, maker.Member{Name: "b", Model: b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const limit = 0.5
+		res, err := maker.Run(context.Background(), task, ens, maker.Config{K: 2, Ordered: true, Speculate: spec, Budget: maker.Budget{MaxCost: limit}})
+		var be *maker.BudgetError
+		if !errors.As(err, &be) || be.Limit != "max-cost" {
+			t.Fatalf("speculate %d: err = %v, want the cost limit", spec, err)
+		}
+		s := res.Summary
+		var sum float64
+		for _, m := range s.Models {
+			sum += m.CostUSD
+		}
+		if s.CostUSD > limit || s.CostUSD < limit/2 || math.Abs(sum-s.CostUSD) > 1e-12 || len(s.Models) != 2 {
+			t.Errorf("speculate %d: spent $%.4f of $%.2f, models add up to $%.4f (%d models)", spec, s.CostUSD, limit, sum, len(s.Models))
+		}
+		if !(s.Models[1].CostUSD > 50*s.Models[0].CostUSD) {
+			t.Errorf("speculate %d: a cost $%.5f, b $%.5f: not priced per model", spec, s.Models[0].CostUSD, s.Models[1].CostUSD)
+		}
+	}
+}
+
+// The per-model table is rebuilt from the step records (as a journal
+// rebuilds a killed session's summary), adds up over resumed sessions, and
+// is printed one line a model.
+func TestEnsembleSummaryRebuildMergeText(t *testing.T) {
+	task, err := hanoi.New(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := simModel(t, task, "sim/a?error=0.1", 3)
+	b := simModel(t, task, "sim/b?error=0.2&price_out=3", 3)
+	ens, err := maker.NewEnsemble(maker.Member{Name: "sim/a", Model: a}, maker.Member{Name: "sim/b", Model: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*maker.StepRecord
+	obs := maker.ObserverFunc(func(_ context.Context, rec *maker.StepRecord) error { recs = append(recs, rec); return nil })
+	res, err := maker.Run(context.Background(), task, ens, maker.Config{K: 2, Ordered: true, Observers: []maker.Observer{obs}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rebuilt maker.Summary
+	for _, rec := range recs {
+		rebuilt.AddStep(rec)
+	}
+	rebuilt.Derive()
+	if fmt.Sprint(rebuilt.Models) != fmt.Sprint(res.Summary.Models) {
+		t.Errorf("rebuilt from the steps:\n%+v\nthe run's:\n%+v", rebuilt.Models, res.Summary.Models)
+	}
+	twice := res.Summary
+	twice.Models = append(maker.ModelTable(nil), res.Summary.Models...)
+	twice.Merge(&res.Summary)
+	for i, m := range twice.Models {
+		o := res.Summary.Models[i]
+		if m.Samples != 2*o.Samples || m.Votes != 2*o.Votes || m.Agreed != 2*o.Agreed || m.P != o.P {
+			t.Errorf("merged %+v, want twice %+v", m, o)
+		}
+	}
+	var buf strings.Builder
+	if err := res.Summary.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range res.Summary.Models {
+		line := fmt.Sprintf("%s %9d %9d %9.5f", m.Model, m.Samples, m.Votes, m.P)
+		if !strings.Contains(buf.String(), line) {
+			t.Errorf("text has no line %q:\n%s", line, buf.String())
 		}
 	}
 }
