@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Member is one model of an [Ensemble] with its share of the samples.
@@ -20,11 +21,15 @@ type Member struct {
 // errors one model repeats are outvoted by the others. Every vote counts
 // alike, whichever model cast it.
 //
-// The model of a sample follows from its index within the step alone, by
-// smooth weighted round-robin over the members in order (weights a=2,b=1
-// give a, b, a, a, b, a, ...): the first sample, the one drawn at the first
-// temperature, goes to the member with the largest weight (the first among
-// equals), and a simulated run stays reproducible whatever the timing. An ensemble does not batch: each
+// The model of a sample follows from its step and its index within the
+// step alone, so a simulated run stays reproducible whatever the timing
+// (and a step voted again after a discarded speculation asks the same
+// models). The members take turns by smooth weighted round-robin in order
+// (weights a=2,b=1 give the cycle a, b, a), and step i starts i places into
+// the cycle: over as many steps as the weights add up to, every member
+// draws its share of the samples even when most steps take only their
+// first k, and the first sample of a step, the one drawn at the first
+// temperature, rotates across the members too. An ensemble does not batch: each
 // sample is its own request, to the model its index names.
 //
 // Run prices each sample at its own member's prices (unless
@@ -99,18 +104,21 @@ func smoothCycle(ms []Member, total int) []int {
 // Members returns the ensemble's models, weights filled in.
 func (e *Ensemble) Members() []Member { return append([]Member(nil), e.members...) }
 
-// Member returns the member that draws the sample with this index within a
-// step.
-func (e *Ensemble) Member(sample int) Member {
-	if sample < 0 {
-		sample = -sample
+// Member returns the member that draws sample (its index within the
+// step) of step.
+func (e *Ensemble) Member(step, sample int) Member {
+	n := len(e.cycle)
+	pos := (step%n + sample%n) % n
+	if pos < 0 {
+		pos += n
 	}
-	return e.members[e.cycle[sample%len(e.cycle)]]
+	return e.members[e.cycle[pos]]
 }
 
-// Generate implements [Model]: the member the sample index names answers.
+// Generate implements [Model]: the member the request's step and sample
+// name answers.
 func (e *Ensemble) Generate(ctx context.Context, req Request) (Response, error) {
-	return e.Member(req.Sample).Model.Generate(ctx, req)
+	return e.Member(req.Step, req.Sample).Model.Generate(ctx, req)
 }
 
 // Simulated implements [Simulated]: an ensemble with a simulated member is
@@ -145,15 +153,30 @@ func (e *Ensemble) dearest() Pricing {
 	return d
 }
 
-// samplePricing is the price of the sample with this index and, for an
-// ensemble, the name of the member that drew it.
-func (r *runner[S]) samplePricing(idx int) (Pricing, string) {
+// samplePricing is the price of a step's sample with this index and, for
+// an ensemble, the name of the member that drew it.
+func (r *runner[S]) samplePricing(step, idx int) (Pricing, string) {
 	if r.ensemble == nil {
 		return r.pricing, ""
 	}
-	m := r.ensemble.Member(idx)
+	m := r.ensemble.Member(step, idx)
 	if !r.cfg.Pricing.Zero() {
 		return r.pricing, m.Name
 	}
 	return m.pricing(), m.Name
+}
+
+// PriceNote says which members have no known price, so that their cost,
+// counted as zero, is not taken for free (see provider.PriceNote, whose
+// interface this satisfies).
+func (e *Ensemble) PriceNote() string {
+	var notes []string
+	for _, m := range e.members {
+		if n, ok := m.Model.(interface{ PriceNote() string }); ok {
+			if s := n.PriceNote(); s != "" {
+				notes = append(notes, m.Name+": "+s)
+			}
+		}
+	}
+	return strings.Join(notes, "; ")
 }

@@ -36,10 +36,30 @@ func TestEnsembleAssignment(t *testing.T) {
 		}
 		got := ""
 		for i := range len(tc.want) {
-			got += e.Member(i).Name
+			got += e.Member(0, i).Name
 		}
 		if got != tc.want {
 			t.Errorf("weights %v: samples go to %q, want %q", tc.weights, got, tc.want)
+		}
+		// Step i starts i places into the cycle: over a cycle's worth of
+		// steps of two samples each, every model draws its share.
+		count := map[string]int{}
+		cycle := 0
+		for _, w := range tc.weights {
+			cycle += max(1, w)
+		}
+		for step := range cycle {
+			if step == 1 && e.Member(1, 0).Name != tc.want[1:2] {
+				t.Errorf("weights %v: step 2 starts with %s, want %s", tc.weights, e.Member(1, 0).Name, tc.want[1:2])
+			}
+			for i := range 2 {
+				count[e.Member(step, i).Name]++
+			}
+		}
+		for i, w := range tc.weights {
+			if n := count[string(rune('a'+i))]; n != 2*max(1, w) {
+				t.Errorf("weights %v: %c drew %d of %d samples, want %d", tc.weights, 'a'+i, n, 2*cycle, 2*max(1, w))
+			}
 		}
 	}
 	bad := []struct {
@@ -79,13 +99,13 @@ func simModel(t testing.TB, task *hanoi.Task, name string, seed uint64) *sim.Mod
 // run recorded: each model's samples, votes for the winner and cost at its
 // own prices add up to the run's, with and without speculation.
 func TestEnsembleSummary(t *testing.T) {
-	task, err := hanoi.New(5)
+	task, err := hanoi.New(6)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, spec := range []int{0, 2} {
 		a := simModel(t, task, "sim/a?error=0.05&price_in=1&price_out=2", 1)
-		b := simModel(t, task, "sim/b?error=0.2&price_in=0.5&price_out=4", 1)
+		b := simModel(t, task, "sim/b?error=0.3&price_in=0.5&price_out=4", 1)
 		ens, err := maker.NewEnsemble(maker.Member{Name: "sim/a", Model: a, Weight: 2}, maker.Member{Name: "sim/b", Model: b})
 		if err != nil {
 			t.Fatal(err)
@@ -132,14 +152,18 @@ func TestEnsembleSummary(t *testing.T) {
 			t.Errorf("speculate %d: models add up to %d samples $%.6f, the run to %d $%.6f", spec, samples, cost, s.Samples, s.CostUSD)
 		}
 		// The weaker model agrees less often with the winners.
-		pa, pb := s.Models[0].P, s.Models[1].P
-		if s.Models[0].Model != "sim/a" || !(pa > pb) || pb > 0.9 || pa < 0.9 {
+		byName := map[string]maker.ModelStats{}
+		for _, m := range s.Models {
+			byName[m.Model] = m
+		}
+		pa, pb := byName["sim/a"].P, byName["sim/b"].P
+		if !(pa > pb) || pb > 0.9 || pa < 0.9 {
 			t.Errorf("speculate %d: measured p a=%.3f b=%.3f, want a > 0.9 > b", spec, pa, pb)
 		}
 		// Each sample is priced at its own model's prices: b's answers
 		// cost more per output token.
-		perA := s.Models[0].CostUSD / float64(s.Models[0].OutputTokens)
-		perB := s.Models[1].CostUSD / float64(s.Models[1].OutputTokens)
+		perA := byName["sim/a"].CostUSD / float64(byName["sim/a"].OutputTokens)
+		perB := byName["sim/b"].CostUSD / float64(byName["sim/b"].OutputTokens)
 		if !(perB > perA) {
 			t.Errorf("speculate %d: cost per output token a %.3g, b %.3g: not priced per model", spec, perA, perB)
 		}
@@ -235,8 +259,12 @@ func TestEnsembleBudget(t *testing.T) {
 		if s.CostUSD > limit || s.CostUSD < limit/2 || math.Abs(sum-s.CostUSD) > 1e-12 || len(s.Models) != 2 {
 			t.Errorf("speculate %d: spent $%.4f of $%.2f, models add up to $%.4f (%d models)", spec, s.CostUSD, limit, sum, len(s.Models))
 		}
-		if !(s.Models[1].CostUSD > 50*s.Models[0].CostUSD) {
-			t.Errorf("speculate %d: a cost $%.5f, b $%.5f: not priced per model", spec, s.Models[0].CostUSD, s.Models[1].CostUSD)
+		cost := map[string]float64{}
+		for _, m := range s.Models {
+			cost[m.Model] = m.CostUSD
+		}
+		if !(cost["b"] > 50*cost["a"]) {
+			t.Errorf("speculate %d: a cost $%.5f, b $%.5f: not priced per model", spec, cost["a"], cost["b"])
 		}
 	}
 }

@@ -299,7 +299,7 @@ type mark struct {
 // record files a sample in the step record and the run's counters.
 func (d *decision[S]) record(a arrival, m mark) {
 	r := d.r
-	pricing, model := r.samplePricing(a.idx)
+	pricing, model := r.samplePricing(d.step, a.idx)
 	u := a.resp.Usage(pricing)
 	if u.CostUSD > r.maxSampleCost {
 		r.maxSampleCost = u.CostUSD
