@@ -47,6 +47,11 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
   maker calibrate --task hanoi --disks 10 --model openai/gpt-4.1-mini --samples 2000 --concurrency 16`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			names, err := calibrationModels(models)
+			if err != nil {
+				return err
+			}
+			f.model = names[0]
 			if err := f.validate(); err != nil {
 				return err
 			}
@@ -62,10 +67,6 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
 			task, err := hanoi.New(disks)
 			if err != nil {
 				return usageErr("%v", err)
-			}
-			names, err := calibrationModels(models)
-			if err != nil {
-				return err
 			}
 			n := max(1, samples/perStep)
 			rng := rand.New(rand.NewPCG(probe, 0x5eed))
