@@ -121,6 +121,8 @@ func TestEnsembleSummary(t *testing.T) {
 				if w == nil {
 					return fmt.Errorf("step %d: sample %d has model %q", rec.Step+1, s.Index, s.Model)
 				}
+				w.samples++
+				w.cost += s.CostUSD
 				if s.Voted {
 					w.votes++
 					if s.Key == rec.Key {
@@ -144,6 +146,11 @@ func TestEnsembleSummary(t *testing.T) {
 			w := want[m.Model]
 			if m.Votes != w.votes || m.Agreed != w.agreed {
 				t.Errorf("speculate %d: %s: votes %d agreed %d, the steps say %d and %d", spec, m.Model, m.Votes, m.Agreed, w.votes, w.agreed)
+			}
+			// Without speculation no sample is thrown away: the decided
+			// steps hold every sample the model drew.
+			if spec == 0 && (m.Samples != w.samples || math.Abs(m.CostUSD-w.cost) > 1e-12) {
+				t.Errorf("%s: %d samples $%.6f, the steps say %d $%.6f", m.Model, m.Samples, m.CostUSD, w.samples, w.cost)
 			}
 			samples += m.Samples
 			cost += m.CostUSD
