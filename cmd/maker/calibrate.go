@@ -51,7 +51,9 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
 			if err != nil {
 				return err
 			}
-			f.model = names[0]
+			// The flags are checked against the whole list: --base-url,
+			// say, is for the provider models among the simulated ones.
+			f.model = strings.Join(names, ",")
 			if err := f.validate(); err != nil {
 				return err
 			}
@@ -84,9 +86,6 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
 			prices := make([]maker.Pricing, len(names))
 			for i, name := range names {
 				f.model = name
-				if err := f.validate(); err != nil {
-					return err
-				}
 				model, err := f.openModel(cmd.Context(), task)
 				if err != nil {
 					return err
