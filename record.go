@@ -24,6 +24,10 @@ type SampleRecord struct {
 	Latency time.Duration `json:"latency_ns"`      //
 	Retries int           `json:"retries"`         //
 	Error   string        `json:"error,omitempty"` // transport error, when the call failed
+
+	// Model is the ensemble member that drew the sample ("" for a run on
+	// one model).
+	Model string `json:"model,omitempty"`
 }
 
 // UnmarshalJSON reads a sample record, including one written before the

@@ -53,8 +53,11 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		return nil, fmt.Errorf("run: checkpoint step must not be negative, got %d", from.Step)
 	}
 	pricing := cfg.Pricing
+	ens, _ := model.(*Ensemble)
 	if pricing.Zero() {
-		if p, ok := model.(Priced); ok {
+		if ens != nil {
+			pricing = ens.dearest()
+		} else if p, ok := model.(Priced); ok {
 			pricing = p.Pricing()
 		}
 	}
@@ -68,6 +71,7 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		jobs:    make(chan func()),
 		quit:    make(chan struct{}),
 	}
+	r.ensemble = ens
 	defer close(r.quit)
 	r.checker, _ = task.(Checker[S])
 	r.executor, _ = task.(Executor[S])
@@ -134,6 +138,7 @@ func stopReason(err error) string {
 type runner[S any] struct {
 	task     Task[S]
 	model    Model
+	ensemble *Ensemble // model, when it is one
 	cfg      Config
 	flags    *RedFlags
 	pricing  Pricing

@@ -299,12 +299,14 @@ type mark struct {
 // record files a sample in the step record and the run's counters.
 func (d *decision[S]) record(a arrival, m mark) {
 	r := d.r
-	u := a.resp.Usage(r.pricing)
+	pricing, model := r.samplePricing(d.step, a.idx)
+	u := a.resp.Usage(pricing)
 	if u.CostUSD > r.maxSampleCost {
 		r.maxSampleCost = u.CostUSD
 	}
 	sr := SampleRecord{
 		Index:       a.idx,
+		Model:       model,
 		Seq:         d.seq,
 		Temperature: a.temp,
 		Text:        a.resp.Text,

@@ -48,6 +48,9 @@ type Summary struct {
 	PriceNote string `json:"price_note,omitempty"`
 	// Speculation is what voting ahead did (speculation.go).
 	Speculation
+	// Models is what each model of an ensemble did (modelstats.go); empty
+	// for a run on one model.
+	Models ModelTable `json:"models,omitempty"`
 }
 
 // FlaggedTotal is the number of samples discarded by red flags.
@@ -113,6 +116,7 @@ func (s *Summary) addDecision(rec *StepRecord) {
 		s.K = rec.K
 	}
 	s.Steps++
+	s.Models.addDecision(rec)
 	s.VotesHistogram[rec.Votes]++
 	for _, kc := range rec.Tally {
 		if kc.Key == rec.Key {
@@ -145,6 +149,7 @@ func (s *Summary) addSample(sr *SampleRecord) {
 		s.Flagged = map[Flag]int64{}
 	}
 	s.Samples++
+	s.Models.addSample(sr)
 	s.Usage.Add(sr.Usage)
 	s.Retries += int64(sr.Retries)
 	switch {
@@ -226,6 +231,7 @@ func (s *Summary) Merge(o *Summary) {
 	s.SavedUSD += o.SavedUSD
 	s.WallSeconds += o.WallSeconds
 	s.Speculation.Add(o.Speculation)
+	s.Models.merge(o.Models)
 	s.Derive()
 }
 
@@ -241,6 +247,7 @@ func (s *Summary) Derive() {
 		s.CostPerStep = s.CostUSD / float64(n)
 	}
 	s.deriveSpeculation()
+	s.Models.derive()
 }
 
 // Run statuses, as a journal records them. A run whose process was killed

@@ -45,7 +45,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "votes/step  max %d; %s steps needed more than k\n", s.MaxVotesInStep, group(s.StepsOverK))
 	fmt.Fprintf(&b, "tokens      %s in (%s cached), %s out\n", group(s.InputTokens), group(s.CachedInputTokens), group(s.OutputTokens))
 	price := ""
-	if !s.Pricing.Zero() {
+	if !s.Pricing.Zero() && len(s.Models) == 0 {
 		price = fmt.Sprintf(" at $%.2f in / $%.2f out per million tokens", s.Pricing.InPerMTok, s.Pricing.OutPerMTok)
 	}
 	if s.BatchedRequests > 0 || s.CachedInputTokens > 0 {
@@ -56,6 +56,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		price += " (" + s.PriceNote + ")"
 	}
 	fmt.Fprintf(&b, "cost        $%.4f ($%.6f a sample, $%.6f a step)%s\n", s.CostUSD, s.CostPerSample, s.CostPerStep, price)
+	s.Models.writeText(&b)
 	fmt.Fprintf(&b, "wall        %.2fs\n", s.WallSeconds)
 	s.writeSpeculation(&b)
 	_, err := io.WriteString(w, b.String())

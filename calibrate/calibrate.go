@@ -95,6 +95,10 @@ type Report struct {
 	CollisionSteps     []int   `json:"collision_steps"` // 1-based
 	ExpectedCollisions float64 `json:"expected_collisions"`
 	CostUSD            float64 `json:"cost_usd"`
+	// LatencyP90Seconds is the 90th percentile of the samples' latency: a
+	// round of parallel calls waits for its slowest, so plans use a high
+	// percentile rather than the mean.
+	LatencyP90Seconds float64 `json:"latency_p90_seconds"`
 }
 
 // buckets are the length ranges of the error-by-length table.
@@ -155,6 +159,7 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 	rep := &Report{Task: task.Name(), Simulated: maker.IsSimulated(model), Steps: len(probes), Flagged: map[maker.Flag]int{}}
 	var notRight, valid, validWrong, parsed, parsedWrong int
 	var inTok, outTok int64
+	lat := make([]float64, 0, len(probes)*opt.PerStep)
 	bk := make([]Bucket, len(buckets))
 	for i, b := range buckets {
 		bk[i] = Bucket{MinTokens: b[0], MaxTokens: b[1]}
@@ -166,6 +171,7 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 			rep.Samples++
 			inTok += int64(r.resp.InputTokens)
 			outTok += int64(r.resp.OutputTokens)
+			lat = append(lat, r.resp.Latency.Seconds())
 			rep.CostUSD += pricing.Cost(r.resp)
 			flag := flags.Check(r.resp)
 			cand, perr := task.Parse(r.resp.Text)
@@ -226,6 +232,8 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 	}
 	rep.ExpectedCollisions = pairs * q * q * rep.V * rep.V
 	sort.Ints(rep.CollisionSteps)
+	sort.Float64s(lat)
+	rep.LatencyP90Seconds = lat[(len(lat)*9+9)/10-1] // nearest rank
 	return rep, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
 )
 
@@ -35,6 +36,7 @@ type page struct {
 	Notes     []string
 	Charts    []chartView
 	Hardest   []hardRow
+	Models    maker.ModelTable // an ensemble's models
 	Pegs      *pegsView
 	FinalText string
 	Generated string
@@ -102,6 +104,7 @@ func render(w io.Writer, d *Data, a *aggregate) error {
 		return err
 	}
 	p.Hardest = hardestRows(a)
+	p.Models = s.Models
 	p.Pegs, p.FinalText = final(d.Final)
 	return pageTmpl.Execute(w, &p)
 }

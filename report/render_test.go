@@ -118,3 +118,33 @@ func TestRenderNil(t *testing.T) {
 		t.Error("Collector.Render(nil): no error")
 	}
 }
+
+// An ensemble's run shows its models in a table, names escaped; a run on
+// one model has no such table.
+func TestRenderModels(t *testing.T) {
+	run := runSim(t, 5, 0, 0, 2)
+	d := run.data()
+	var buf bytes.Buffer
+	if err := Render(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), `id="models"`) {
+		t.Error("a run on one model shows a models table")
+	}
+	d.Summary.Models = maker.ModelTable{
+		{Model: "sim/a", Samples: 40, Votes: 38, Agreed: 37, P: 37.0 / 38, Usage: maker.Usage{CostUSD: 0.0123}},
+		{Model: hostile, Samples: 20, Votes: 20, Agreed: 20, P: 1},
+	}
+	buf.Reset()
+	if err := Render(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	row := regexp.MustCompile(`<tr><td>sim/a</td><td class="n">40</td><td class="n">38</td><td class="n">37</td><td class="n">0.97368</td><td class="n">0</td><td class="n">\$0.0123</td></tr>`)
+	if !strings.Contains(page, `id="models"`) || !row.MatchString(page) {
+		t.Error("no models table with sim/a's row")
+	}
+	if strings.Contains(page, "<td>"+hostile) {
+		t.Error("a model name is not escaped")
+	}
+}

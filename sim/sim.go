@@ -53,6 +53,18 @@ type Config struct {
 	// gpt-4.1-mini's $0.40 in, $0.10 cached, $1.60 out per million tokens),
 	// so that cost figures mean something.
 	Pricing maker.Pricing
+	// Name tells simulated models apart (see [ParseName]). A named model
+	// draws its samples from its own stream, seeded by Seed and the name,
+	// so two models with one seed err independently; the unnamed model
+	// keeps the stream it always had.
+	Name string
+	// PrivateHard makes a named model's hard steps its own: which steps
+	// are hard, and the one wrong answer it repeats there, follow from its
+	// name. Otherwise hard steps are shared: every model with the same
+	// seed finds the same steps hard and gives the same wrong answer on
+	// them, so their errors are correlated and voting across them does not
+	// undo those errors.
+	PrivateHard bool
 }
 
 // DefaultConfig is the simulator as `maker` runs it by default.
@@ -84,6 +96,9 @@ func (c Config) Validate() error {
 	if c.OutTokens < 1 || c.OutTokensSD < 0 {
 		return fmt.Errorf("sim: output tokens must be positive (mean %d, sd %d)", c.OutTokens, c.OutTokensSD)
 	}
+	if c.PrivateHard && c.Name == "" {
+		return errors.New("sim: private hard steps need a named model (sim/NAME)")
+	}
 	if c.Latency < 0 || c.LatencySpread < 0 {
 		return fmt.Errorf("sim: latency must not be negative")
 	}
@@ -95,6 +110,9 @@ type Model struct {
 	cfg    Config
 	oracle maker.Oracle
 	recent answerCache
+	// stream is the hash of the name that a named model mixes into its
+	// randomness (0 for the unnamed model).
+	stream uint64
 }
 
 var (
@@ -111,7 +129,21 @@ func New(oracle maker.Oracle, cfg Config) (*Model, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Model{cfg: cfg, oracle: oracle}, nil
+	m := &Model{cfg: cfg, oracle: oracle}
+	if cfg.Name != "" {
+		m.stream = nameHash(cfg.Name)
+	}
+	return m, nil
+}
+
+// nameHash is FNV-1a over the name, never 0.
+func nameHash(name string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return h | 1
 }
 
 // Config returns the model's error model.
@@ -125,7 +157,20 @@ func (m *Model) Pricing() maker.Pricing { return m.cfg.Pricing }
 
 // Hard reports whether step is one of the simulator's hard steps.
 func (m *Model) Hard(step int) bool {
+	if m.cfg.PrivateHard {
+		return unit(mix(m.cfg.Seed, m.stream, 0x9e3779b97f4a7c15, uint64(step))) < m.cfg.HardFraction
+	}
 	return unit(mix(m.cfg.Seed, 0x9e3779b97f4a7c15, uint64(step))) < m.cfg.HardFraction
+}
+
+// hardWrong is the index of the wrong answer the model repeats on its hard
+// steps: the first for shared hard steps, one chosen by the name for
+// private ones.
+func (m *Model) hardWrong(n int) int {
+	if !m.cfg.PrivateHard || n == 0 {
+		return 0
+	}
+	return int(m.stream % uint64(n))
 }
 
 // Outcome is how one simulated sample turned out.
@@ -145,7 +190,11 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 	if err := ctx.Err(); err != nil {
 		return maker.Response{}, err
 	}
-	rng := rand.New(rand.NewPCG(mix(m.cfg.Seed, uint64(req.Step)), uint64(req.Sample)))
+	seed := mix(m.cfg.Seed, uint64(req.Step))
+	if m.stream != 0 {
+		seed = mix(m.cfg.Seed, m.stream, uint64(req.Step))
+	}
+	rng := rand.New(rand.NewPCG(seed, uint64(req.Sample)))
 	var latency time.Duration
 	if m.cfg.Latency > 0 {
 		latency = time.Duration(float64(m.cfg.Latency) * math.Exp(m.cfg.LatencySpread*rng.NormFloat64()))
@@ -187,7 +236,7 @@ func (m *Model) answer(req maker.Request, rng *rand.Rand) maker.Response {
 	case Wrong:
 		text := ans.Right
 		if len(ans.Wrong) > 0 {
-			text = ans.Wrong[0]
+			text = ans.Wrong[m.hardWrong(len(ans.Wrong))]
 			if !hard {
 				text = ans.Wrong[rng.IntN(len(ans.Wrong))]
 			}

@@ -9,9 +9,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/calibrate"
 	"github.com/maker-go/maker/hanoi"
 	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/sim"
 )
 
 func newCalibrateCmd() *cobra.Command {
@@ -22,6 +24,7 @@ func newCalibrateCmd() *cobra.Command {
 		samples  int
 		perStep  int
 		probe    uint64
+		models   []string
 	)
 	cmd := &cobra.Command{
 		Use:   "calibrate",
@@ -32,11 +35,25 @@ Wilson interval, the red-flag rate v, mean tokens, the error rate by answer leng
 collisions (steps where two samples are both wrong, a sign of correlated errors). The
 error rate is given with red-flagging and with the parser alone, so the effect of
 red-flagging shows. It ends with the plan for the full task at the measured rate and at
-the interval's pessimistic end.`,
+the interval's pessimistic end.
+
+With several --model, every model answers the same steps and one table compares
+them: p with its 95% interval, v, mean tokens, and the plan for the full task at
+--target (k_min, cost per step, total cost and wall time at the measured p90
+latency); the cheapest model that meets the target is marked. Each row's plan is
+what maker plan prints for the same p, v, tokens, latency and model.`,
 		Example: `  maker calibrate --task hanoi --disks 20 --samples 1000
+  maker calibrate --task hanoi --disks 20 --samples 400 --model 'sim/mini?error=0.002' --model 'sim/nano?error=0.02&price_in=0.1&price_out=0.4'
   maker calibrate --task hanoi --disks 10 --model openai/gpt-4.1-mini --samples 2000 --concurrency 16`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			names, err := calibrationModels(models)
+			if err != nil {
+				return err
+			}
+			// The flags are checked against the whole list: --base-url,
+			// say, is for the provider models among the simulated ones.
+			f.model = strings.Join(names, ",")
 			if err := f.validate(); err != nil {
 				return err
 			}
@@ -53,10 +70,6 @@ the interval's pessimistic end.`,
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			model, err := f.openModel(cmd.Context(), task)
-			if err != nil {
-				return err
-			}
 			n := max(1, samples/perStep)
 			rng := rand.New(rand.NewPCG(probe, 0x5eed))
 			idx := make([]int, n)
@@ -68,13 +81,35 @@ the interval's pessimistic end.`,
 			for i, r := range refs {
 				probes[i] = calibrate.Probe[hanoi.State]{Step: r.Step, State: r.Before, Prev: r.Prev, Right: r.Right}
 			}
-			rep, err := calibrate.Run(cmd.Context(), task, model, probes, calibrate.Options{
-				PerStep: perStep, Concurrency: max(1, f.concurrency), Temperature: f.temp, MaxTokens: f.maxTokens, MinChars: f.minChars,
-			})
-			if err != nil {
-				return &exitError{code: exitFailed, err: err}
+			// Every model answers the same steps.
+			reps := make([]*calibrate.Report, len(names))
+			prices := make([]maker.Pricing, len(names))
+			for i, name := range names {
+				f.model = name
+				model, err := f.openModel(cmd.Context(), task)
+				if err != nil {
+					return err
+				}
+				rep, err := calibrate.Run(cmd.Context(), task, model, probes, calibrate.Options{
+					PerStep: perStep, Concurrency: max(1, f.concurrency), Temperature: f.temp, MaxTokens: f.maxTokens, MinChars: f.minChars,
+				})
+				if err != nil {
+					return &exitError{code: exitFailed, err: fmt.Errorf("--model %s: %w", name, err)}
+				}
+				rep.Model = name
+				reps[i] = rep
+				if pr, ok := model.(maker.Priced); ok {
+					prices[i] = pr.Pricing()
+				}
 			}
-			rep.Model = f.model
+			if len(reps) > 1 {
+				tab := compareModels(reps, prices, task.Steps(), f.target)
+				if f.jsonOut {
+					return writeJSON(cmd.OutOrStdout(), tab)
+				}
+				return tab.writeText(cmd.OutOrStdout())
+			}
+			rep := reps[0]
 			plans := calibrationPlans(rep, task.Steps(), f.target)
 			if f.jsonOut {
 				b, err := json.Marshal(struct {
@@ -98,7 +133,8 @@ the interval's pessimistic end.`,
 	fs.Uint64Var(&probe, "probe-seed", 1, "seed that picks the steps")
 	// Calibration takes independent single samples: no voting, budget,
 	// journal or report flags apply.
-	f.registerOnly(fs, append(modelFlags, "concurrency", "temperature", "max-tokens", "min-chars", "target", "json")...)
+	fs.StringArrayVar(&models, "model", []string{sim.Name}, "model to measure: sim, sim/NAME?error=0.01&..., or provider/model; give it several times (or a comma list) to compare models on the same steps")
+	f.registerOnly(fs, append(without(modelFlags, "model"), "concurrency", "temperature", "max-tokens", "min-chars", "target", "json")...)
 	fs.Lookup("concurrency").DefValue = "8"
 	_ = fs.Set("concurrency", "8")
 	return cmd

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -83,7 +82,7 @@ func (f *runFlags) registerOnly(fs *pflag.FlagSet, names ...string) {
 
 func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	d := sim.DefaultConfig()
-	fs.StringVar(&f.model, "model", sim.Name, "model: sim (simulated) or provider/model, e.g. openai/gpt-4.1-mini")
+	fs.StringVar(&f.model, "model", sim.Name, "model: sim (simulated), sim/NAME?error=0.01&... (a named simulated model), or provider/model, e.g. openai/gpt-4.1-mini; a,b or a=2,b=1 for an ensemble that draws each step's samples across them")
 	fs.StringVar(&f.k, "k", "auto", "vote margin: a number; auto for k_min at --target; adaptive to start there and raise k when the run's votes say the target is at risk")
 	fs.Float64Var(&f.target, "target", 0.95, "target probability that the whole task succeeds (for --k auto)")
 	fs.Float64Var(&f.p, "p", 0, "per-step success rate of the model (for --k auto on a real model)")
@@ -116,8 +115,18 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.retryWait, "retry-wait", provider.DefaultRetryInitial, "first backoff wait between retries; it doubles each time, with jitter")
 }
 
+// simulated reports whether every model --model names is simulated.
 func (f *runFlags) simulated() bool {
-	return f.model == sim.Name || strings.HasPrefix(f.model, sim.Name+"/")
+	entries, err := f.models()
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !sim.IsName(e.name) {
+			return false
+		}
+	}
+	return true
 }
 
 // Upper bounds of the numeric flags: far above any useful value, low
@@ -186,20 +195,21 @@ func (f *runFlags) validate() error {
 	return nil
 }
 
-// openModel opens the simulator (answering from oracle) or a provider.
-func (f *runFlags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Model, error) {
-	if f.simulated() {
-		cfg := sim.DefaultConfig()
-		cfg.Seed = f.seed
-		cfg.ErrorRate = f.simError
-		cfg.Latency = f.simLatency
+// openOne opens one model: the simulator (answering from oracle) or a
+// provider's.
+func (f *runFlags) openOne(ctx context.Context, name string, oracle maker.Oracle) (maker.Model, error) {
+	if sim.IsName(name) {
+		cfg, err := f.simConfig(name)
+		if err != nil {
+			return nil, err
+		}
 		m, err := sim.New(oracle, cfg)
 		if err != nil {
 			return nil, usageErr("%v", err)
 		}
 		return m, nil
 	}
-	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: f.model, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout,
+	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: name, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout,
 		Transport: maker.Transport{Retries: f.retries, RetryWait: f.retryWait, RPM: f.rpm, TPM: f.tpm}})
 	if err != nil {
 		return nil, usageErr("%v", err)
@@ -210,7 +220,7 @@ func (f *runFlags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Mo
 // errorRate is the per-sample error rate --k auto plans for.
 func (f *runFlags) errorRate(cmd *cobra.Command) (float64, error) {
 	if f.simulated() && !cmd.Flags().Changed("p") {
-		return f.simError, nil
+		return f.simErrorRate()
 	}
 	if f.p == 0 {
 		return 0, usageErr("--k auto needs --p, the model's measured per-step success rate (see maker calibrate), or give --k")

@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -15,23 +15,32 @@ import (
 )
 
 // modelPrices finds the prices of a named model for planning, without
-// opening it (no API key is needed to plan): the simulator's own, or those
-// the registered provider charges a run (see provider.ModelPrice).
-func modelPrices(name string) (maker.Pricing, bool) {
-	if name == sim.Name {
-		return sim.DefaultConfig().Pricing, true
+// opening it (no API key is needed to plan): a simulated model's own (its
+// name's price parameters, or the simulator's defaults), or those the
+// registered provider charges a run (see provider.ModelPrice).
+func modelPrices(name string) (maker.Pricing, bool, error) {
+	if sim.IsName(name) {
+		cfg, err := sim.ParseName(name, sim.DefaultConfig())
+		if err != nil {
+			return maker.Pricing{}, false, usageErr("--model: %v", err)
+		}
+		return cfg.Pricing, true, nil
 	}
-	return provider.ModelPrice(name)
+	p, ok := provider.ModelPrice(name)
+	return p, ok, nil
 }
 
 func newPlanCmd() *cobra.Command {
 	var (
 		in       plan.Input
-		model    string
+		models   []string
+		ps, vs   []float64
+		inToks   []float64
+		outToks  []float64
+		lats     []time.Duration
 		priceIn  float64
 		priceOut float64
 		priceC   float64
-		latency  time.Duration
 		jsonOut  bool
 	)
 	cmd := &cobra.Command{
@@ -40,61 +49,131 @@ func newPlanCmd() *cobra.Command {
 		Long: `Plan a run from the model's measured per-step success rate p (see maker calibrate):
 the smallest vote margin k_min that reaches the target, the success probability at
 k_min and k_min-1, expected votes and samples per step, total samples and cost, how
-many steps stay undecided after each round of votes, and the expected wall time.`,
+many steps stay undecided after each round of votes, and the expected wall time.
+
+With several --model, plan each at its own prices and print one table, the cheapest
+model that meets the target marked, as maker calibrate does for several models.
+--p, --v, --in-tokens, --out-tokens and --latency then take one value for every
+model or one per model, in the order of --model.`,
 		Example: `  maker plan --p 0.9978 --steps 1048575 --model sim
   maker plan --p 0.9978 --steps 1048575 --price-in 0.40 --price-out 1.60 --in-tokens 600 --out-tokens 538
-  maker plan --p 0.99 --steps 1023 --latency 2s --concurrency 8 --json`,
+  maker plan --p 0.99 --steps 1023 --latency 2s --concurrency 8 --json
+  maker plan --steps 1048575 --model 'sim/mini?error=0.002' --model 'sim/nano?error=0.02&price_in=0.1&price_out=0.4' --p 0.998,0.98`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if in.P == 0 || in.Steps == 0 {
+			names, err := planModels(models)
+			if err != nil {
+				return err
+			}
+			if len(ps) == 0 || in.Steps == 0 {
 				return usageErr("--p and --steps are required")
 			}
-			switch {
-			case priceIn > 0 || priceOut > 0:
-				in.Prices = plan.Prices{InPerMTok: priceIn, OutPerMTok: priceOut, CachedInPerMTok: priceC}
-			case model != "":
-				p, ok := modelPrices(model)
-				if !ok {
-					return usageErr("no price is known for %q; give --price-in and --price-out (USD per million tokens)", model)
+			n := max(1, len(names))
+			lists := []struct {
+				name string
+				n    int
+			}{{"p", len(ps)}, {"v", len(vs)}, {"in-tokens", len(inToks)}, {"out-tokens", len(outToks)}, {"latency", len(lats)}}
+			for _, l := range lists {
+				if l.n != 1 && l.n != n {
+					return usageErr("--%s takes one value, or one per --model (%d), got %d", l.name, n, l.n)
 				}
-				in.Prices = plan.Prices{InPerMTok: p.InPerMTok, OutPerMTok: p.OutPerMTok, CachedInPerMTok: p.CachedInPerMTok}
 			}
-			in.LatencySeconds = latency.Seconds()
-			pl, err := plan.Compute(in)
+			at := func(i int) plan.Input {
+				x := in
+				pick := func(v []float64) float64 { return v[min(i, len(v)-1)] }
+				x.P, x.V, x.InTokens, x.OutTokens = pick(ps), pick(vs), pick(inToks), pick(outToks)
+				x.LatencySeconds = lats[min(i, len(lats)-1)].Seconds()
+				return x
+			}
+			pricesOf := func(name string) (plan.Prices, error) {
+				if priceIn > 0 || priceOut > 0 {
+					return plan.Prices{InPerMTok: priceIn, OutPerMTok: priceOut, CachedInPerMTok: priceC}, nil
+				}
+				if name == "" {
+					return plan.Prices{}, nil
+				}
+				p, ok, err := modelPrices(name)
+				if err != nil {
+					return plan.Prices{}, err
+				}
+				if !ok {
+					return plan.Prices{}, usageErr("no price is known for %q; give --price-in and --price-out (USD per million tokens)", name)
+				}
+				return plan.Prices{InPerMTok: p.InPerMTok, OutPerMTok: p.OutPerMTok, CachedInPerMTok: p.CachedInPerMTok}, nil
+			}
+			out := cmd.OutOrStdout()
+			if len(names) > 1 {
+				c := &modelChoice{Steps: in.Steps, Target: in.Target}
+				for i, name := range names {
+					x := at(i)
+					pr, err := pricesOf(name)
+					if err != nil {
+						return err
+					}
+					x.Prices = pr
+					// Inputs out of range are the caller's mistake, not a
+					// model that cannot meet the target.
+					if _, err := plan.Compute(x); errors.Is(err, plan.ErrOutOfRange) {
+						return usageErr("--model %s: %v", name, err)
+					}
+					c.Models = append(c.Models, choiceRow{
+						Model: name, Simulated: sim.IsName(name), P: x.P, PLo: x.P, PHi: x.P, V: x.V,
+						MeanInputTokens: x.InTokens, MeanOutputTokens: x.OutTokens, LatencyP90Seconds: x.LatencySeconds,
+						Pricing: maker.Pricing{InPerMTok: pr.InPerMTok, OutPerMTok: pr.OutPerMTok, CachedInPerMTok: pr.CachedInPerMTok},
+					})
+				}
+				c.plan()
+				if jsonOut {
+					return writeJSON(out, c)
+				}
+				return c.writeText(out)
+			}
+			name := ""
+			if len(names) == 1 {
+				name = names[0]
+			}
+			x := at(0)
+			if x.Prices, err = pricesOf(name); err != nil {
+				return err
+			}
+			pl, err := plan.Compute(x)
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			out := cmd.OutOrStdout()
 			if jsonOut {
-				b, err := json.Marshal(pl)
-				if err != nil {
-					return err
-				}
-				_, err = fmt.Fprintln(out, string(b))
-				return err
+				return writeJSON(out, pl)
 			}
 			_, err = fmt.Fprint(out, planText(pl))
 			return err
 		},
 	}
 	fs := cmd.Flags()
-	fs.Float64Var(&in.P, "p", 0, "probability that one valid sample decides a step right (required)")
+	fs.Float64SliceVar(&ps, "p", nil, "probability that one valid sample decides a step right (required; one per --model, or one for all)")
 	fs.IntVar(&in.Steps, "steps", 0, "number of steps in the task (required; 2^n-1 for n-disk Hanoi)")
 	fs.Float64Var(&in.Target, "target", plan.DefaultTarget, "required probability that the whole task succeeds")
-	fs.Float64Var(&in.V, "v", 1, "share of samples that pass the red flags")
+	fs.Float64SliceVar(&vs, "v", []float64{1}, "share of samples that pass the red flags")
 	fs.IntVar(&in.M, "m", 1, "steps per model call (1: maximal decomposition)")
-	fs.StringVar(&model, "model", "", "model whose prices to use (or give --price-in/--price-out)")
+	fs.StringArrayVar(&models, "model", nil, "model whose prices to use (or give --price-in/--price-out); several (repeated, or a comma list) for one row each")
 	fs.Float64Var(&priceIn, "price-in", 0, "input price, USD per million tokens")
 	fs.Float64Var(&priceOut, "price-out", 0, "output price, USD per million tokens")
 	fs.Float64Var(&priceC, "price-cached", 0, "cached-input price, USD per million tokens")
-	fs.Float64Var(&in.InTokens, "in-tokens", 600, "mean input tokens per call")
-	fs.Float64Var(&in.OutTokens, "out-tokens", 540, "mean output tokens per call")
+	fs.Float64SliceVar(&inToks, "in-tokens", []float64{600}, "mean input tokens per call")
+	fs.Float64SliceVar(&outToks, "out-tokens", []float64{540}, "mean output tokens per call")
 	fs.Float64Var(&in.CachedInTokens, "cached-tokens", 0, "mean cached input tokens per call")
-	fs.DurationVar(&latency, "latency", 0, "latency of one call (a high percentile)")
+	fs.DurationSliceVar(&lats, "latency", []time.Duration{0}, "latency of one call (a high percentile)")
 	fs.IntVar(&in.Concurrency, "concurrency", 0, "most calls in flight (0: k_min)")
 	fs.IntVar(&in.Rounds, "rounds", 0, "rows of the undecided table (0: until under 0.01 steps)")
 	fs.BoolVar(&jsonOut, "json", false, "print the plan as one JSON object")
 	return cmd
+}
+
+// planModels are the models --model names for plan, each value one model
+// or a comma list (no weights: each model is planned on its own).
+func planModels(values []string) ([]string, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	return calibrationModels(values)
 }
 
 func planText(pl plan.Plan) string {
