@@ -48,6 +48,7 @@ type sampleJSON struct {
 	Latency   int64   `json:"ns,omitempty"`
 	Retries   int     `json:"r,omitempty"`
 	Error     string  `json:"e,omitempty"`
+	Model     string  `json:"m,omitempty"` // the ensemble member that drew it
 }
 
 // EncodeStep encodes a decided step, keeping the sample texts keep says.
@@ -157,6 +158,11 @@ func appendSample(b []byte, s *maker.SampleRecord, vote int, text string) ([]byt
 			return nil, err
 		}
 	}
+	if s.Model != "" {
+		if b, err = appendString(b, `,"m":`, s.Model); err != nil {
+			return nil, err
+		}
+	}
 	return append(b, '}'), nil
 }
 
@@ -187,7 +193,7 @@ func DecodeSamples(data string, tally []maker.KeyCount) ([]maker.SampleRecord, e
 		s := maker.SampleRecord{
 			Index: r.Index, Seq: r.Seq, Temperature: r.Temp, Text: r.Text, Flag: maker.Flag(r.Flag), Cancelled: r.Cancelled,
 			Usage: maker.Usage{InputTokens: r.In, CachedInputTokens: r.Cached, OutputTokens: r.Out, CostUSD: r.Cost},
-			Batch: r.Batch, Latency: timeDuration(r.Latency), Retries: r.Retries, Error: r.Error,
+			Batch: r.Batch, Latency: timeDuration(r.Latency), Retries: r.Retries, Error: r.Error, Model: r.Model,
 		}
 		if r.Vote != nil {
 			if *r.Vote < 0 || *r.Vote >= len(tally) {

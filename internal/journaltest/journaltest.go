@@ -66,9 +66,9 @@ func Record(step int) *maker.StepRecord {
 		Step: step, K: 2, Prev: "p", Action: "move a", Key: "a", State: []int{step, step + 1},
 		Tally: []maker.KeyCount{{Key: "a", Votes: 3}, {Key: "b", Votes: 1}},
 		Samples: []maker.SampleRecord{
-			{Index: 0, Seq: 0, Text: "A", Key: "a", Voted: true, Usage: maker.Usage{InputTokens: 10, OutputTokens: 5, CostUSD: 0.5}, Latency: time.Millisecond},
+			{Index: 0, Seq: 0, Model: "sim/a", Text: "A", Key: "a", Voted: true, Usage: maker.Usage{InputTokens: 10, OutputTokens: 5, CostUSD: 0.5}, Latency: time.Millisecond},
 			{Index: 1, Seq: 1, Text: "garbage", Flag: maker.FlagMalformed, Usage: maker.Usage{OutputTokens: 7}},
-			{Index: 2, Seq: 2, Text: "B", Key: "b", Voted: true},
+			{Index: 2, Seq: 2, Model: "sim/b", Text: "B", Key: "b", Voted: true},
 			{Index: 3, Seq: 3, Text: "A", Key: "a", Voted: true},
 			{Index: 4, Seq: 4, Text: "A", Key: "a", Voted: true},
 			{Index: 5, Seq: 5, Cancelled: true},
