@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/maker-go/maker"
 )
 
 // walk answers every step of a scripted request with its intent's right
@@ -69,7 +71,7 @@ func render(it Item) string {
 
 // FuzzParse feeds the strict answer parser, gates included, arbitrary model
 // output. It must never panic; every rejection is a *GateError naming a
-// known gate; an accepted answer reads back with the same vote key when
+// known gate and wraps maker.ErrMalformed; an accepted answer reads back with the same vote key when
 // written in its format; and the checker and executor take it, right or
 // wrong for the step, at every stage of a document without panicking.
 func FuzzParse(f *testing.F) {
@@ -113,6 +115,9 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			if !errors.Is(err, ErrGate) || !known[GateOf(err)] {
 				t.Fatalf("Parse(%q): %v is not a gate error (gate %q)", text, err, GateOf(err))
+			}
+			if !errors.Is(err, maker.ErrMalformed) {
+				t.Fatalf("Parse(%q): %v does not wrap maker.ErrMalformed", text, err)
 			}
 			return
 		}
