@@ -71,9 +71,10 @@ func render(it Item) string {
 
 // FuzzParse feeds the strict answer parser, gates included, arbitrary model
 // output. It must never panic; every rejection is a *GateError naming a
-// known gate and wraps maker.ErrMalformed; an accepted answer reads back with the same vote key when
-// written in its format; and the checker and executor take it, right or
-// wrong for the step, at every stage of a document without panicking.
+// known gate and wraps maker.ErrMalformed; an accepted answer reads back
+// with the same vote key when written in its format; and the checker and
+// executor take it, right or wrong for the step, at every stage of a
+// document without panicking.
 func FuzzParse(f *testing.F) {
 	var (
 		task *Task
