@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/maker-go/maker/internal/fileio"
 )
@@ -36,7 +37,8 @@ next_state = [[...], [...], [...]]`
 // DefaultUserTemplate is the user prompt: the strategy, the previous move
 // and the current state. A replacement given with --prompt-file is a Go
 // text/template with the same fields: {{.Prev}}, {{.State}}, {{.Disks}},
-// {{.Order}} (the clockwise peg order) and {{.Step}} (1-based).
+// {{.Order}} (the clockwise peg order) and {{.Step}} (1-based), and
+// {{if .Field}}...{{else}}...{{end}} on them; see [ParseTemplate].
 const DefaultUserTemplate = `Follow this procedure exactly:
 - If the previous move did not move disk 1, move disk 1 one peg clockwise, where clockwise means {{.Order}}.
 - If the previous move did move disk 1, make the only legal move that does not move disk 1.
@@ -73,10 +75,26 @@ func LoadTemplate(ctx context.Context, path string) (*template.Template, error) 
 }
 
 // ParseTemplate parses a user-prompt template (see [DefaultUserTemplate]).
+// Besides text it admits only the fields of the prompt, {{.Prev}},
+// {{.State}}, {{.Disks}}, {{.Order}} and {{.Step}}, and {{if}} on one of
+// them, with {{else}} and {{else if}}. That subset renders at every step
+// once it renders at one: no function can fail on a later step's values
+// (an index past the end of the previous move), and no range or nested
+// template can loop for hours or render gigabytes.
 func ParseTemplate(name, text string) (*template.Template, error) {
 	t, err := template.New(name).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("prompt template %s: %w", name, err)
+	}
+	for _, d := range t.Templates() {
+		if d.Name() != name {
+			return nil, fmt.Errorf("prompt template %s: it defines template %q; only fields and {{if}} on them are allowed", name, d.Name())
+		}
+	}
+	if t.Tree != nil {
+		if err := checkNodes(t, t.Tree.Root); err != nil {
+			return nil, fmt.Errorf("prompt template %s: %w", name, err)
+		}
 	}
 	for _, field := range []string{".Prev", ".State"} {
 		if !strings.Contains(text, field) {
@@ -88,6 +106,59 @@ func ParseTemplate(name, text string) (*template.Template, error) {
 		return nil, fmt.Errorf("prompt template %s: %w", name, err)
 	}
 	return t, nil
+}
+
+// promptFields are the fields of promptData a template may name.
+var promptFields = map[string]bool{"Prev": true, "State": true, "Disks": true, "Order": true, "Step": true}
+
+// checkNodes holds a template's parse tree to the subset ParseTemplate
+// admits, and names the first action outside it.
+func checkNodes(t *template.Template, n parse.Node) error {
+	switch n := n.(type) {
+	case nil, *parse.TextNode, *parse.CommentNode:
+		return nil
+	case *parse.ListNode:
+		if n == nil {
+			return nil
+		}
+		for _, c := range n.Nodes {
+			if err := checkNodes(t, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	case *parse.ActionNode:
+		return checkField(t, n, n.Pipe)
+	case *parse.IfNode:
+		if err := checkField(t, n, n.Pipe); err != nil {
+			return err
+		}
+		if err := checkNodes(t, n.List); err != nil {
+			return err
+		}
+		return checkNodes(t, n.ElseList)
+	}
+	return notAllowed(t, n)
+}
+
+// checkField accepts a pipeline that is one known field and nothing else.
+func checkField(t *template.Template, n parse.Node, p *parse.PipeNode) error {
+	if p == nil || len(p.Decl) != 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return notAllowed(t, n)
+	}
+	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
+	if !ok || len(f.Ident) != 1 || !promptFields[f.Ident[0]] {
+		return notAllowed(t, n)
+	}
+	return nil
+}
+
+func notAllowed(t *template.Template, n parse.Node) error {
+	loc, text := t.ErrorContext(n)
+	if len(text) > 60 {
+		text = text[:57] + "..."
+	}
+	return fmt.Errorf("%s: %q is not allowed; use {{.Prev}}, {{.State}}, {{.Disks}}, {{.Order}}, {{.Step}} and {{if}} on them", loc, text)
 }
 
 func orderText(n int) string {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/maker-go/maker"
 )
 
 // Gate names the quality gate that red-flagged an answer. Every gate works
@@ -46,8 +48,10 @@ type GateError struct {
 // Error names the gate and what tripped it.
 func (e *GateError) Error() string { return fmt.Sprintf("%s: %s", e.Gate, e.Detail) }
 
-// Unwrap makes errors.Is(err, ErrGate) true.
-func (e *GateError) Unwrap() error { return ErrGate }
+// Unwrap makes errors.Is(err, ErrGate) true, and errors.Is(err,
+// maker.ErrMalformed): a gate rejects the answer as every task's parser
+// rejects one off its format, and the engine red-flags it alike.
+func (e *GateError) Unwrap() []error { return []error{ErrGate, maker.ErrMalformed} }
 
 func gateErr(g Gate, format string, args ...any) error {
 	return &GateError{Gate: g, Detail: fmt.Sprintf(format, args...)}
