@@ -10,6 +10,7 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/provider"
+	"github.com/maker-go/maker/runs"
 )
 
 // execution is one task run from the command line.
@@ -42,6 +43,8 @@ type execution[S any] struct {
 	params any
 	// resume is the journaled run to continue, or "" to start one.
 	resume string
+	// job, when set, is the run as a service runs it (runsbuilder.go).
+	job *runs.Job
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
@@ -56,7 +59,7 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	ctx := cmd.Context()
-	model, err := f.openModel(ctx, e.oracle)
+	model, err := e.openModel(ctx)
 	if err != nil {
 		return err
 	}
@@ -79,6 +82,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	defer jr.close()
+	if err := e.started(jr, &cfg); err != nil {
+		return err
+	}
 	if kind.open == nil && jr != nil && jr.id != "" && !f.jsonOut {
 		fmt.Fprintf(cmd.ErrOrStderr(), "note: run %s cannot be resumed: %s\n", jr.id, kind.why)
 	}
@@ -135,6 +141,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	// A provider may learn only from its answers that it reached a
 	// simulated server; the summary must say so.
 	res.Summary.Simulated = res.Summary.Simulated || maker.IsSimulated(model)
+	if runErr != nil && e.draining() {
+		return runErr // the journal stays running, to resume on restart
+	}
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
 		runErr = &exitError{code: exitOutput, err: err}
 	}
