@@ -58,6 +58,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	if submitTo(cmd.Context()) != nil {
+		return e.submit(cmd)
+	}
 	ctx := cmd.Context()
 	model, err := e.openModel(ctx)
 	if err != nil {
