@@ -42,13 +42,21 @@ samples=$(curl -sf "$url/v1/runs?limit=0" | jq '[.runs[].id]' | jq -r '.[]' | wh
   curl -sf "$url/v1/runs/$id" | jq '.summary.samples'
 done | awk '{s+=$1} END {print s}')
 done_runs=$(curl -sf "$url/v1/runs?status=done&limit=0" | jq '.total')
+curl -sf "$url/metrics" >"$dir/metrics"
 rss=$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")
 wall=$(echo "$end - $start" | bc -l)
 sort -n "$dir/lat" | awk -v runs="$runs" -v done_runs="$done_runs" -v samples="$samples" -v wall="$wall" -v rss="$rss" '
   { l[NR] = $1 }
   END {
+    i50 = int(NR * 0.50) + 1; if (i50 > NR) i50 = NR
+    i99 = int(NR * 0.99) + 1; if (i99 > NR) i99 = NR
     printf "runs             %d submitted, %d done\n", runs, done_runs
     printf "samples          %d in %.2f s: %.0f samples/s aggregate\n", samples, wall, samples / wall
-    printf "API latency      %d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", NR, l[int(NR*0.50)+1]*1000, l[int(NR*0.99)+1 > NR ? NR : int(NR*0.99)+1]*1000, l[NR]*1000
+    printf "API latency      %d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", NR, l[i50] * 1000, l[i99] * 1000, l[NR] * 1000
     printf "peak RSS         %s\n", rss
   }'
+# The server's own view (request handling only, no client or network):
+# the share of each route's requests answered within 100 ms.
+awk '/^maker_http_request_duration_seconds_bucket/ && /le="0.1"/ { match($0, /route="[^"]*"/); r = substr($0, RSTART + 7, RLENGTH - 8); fast[r] += $2 }
+     /^maker_http_request_duration_seconds_count/ { match($0, /route="[^"]*"/); r = substr($0, RSTART + 7, RLENGTH - 8); all[r] += $2 }
+     END { for (r in all) if (r != "/v1/runs/{id}/events") printf "  server-side     %-22s %5d requests, %5.1f%% within 100 ms\n", r, all[r], 100 * fast[r] / all[r] }' "$dir/metrics"

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,6 +39,9 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	case errors.Is(err, runs.ErrConflict):
 		writeError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, runs.ErrDraining):
+		writeError(w, http.StatusServiceUnavailable, err.Error())
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer.
 		writeError(w, http.StatusServiceUnavailable, err.Error())
 	default:
 		s.cfg.Logger.Error("request failed", "err", err)

@@ -45,6 +45,8 @@ type Server struct {
 	mux *http.ServeMux
 	met *Metrics
 
+	handler http.Handler // the routes behind cross-origin protection
+
 	stopOnce sync.Once
 	stopped  chan struct{}
 }
@@ -63,6 +65,8 @@ type route struct {
 
 func (s *Server) routes() []route {
 	return []route{
+		{"GET", "/{$}", s.dashboard},
+		{"GET", "/assets/echarts.js", s.echarts},
 		{"GET", "/healthz", s.healthz},
 		{"GET", "/metrics", s.metrics},
 		{"GET", "/openapi.json", s.openapi},
@@ -83,7 +87,7 @@ func (s *Server) routes() []route {
 func (s *Server) Routes() []string {
 	var out []string
 	for _, r := range s.routes() {
-		out = append(out, r.method+" "+r.path)
+		out = append(out, r.method+" "+strings.TrimSuffix(r.path, "{$}"))
 	}
 	return out
 }
@@ -98,20 +102,24 @@ func New(cfg Config) *Server {
 		cfg.Metrics.SetManager(cfg.Manager)
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), met: cfg.Metrics, stopped: make(chan struct{})}
+	s.handler = http.NewCrossOriginProtection().Handler(s.mux)
 	for _, r := range s.routes() {
 		s.mux.Handle(r.method+" "+r.path, s.met.instrument(r.path, r.h))
 	}
 	return s
 }
 
-// ServeHTTP implements [http.Handler]: the bearer token, then the route.
+// ServeHTTP implements [http.Handler]: the bearer token, cross-site
+// request protection (a browser's POST from another origin is refused, so
+// no page elsewhere can cancel or start runs through a user's browser),
+// then the route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Token != "" && r.URL.Path != "/healthz" && !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="maker"`)
 		writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // authorized compares the request's bearer token with the server's in

@@ -202,3 +202,35 @@ func TestNotFound(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossSiteRequests: a browser's state-changing request from another
+// site is refused before it reaches a run; the same from the page itself
+// or from a non-browser client goes through.
+func TestCrossSiteRequests(t *testing.T) {
+	_, hs := newTestServer(t, "")
+	for _, c := range []struct {
+		site, origin string
+		want         int
+	}{
+		{"cross-site", "http://evil.example", http.StatusForbidden},
+		{"", "http://evil.example", http.StatusForbidden},
+		{"same-origin", hs.URL, http.StatusNotFound}, // reaches the route: no such run
+		{"", "", http.StatusNotFound},                // curl, the CLI
+	} {
+		req, _ := http.NewRequest("POST", hs.URL+"/v1/runs/nope/cancel", nil)
+		if c.site != "" {
+			req.Header.Set("Sec-Fetch-Site", c.site)
+		}
+		if c.origin != "" {
+			req.Header.Set("Origin", c.origin)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != c.want {
+			t.Errorf("POST with Sec-Fetch-Site %q, Origin %q: %d, want %d", c.site, c.origin, res.StatusCode, c.want)
+		}
+	}
+}
