@@ -69,6 +69,7 @@ func TestClientCommands(t *testing.T) {
 		{[]string{"submit", "hanoi", "--disks", "3"}, exitUsage, "needs --server"},
 		{[]string{"submit", "--server", s.url, "hanoi", "--disks", "3", "--report", "x.html"}, exitUsage, "settings.report: not accepted"},
 		{[]string{"submit", "--server", s.url, "scenario", "apitest", "--size", "2"}, exitUsage, "cannot run on a service"},
+		{[]string{"submit", "--server", s.url, "requirements", "Build a URL shortener", "--out-md", "/tmp/x.md"}, exitUsage, "params.out_md: not accepted"},
 		{[]string{"show", "nosuchrun", "--server", s.url}, exitUsage, "no such run"},
 		{[]string{"watch", "nosuchrun", "--server", s.url}, exitUsage, "no such run"},
 	} {
