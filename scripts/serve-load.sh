@@ -2,7 +2,9 @@
 # Service under load: starts `maker serve` on a free loopback port, submits
 # RUNS simulated Hanoi runs (zero latency) at once through the API, polls the
 # API while they go, and prints the aggregate samples per second, the API's
-# latency percentiles under that load and the service's peak RSS.
+# latency percentiles under that load, the service's CPU time and its peak
+# RSS. On a machine shared with other work, samples per CPU-second is the
+# figure that does not depend on the load.
 # Usage: scripts/serve-load.sh [runs=32] [disks=12]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,9 +45,10 @@ samples=$(curl -sf "$url/v1/runs?limit=0" | jq '[.runs[].id]' | jq -r '.[]' | wh
 done | awk '{s+=$1} END {print s}')
 done_runs=$(curl -sf "$url/v1/runs?status=done&limit=0" | jq '.total')
 curl -sf "$url/metrics" >"$dir/metrics"
+cpu=$(awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$pid/stat")
 rss=$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")
 wall=$(echo "$end - $start" | bc -l)
-sort -n "$dir/lat" | awk -v runs="$runs" -v done_runs="$done_runs" -v samples="$samples" -v wall="$wall" -v rss="$rss" '
+sort -n "$dir/lat" | awk -v runs="$runs" -v done_runs="$done_runs" -v samples="$samples" -v wall="$wall" -v rss="$rss" -v cpu="$cpu" '
   { l[NR] = $1 }
   END {
     i50 = int(NR * 0.50) + 1; if (i50 > NR) i50 = NR
@@ -53,6 +56,7 @@ sort -n "$dir/lat" | awk -v runs="$runs" -v done_runs="$done_runs" -v samples="$
     printf "runs             %d submitted, %d done\n", runs, done_runs
     printf "samples          %d in %.2f s: %.0f samples/s aggregate\n", samples, wall, samples / wall
     printf "API latency      %d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", NR, l[i50] * 1000, l[i99] * 1000, l[NR] * 1000
+    printf "service CPU      %.1f s (user+sys): %.0f samples per CPU-second\n", cpu, samples / cpu
     printf "peak RSS         %s\n", rss
   }'
 # The server's own view (request handling only, no client or network):
