@@ -47,6 +47,7 @@ type Manager struct {
 
 	mu       sync.Mutex
 	active   map[string]*active
+	resuming map[string]bool // runs being resumed, not yet started
 	wg       sync.WaitGroup
 	draining atomic.Bool
 }
@@ -63,7 +64,7 @@ func New(ctx context.Context, path string, b Builder, opts Options) (*Manager, e
 		opts.Logger = slog.Default()
 	}
 	base, stop := context.WithCancel(context.WithoutCancel(ctx))
-	return &Manager{db: db, path: db.Path(), b: b, opts: opts, base: base, stop: stop, active: map[string]*active{}}, nil
+	return &Manager{db: db, path: db.Path(), b: b, opts: opts, base: base, stop: stop, active: map[string]*active{}, resuming: map[string]bool{}}, nil
 }
 
 // DB is the journal the Manager reads (for front ends that render
@@ -84,13 +85,28 @@ func (m *Manager) Resume(ctx context.Context, id string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if m.running(run.ID) != nil {
-		return "", fmt.Errorf("run %s is running: %w", run.ID, ErrConflict)
-	}
 	if run.Status == maker.StatusDone {
 		return "", fmt.Errorf("run %s is done: nothing to resume: %w", run.ID, ErrConflict)
 	}
-	return m.launch(ctx, &Job{Resume: run.ID})
+	return m.resume(ctx, run.ID)
+}
+
+// resume launches the resumption of run id unless this process is already
+// running or resuming it.
+func (m *Manager) resume(ctx context.Context, id string) (string, error) {
+	m.mu.Lock()
+	if m.active[id] != nil || m.resuming[id] {
+		m.mu.Unlock()
+		return "", fmt.Errorf("run %s is running: %w", id, ErrConflict)
+	}
+	m.resuming[id] = true
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.resuming, id)
+		m.mu.Unlock()
+	}()
+	return m.launch(ctx, &Job{Resume: id})
 }
 
 // Cancel stops a running run: its in-flight samples are cancelled, its
@@ -144,7 +160,7 @@ func (m *Manager) Recover(ctx context.Context) ([]string, error) {
 		if r.Status != maker.StatusRunning || m.running(r.ID) != nil {
 			continue
 		}
-		if _, err := m.launch(ctx, &Job{Resume: r.ID}); err != nil {
+		if _, err := m.resume(ctx, r.ID); err != nil {
 			m.opts.Logger.Warn("run not recovered", "run", r.ID, "err", err)
 			continue
 		}
@@ -209,14 +225,6 @@ func (m *Manager) launch(ctx context.Context, job *Job) (string, error) {
 			a.id = id
 			a.onStep = m.opts.OnStep
 			m.mu.Lock()
-			if job.Resume != "" && m.active[id] != nil {
-				m.mu.Unlock()
-				// Resumed twice at once: the journal's lock refuses the
-				// second before here in another process; in this one,
-				// stop it.
-				cancel()
-				return
-			}
 			m.active[id] = a
 			m.mu.Unlock()
 			started <- id
