@@ -79,6 +79,7 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/runs/{id}/events", s.events},
 		{"GET", "/v1/runs/{id}/report", s.report},
 		{"POST", "/v1/plan", s.plan},
+		{"POST", "/v1/session", s.session},
 	}
 }
 
@@ -114,7 +115,7 @@ func New(cfg Config) *Server {
 // no page elsewhere can cancel or start runs through a user's browser),
 // then the route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Token != "" && r.URL.Path != "/healthz" && !s.authorized(r) {
+	if s.cfg.Token != "" && r.URL.Path != "/healthz" && r.URL.Path != "/v1/session" && !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="maker"`)
 		writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 		return
@@ -122,11 +123,46 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
-// authorized compares the request's bearer token with the server's in
-// constant time.
+// authorized compares the request's bearer token, or the dashboard's
+// session cookie, with the server's token in constant time.
 func (s *Server) authorized(r *http.Request) bool {
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) == 1
+	if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return s.isToken(got)
+	}
+	c, err := r.Cookie(sessionCookie)
+	return err == nil && s.isToken(c.Value)
+}
+
+func (s *Server) isToken(got string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) == 1
+}
+
+// sessionCookie holds the token for the dashboard, which a browser cannot
+// give a bearer header to (EventSource sets no headers). It is HttpOnly
+// and SameSite=Strict, and the state-changing routes are behind
+// cross-origin protection as well.
+const sessionCookie = "maker_session"
+
+// session exchanges the token, given once in a request body, for the
+// dashboard's cookie.
+func (s *Server) session(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Token string `json:"token"`
+	}
+	if err := decode(w, r, &body); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if s.cfg.Token == "" {
+		w.WriteHeader(http.StatusNoContent) // nothing to log in to
+		return
+	}
+	if !s.isToken(body.Token) {
+		writeError(w, http.StatusUnauthorized, "wrong token")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: body.Token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {

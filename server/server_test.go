@@ -234,3 +234,41 @@ func TestCrossSiteRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionCookie: the dashboard signs in by giving the token once in a
+// body; the cookie it gets back authorizes the requests that follow.
+func TestSessionCookie(t *testing.T) {
+	const token = "s3cret-token-0123456789"
+	_, hs := newTestServer(t, token)
+	post := func(body string) *http.Response {
+		res, err := http.Post(hs.URL+"/v1/session", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res
+	}
+	if res := post(`{"token":"nope"}`); res.StatusCode != 401 || len(res.Cookies()) != 0 {
+		t.Fatalf("wrong token: %d, %d cookies", res.StatusCode, len(res.Cookies()))
+	}
+	res := post(`{"token":"` + token + `"}`)
+	if res.StatusCode != 204 || len(res.Cookies()) != 1 {
+		t.Fatalf("right token: %d, %d cookies", res.StatusCode, len(res.Cookies()))
+	}
+	c := res.Cookies()[0]
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode {
+		t.Errorf("cookie %+v: want HttpOnly and SameSite=Strict", c)
+	}
+	for _, cookie := range []*http.Cookie{c, {Name: c.Name, Value: "nope"}} {
+		req, _ := http.NewRequest("GET", hs.URL+"/v1/runs", nil)
+		req.AddCookie(cookie)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if want := map[bool]int{true: 200, false: 401}[cookie.Value == token]; res.StatusCode != want {
+			t.Errorf("GET /v1/runs with cookie %q: %d, want %d", cookie.Value[:4], res.StatusCode, want)
+		}
+	}
+}
