@@ -70,8 +70,21 @@ func New(w io.Writer, run string, total int) *Writer {
 
 // Observe implements [maker.Observer].
 func (e *Writer) Observe(_ context.Context, rec *maker.StepRecord) error {
+	ev := FromRecord(rec)
+	ev.Time, ev.Run, ev.Model, ev.Simulated, ev.Total = e.now().UTC(), e.run, e.Model, e.Simulated, e.total
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if err := e.enc.Encode(&ev); err != nil {
+		return err
+	}
+	return e.w.Flush()
+}
+
+// FromRecord is the event of a decided step, with what the record holds;
+// the caller sets Time, Run, Model, Simulated and Total.
+func FromRecord(rec *maker.StepRecord) Event {
 	ev := Event{
-		Time: e.now().UTC(), Run: e.run, Model: e.Model, Simulated: e.Simulated, Step: rec.Step + 1, Total: e.total, K: rec.K,
+		Step: rec.Step + 1, K: rec.K,
 		Action: rec.Action, Key: rec.Key, Votes: rec.Votes, Samples: len(rec.Samples),
 		Cancelled: rec.Cancelled, Tally: rec.Tally, InputTokens: rec.InputTokens, OutputTokens: rec.OutputTokens,
 		CostUSD: rec.CostUSD, WallMS: float64(rec.Wall) / float64(time.Millisecond), Wrong: rec.Wrong, WrongWhy: rec.WrongWhy,
@@ -85,10 +98,5 @@ func (e *Writer) Observe(_ context.Context, rec *maker.StepRecord) error {
 			ev.Flagged[string(s.Flag)]++
 		}
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if err := e.enc.Encode(&ev); err != nil {
-		return err
-	}
-	return e.w.Flush()
+	return ev
 }

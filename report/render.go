@@ -173,3 +173,7 @@ func group(n int) string {
 	}
 	return b.String()
 }
+
+// EChartsJS is the embedded Apache ECharts build, for other pages of the
+// project that draw charts offline (the service's dashboard).
+func EChartsJS() string { return echartsJS }

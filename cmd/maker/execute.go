@@ -10,6 +10,7 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/provider"
+	"github.com/maker-go/maker/runs"
 )
 
 // execution is one task run from the command line.
@@ -46,6 +47,8 @@ type execution[S any] struct {
 	// a resumed run continues from, before its first step (see
 	// resume_world.go); an error refuses the resume.
 	atCheckpoint func(ctx context.Context, jr *journaling, from maker.Checkpoint[S]) error
+	// job, when set, is the run as a service runs it (runsbuilder.go).
+	job *runs.Job
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
@@ -58,8 +61,11 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	if submitTo(cmd.Context()) != nil {
+		return e.submit(cmd)
+	}
 	ctx := cmd.Context()
-	model, err := f.openModel(ctx, e.oracle)
+	model, err := e.openModel(ctx)
 	if err != nil {
 		return err
 	}
@@ -86,6 +92,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		if err := e.atCheckpoint(ctx, jr, from); err != nil {
 			return err
 		}
+	}
+	if err := e.started(jr, &cfg); err != nil {
+		return err
 	}
 	cfg.Observers = append(cfg.Observers, jr.observers...)
 	if f.k == "adaptive" {
@@ -140,6 +149,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	// A provider may learn only from its answers that it reached a
 	// simulated server; the summary must say so.
 	res.Summary.Simulated = res.Summary.Simulated || maker.IsSimulated(model)
+	if runErr != nil && e.draining() {
+		return runErr // the journal stays running, to resume on restart
+	}
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
 		runErr = &exitError{code: exitOutput, err: err}
 	}

@@ -50,6 +50,7 @@ const (
 	groupJournal  = "journal"
 	groupPlanning = "planning"
 	groupTools    = "tools"
+	groupService  = "service"
 )
 
 // newRoot builds the command tree. It is the one list of maker's commands:
@@ -72,6 +73,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		&cobra.Group{ID: groupTasks, Title: "Tasks:"},
 		&cobra.Group{ID: groupJournal, Title: "Journal:"},
 		&cobra.Group{ID: groupPlanning, Title: "Planning:"},
+		&cobra.Group{ID: groupService, Title: "Service:"},
 		&cobra.Group{ID: groupTools, Title: "Tools:"},
 	)
 	add := func(group string, cmds ...*cobra.Command) {
@@ -83,6 +85,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	add(groupTasks, newHanoiCmd(), newCubeCmd(), newSudokuCmd(), newRequirementsCmd(), newRunCmd(), newScenarioCmd())
 	add(groupJournal, newRunsCmd(), newShowCmd(), newResumeCmd(), newReplayCmd(), newReportCmd())
 	add(groupPlanning, newPlanCmd(), newCalibrateCmd())
+	add(groupService, newServeCmd(), newSubmitCmd(), newWatchCmd(), newCancelCmd())
 	add(groupTools, newModelsCmd(), newSimCmd())
 	root.SetHelpCommandGroupID(groupTools)
 	root.SetCompletionCommandGroupID(groupTools)

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -49,37 +51,21 @@ gets the report of the steps it committed.`,
 				}
 				return err
 			}
-			sum, err := db.Summary(ctx, run.ID)
-			if errors.Is(err, maker.ErrInconsistent) {
-				// The summary says so; report what the journal holds.
-				fmt.Fprintf(cmd.ErrOrStderr(), "maker: %v\n", err)
-			} else if err != nil {
-				return err
-			}
-			col := report.NewCollector()
-			if err := db.Steps(ctx, run.ID, 0, -1, func(rec *maker.StepRecord) error {
-				return col.Observe(ctx, rec)
-			}); err != nil {
-				return err
-			}
-			cp, err := db.Checkpoint(ctx, run.ID)
-			if err != nil {
-				return err
-			}
 			// Written beside the path and renamed into place once whole: a
 			// full disk leaves no empty or half-written report behind.
 			page, err := fileio.Create(out)
 			if err != nil {
 				return usageErr("-o: %v", err)
 			}
-			if err := col.Render(page, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run, cp.State), Generated: time.Now()}); err != nil {
+			steps, err := writeReport(ctx, db, run, page, plannedP, cmd.ErrOrStderr())
+			if err != nil {
 				page.Discard()
 				return &exitError{code: exitOutput, err: fmt.Errorf("report -o %s: %w", out, err)}
 			}
 			if err := page.Commit(); err != nil {
 				return &exitError{code: exitOutput, err: fmt.Errorf("report -o %s: %w", out, err)}
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "report: %s (%d steps)\n", out, col.Steps())
+			fmt.Fprintf(cmd.ErrOrStderr(), "report: %s (%d steps)\n", out, steps)
 			return nil
 		},
 	}
@@ -87,6 +73,30 @@ gets the report of the steps it committed.`,
 	cmd.Flags().StringVarP(&out, "output", "o", "", "HTML file to write")
 	cmd.Flags().Float64Var(&plannedP, "p", 0, "per-step success rate the run was planned for, to draw its theory curve too")
 	return cmd
+}
+
+// writeReport writes the HTML report of a journaled run to w and returns
+// the number of steps it covers. A journal with a step missing is reported
+// on warn and still drawn.
+func writeReport(ctx context.Context, db maker.Journal, run *maker.RunRecord, w io.Writer, plannedP float64, warn io.Writer) (int, error) {
+	sum, err := db.Summary(ctx, run.ID)
+	if errors.Is(err, maker.ErrInconsistent) {
+		fmt.Fprintf(warn, "maker: %v\n", err)
+	} else if err != nil {
+		return 0, err
+	}
+	col := report.NewCollector()
+	if err := db.Steps(ctx, run.ID, 0, -1, func(rec *maker.StepRecord) error {
+		return col.Observe(ctx, rec)
+	}); err != nil {
+		return 0, err
+	}
+	cp, err := db.Checkpoint(ctx, run.ID)
+	if err != nil {
+		return 0, err
+	}
+	err = col.Render(w, &report.Data{Summary: *sum, PlannedP: plannedP, Final: finalState(run, cp.State), Generated: time.Now()})
+	return col.Steps(), err
 }
 
 // finalState rebuilds a journaled state for the report through the run's

@@ -40,20 +40,11 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 				}
 				return err
 			}
-			kind, ok := lookupKind(run.Kind)
-			if !ok {
-				return usageErr("run %s: task kind %q cannot be resumed by this maker", run.ID, run.Kind)
-			}
-			f, err := journaledFlags(run.Config)
+			r, err := reopen(run, func(f *runFlags) { f.jsonOut, f.quiet, f.journal = session.jsonOut, session.quiet, jf })
 			if err != nil {
-				return usageErr("run %s: %v", run.ID, err)
+				return usageErr("%v", err)
 			}
-			f.jsonOut, f.quiet, f.journal = session.jsonOut, session.quiet, jf
-			task, err := kind.open(run.Params)
-			if err != nil {
-				return usageErr("run %s: %v", run.ID, err)
-			}
-			return task.resumeAs(f, run.ID).execute(cmd)
+			return r.execute(cmd)
 		},
 	}
 	fs := cmd.Flags()

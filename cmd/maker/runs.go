@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
+	"github.com/maker-go/maker/server"
 )
 
 func newRunsCmd() *cobra.Command {
@@ -16,6 +18,7 @@ func newRunsCmd() *cobra.Command {
 		dbPath  string
 		jsonOut bool
 		limit   int
+		c       clientFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "runs",
@@ -28,12 +31,7 @@ and when each started and last committed. A run whose process was killed stays
 			if limit < 0 {
 				return usageErr("--limit must not be negative, got %d", limit)
 			}
-			db, err := openDB(cmd, dbPath)
-			if err != nil {
-				return err
-			}
-			defer db.Close()
-			runs, err := db.Runs(cmd.Context())
+			runs, err := runsOf(cmd, dbPath, c.client(), limit)
 			if err != nil {
 				return err
 			}
@@ -65,7 +63,30 @@ and when each started and last committed. A run whose process was killed stays
 		},
 	}
 	registerDB(cmd.Flags(), &dbPath)
+	c.register(cmd.Flags())
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the runs as a JSON array")
 	cmd.Flags().IntVar(&limit, "limit", 0, "list at most this many (0: all)")
 	return cmd
+}
+
+// runsOf lists the runs of the local journal or, with a client, of a
+// maker service.
+func runsOf(cmd *cobra.Command, dbPath string, cl *server.Client, limit int) ([]*maker.RunRecord, error) {
+	if cl != nil {
+		infos, _, err := cl.List(cmd.Context(), runs.Filter{Limit: limit})
+		if err != nil {
+			return nil, clientErr(err)
+		}
+		out := make([]*maker.RunRecord, 0, len(infos))
+		for _, in := range infos {
+			out = append(out, in.RunRecord)
+		}
+		return out, nil
+	}
+	db, err := openDB(cmd, dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return db.Runs(cmd.Context())
 }

@@ -7,12 +7,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/server"
 )
 
 func newShowCmd() *cobra.Command {
 	var (
 		dbPath  string
 		jsonOut bool
+		c       clientFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "show RUN",
@@ -22,6 +24,9 @@ run and every resumption: the fields the run prints itself, added up, with the
 outcome of the latest session.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cl := c.client(); cl != nil {
+				return showRemote(cmd, cl, args[0], jsonOut)
+			}
 			db, err := openDB(cmd, dbPath)
 			if err != nil {
 				return err
@@ -64,6 +69,31 @@ outcome of the latest session.`,
 		},
 	}
 	registerDB(cmd.Flags(), &dbPath)
+	c.register(cmd.Flags())
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the summary as one JSON object")
 	return cmd
+}
+
+// showRemote prints a run of a maker service as show prints a journaled
+// one.
+func showRemote(cmd *cobra.Command, cl *server.Client, id string, jsonOut bool) error {
+	in, err := cl.Get(cmd.Context(), id)
+	if err != nil {
+		return clientErr(err)
+	}
+	if in.Summary == nil {
+		in.Summary = &maker.Summary{}
+	}
+	extra := map[string]any{
+		"run_id": in.ID, "status": in.Status, "kind": in.Kind, "params": in.Params,
+		"resumptions": max(0, len(in.Sessions)-1), "created": in.Created, "updated": in.Updated, "version": in.Version,
+		"live": in.Live, "progress": in.Progress, "steps_per_second": in.StepsPerSecond, "eta_seconds": in.ETASeconds,
+	}
+	if err := printSummary(cmd.OutOrStdout(), jsonOut, in.Summary, extra); err != nil {
+		return err
+	}
+	if !jsonOut {
+		_, err = fmt.Fprintf(cmd.OutOrStdout(), "run         %s: %s, %d of %d steps, %d resumptions, started %s\n", in.ID, in.Status, in.Steps, in.TotalSteps, max(0, len(in.Sessions)-1), in.Created.Local().Format("2006-01-02 15:04:05"))
+	}
+	return err
 }

@@ -1,0 +1,329 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
+)
+
+// runsBuilder runs the jobs of a [runs.Manager] (the service) with the same
+// executions as the task commands: it is where the task kinds meet the
+// manager, so that package runs stays below cmd/maker and knows no task.
+type runsBuilder struct {
+	// log receives what a run would print on stderr (warnings).
+	log io.Writer
+}
+
+var _ runs.Builder = runsBuilder{}
+
+// apiRefused are the run flags a description may not set: they name files
+// the server would read or write, or a key's variable and an endpoint
+// that together would send a server secret anywhere. The service sets
+// them itself or not at all.
+var apiRefused = map[string]string{
+	"db":          "the service journals every run in its own database",
+	"no-journal":  "the service journals every run",
+	"events":      "the service streams events itself (GET /v1/runs/{id}/events)",
+	"report":      "the service renders reports itself (GET /v1/runs/{id}/report)",
+	"json":        "not a run setting",
+	"quiet":       "not a run setting",
+	"base-url":    "the endpoint is the server's own setting",
+	"api-key-env": "API keys come from the server's environment, never from a request",
+}
+
+// Run implements [runs.Builder].
+func (b runsBuilder) Run(ctx context.Context, job *runs.Job) error {
+	var (
+		r   runnable
+		err error
+	)
+	if job.Resume != "" {
+		r, err = b.resumed(ctx, job)
+	} else {
+		r, err = b.described(job)
+	}
+	if err != nil {
+		return err
+	}
+	cmd := &cobra.Command{}
+	cmd.SetContext(ctx)
+	cmd.SetOut(io.Discard)
+	w := b.log
+	if w == nil {
+		w = io.Discard
+	}
+	cmd.SetErr(w)
+	err = r.(jobRunnable).withJob(job).execute(cmd)
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code == exitUsage {
+		return fmt.Errorf("%w: %w", runs.ErrInvalid, err)
+	}
+	return err
+}
+
+// described is the execution of a new run from its description.
+func (b runsBuilder) described(job *runs.Job) (runnable, error) {
+	d := job.Desc
+	invalid := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", runs.ErrInvalid, fmt.Sprintf(format, args...))
+	}
+	kind, ok := lookupKind(d.Kind)
+	switch {
+	case d.Kind == "":
+		return nil, invalid("kind: missing (one of %s)", strings.Join(kindNames(), ", "))
+	case !ok:
+		return nil, invalid("kind: unknown task kind %q (one of %s)", d.Kind, strings.Join(kindNames(), ", "))
+	}
+	f, err := settingsFlags(d.Settings)
+	if err != nil {
+		return nil, invalid("%v", err)
+	}
+	f.journal.db = job.DB
+	params := d.Params
+	if len(params) == 0 {
+		params = json.RawMessage("{}")
+	}
+	if d.Kind == "taskfile" {
+		// As the command line does: the simulator answers from the
+		// file's expected steps.
+		if params, err = setParam(params, "simulated", f.simulated()); err != nil {
+			return nil, invalid("params: %v", err)
+		}
+	}
+	task, err := kind.open(params)
+	if err != nil {
+		return nil, invalid("params: %v", jsonError(err))
+	}
+	if err := task.(jobRunnable).strictParams(params); err != nil {
+		return nil, invalid("params: %v", err)
+	}
+	if err := noPathParams(d.Kind, params); err != nil {
+		return nil, invalid("%v", err)
+	}
+	return task.resumeAs(f, ""), nil
+}
+
+// resumed is the execution that continues a journaled run.
+func (b runsBuilder) resumed(ctx context.Context, job *runs.Job) (runnable, error) {
+	db, err := maker.OpenJournal(ctx, job.DB, true)
+	if err != nil {
+		return nil, err
+	}
+	run, err := db.Run(ctx, job.Resume)
+	db.Close()
+	if err != nil {
+		return nil, err
+	}
+	r, err := reopen(run, func(f *runFlags) { f.journal, f.jsonOut, f.quiet = journalFlags{db: job.DB}, true, true })
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", runs.ErrInvalid, err)
+	}
+	return r, nil
+}
+
+// pathParams are the task params that name a file the run writes: a
+// request may not set them, so that no request makes the service write
+// outside its own directory.
+var pathParams = map[string][]string{"requirements": {"out_md", "out_json"}}
+
+func noPathParams(kind string, params json.RawMessage) error {
+	var m map[string]any
+	if err := json.Unmarshal(params, &m); err != nil {
+		return err
+	}
+	for _, p := range pathParams[kind] {
+		if v, ok := m[p]; ok && v != "" {
+			return fmt.Errorf("params.%s: not accepted here: the service writes no file a request names", p)
+		}
+	}
+	return nil
+}
+
+// reopen rebuilds a journaled run's execution with its own settings;
+// session sets those of the session that continues it (journal, output).
+func reopen(run *maker.RunRecord, session func(*runFlags)) (runnable, error) {
+	kind, ok := lookupKind(run.Kind)
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("run %s: task kind %q cannot be resumed by this maker", run.ID, run.Kind)
+	}
+	f, err := journaledFlags(run.Config)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", run.ID, err)
+	}
+	session(f)
+	task, err := kind.open(run.Params)
+	if err != nil {
+		return nil, fmt.Errorf("run %s: %w", run.ID, err)
+	}
+	return task.resumeAs(f, run.ID), nil
+}
+
+// settingsFlags are the run flags a description's settings set, by flag
+// name (a dash or an underscore between words), over the command line's
+// defaults. A value is a JSON string, number or boolean, read as the flag
+// reads its text.
+func settingsFlags(settings map[string]json.RawMessage) (*runFlags, error) {
+	f := new(runFlags)
+	fs := pflag.NewFlagSet("settings", pflag.ContinueOnError)
+	f.register(fs)
+	names := make([]string, 0, len(settings))
+	for name := range settings {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		flag := strings.ReplaceAll(name, "_", "-")
+		if why, refused := apiRefused[flag]; refused {
+			return nil, fmt.Errorf("settings.%s: not accepted here: %s", name, why)
+		}
+		if fs.Lookup(flag) == nil {
+			return nil, fmt.Errorf("settings.%s: unknown setting", name)
+		}
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(settings[name]))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return nil, fmt.Errorf("settings.%s: %v", name, err)
+		}
+		var text string
+		switch v := v.(type) {
+		case string:
+			text = v
+		case json.Number:
+			text = v.String()
+		case bool:
+			text = fmt.Sprint(v)
+		default:
+			return nil, fmt.Errorf("settings.%s: want a string, number or boolean, got %s", name, settings[name])
+		}
+		if err := fs.Set(flag, text); err != nil {
+			return nil, fmt.Errorf("settings.%s: %v", name, err)
+		}
+	}
+	f.jsonOut, f.quiet = true, true
+	return f, nil
+}
+
+// setParam sets one field of a JSON object.
+func setParam(params json.RawMessage, key string, v any) (json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(params, &m); err != nil {
+		return nil, jsonError(err)
+	}
+	if m == nil {
+		m = map[string]json.RawMessage{}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	m[key] = b
+	return json.Marshal(m)
+}
+
+// jsonError says which field a JSON decoding error is about, without Go's
+// type names.
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := te.Field
+		if field == "" {
+			field = "(the value)"
+		}
+		return fmt.Errorf("%s: want %s, got JSON %s", field, te.Type.Kind(), te.Value)
+	}
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("not JSON: %v", se)
+	}
+	return err
+}
+
+func kindNames() []string {
+	var names []string
+	for _, k := range taskKinds() {
+		if k.open != nil {
+			names = append(names, k.name)
+		}
+	}
+	return names
+}
+
+// jobRunnable is an execution a service can run.
+type jobRunnable interface {
+	withJob(job *runs.Job) runnable
+	strictParams(raw json.RawMessage) error
+}
+
+func (e execution[S]) withJob(job *runs.Job) runnable {
+	e.job = job
+	return e
+}
+
+// strictParams refuses params with a field the task's params do not have.
+func (e execution[S]) strictParams(raw json.RawMessage) error {
+	t := reflect.TypeOf(e.params)
+	if t == nil {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(reflect.New(t).Interface()); err != nil {
+		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return fmt.Errorf("%s: unknown field", strings.Trim(f, `"`))
+		}
+		return jsonError(err)
+	}
+	return nil
+}
+
+// openModel opens the run's model: in a service, a provider model is
+// shared by every run with the same settings, so they share its limits.
+func (e execution[S]) openModel(ctx context.Context) (maker.Model, error) {
+	f := e.flags
+	if e.job == nil || e.job.Models == nil || f.simulated() {
+		return f.openModel(ctx, e.oracle)
+	}
+	key := fmt.Sprint(f.model, "|", f.baseURL, "|", f.apiKeyEnv, "|", f.timeout, "|", f.rpm, "|", f.tpm, "|", f.retries, "|", f.retryWait)
+	return e.job.Models.Open(ctx, key, func(ctx context.Context) (maker.Model, error) {
+		return f.openModel(ctx, e.oracle)
+	})
+}
+
+// started tells the service the run is journaled and adds its observer.
+func (e execution[S]) started(jr *journaling, cfg *maker.Config) error {
+	if e.job == nil {
+		return nil
+	}
+	if jr == nil || jr.id == "" {
+		return errors.New("a service run needs the journal")
+	}
+	cfg.Observers = append(cfg.Observers, e.job.Observer)
+	e.job.Started(jr.id)
+	return nil
+}
+
+// draining reports whether the service is shutting down.
+func (e execution[S]) draining() bool {
+	return e.job != nil && e.job.Draining != nil && e.job.Draining()
+}
+
+func (w worldExecution[S]) withJob(job *runs.Job) runnable {
+	w.e.job = job
+	return w
+}
+
+func (w worldExecution[S]) strictParams(raw json.RawMessage) error { return w.e.strictParams(raw) }

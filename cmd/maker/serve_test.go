@@ -1,0 +1,375 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/events"
+	"github.com/maker-go/maker/runs"
+	"github.com/maker-go/maker/server"
+	"github.com/maker-go/maker/sqlite"
+)
+
+// serviceCase is a run made both with the command line and through the
+// API: args are the task command and its own flags (they become the
+// description's params through the journal), settings the run flags.
+type serviceCase struct {
+	name     string
+	args     []string
+	settings map[string]string
+}
+
+// serviceCases are eight simulated runs of different kinds.
+var serviceCases = []serviceCase{
+	{"hanoi", []string{"hanoi", "--disks", "7"}, map[string]string{"k": "2", "sim-error": "0.05", "seed": "3"}},
+	{"hanoi followed", []string{"hanoi", "--disks", "8"}, map[string]string{"sim-error": "0.02", "sim-latency": "2ms"}},
+	{"hanoi cancelled", []string{"hanoi", "--disks", "9"}, map[string]string{"k": "3", "sim-error": "0.1", "sim-latency": "2ms", "seed": "7"}},
+	{"sudoku", []string{"sudoku", "--blanks", "30"}, map[string]string{"k": "2"}},
+	{"cube", []string{"cube", "--no-optimal"}, map[string]string{"sim-error": "0.05"}},
+	{"run", []string{"run", "../../examples/yaml/running-sum.yaml"}, map[string]string{"k": "2"}},
+	{"scenario deps", []string{"scenario", "deps", "--size", "30"}, map[string]string{"sim-error": "0.05"}},
+	{"scenario interview", []string{"scenario", "interview", "--size", "30"}, map[string]string{"k": "2"}},
+}
+
+// cliRun makes c with the command line, journaled in path, and returns the
+// run as journaled.
+func cliRun(t *testing.T, path string, c serviceCase) *maker.RunRecord {
+	t.Helper()
+	args := append([]string{}, c.args...)
+	for name, v := range c.settings {
+		args = append(args, "--"+name, v)
+	}
+	args = append(args, "--db", path, "--json", "-q")
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), args, &out, &errb); code != 0 {
+		t.Fatalf("maker %v: exit %d\n%s", args, code, errb.String())
+	}
+	var sum struct {
+		RunID string `json:"run_id"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &sum); err != nil {
+		t.Fatalf("maker %v: %v", args, err)
+	}
+	db, err := sqlite.OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, err := db.Run(context.Background(), sum.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// description is the API's description of the run c made with the CLI.
+func description(c serviceCase, cli *maker.RunRecord) runs.Description {
+	d := runs.Description{Kind: cli.Kind, Params: cli.Params, Settings: map[string]json.RawMessage{}}
+	for name, v := range c.settings {
+		b, _ := json.Marshal(v)
+		d.Settings[name] = b
+	}
+	return d
+}
+
+// testService is a service on loopback over a fresh journal.
+type testService struct {
+	t    *testing.T
+	url  string
+	db   string
+	mgr  *runs.Manager
+	http *httptest.Server
+}
+
+func startTestService(t *testing.T, path string) *testService {
+	t.Helper()
+	met := server.NewMetrics(prometheus.NewRegistry())
+	mgr, err := runs.New(context.Background(), path, runsBuilder{}, runs.Options{OnStep: met.OnStep})
+	if err != nil {
+		t.Fatal(err)
+	}
+	met.SetManager(mgr)
+	srv := server.New(server.Config{Manager: mgr, Metrics: met})
+	hs := httptest.NewServer(srv)
+	s := &testService{t: t, url: hs.URL, db: path, mgr: mgr, http: hs}
+	t.Cleanup(func() {
+		srv.StopStreams()
+		hs.Close()
+		mgr.Shutdown(context.Background())
+	})
+	return s
+}
+
+// do sends a JSON request and decodes the answer into out.
+func (s *testService) do(method, path string, body any, out any) int {
+	s.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, s.url+path, r)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if out != nil && len(b) > 0 {
+		if err := json.Unmarshal(b, out); err != nil {
+			s.t.Fatalf("%s %s: %d %v in %q", method, path, res.StatusCode, err, b)
+		}
+	}
+	return res.StatusCode
+}
+
+// wait polls run id until it is not running, and returns it.
+func (s *testService) wait(id string, within time.Duration) runs.Info {
+	s.t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var in runs.Info
+		if code := s.do("GET", "/v1/runs/"+id, nil, &in); code != 200 {
+			s.t.Fatalf("GET run %s: %d", id, code)
+		}
+		if !in.Live && in.Status != maker.StatusRunning {
+			return in
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("run %s still %s after %v (%d steps)", id, in.Status, within, in.Steps)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// follow reads a run's event stream from after, until it ends or stop
+// steps have been read (stop 0: to the end). It returns the events and
+// whether the stream ended.
+func follow(t *testing.T, url string, after, stop int) ([]events.Event, bool) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if after > 0 {
+		req.Header.Set("Last-Event-ID", strconv.Itoa(after))
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("GET %s: %d %s", url, res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	var (
+		got         []events.Event
+		event, id   string
+		data        []byte
+		sc          = bufio.NewScanner(res.Body)
+		lastEventID = after
+	)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "":
+			switch event {
+			case "end":
+				return got, true
+			case "step":
+				var ev events.Event
+				if err := json.Unmarshal(data, &ev); err != nil {
+					t.Fatalf("event data %q: %v", data, err)
+				}
+				if strconv.Itoa(ev.Step) != id || ev.Step != lastEventID+1 {
+					t.Fatalf("event id %s for step %d after %d", id, ev.Step, lastEventID)
+				}
+				lastEventID = ev.Step
+				got = append(got, ev)
+				if stop > 0 && len(got) >= stop {
+					return got, false
+				}
+			}
+			event, id, data = "", "", nil
+		case strings.HasPrefix(line, "event: "):
+			event = line[len("event: "):]
+		case strings.HasPrefix(line, "id: "):
+			id = line[len("id: "):]
+		case strings.HasPrefix(line, "data: "):
+			data = append(data, line[len("data: "):]...)
+		}
+	}
+	return got, false
+}
+
+// sameSummary compares what two runs of the same simulated task must share.
+func sameSummary(t *testing.T, name string, a, b *maker.Summary) {
+	t.Helper()
+	type counts struct {
+		Success, Done                    bool
+		Steps, TotalSteps, K, WrongSteps int
+		Samples, ValidVotes, WinnerVotes int64
+		Flagged                          map[maker.Flag]int64
+		InputTokens, OutputTokens        int64
+		VotesHistogram                   maker.Histogram
+	}
+	pick := func(s *maker.Summary) counts {
+		return counts{s.Success, s.Done, s.Steps, s.TotalSteps, s.K, s.WrongSteps, s.Samples, s.ValidVotes, s.WinnerVotes,
+			s.Flagged, s.InputTokens, s.OutputTokens, s.VotesHistogram}
+	}
+	if ca, cb := pick(a), pick(b); !reflect.DeepEqual(ca, cb) {
+		t.Errorf("%s: summaries differ:\nAPI %+v\nCLI %+v", name, ca, cb)
+	}
+}
+
+func summaryOf(t *testing.T, path, id string) *maker.Summary {
+	t.Helper()
+	db, err := sqlite.OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.Summary(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestServiceRuns drives the API end to end on loopback: eight simulated
+// runs of different kinds submitted at once, one followed over SSE with a
+// reconnection, one cancelled and resumed, and every run's decided steps
+// and summary equal to the same run made with the command line.
+func TestServiceRuns(t *testing.T) {
+	dir := t.TempDir()
+	cliDB := filepath.Join(dir, "cli.db")
+	cli := make([]*maker.RunRecord, len(serviceCases))
+	for i, c := range serviceCases {
+		cli[i] = cliRun(t, cliDB, c)
+	}
+	s := startTestService(t, filepath.Join(dir, "service.db"))
+
+	ids := make([]string, len(serviceCases))
+	var wg sync.WaitGroup
+	for i, c := range serviceCases {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var res struct{ ID string }
+			if code := s.do("POST", "/v1/runs", description(c, cli[i]), &res); code != http.StatusCreated {
+				t.Errorf("%s: POST /v1/runs: %d", c.name, code)
+			}
+			ids[i] = res.ID
+		}()
+	}
+	wg.Wait()
+	if t.Failed() {
+		t.FailNow()
+	}
+	followed, cancelled := ids[1], ids[2]
+
+	// Cancel one part way, then resume it.
+	var stopped runs.Info
+	for {
+		var in runs.Info
+		s.do("GET", "/v1/runs/"+cancelled, nil, &in)
+		if in.Steps > 20 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code := s.do("POST", "/v1/runs/"+cancelled+"/cancel", nil, &stopped); code != 200 {
+		t.Fatalf("cancel: %d", code)
+	}
+	if stopped.Status != maker.StatusInterrupted || stopped.Live || stopped.Steps >= stopped.TotalSteps {
+		t.Fatalf("cancelled run: status %s, live %v, %d of %d steps", stopped.Status, stopped.Live, stopped.Steps, stopped.TotalSteps)
+	}
+	if code := s.do("POST", "/v1/runs/"+cancelled+"/cancel", nil, nil); code != http.StatusConflict {
+		t.Errorf("cancel of a stopped run: %d, want 409", code)
+	}
+	if code := s.do("POST", "/v1/runs/"+cancelled+"/resume", nil, nil); code != http.StatusAccepted {
+		t.Fatalf("resume: %d", code)
+	}
+
+	// Follow one over SSE, reconnecting once with Last-Event-ID.
+	evURL := s.url + "/v1/runs/" + followed + "/events"
+	first, ended := follow(t, evURL, 0, 40)
+	if ended || len(first) != 40 {
+		t.Fatalf("first connection: %d events, ended %v", len(first), ended)
+	}
+	rest, ended := follow(t, evURL, first[len(first)-1].Step, 0)
+	if !ended {
+		t.Fatal("the stream did not end with the run")
+	}
+	streamed := append(first, rest...)
+
+	for i, c := range serviceCases {
+		in := s.wait(ids[i], 2*time.Minute)
+		if in.Status != maker.StatusDone {
+			t.Errorf("%s: status %s", c.name, in.Status)
+		}
+		want := loadSteps(t, cliDB, cli[i].ID)
+		got := loadSteps(t, s.db, ids[i])
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: %d steps through the API, %d with the CLI; first difference at %d", c.name, len(got), len(want), firstDiff(got, want))
+		}
+		if ids[i] != cancelled { // a resumed run's summary adds its sessions' cancelled samples
+			sameSummary(t, c.name, summaryOf(t, s.db, ids[i]), summaryOf(t, cliDB, cli[i].ID))
+		}
+		if ids[i] == followed {
+			if len(streamed) != len(want) {
+				t.Fatalf("streamed %d steps, the run has %d", len(streamed), len(want))
+			}
+			for j, ev := range streamed {
+				if ev.Action != want[j].Action || ev.Key != want[j].Key {
+					t.Fatalf("streamed step %d: %q, journal %q", j+1, ev.Action, want[j].Action)
+				}
+			}
+		}
+	}
+
+	// A finished run's stream is its journal, from where the client was.
+	late, ended := follow(t, evURL, 100, 0)
+	if !ended || len(late) != len(streamed)-100 || late[0].Step != 101 {
+		t.Fatalf("stream of a finished run after step 100: %d events (ended %v)", len(late), ended)
+	}
+
+	var list struct {
+		Runs  []runs.Info `json:"runs"`
+		Total int         `json:"total"`
+	}
+	if s.do("GET", "/v1/runs?kind=hanoi&limit=2", nil, &list); list.Total != 3 || len(list.Runs) != 2 {
+		t.Errorf("list kind=hanoi limit=2: %d of %d", len(list.Runs), list.Total)
+	}
+	var metrics bytes.Buffer
+	res, err := http.Get(s.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(&metrics, res.Body)
+	res.Body.Close()
+	for _, want := range []string{`maker_runs{status="done"} 8`, "maker_samples_total", `maker_http_request_duration_seconds_count{code="201",route="/v1/runs"} 8`} {
+		if !strings.Contains(metrics.String(), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/maker-go/maker/runs"
+)
+
+func newSubmitCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "submit --server URL TASK [flags]",
+		Short: "Start a run on a maker service instead of here",
+		Long: `Start a run on a maker service (maker serve): TASK and its flags are those of the
+task commands (hanoi, cube, sudoku, requirements, run, scenario ...), read here, and
+the run is journaled and carried out by the service. It prints the run's id at
+once; follow it with maker watch.
+
+The service refuses the flags that would make it read or write a file of its
+own (--db, --events, --report) and those that name a key's variable or an
+endpoint (--api-key-env, --base-url): those are the service's settings.`,
+		Example: `  maker submit --server http://127.0.0.1:7777 hanoi --disks 12 --k 3
+  maker submit --server http://127.0.0.1:7777 run examples/yaml/running-sum.yaml --json`,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var c clientFlags
+			fs := pflag.NewFlagSet("submit", pflag.ContinueOnError)
+			c.register(fs)
+			rest, err := takeFlags(fs, args)
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			if len(rest) == 0 || rest[0] == "-h" || rest[0] == "--help" {
+				return cmd.Help()
+			}
+			if c.server == "" {
+				return usageErr("submit needs --server URL (the maker service)")
+			}
+			root := newRoot(cmd.OutOrStdout(), cmd.ErrOrStderr())
+			root.SetArgs(rest)
+			return root.ExecuteContext(withSubmit(cmd.Context(), c.client()))
+		},
+	}
+	return cmd
+}
+
+// takeFlags takes the flags of fs out of args (anywhere among them) and
+// returns the others, in order.
+func takeFlags(fs *pflag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(a, "--"), "=")
+		if !strings.HasPrefix(a, "--") || fs.Lookup(name) == nil {
+			rest = append(rest, a)
+			continue
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("flag needs an argument: --%s", name)
+			}
+			i++
+			val = args[i]
+		}
+		if err := fs.Set(name, val); err != nil {
+			return nil, fmt.Errorf("--%s: %v", name, err)
+		}
+	}
+	return rest, nil
+}
+
+// submitSession are the run flags that belong to this command line, not to
+// the run a service carries out.
+var submitSession = map[string]bool{"json": true, "quiet": true, "db": true, "no-journal": true}
+
+// submit sends the run to the service instead of running it: its kind,
+// params and the run flags given on the command line.
+func (e execution[S]) submit(cmd *cobra.Command) error {
+	c := submitTo(cmd.Context())
+	if _, known := lookupKind(e.kind); !known {
+		return usageErr("task %s cannot run on a service: its kind %q is not in taskKinds", e.task.Name(), e.kind)
+	}
+	params, err := json.Marshal(e.params)
+	if err != nil {
+		return err
+	}
+	run := pflag.NewFlagSet("run flags", pflag.ContinueOnError)
+	new(runFlags).registerAll(run)
+	d := runs.Description{Kind: e.kind, Params: params, Settings: map[string]json.RawMessage{}}
+	cmd.Flags().Visit(func(fl *pflag.Flag) {
+		if run.Lookup(fl.Name) == nil || submitSession[fl.Name] {
+			return
+		}
+		v, _ := json.Marshal(fl.Value.String())
+		d.Settings[fl.Name] = v
+	})
+	id, err := c.Start(cmd.Context(), d)
+	if err != nil {
+		return clientErr(err)
+	}
+	if e.flags.jsonOut {
+		_, err = fmt.Fprintf(cmd.OutOrStdout(), "{\"run_id\":%q}\n", id)
+		return err
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "run %s started on %s (maker watch %s --server %s)\n", id, c.Base, id, c.Base)
+	return err
+}

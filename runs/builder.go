@@ -1,0 +1,53 @@
+package runs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/maker-go/maker"
+)
+
+// Description is a run to start: the task kind (as in the journal, e.g.
+// "hanoi"), the task's parameters (the JSON the journal keeps for that
+// kind, e.g. {"disks":10}) and the run settings by the command line's flag
+// names (e.g. {"k":3,"sim-error":0.01}); a setting left out has the
+// command line's default.
+type Description struct {
+	Kind     string                     `json:"kind"`
+	Params   json.RawMessage            `json:"params"`
+	Settings map[string]json.RawMessage `json:"settings,omitempty"`
+}
+
+// ErrInvalid marks a description (or a resume request) that cannot run as
+// given: an unknown kind, a bad parameter or setting. Front ends answer it
+// as bad input; the error's text names the field.
+var ErrInvalid = errors.New("invalid run")
+
+// Builder runs tasks: it turns a description into an engine run, journals
+// it in the Job's database and blocks until the run ends. The command line
+// implements it, since it holds the task kinds.
+type Builder interface {
+	Run(ctx context.Context, job *Job) error
+}
+
+// Job is one run for a [Builder] to carry out: a new run from Desc, or the
+// journaled run Resume continued from its last committed step.
+type Job struct {
+	Desc   *Description
+	Resume string
+	// DB is the journal database the run is recorded in.
+	DB string
+	// Started must be called once the run is journaled, before its first
+	// step, with the run's id.
+	Started func(id string)
+	// Observer must be added to the engine's observers.
+	Observer maker.Observer
+	// Draining reports, once the run has stopped, whether it stopped
+	// because the process is shutting down: then its end must not be
+	// recorded (its journal is closed, not finished), so that it stays
+	// running and resumes when the service starts again.
+	Draining func() bool
+	// Models opens provider models, shared across runs.
+	Models *Models
+}

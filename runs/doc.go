@@ -1,0 +1,20 @@
+// Package runs is the one way to start, resume, cancel, list and watch
+// journaled runs in a long-lived process: the HTTP service, and the MCP
+// tools and queue workers that come after it, all drive runs through a
+// [Manager].
+//
+// A Manager owns the bookkeeping that every front end needs and no task
+// knows about: the runs in progress, their cancellation, a live stream of
+// decided steps that continues the journal without a gap, the recovery of
+// runs a dead process left running, and one model (so one set of
+// client-side rate limits) per provider endpoint and key, shared by every
+// run of the process.
+//
+// Turning a [Description] into a running engine is the [Builder]'s job,
+// which the command line implements: it holds the list of task kinds, so
+// this package stays below it and knows no task. A description is the
+// value the journal records (the task kind, the task's parameters as the
+// journal stores them, and the run settings by the command line's flag
+// names), so a run started over HTTP resumes exactly like one started from
+// a terminal.
+package runs

@@ -1,0 +1,119 @@
+package runs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/maker-go/maker"
+)
+
+// Info is a run as front ends show it: the journal's record, its summary
+// so far and, while it runs here, its pace.
+type Info struct {
+	*maker.RunRecord
+	// Summary is the run's summary over every session so far.
+	Summary *maker.Summary `json:"summary,omitempty"`
+	// Live is true while the run is running in this process.
+	Live bool `json:"live"`
+	// Progress is the share of the task's steps committed (0 when the
+	// task's step count is unknown).
+	Progress float64 `json:"progress"`
+	// StepsPerSecond is the pace of the current session (0 when not live).
+	StepsPerSecond float64 `json:"steps_per_second"`
+	// ETASeconds is the time left at that pace (0 when unknown).
+	ETASeconds float64 `json:"eta_seconds"`
+	// CostUSD is the cost so far and BudgetUSD the run's cost limit per
+	// session (0: none).
+	CostUSD   float64 `json:"cost_usd"`
+	BudgetUSD float64 `json:"budget_usd"`
+}
+
+// Get is run id (or a unique prefix) with its summary and pace.
+func (m *Manager) Get(ctx context.Context, id string) (*Info, error) {
+	run, err := m.db.Run(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return m.info(ctx, run, true)
+}
+
+func (m *Manager) info(ctx context.Context, run *maker.RunRecord, summary bool) (*Info, error) {
+	in := &Info{RunRecord: run}
+	if summary {
+		sum, err := m.db.Summary(ctx, run.ID)
+		if err != nil && !errors.Is(err, maker.ErrInconsistent) {
+			return nil, err
+		}
+		in.Summary = sum
+		if sum != nil {
+			in.CostUSD = sum.CostUSD
+		}
+	}
+	var cfg struct {
+		Budget struct {
+			MaxCostUSD float64 `json:"max_cost_usd"`
+		} `json:"budget"`
+	}
+	if json.Unmarshal(run.Config, &cfg) == nil {
+		in.BudgetUSD = cfg.Budget.MaxCostUSD
+	}
+	steps := run.Steps
+	if a := m.running(run.ID); a != nil {
+		in.Live = true
+		a.mu.Lock()
+		n := a.steps
+		if len(a.tail) > 0 {
+			steps = max(steps, a.first+len(a.tail))
+		}
+		a.mu.Unlock()
+		if el := time.Since(a.started).Seconds(); el > 0 {
+			in.StepsPerSecond = float64(n) / el
+		}
+		if in.StepsPerSecond > 0 && run.TotalSteps > steps {
+			in.ETASeconds = float64(run.TotalSteps-steps) / in.StepsPerSecond
+		}
+	}
+	if run.TotalSteps > 0 {
+		in.Progress = min(1, float64(steps)/float64(run.TotalSteps))
+	}
+	return in, nil
+}
+
+// Filter selects runs for [Manager.List]. Zero fields select all.
+type Filter struct {
+	Status string // a status, e.g. "running"
+	Kind   string // a task kind, e.g. "hanoi"
+	Offset int
+	Limit  int // 0: all
+}
+
+// List is the runs that match f, newest first, without summaries, and how
+// many match in all (for paging).
+func (m *Manager) List(ctx context.Context, f Filter) ([]*Info, int, error) {
+	all, err := m.db.Runs(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	var match []*maker.RunRecord
+	for _, r := range all {
+		if (f.Status == "" || r.Status == f.Status) && (f.Kind == "" || r.Kind == f.Kind) {
+			match = append(match, r)
+		}
+	}
+	total := len(match)
+	match = match[min(f.Offset, len(match)):]
+	if f.Limit > 0 && len(match) > f.Limit {
+		match = match[:f.Limit]
+	}
+	out := make([]*Info, 0, len(match))
+	for _, r := range match {
+		in, err := m.info(ctx, r, false)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, in)
+	}
+	return out, total, nil
+}

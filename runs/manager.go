@@ -1,0 +1,317 @@
+package runs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/events"
+)
+
+// ErrNotFound is returned for a run id (or prefix) the journal does not
+// hold; it wraps sqlite's.
+var ErrNotFound = maker.ErrNoRun
+
+// ErrConflict is returned for an action the run's state forbids: resuming
+// a run that is running or done, cancelling one that is not running.
+var ErrConflict = errors.New("conflict")
+
+// ErrDraining is returned by Start and Resume once Shutdown has begun.
+var ErrDraining = errors.New("the service is shutting down")
+
+// Options configure a [Manager].
+type Options struct {
+	// OnStep, when set, is called with every step any run decides, on the
+	// run's goroutine (keep it cheap): metrics.
+	OnStep func(run string, rec *maker.StepRecord)
+	// Logger receives what happens to runs without a caller to tell:
+	// recovery, runs that end in an error. Nil: slog.Default.
+	Logger *slog.Logger
+}
+
+// Manager runs many journaled runs at once in this process.
+type Manager struct {
+	db     maker.Journal
+	path   string
+	b      Builder
+	opts   Options
+	models Models
+	base   context.Context
+	stop   context.CancelFunc
+
+	mu       sync.Mutex
+	active   map[string]*active
+	resuming map[string]bool // runs being resumed, not yet started
+	wg       sync.WaitGroup
+	draining atomic.Bool
+}
+
+// New opens (creating if needed) the journal at path and returns a
+// Manager over it. Call [Manager.Recover] to resume the runs a dead
+// process left running, and [Manager.Shutdown] to stop.
+func New(ctx context.Context, path string, b Builder, opts Options) (*Manager, error) {
+	db, err := maker.OpenJournal(ctx, path, false)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	base, stop := context.WithCancel(context.WithoutCancel(ctx))
+	return &Manager{db: db, path: db.Location(), b: b, opts: opts, base: base, stop: stop, active: map[string]*active{}, resuming: map[string]bool{}}, nil
+}
+
+// DB is the journal the Manager reads (for front ends that render
+// reports and replays).
+func (m *Manager) DB() maker.Journal { return m.db }
+
+// Start starts a new run of d and returns its id once it is journaled,
+// before its first step. An error before that (a bad description) wraps
+// [ErrInvalid] where the description is at fault.
+func (m *Manager) Start(ctx context.Context, d Description) (string, error) {
+	return m.launch(ctx, &Job{Desc: &d})
+}
+
+// Resume continues a journaled run that is not running or done from its
+// last committed step, and returns its id.
+func (m *Manager) Resume(ctx context.Context, id string) (string, error) {
+	run, err := m.db.Run(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if run.Status == maker.StatusDone {
+		return "", fmt.Errorf("run %s is done: nothing to resume: %w", run.ID, ErrConflict)
+	}
+	return m.resume(ctx, run.ID)
+}
+
+// resume launches the resumption of run id unless this process is already
+// running or resuming it.
+func (m *Manager) resume(ctx context.Context, id string) (string, error) {
+	m.mu.Lock()
+	if m.active[id] != nil || m.resuming[id] {
+		m.mu.Unlock()
+		return "", fmt.Errorf("run %s is running: %w", id, ErrConflict)
+	}
+	m.resuming[id] = true
+	m.mu.Unlock()
+	defer func() {
+		m.mu.Lock()
+		delete(m.resuming, id)
+		m.mu.Unlock()
+	}()
+	return m.launch(ctx, &Job{Resume: id})
+}
+
+// Cancel stops a running run: its in-flight samples are cancelled, its
+// decided steps committed, and it ends "interrupted" (resume it later).
+// Cancel returns once the run has stopped, or when ctx ends.
+func (m *Manager) Cancel(ctx context.Context, id string) error {
+	run, err := m.db.Run(ctx, id)
+	if err != nil {
+		return err
+	}
+	a := m.running(run.ID)
+	if a == nil {
+		return fmt.Errorf("run %s is not running here (%s): %w", run.ID, run.Status, ErrConflict)
+	}
+	a.cancel()
+	select {
+	case <-a.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Wait blocks until run id is not running in this process (at once for a
+// run that is not) and returns how its last session here ended (nil for a
+// run that was not running here).
+func (m *Manager) Wait(ctx context.Context, id string) error {
+	a := m.running(id)
+	if a == nil {
+		return nil
+	}
+	select {
+	case <-a.done:
+		return a.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Recover resumes every run the journal holds as running that no process
+// is running: runs a killed (or drained) service or command left behind.
+// A run that cannot be resumed (its kind has no opener, another live
+// process holds it) is logged and skipped. It returns the ids resumed.
+func (m *Manager) Recover(ctx context.Context) ([]string, error) {
+	all, err := m.db.Runs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range all {
+		if r.Status != maker.StatusRunning || m.running(r.ID) != nil {
+			continue
+		}
+		if _, err := m.resume(ctx, r.ID); err != nil {
+			m.opts.Logger.Warn("run not recovered", "run", r.ID, "err", err)
+			continue
+		}
+		m.opts.Logger.Info("run recovered", "run", r.ID, "after_step", r.Steps)
+		ids = append(ids, r.ID)
+	}
+	return ids, nil
+}
+
+// Shutdown drains: no run starts any more, every running run is stopped
+// (in-flight samples cancelled, decided steps committed) without recording
+// an end, so that it stays running in the journal and [Manager.Recover]
+// resumes it when the service starts again. It returns when every run has
+// stopped or ctx ends, and closes the journal.
+func (m *Manager) Shutdown(ctx context.Context) error {
+	m.draining.Store(true)
+	m.stop()
+	done := make(chan struct{})
+	go func() { m.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return m.db.Close()
+}
+
+// Running is the ids of the runs running in this process.
+func (m *Manager) Running() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	ids := make([]string, 0, len(m.active))
+	for id := range m.active {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func (m *Manager) running(id string) *active {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.active[id]
+}
+
+// launch runs job on its own goroutine and returns the run's id once the
+// Builder has journaled it, or the Builder's error if it fails before.
+func (m *Manager) launch(ctx context.Context, job *Job) (string, error) {
+	if m.draining.Load() {
+		return "", ErrDraining
+	}
+	runCtx, cancel := context.WithCancel(m.base)
+	a := &active{cancel: cancel, done: make(chan struct{}), wake: make(chan struct{}), started: time.Now()}
+	started := make(chan string, 1)
+	failed := make(chan error, 1)
+	var once sync.Once
+	job.DB = m.path
+	job.Models = &m.models
+	job.Draining = m.draining.Load
+	job.Observer = a
+	job.Started = func(id string) {
+		once.Do(func() {
+			a.id = id
+			a.onStep = m.opts.OnStep
+			m.mu.Lock()
+			m.active[id] = a
+			m.mu.Unlock()
+			started <- id
+		})
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		defer cancel()
+		err := m.b.Run(runCtx, job)
+		a.err = err
+		m.mu.Lock()
+		registered := m.active[a.id] == a
+		if registered {
+			delete(m.active, a.id)
+		}
+		m.mu.Unlock()
+		close(a.done)
+		if !registered {
+			if err == nil {
+				err = errors.New("the run ended before it was journaled")
+			}
+			failed <- err
+			return
+		}
+		if err != nil && runCtx.Err() == nil {
+			m.opts.Logger.Info("run ended", "run", a.id, "err", err)
+		}
+	}()
+	select {
+	case id := <-started:
+		return id, nil
+	case err := <-failed:
+		return "", err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+}
+
+// active is a run in progress in this process: how to stop it, and the
+// steps it decided lately, for watchers.
+type active struct {
+	id      string
+	cancel  context.CancelFunc
+	done    chan struct{}
+	err     error
+	started time.Time
+	onStep  func(string, *maker.StepRecord)
+
+	mu sync.Mutex
+	// tail holds the latest decided steps, tail[0] being step first (0-based):
+	// enough to cover the steps the journal has not committed yet.
+	tail  []events.Event
+	first int
+	// steps is the number of steps decided in this session.
+	steps int
+	// wake is closed and replaced at every step.
+	wake chan struct{}
+}
+
+// Bounds of an active run's tail. The journal commits every 512 steps and
+// makes the engine wait when it falls 4,096 steps behind, so the steps not
+// yet committed are always among the last tailKeep.
+const (
+	tailKeep = 6000
+	tailMax  = 2 * tailKeep
+)
+
+// Observe implements [maker.Observer].
+func (a *active) Observe(_ context.Context, rec *maker.StepRecord) error {
+	ev := events.FromRecord(rec)
+	ev.Time, ev.Run = time.Now().UTC(), a.id
+	a.mu.Lock()
+	if len(a.tail) == 0 {
+		a.first = rec.Step
+	}
+	a.tail = append(a.tail, ev)
+	if len(a.tail) > tailMax {
+		drop := len(a.tail) - tailKeep
+		a.tail = append(a.tail[:0:0], a.tail[drop:]...)
+		a.first += drop
+	}
+	a.steps++
+	close(a.wake)
+	a.wake = make(chan struct{})
+	a.mu.Unlock()
+	if a.onStep != nil {
+		a.onStep(a.id, rec)
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/runs"
+)
+
+// apiError is the body of every error answer.
+type apiError struct {
+	Error string `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, apiError{Error: msg})
+}
+
+// fail answers err with the status its kind calls for.
+func (s *Server) fail(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, runs.ErrInvalid):
+		writeError(w, http.StatusBadRequest, err.Error())
+	case errors.Is(err, runs.ErrNotFound):
+		writeError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, runs.ErrConflict):
+		writeError(w, http.StatusConflict, err.Error())
+	case errors.Is(err, runs.ErrDraining):
+		writeError(w, http.StatusServiceUnavailable, err.Error())
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads the answer.
+		writeError(w, http.StatusServiceUnavailable, err.Error())
+	default:
+		s.cfg.Logger.Error("request failed", "err", err)
+		writeError(w, http.StatusInternalServerError, err.Error())
+	}
+}
+
+// decode reads a JSON body strictly: one object, no unknown field, every
+// field of its type; the error names the field.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		var mb *http.MaxBytesError
+		switch {
+		case errors.As(err, &te):
+			return fmt.Errorf("field %s: want %s, got JSON %s", te.Field, te.Type.Kind(), te.Value)
+		case errors.As(err, &mb):
+			return fmt.Errorf("request body larger than %d bytes", MaxBody)
+		case errors.Is(err, io.EOF):
+			return errors.New("empty request body: want a JSON object")
+		}
+		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return fmt.Errorf("field %s: unknown field", strings.Trim(f, `"`))
+		}
+		return fmt.Errorf("request body: %v", err)
+	}
+	if dec.More() {
+		return errors.New("request body: more than one JSON value")
+	}
+	return nil
+}
+
+func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
+	var d runs.Description
+	if err := decode(w, r, &d); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	id, err := s.cfg.Manager.Start(r.Context(), d)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Location", "/v1/runs/"+id)
+	writeJSON(w, http.StatusCreated, map[string]string{"id": id})
+}
+
+// runList is the answer of GET /v1/runs.
+type runList struct {
+	Runs   []*runs.Info `json:"runs"`
+	Total  int          `json:"total"`
+	Offset int          `json:"offset"`
+	Limit  int          `json:"limit"`
+}
+
+func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := runs.Filter{Status: q.Get("status"), Kind: q.Get("kind"), Limit: 50}
+	for _, p := range []struct {
+		name string
+		to   *int
+		max  int
+	}{{"offset", &f.Offset, 1 << 30}, {"limit", &f.Limit, 1000}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > p.max {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("query %s: want a whole number from 0 to %d, got %q", p.name, p.max, v))
+			return
+		}
+		*p.to = n
+	}
+	list, total, err := s.cfg.Manager.List(r.Context(), f)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, runList{Runs: list, Total: total, Offset: f.Offset, Limit: f.Limit})
+}
+
+func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
+	in, err := s.cfg.Manager.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, in)
+}
+
+func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
+	if err := s.cfg.Manager.Cancel(r.Context(), r.PathValue("id")); err != nil {
+		s.fail(w, err)
+		return
+	}
+	s.getRun(w, r)
+}
+
+func (s *Server) resumeRun(w http.ResponseWriter, r *http.Request) {
+	id, err := s.cfg.Manager.Resume(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, map[string]string{"id": id})
+}
+
+func (s *Server) replayRun(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	k, limit := 0, 20
+	for _, p := range []struct {
+		name string
+		to   *int
+	}{{"k", &k}, {"limit", &limit}} {
+		v := q.Get(p.name)
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 1000 {
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("query %s: want a whole number from 0 to 1000, got %q", p.name, v))
+			return
+		}
+		*p.to = n
+	}
+	db := s.cfg.Manager.DB()
+	run, err := db.Run(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	rep, err := maker.ReplayRun(r.Context(), db, run.ID, k, limit)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Report == nil {
+		writeError(w, http.StatusNotImplemented, "this server renders no reports")
+		return
+	}
+	run, err := s.cfg.Manager.DB().Run(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := s.cfg.Report(r.Context(), run.ID, w); err != nil {
+		s.cfg.Logger.Error("report", "run", run.ID, "err", err)
+	}
+}
+
+func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
+	var in plan.Input
+	if err := decode(w, r, &in); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	p, err := plan.Compute(in)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}

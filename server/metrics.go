@@ -1,0 +1,126 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
+)
+
+// Metrics are the service's Prometheus collectors. Make them before the
+// Manager (whose OnStep is [Metrics.OnStep]) and give them to the server.
+type Metrics struct {
+	reg      *prometheus.Registry
+	steps    prometheus.Counter
+	samples  prometheus.Counter
+	flagged  *prometheus.CounterVec
+	cost     prometheus.Counter
+	retries  prometheus.Counter
+	requests *prometheus.HistogramVec
+	manager  *runs.Manager
+}
+
+// NewMetrics registers the collectors in reg; the Manager, once set with
+// [Metrics.SetManager], is asked for the runs by state at every scrape.
+func NewMetrics(reg *prometheus.Registry) *Metrics {
+	met := &Metrics{
+		reg:     reg,
+		steps:   prometheus.NewCounter(prometheus.CounterOpts{Name: "maker_steps_total", Help: "Steps decided by the runs of this process."}),
+		samples: prometheus.NewCounter(prometheus.CounterOpts{Name: "maker_samples_total", Help: "Samples drawn (model calls) by the runs of this process."}),
+		flagged: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "maker_flagged_samples_total", Help: "Red-flagged samples, by reason."}, []string{"reason"}),
+		cost:    prometheus.NewCounter(prometheus.CounterOpts{Name: "maker_cost_usd_total", Help: "Cost of the samples drawn, in USD."}),
+		retries: prometheus.NewCounter(prometheus.CounterOpts{Name: "maker_retries_total", Help: "Provider request retries."}),
+		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "maker_http_request_duration_seconds", Help: "API request latency by route (event streams: until the stream ends).",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+		}, []string{"route", "code"}),
+	}
+	runsByState := prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "maker_runs_live", Help: "Runs running in this process."},
+		func() float64 {
+			if met.manager == nil {
+				return 0
+			}
+			return float64(len(met.manager.Running()))
+		})
+	reg.MustRegister(met.steps, met.samples, met.flagged, met.cost, met.retries, met.requests, runsByState,
+		&stateCollector{met: met})
+	return met
+}
+
+// SetManager sets the Manager whose runs are counted by state; call it
+// before serving.
+func (met *Metrics) SetManager(m *runs.Manager) { met.manager = m }
+
+// OnStep counts a decided step: give it to [runs.Options].
+func (met *Metrics) OnStep(_ string, rec *maker.StepRecord) {
+	met.steps.Inc()
+	met.samples.Add(float64(len(rec.Samples)))
+	met.cost.Add(rec.CostUSD)
+	met.retries.Add(float64(rec.Retries))
+	for i := range rec.Samples {
+		if f := rec.Samples[i].Flag; f != maker.FlagNone {
+			met.flagged.WithLabelValues(string(f)).Inc()
+		}
+	}
+}
+
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	promhttp.HandlerFor(s.met.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+// instrument times the requests of one route.
+func (met *Metrics) instrument(route string, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		h(sw, r)
+		met.requests.WithLabelValues(route, strconv.Itoa(sw.code)).Observe(time.Since(start).Seconds())
+	})
+}
+
+// statusWriter remembers the status code; it flushes for event streams.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// stateCollector reports the journal's runs by status at each scrape.
+type stateCollector struct{ met *Metrics }
+
+var runsDesc = prometheus.NewDesc("maker_runs", "Journaled runs by status.", []string{"status"}, nil)
+
+func (c *stateCollector) Describe(ch chan<- *prometheus.Desc) { ch <- runsDesc }
+
+func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.met.manager == nil {
+		return
+	}
+	list, _, err := c.met.manager.List(context.Background(), runs.Filter{})
+	if err != nil {
+		return
+	}
+	by := map[string]int{}
+	for _, r := range list {
+		by[r.Status]++
+	}
+	for _, st := range []string{maker.StatusRunning, maker.StatusDone, maker.StatusFailed, maker.StatusBudget, maker.StatusInterrupted, maker.StatusStopped} {
+		ch <- prometheus.MustNewConstMetric(runsDesc, prometheus.GaugeValue, float64(by[st]), st)
+	}
+}
