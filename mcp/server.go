@@ -40,11 +40,11 @@ func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 // another site are refused.
 func Handler(mgr *runs.Manager, log *slog.Logger) http.Handler {
 	s := NewServer(mgr, log)
-	return sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return s }, &sdk.StreamableHTTPOptions{
-		Stateless:             true,
-		Logger:                log,
-		CrossOriginProtection: http.NewCrossOriginProtection(),
+	h := sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return s }, &sdk.StreamableHTTPOptions{
+		Stateless: true,
+		Logger:    log,
 	})
+	return http.NewCrossOriginProtection().Handler(h)
 }
 
 // tools are the tool handlers: each maps its input to plan or to the
