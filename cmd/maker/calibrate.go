@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -57,17 +56,7 @@ the interval's pessimistic end.`,
 			if err != nil {
 				return err
 			}
-			n := max(1, samples/perStep)
-			rng := rand.New(rand.NewPCG(probe, 0x5eed))
-			idx := make([]int, n)
-			for i := range idx {
-				idx[i] = rng.IntN(task.Steps())
-			}
-			refs := hanoi.Reference(disks, idx)
-			probes := make([]calibrate.Probe[hanoi.State], len(refs))
-			for i, r := range refs {
-				probes[i] = calibrate.Probe[hanoi.State]{Step: r.Step, State: r.Before, Prev: r.Prev, Right: r.Right}
-			}
+			probes := calibrate.HanoiProbes(disks, max(1, samples/perStep), probe)
 			rep, err := calibrate.Run(cmd.Context(), task, model, probes, calibrate.Options{
 				PerStep: perStep, Concurrency: max(1, f.concurrency), Temperature: f.temp, MaxTokens: f.maxTokens, MinChars: f.minChars,
 			})
