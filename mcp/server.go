@@ -22,10 +22,11 @@ const Version = "1"
 func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 	s := sdk.NewServer(&sdk.Implementation{Name: "maker", Title: "maker: long LLM tasks with zero errors", Version: Version}, &sdk.ServerOptions{
 		Instructions: instructions,
-		Logger:       log,
+		Logger:       quiet(log),
 	})
 	t := tools{mgr: mgr}
 	sdk.AddTool(s, &sdk.Tool{Name: "plan", Description: planDesc, InputSchema: planSchema()}, t.plan)
+	sdk.AddTool(s, &sdk.Tool{Name: "calibrate", Description: calibrateDesc}, t.calibrate)
 	sdk.AddTool(s, &sdk.Tool{Name: "start_run", Description: startDesc, InputSchema: startSchema}, t.start)
 	sdk.AddTool(s, &sdk.Tool{Name: "get_run", Description: getDesc, OutputSchema: runSchema}, t.get)
 	sdk.AddTool(s, &sdk.Tool{Name: "list_runs", Description: listDesc, OutputSchema: listSchema}, t.list)
@@ -42,7 +43,7 @@ func Handler(mgr *runs.Manager, log *slog.Logger) http.Handler {
 	s := NewServer(mgr, log)
 	h := sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return s }, &sdk.StreamableHTTPOptions{
 		Stateless: true,
-		Logger:    log,
+		Logger:    quiet(log),
 	})
 	return http.NewCrossOriginProtection().Handler(h)
 }

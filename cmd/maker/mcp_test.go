@@ -24,7 +24,7 @@ import (
 )
 
 // mcpTools are the tools every maker MCP server lists.
-var mcpTools = []string{"cancel_run", "get_run", "list_runs", "plan", "resume_run", "start_run"}
+var mcpTools = []string{"calibrate", "cancel_run", "get_run", "list_runs", "plan", "resume_run", "start_run"}
 
 // newTestManager is a Manager over a fresh journal with the command
 // line's builder, drained at the end of the test.
@@ -107,6 +107,20 @@ func exerciseMCP(t *testing.T, s *sdk.ClientSession) {
 		t.Errorf("plan = k_min %d p_full %g samples %g cost %g, want %d %g %g %g", got.KMin, got.PFull, got.ExpectedSamples, got.ExpectedCostUSD, want.KMin, want.PFull, want.ExpectedSamples, want.ExpectedCostUSD)
 	}
 
+	// calibrate measures the simulator's error rate and plans at it.
+	var cal struct {
+		Samples       int `json:"samples"`
+		Simulated     bool
+		VoteErrorRate struct {
+			Value, Lo, Hi float64
+		} `json:"vote_error_rate"`
+		Plan *plan.Plan `json:"plan"`
+	}
+	structured(t, "calibrate", callTool(t, s, "calibrate", map[string]any{"samples": 600, "sim_error": 0.05, "disks": 8}), &cal)
+	if r := cal.VoteErrorRate; cal.Samples != 600 || !cal.Simulated || r.Lo > 0.05 || r.Hi < 0.02 || cal.Plan == nil || cal.Plan.P != 1-r.Value || cal.Plan.Steps != 255 {
+		t.Errorf("calibrate = %+v, want 600 simulated samples, an interval near 0.05 and the plan for 255 steps at its rate", cal)
+	}
+
 	// Bad calls are tool errors that name what is wrong.
 	for _, c := range []struct {
 		tool string
@@ -119,6 +133,8 @@ func exerciseMCP(t *testing.T, s *sdk.ClientSession) {
 		{"start_run", map[string]any{"kind": "chess"}, "chess"},
 		{"start_run", map[string]any{"kind": "hanoi", "params": map[string]any{"disks": 5}, "settings": map[string]any{"api-key-env": "HOME"}}, "api-key-env"},
 		{"get_run", map[string]any{"id": "ffffffff"}, "ffffffff"},
+		{"calibrate", map[string]any{"samples": 100000}, "samples"},
+		{"calibrate", map[string]any{"model": "nosuch/model"}, "nosuch"},
 	} {
 		res := callTool(t, s, c.tool, c.args)
 		if !res.IsError || !strings.Contains(resultText(res), c.want) {
