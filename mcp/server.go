@@ -32,6 +32,11 @@ func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 	sdk.AddTool(s, &sdk.Tool{Name: "list_runs", Description: listDesc, OutputSchema: listSchema}, t.list)
 	sdk.AddTool(s, &sdk.Tool{Name: "cancel_run", Description: cancelDesc, OutputSchema: runSchema}, t.cancel)
 	sdk.AddTool(s, &sdk.Tool{Name: "resume_run", Description: resumeDesc}, t.resume)
+	sdk.AddTool(s, &sdk.Tool{Name: "replay", Description: replayDesc}, t.replay)
+	s.AddResourceTemplate(&sdk.ResourceTemplate{
+		Name: "run", URITemplate: runTemplate, MIMEType: "application/json",
+		Description: "a run's state and summary so far, as get_run answers it",
+	}, t.runResource)
 	return s
 }
 

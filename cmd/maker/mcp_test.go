@@ -24,7 +24,7 @@ import (
 )
 
 // mcpTools are the tools every maker MCP server lists.
-var mcpTools = []string{"calibrate", "cancel_run", "get_run", "list_runs", "plan", "resume_run", "start_run"}
+var mcpTools = []string{"calibrate", "cancel_run", "get_run", "list_runs", "plan", "replay", "resume_run", "start_run"}
 
 // newTestManager is a Manager over a fresh journal with the command
 // line's builder, drained at the end of the test.
@@ -168,6 +168,22 @@ func exerciseMCP(t *testing.T, s *sdk.ClientSession) {
 	}
 	if info.ID != id.ID || info.Status != maker.StatusDone || info.Steps != 63 || info.TotalSteps != 63 || info.Progress != 1 || info.Summary == nil || info.Summary.Steps != 63 {
 		t.Errorf("get_run = %+v, want run %s done with 63 of 63 steps and its summary", info, id.ID)
+	}
+
+	// replay re-decides the committed steps; the run is a resource too.
+	var rep struct {
+		Steps, Same, Different, Undecided int
+	}
+	structured(t, "replay", callTool(t, s, "replay", map[string]any{"id": id.ID, "k": 1}), &rep)
+	if rep.Steps != 63 || rep.Same+rep.Different+rep.Undecided != 63 {
+		t.Errorf("replay = %+v, want 63 steps accounted for", rep)
+	}
+	rr, err := s.ReadResource(ctx, &sdk.ReadResourceParams{URI: "maker://runs/" + id.ID})
+	if err != nil || len(rr.Contents) != 1 || !strings.Contains(rr.Contents[0].Text, `"status":"done"`) {
+		t.Errorf("resource maker://runs/%s: %v %+v", id.ID, err, rr)
+	}
+	if _, err := s.ReadResource(ctx, &sdk.ReadResourceParams{URI: "maker://runs/ffffffff"}); err == nil {
+		t.Error("resource of no run: no error")
 	}
 
 	var list mcp.RunList
