@@ -21,11 +21,11 @@ func newMCPCmd() *cobra.Command {
 		Long: `Speak the Model Context Protocol on stdin and stdout, for a coding agent that
 starts maker as an MCP server: tools to measure a model (calibrate), plan a run
 (plan), start one (start_run), follow it (get_run, list_runs), stop and continue it
-(cancel_run, resume_run), replay one with another k (replay). Runs are journaled in --db and run in this process while
-the agent's session lasts; when it ends they stop with their decided steps
-committed, and resume the next time maker mcp or maker serve opens the journal. For
-runs that outlive the agent's session, point the agent at a running maker serve's
-/mcp instead (streamable HTTP).
+(cancel_run, resume_run) and re-decide it with another k (replay). Runs are
+journaled in --db and run in this process while the agent's session lasts; when it
+ends they stop with their decided steps committed, and resume the next time maker
+mcp or maker serve opens the journal. For runs that outlive the agent's session,
+point the agent at a running maker serve's /mcp instead (streamable HTTP).
 
 Logs go to stderr; stdout carries only the protocol.`,
 		Example: `  maker mcp
