@@ -32,7 +32,9 @@ rate), "seed". Every run is journaled and can be resumed.`
 const getDesc = `One run's state: status (running, done, failed, interrupted), committed steps of
 total_steps, progress (0..1), steps_per_second and eta_seconds while it runs, cost_usd against
 budget_usd, and the summary so far (samples, votes, red flags, whether every step was right
-for tasks that can check it). Poll it to follow a run started with start_run.`
+for tasks that can check it). Poll it to follow a run started with start_run, or give
+wait_seconds to have it answer when the run ends (or the wait is over), with progress
+notifications meanwhile.`
 
 const listDesc = `The runs the journal holds, newest first, without their summaries, and how many match
 in all. Filter by status or task kind; page with offset and limit.`

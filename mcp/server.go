@@ -93,11 +93,6 @@ type runRef struct {
 	ID string `json:"id" jsonschema:"the run's id, or a unique prefix of it"`
 }
 
-func (t tools) get(ctx context.Context, _ *sdk.CallToolRequest, in runRef) (*sdk.CallToolResult, *runs.Info, error) {
-	info, err := t.mgr.Get(ctx, in.ID)
-	return nil, info, err
-}
-
 // listInput selects runs.
 type listInput struct {
 	Status string `json:"status,omitempty" jsonschema:"only runs with this status: running, done, failed, interrupted"`
@@ -135,7 +130,8 @@ func (t tools) cancel(ctx context.Context, _ *sdk.CallToolRequest, in runRef) (*
 	if err := t.mgr.Cancel(ctx, in.ID); err != nil {
 		return nil, nil, err
 	}
-	return t.get(ctx, nil, in)
+	info, err := t.mgr.Get(ctx, in.ID)
+	return nil, info, err
 }
 
 func (t tools) resume(ctx context.Context, _ *sdk.CallToolRequest, in runRef) (*sdk.CallToolResult, RunID, error) {

@@ -254,3 +254,66 @@ func TestMCPHTTP(t *testing.T) {
 	defer cs.Close()
 	exerciseMCP(t, cs)
 }
+
+// TestMCPWaitProgress: get_run with wait_seconds answers once the run has
+// ended, with progress notifications while it runs.
+func TestMCPWaitProgress(t *testing.T) {
+	ctx := context.Background()
+	st, ct := sdk.NewInMemoryTransports()
+	ss, err := mcp.NewServer(newTestManager(t), nil).Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	progress := make(chan *sdk.ProgressNotificationParams, 1000)
+	cs, err := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, &sdk.ClientOptions{
+		ProgressNotificationHandler: func(_ context.Context, r *sdk.ProgressNotificationClientRequest) {
+			select {
+			case progress <- r.Params:
+			default:
+			}
+		},
+	}).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	var id mcp.RunID
+	structured(t, "start_run", callTool(t, cs, "start_run", map[string]any{
+		"kind": "hanoi", "params": map[string]any{"disks": 8}, "settings": map[string]any{"sim-latency": "2ms"},
+	}), &id)
+	params := &sdk.CallToolParams{Name: "get_run", Arguments: map[string]any{"id": id.ID, "wait_seconds": 120}}
+	params.SetProgressToken("p1")
+	res, err := cs.CallTool(ctx, params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var info struct {
+		Status string `json:"status"`
+		Steps  int    `json:"steps"`
+	}
+	structured(t, "get_run", res, &info)
+	if info.Status != maker.StatusDone || info.Steps != 255 {
+		t.Errorf("get_run after waiting = %+v, want done with 255 steps", info)
+	}
+	// Notifications may be handled just after the answer: wait a little
+	// for the last one.
+	n, lastStep := 0, 0.0
+	timeout := time.After(5 * time.Second)
+wait:
+	for lastStep < 255 {
+		select {
+		case p := <-progress:
+			n++
+			if p.ProgressToken != "p1" || p.Total != 255 || p.Progress < lastStep {
+				t.Errorf("progress %+v after step %g", p, lastStep)
+			}
+			lastStep = p.Progress
+		case <-timeout:
+			break wait
+		}
+	}
+	if n < 2 || lastStep != 255 {
+		t.Errorf("%d progress notifications, the last at step %g: want several, the last at 255", n, lastStep)
+	}
+}
