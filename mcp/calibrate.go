@@ -70,7 +70,12 @@ func (t tools) calibrate(ctx context.Context, _ *sdk.CallToolRequest, in calibra
 		return nil, nil, fmt.Errorf("model: %w", err)
 	}
 	const perStep = 2
-	rep, err := calibrate.Run(ctx, task, model, calibrate.HanoiProbes(in.Disks, in.Samples/perStep, in.Seed), calibrate.Options{PerStep: perStep})
+	refs := hanoi.Draw(in.Disks, in.Samples/perStep, in.Seed)
+	probes := make([]calibrate.Probe[hanoi.State], len(refs))
+	for i, r := range refs {
+		probes[i] = calibrate.Probe[hanoi.State]{Step: r.Step, State: r.Before, Prev: r.Prev, Right: r.Right}
+	}
+	rep, err := calibrate.Run(ctx, task, model, probes, calibrate.Options{PerStep: perStep})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -56,7 +56,11 @@ the interval's pessimistic end.`,
 			if err != nil {
 				return err
 			}
-			probes := calibrate.HanoiProbes(disks, max(1, samples/perStep), probe)
+			refs := hanoi.Draw(disks, max(1, samples/perStep), probe)
+			probes := make([]calibrate.Probe[hanoi.State], len(refs))
+			for i, r := range refs {
+				probes[i] = calibrate.Probe[hanoi.State]{Step: r.Step, State: r.Before, Prev: r.Prev, Right: r.Right}
+			}
 			rep, err := calibrate.Run(cmd.Context(), task, model, probes, calibrate.Options{
 				PerStep: perStep, Concurrency: max(1, f.concurrency), Temperature: f.temp, MaxTokens: f.maxTokens, MinChars: f.minChars,
 			})
