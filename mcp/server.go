@@ -40,6 +40,10 @@ func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 	return s
 }
 
+// MaxBody is the largest request body /mcp reads (a task file's text
+// included), as for the HTTP API.
+const MaxBody = 1 << 20
+
 // Handler serves the MCP server over streamable HTTP. It is stateless:
 // every tool answers within its request, so no session outlives a request
 // (and none holds a stream open when the service drains). Requests from
@@ -47,8 +51,11 @@ func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 func Handler(mgr *runs.Manager, log *slog.Logger) http.Handler {
 	s := NewServer(mgr, log)
 	h := sdk.NewStreamableHTTPHandler(func(*http.Request) *sdk.Server { return s }, &sdk.StreamableHTTPOptions{
-		Stateless: true,
-		Logger:    quiet(log),
+		Stateless:           true,
+		Logger:              quiet(log),
+		MaxRequestBodyBytes: MaxBody,
+		// A client that gives up on a call (get_run waiting) stops it.
+		PropagateRequestCancellation: true,
 	})
 	return http.NewCrossOriginProtection().Handler(h)
 }

@@ -120,22 +120,26 @@ func TestStartRunRefused(t *testing.T) {
 	}
 }
 
-// TestHandlerCrossSite: a browser's request from another site is refused;
-// a client's (no browser headers) is served.
+// TestHandlerCrossSite: a browser's request from another site is refused,
+// and so is a body over MaxBody; a client's (no browser headers) is served.
 func TestHandlerCrossSite(t *testing.T) {
 	hs := httptest.NewServer(Handler(newManager(t), nil))
 	defer hs.Close()
-	const initialize = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`
+	initialize := func(client string) string {
+		return `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"` + client + `","version":"1"}}}`
+	}
 	for _, c := range []struct {
 		name   string
+		body   string
 		header map[string]string
 		want   int
 	}{
-		{"client", nil, http.StatusOK},
-		{"cross-site fetch", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
-		{"foreign origin", map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		{"client", initialize("t"), nil, http.StatusOK},
+		{"cross-site fetch", initialize("t"), map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"foreign origin", initialize("t"), map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		{"too large", initialize(strings.Repeat("x", MaxBody)), nil, http.StatusRequestEntityTooLarge},
 	} {
-		req, _ := http.NewRequest("POST", hs.URL, strings.NewReader(initialize))
+		req, _ := http.NewRequest("POST", hs.URL, strings.NewReader(c.body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Accept", "application/json, text/event-stream")
 		for k, v := range c.header {
