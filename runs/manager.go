@@ -70,6 +70,20 @@ func New(ctx context.Context, path string, b Builder, opts Options) (*Manager, e
 // reports and replays).
 func (m *Manager) DB() maker.Journal { return m.db }
 
+// ErrNoModelOpener is returned by [Manager.OpenModel] when the builder
+// cannot open models outside a run.
+var ErrNoModelOpener = errors.New("runs: the builder opens no models outside a run")
+
+// OpenModel opens a model by name as the Manager's runs do (see
+// [ModelOpener]).
+func (m *Manager) OpenModel(ctx context.Context, name string, oracle maker.Oracle, seed uint64, simError float64) (maker.Model, error) {
+	o, ok := m.b.(ModelOpener)
+	if !ok {
+		return nil, ErrNoModelOpener
+	}
+	return o.OpenModel(ctx, name, oracle, seed, simError)
+}
+
 // Start starts a new run of d and returns its id once it is journaled,
 // before its first step. An error before that (a bad description) wraps
 // [ErrInvalid] where the description is at fault.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/maker-go/maker/mcp"
 	"github.com/maker-go/maker/runs"
 )
 
@@ -107,6 +108,7 @@ func New(cfg Config) *Server {
 	for _, r := range s.routes() {
 		s.mux.Handle(r.method+" "+r.path, s.met.instrument(r.path, r.h))
 	}
+	s.mux.Handle("/mcp", mcp.Handler(cfg.Manager, cfg.Logger)) // MCP over streamable HTTP (docs/service.md)
 	return s
 }
 

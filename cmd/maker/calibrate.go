@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -70,13 +69,7 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			n := max(1, samples/perStep)
-			rng := rand.New(rand.NewPCG(probe, 0x5eed))
-			idx := make([]int, n)
-			for i := range idx {
-				idx[i] = rng.IntN(task.Steps())
-			}
-			refs := hanoi.Reference(disks, idx)
+			refs := hanoi.Draw(disks, max(1, samples/perStep), probe)
 			probes := make([]calibrate.Probe[hanoi.State], len(refs))
 			for i, r := range refs {
 				probes[i] = calibrate.Probe[hanoi.State]{Step: r.Step, State: r.Before, Prev: r.Prev, Right: r.Right}

@@ -327,3 +327,18 @@ func (w worldExecution[S]) withJob(job *runs.Job) runnable {
 }
 
 func (w worldExecution[S]) strictParams(raw json.RawMessage) error { return w.e.strictParams(raw) }
+
+// OpenModel implements [runs.ModelOpener]: the command line's defaults
+// (retries, timeouts) with the model, seed and simulated error rate asked
+// for.
+func (b runsBuilder) OpenModel(ctx context.Context, name string, oracle maker.Oracle, seed uint64, simError float64) (maker.Model, error) {
+	f, err := settingsFlags(nil)
+	if err != nil {
+		return nil, err
+	}
+	f.model, f.seed = name, seed
+	if simError > 0 {
+		f.simError = simError
+	}
+	return f.openModel(ctx, oracle)
+}
