@@ -9,8 +9,8 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 )
 
 // replayInput asks to re-decide a run's committed steps with another k.
