@@ -18,5 +18,5 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 fi
 mkdir -p "$dir"
-npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "@redocly/cli@$version"
+npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "@redocly/cli@$version"
 "$bin" --version

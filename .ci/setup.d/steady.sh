@@ -20,5 +20,5 @@ if ! command -v npm >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
 fi
 mkdir -p "$dir"
-npm install --prefix "$dir" --no-audit --no-fund --no-save --loglevel=error "@stdy/cli@$version"
+npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "@stdy/cli@$version"
 "$bin" --version
