@@ -79,6 +79,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	defer jr.close()
+	if err := bindActions(ctx, e, jr, from.Step); err != nil {
+		return err
+	}
 	if kind.open == nil && jr != nil && jr.id != "" && !f.jsonOut {
 		fmt.Fprintf(cmd.ErrOrStderr(), "note: run %s cannot be resumed: %s\n", jr.id, kind.why)
 	}

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+
+	"github.com/maker-go/maker/taskfile"
+)
+
+// actingTask is a task that runs a program on each decided action; the
+// journal records each action's start and end through it.
+type actingTask interface {
+	SetActionLog(taskfile.ActionLog)
+}
+
+// bindActions gives an acting task the journal as its action log. On
+// resume it first looks for an action that started after the last
+// recorded step: that action may have changed the world already, and it is
+// run again only when --reexecute says so.
+func bindActions[S any](ctx context.Context, e execution[S], jr *journaling, from int) error {
+	a, ok := any(e.task).(actingTask)
+	if !ok || jr == nil || jr.journal == nil {
+		return nil
+	}
+	if e.resume != "" {
+		p, err := jr.journal.PendingAction(ctx, from)
+		if err != nil {
+			return err
+		}
+		if p != nil && !e.flags.journal.reexecute {
+			how := "was interrupted before it finished"
+			if p.Finished {
+				how = "finished, but the step was not recorded"
+			}
+			return usageErr("run %s: step %d's action was started (session %d, %s) and %s, so it may have changed the world already; check, then resume with --reexecute to run it again",
+				jr.id, p.Step+1, p.Session, p.Started.Format("2006-01-02 15:04:05Z"), how)
+		}
+	}
+	a.SetActionLog(jr.journal)
+	return nil
+}
