@@ -190,7 +190,9 @@ func (t *Task) Parse(text string) (maker.Candidate[string], error) {
 	if a.Action == "" || a.State == "" {
 		return maker.Candidate[string]{}, fmt.Errorf("taskfile: %w: empty action or state", maker.ErrMalformed)
 	}
-	return maker.Candidate[string]{Action: a.Action, State: a.State}, nil
+	// Copied out of the answer, so that a decided step keeps only its own
+	// text and not the whole answer's (a run keeps every decided action).
+	return maker.Candidate[string]{Action: strings.Clone(a.Action), State: strings.Clone(a.State)}, nil
 }
 
 // Key implements [maker.Task]: the normalised action and state as a JSON

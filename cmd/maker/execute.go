@@ -141,7 +141,7 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
 		runErr = &exitError{code: exitOutput, err: err}
 	}
-	if from.Step > 0 && e.resume != "" {
+	if from.Step > 0 && e.resume != "" && !cfg.DiscardActions {
 		// The task's facts are about the whole run: give them the actions
 		// the run decided before this session too, even when this session
 		// was interrupted.

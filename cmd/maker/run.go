@@ -86,6 +86,9 @@ func taskfileExecution(p taskfileParams) (execution[string], error) {
 		task:   run,
 		oracle: oracle,
 		kind:   "taskfile",
+		// The task's facts need no actions: a run over millions of inputs
+		// keeps none in memory.
+		configure: func(cfg *maker.Config) { cfg.DiscardActions = true },
 		params: p,
 		facts: func(res *maker.Result[string]) []fact {
 			return []fact{
