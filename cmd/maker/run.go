@@ -89,7 +89,7 @@ func taskfileExecution(p taskfileParams) (execution[string], error) {
 		// The task's facts need no actions: a run over millions of inputs
 		// keeps none in memory.
 		configure: func(cfg *maker.Config) { cfg.DiscardActions = true },
-		params: p,
+		params:    p,
 		facts: func(res *maker.Result[string]) []fact {
 			return []fact{
 				{key: "task_file", label: "task file", value: p.File},
