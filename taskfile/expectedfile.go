@@ -27,10 +27,10 @@ func (d *decoder) expectedFile(n *yaml.Node, t *Task) error {
 	err = d.scanSource(n, "expected_file", src, func(i int, r Record) error {
 		s, err := expectedRecord(r)
 		if err != nil {
-			return &Error{File: name, Line: r.Line, Msg: err.Error()}
+			return &Error{File: src.path, Line: r.Line, Msg: err.Error()}
 		}
 		at := func(field string) *Error {
-			return &Error{File: name, Line: r.Line, Field: field}
+			return &Error{File: src.path, Line: r.Line, Field: field}
 		}
 		if err := t.checkAnswer(s.Answer); err != nil {
 			e := at("")
@@ -62,7 +62,7 @@ func (d *decoder) expectedFile(n *yaml.Node, t *Task) error {
 		return d.errf(n, "expected_file", "%s has no answers", name)
 	}
 	if matched >= 0 && matched < src.count-1 {
-		return &Error{File: name, Line: matchedLine, Field: "state", Msg: "matches done.state_matches before the last answer"}
+		return &Error{File: src.path, Line: matchedLine, Field: "state", Msg: "matches done.state_matches before the last answer"}
 	}
 	if t.doneRe == nil && src.count != t.steps {
 		return d.errf(n, "expected_file", "%s has %d answers for %d steps: give one per step", name, src.count, t.steps)

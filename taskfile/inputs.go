@@ -162,7 +162,7 @@ func (d *decoder) scanSource(at *yaml.Node, field string, src *source, each func
 		return nil
 	}
 	if re, ok := errors.AsType[*recordError](err); ok {
-		return &Error{File: src.name, Line: re.line, Msg: re.msg}
+		return &Error{File: src.path, Line: re.line, Msg: re.msg}
 	}
 	if e, ok := errors.AsType[*Error](err); ok {
 		return e

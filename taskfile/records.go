@@ -213,6 +213,9 @@ func (c *csvReader) next() (Record, error) {
 		if errors.Is(err, io.EOF) {
 			return Record{}, io.EOF
 		}
+		if pe, ok := errors.AsType[*csv.ParseError](err); ok && errors.Is(pe.Err, csv.ErrFieldCount) {
+			return Record{}, &recordError{pe.StartLine, fmt.Sprintf("ragged row: %d fields, the header has %d", len(row), len(c.header))}
+		}
 		return Record{}, csvErr(err)
 	}
 	line, _ := c.r.FieldPos(0)
