@@ -168,7 +168,8 @@ type ExecError struct {
 }
 
 func (e *ExecError) Error() string {
-	msg := fmt.Sprintf("step %d: action program %s", e.Step, e.Status)
+	// The engine names the step and the action around this error.
+	msg := "the program " + e.Status
 	if e.Stderr != "" {
 		msg += "; stderr: " + e.Stderr
 	}
@@ -243,9 +244,9 @@ func (a *Acting) run(ctx context.Context, step int, stdin []byte) (string, error
 	case err != nil:
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			return "", fail(ee.ProcessState.String())
+			return "", fail("failed: " + ee.ProcessState.String())
 		}
-		return "", fail(err.Error())
+		return "", fail("could not run: " + err.Error())
 	case stdout.over:
 		return "", fail(fmt.Sprintf("printed more than %d bytes", maxExecOutput))
 	}

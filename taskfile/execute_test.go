@@ -138,8 +138,8 @@ func TestActingFailures(t *testing.T) {
 		name, script, timeout string
 		want                  []string
 	}{
-		{"non-zero exit", "echo 'disk full' >&2; echo 'really full' >&2; exit 3\n", "10s", []string{"step 2: action program exit status 3", "stderr: disk full really full"}},
-		{"timeout", "exec sleep 5\n", "200ms", []string{"step 2: action program timed out after 200ms"}},
+		{"non-zero exit", "echo 'disk full' >&2; echo 'really full' >&2; exit 3\n", "10s", []string{"the program failed: exit status 3", "stderr: disk full really full"}},
+		{"timeout", "exec sleep 5\n", "200ms", []string{"the program timed out after 200ms"}},
 		{"no output", "cat >/dev/null\n", "10s", []string{"printed no next state"}},
 		{"long stderr keeps its tail", "i=0; while [ $i -lt 400 ]; do echo \"noise $i\" >&2; i=$((i+1)); done; echo 'the real cause' >&2; exit 1\n", "10s", []string{"exit status 1", "the real cause"}},
 	}
