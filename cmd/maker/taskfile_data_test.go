@@ -271,6 +271,18 @@ expected_file: exp.jsonl
 	if code != exitUsage || !strings.Contains(stderr, "data file in.txt has changed since the run started") {
 		t.Fatalf("resume over a changed input file: exit %d, stderr %q", code, stderr)
 	}
+	// Restored, the file resumes: every step after the checkpoint reads its
+	// own record (the expected answers would fail a step that did not).
+	if err := os.WriteFile(filepath.Join(dir, "in.txt"), []byte(in.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCode(t, makerCmd(t, bin, "resume", runs[0].ID, "--db", db, "-q", "--json"))
+	if code != 0 || !strings.Contains(stdout, `"success":true`) || !strings.Contains(stdout, `"final_state":"80200"`) || !strings.Contains(stdout, `"wrong_steps":0`) {
+		t.Fatalf("resume over the restored file: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if runs[0].Steps == 0 {
+		t.Log("the kill landed before any step was committed")
+	}
 }
 
 // testDataLocatedErrors: bad data and programs are reported with file and
