@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 
+	"github.com/maker-go/maker/sqlite"
 	"github.com/maker-go/maker/taskfile"
 )
 
@@ -37,4 +39,25 @@ func bindActions[S any](ctx context.Context, e execution[S], jr *journaling, fro
 	}
 	a.SetActionLog(jr.journal)
 	return nil
+}
+
+// pendingAction is what `maker show` says of an action that started after
+// the run's last committed step: nil when there is none.
+func pendingAction(ctx context.Context, db *sqlite.DB, run *sqlite.Run) (map[string]any, string, error) {
+	acts, err := db.Actions(ctx, run.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, a := range acts {
+		if a.Step < run.Steps {
+			continue
+		}
+		how := "interrupted before it finished"
+		if a.Finished {
+			how = "finished, but its step was not recorded"
+		}
+		text := fmt.Sprintf("action      step %d's action was started and %s (resume with --reexecute to run it again)\n", a.Step+1, how)
+		return map[string]any{"step": a.Step + 1, "finished": a.Finished, "started": a.Started}, text, nil
+	}
+	return nil, "", nil
 }

@@ -187,6 +187,17 @@ func testActionKillResume(t *testing.T, bin string) {
 	if step != maxStarted() {
 		t.Fatalf("resume names step %d; the action log's last started step is %d", step, maxStarted())
 	}
+	// The journal names the interrupted step for anyone who looks.
+	var shown struct {
+		Interrupted *struct {
+			Step     int  `json:"step"`
+			Finished bool `json:"finished"`
+		} `json:"interrupted_action"`
+	}
+	runJSON(t, bin, &shown, nil, "show", runID, "--db", db, "--json")
+	if shown.Interrupted == nil || shown.Interrupted.Step != step {
+		t.Errorf("maker show: interrupted action %+v, want step %d", shown.Interrupted, step)
+	}
 	allowed[step]++
 	// 3. --reexecute runs it again; this time kill between two actions,
 	// once the step before has had time to be committed.
