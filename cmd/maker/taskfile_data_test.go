@@ -23,6 +23,7 @@ func TestTaskFileDataCLI(t *testing.T) {
 	t.Run("ActionKillResume", func(t *testing.T) { testActionKillResume(t, bin) })
 	t.Run("ChangedInputsRefused", func(t *testing.T) { testChangedInputsRefused(t, bin) })
 	t.Run("LocatedErrors", func(t *testing.T) { testDataLocatedErrors(t, bin) })
+	t.Run("FilesExample", func(t *testing.T) { testFilesExample(t, bin) })
 	t.Run("MillionLineInputs", func(t *testing.T) { testMillionLineInputs(t, bin) })
 }
 
@@ -117,7 +118,7 @@ func testActionKillResume(t *testing.T, bin string) {
 	const steps = 8
 	task, actlog := countingTask(t, steps)
 	db := filepath.Join(t.TempDir(), "m.db")
-	args := []string{"run", task, "--db", db, "-q", "--json", "--sim-latency", "100ms", "--k", "2"}
+	args := []string{"run", task, "--db", db, "-q", "--json", "--sim-latency", "400ms", "--k", "2"}
 	allowed := map[int]int{} // steps whose action a --reexecute may run again
 	// kill starts c and kills it when the action log shows cond.
 	kill := func(c *exec.Cmd, cond func(starts map[int]int, last string) bool) {
@@ -201,8 +202,18 @@ func testActionKillResume(t *testing.T, bin string) {
 	allowed[step]++
 	// 3. --reexecute runs it again; this time kill between two actions,
 	// once the step before has had time to be committed.
+	var seen time.Time
 	kill(makerCmd(t, bin, "resume", runID, "--db", db, "-q", "--json", "--reexecute"), func(starts map[int]int, last string) bool {
-		return strings.HasPrefix(last, "end ") && len(starts) > step+1
+		if !strings.HasPrefix(last, "end ") || len(starts) <= step+1 {
+			seen = time.Time{}
+			return false
+		}
+		if seen.IsZero() {
+			seen = time.Now()
+		}
+		// The step is committed within the journal's batch interval
+		// (200ms); the next vote takes a sample's latency (400ms).
+		return time.Since(seen) > 300*time.Millisecond
 	})
 	// 4. Resume: it goes on from the last committed step, refusing only if
 	// the kill caught an action whose step was not yet committed.
@@ -386,5 +397,35 @@ expected_file: exp.jsonl
 	}
 	if code != 0 || !strings.Contains(stdout, `"success":true`) || !strings.Contains(stdout, fmt.Sprintf(`"final_state":"%d"`, sum)) {
 		t.Fatalf("exit %d\n%.2000s\n%s", code, stdout, stderr)
+	}
+}
+
+// testFilesExample runs the action example and checks the directory it
+// leaves: the files renamed and edited as the requests asked.
+func testFilesExample(t *testing.T, bin string) {
+	scratch := filepath.Join(t.TempDir(), "scratch")
+	c := makerCmd(t, bin, "run", "../../examples/yaml/files.yaml", "--no-journal", "-q", "--json")
+	c.Env = append(c.Env, "MAKER_SCRATCH="+scratch)
+	code, stdout, stderr := runCode(t, c)
+	if code != 0 || !strings.Contains(stdout, `"final_state":"done.txt:4 report.txt:3 summary.txt:2"`) {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	want := map[string]string{
+		"done.txt":    "line 1\nline 2\nline 3\nshipped\n",
+		"report.txt":  "line 1\nline 2\nreviewed\n",
+		"summary.txt": "line 1\nfinal\n",
+	}
+	entries, err := os.ReadDir(scratch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(want) {
+		t.Errorf("scratch holds %d files, want %d", len(entries), len(want))
+	}
+	for name, text := range want {
+		b, err := os.ReadFile(filepath.Join(scratch, name))
+		if err != nil || string(b) != text {
+			t.Errorf("%s: %q, %v; want %q", name, b, err, text)
+		}
 	}
 }
