@@ -51,9 +51,9 @@ outcome of the latest session.`,
 				"updated":     run.Updated,
 				"version":     run.Version,
 			}
-			pending, pendingText, err := pendingAction(cmd.Context(), db, run)
-			if err != nil {
-				return err
+			pending, pendingText, perr := pendingAction(cmd.Context(), db, run)
+			if perr != nil {
+				return perr
 			}
 			if pending != nil {
 				extra["interrupted_action"] = pending
