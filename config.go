@@ -73,6 +73,10 @@ type Config struct {
 	// MaxSteps stops a run after this many steps (default: the task's
 	// Steps, or no limit when that is unknown).
 	MaxSteps int
+	// DiscardActions leaves [Result.Actions] empty, so that a run of
+	// millions of steps holds none of them in memory (observers and the
+	// journal still see every step).
+	DiscardActions bool
 	// Observers see every decided step, in order, before the next is
 	// decided (with Speculate, the next ones may already be voting).
 	Observers []Observer

@@ -213,7 +213,9 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 				return fmt.Errorf("step %d: observer: %w", step+1, err)
 			}
 		}
-		res.Actions = append(res.Actions, winner.Action)
+		if !r.cfg.DiscardActions {
+			res.Actions = append(res.Actions, winner.Action)
+		}
 		res.State = next
 		state, prev = next, winner.Action
 	}

@@ -500,7 +500,9 @@ func (p *pipeline[S]) emit(ctx context.Context) error {
 				return &observerError{fmt.Errorf("step %d: observer: %w", rec.Step+1, err)}
 			}
 		}
-		p.res.Actions = append(p.res.Actions, rec.Action)
+		if !r.cfg.DiscardActions {
+			p.res.Actions = append(p.res.Actions, rec.Action)
+		}
 		p.res.State = h.next
 	}
 	return nil

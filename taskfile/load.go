@@ -190,7 +190,7 @@ func (d *decoder) regex(n *yaml.Node, field string) (*regexp.Regexp, error) {
 // task reads the whole file, the expected items from list when it was cut
 // out of the file.
 func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
-	m, err := d.mapping(root, "", "name", "system", "user", "initial", "answer", "key", "done", "expected")
+	m, err := d.mapping(root, "", "name", "system", "user", "initial", "answer", "key", "done", "expected", "expected_file", "inputs", "execute")
 	if err != nil {
 		return nil, err
 	}
@@ -216,12 +216,22 @@ func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 			return nil, err
 		}
 	}
+	if n, ok := m["inputs"]; ok {
+		if t.in, err = d.inputs(n); err != nil {
+			return nil, err
+		}
+	}
 	dn, err := d.required(m, root, "", "done")
 	if err != nil {
 		return nil, err
 	}
 	if err := d.done(dn, t); err != nil {
 		return nil, err
+	}
+	if n, ok := m["execute"]; ok {
+		if t.exec, err = d.execute(n); err != nil {
+			return nil, err
+		}
 	}
 	un, err := d.required(m, root, "", "user")
 	if err != nil {
@@ -238,6 +248,14 @@ func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 		return nil, err
 	}
 	t.expected.initial = t.initial
+	if fn, ok := m["expected_file"]; ok {
+		if en, both := m["expected"]; both {
+			return nil, d.errf(en, "expected", "give expected or expected_file, not both")
+		}
+		if err := d.expectedFile(fn, t); err != nil {
+			return nil, err
+		}
+	}
 	if en, ok := m["expected"]; ok && list != nil {
 		if err := d.expectedBatches(en, list, t); err != nil {
 			return nil, err
@@ -283,12 +301,28 @@ func (d *decoder) keyRule(n *yaml.Node) (KeyRule, error) {
 }
 
 func (d *decoder) done(n *yaml.Node, t *Task) error {
-	m, err := d.mapping(n, "done", "steps", "state_matches")
+	m, err := d.mapping(n, "done", "steps", "state_matches", "inputs")
 	if err != nil {
 		return err
 	}
 	if len(m) == 0 {
 		return d.errf(n, "done", "give steps, state_matches or both")
+	}
+	if v, ok := m["inputs"]; ok {
+		on, err := d.boolean(v, "done.inputs")
+		if err != nil {
+			return err
+		}
+		switch {
+		case !on:
+			return d.errf(v, "done.inputs", "write true, or leave it out")
+		case t.in == nil:
+			return d.errf(v, "done.inputs", "the task has no inputs")
+		}
+		if s, both := m["steps"]; both {
+			return d.errf(s, "done.steps", "give steps or inputs, not both: with inputs the task takes one step per input")
+		}
+		t.steps = t.in.count()
 	}
 	if v, ok := m["steps"]; ok {
 		if t.steps, err = d.integer(v, "done.steps"); err != nil {
@@ -297,6 +331,13 @@ func (d *decoder) done(n *yaml.Node, t *Task) error {
 		if t.steps < 1 {
 			return d.errf(v, "done.steps", "must be at least 1, got %d", t.steps)
 		}
+		if t.in != nil && t.steps > t.in.count() {
+			return d.errf(v, "done.steps", "%d steps, but the inputs have only %d", t.steps, t.in.count())
+		}
+	}
+	if t.in != nil && t.steps == 0 {
+		// Ending on a state pattern only: the inputs still bound the run.
+		t.steps = t.in.count()
 	}
 	if v, ok := m["state_matches"]; ok {
 		if t.doneRe, err = d.regex(v, "done.state_matches"); err != nil {
@@ -323,8 +364,19 @@ func (d *decoder) user(n *yaml.Node, t *Task) error {
 	if !strings.Contains(s, ".State") {
 		return d.errf(n, "user", "the template must show the state with {{.State}}")
 	}
+	data := PromptData{State: t.initial, Step: 1, Steps: t.steps}
+	if t.in != nil {
+		if err := d.checkFields(n, "user", tmpl.Tree, t.in); err != nil {
+			return err
+		}
+		data.Input = inputData(t.in.first())
+	} else if strings.Contains(s, ".Input") {
+		if err := d.checkNoInput(n, tmpl); err != nil {
+			return err
+		}
+	}
 	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, PromptData{State: t.initial, Step: 1, Steps: t.steps}); err != nil {
+	if err := tmpl.Execute(&buf, data); err != nil {
 		return d.errf(n, "user", "%s", strings.TrimPrefix(err.Error(), "template: "))
 	}
 	t.user = tmpl

@@ -13,7 +13,7 @@ var ErrNoExpected = errors.New("the task file lists no expected answers")
 
 // Oracle returns the simulator's oracle, built from the expected answers.
 func (t *Task) Oracle() (maker.Oracle, error) {
-	if t.expected.len() == 0 {
+	if t.expectedLen() == 0 {
 		return nil, fmt.Errorf("%s: %w (add an expected list to run it on the simulator)", t.file, ErrNoExpected)
 	}
 	return oracle{t}, nil
@@ -32,10 +32,13 @@ func (o oracle) Answer(p maker.Prompt) (maker.Answer, error) {
 		return maker.Answer{}, maker.ErrNotMine
 	}
 	t := o.t
-	if h.Step < 0 || h.Step >= t.expected.len() {
+	if h.Step < 0 || h.Step >= t.expectedLen() {
 		return maker.Answer{}, fmt.Errorf("step %d: no expected answer", h.Step+1)
 	}
-	want := t.expected.at(h.Step)
+	want, err := t.expectedAt(h.Step)
+	if err != nil {
+		return maker.Answer{}, err
+	}
 	if t.key.Normalize(h.State) != t.key.Normalize(want.before) {
 		return maker.Answer{}, fmt.Errorf("step %d: state %q is not the expected %q", h.Step+1, h.State, want.before)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/maker-go/maker"
@@ -25,6 +26,15 @@ type Task struct {
 	steps    int
 	doneRe   *regexp.Regexp
 	expected expectedSteps
+	// in are the per-step inputs, nil without `inputs`.
+	in *inputs
+	// expFile streams the expected answers from `expected_file`.
+	expFile *cursor
+	// exec runs each decided action, nil without `execute`.
+	exec *execSpec
+
+	errMu sync.Mutex
+	err   error // a data file that failed to read during the run
 }
 
 var (
@@ -95,6 +105,9 @@ type PromptData struct {
 	Prev  string // the previous action, "" before the first step
 	Step  int    // 1-based
 	Steps int    // done.steps, or 0 when the task ends on a state pattern only
+	// Input is the step's record of `inputs`: {{.Input}} writes it whole,
+	// {{.Input.name}} one field.
+	Input any
 }
 
 // Hint is what the task attaches to its prompts for its oracle.
@@ -107,10 +120,11 @@ type Hint struct {
 // File is the path or name the task was read from.
 func (t *Task) File() string { return t.file }
 
-// Expected returns the file's expected answers, one per step, or nil. They
+// Expected returns the file's expected answers, one per step, or nil (also
+// for answers in `expected_file`, which are never held whole). They
 // are held compactly and built anew on each call.
 func (t *Task) Expected() []Step {
-	if t.expected.len() == 0 {
+	if t.expected.len() == 0 || t.expFile != nil {
 		return nil
 	}
 	out := make([]Step, t.expected.len())
@@ -147,8 +161,19 @@ func (t *Task) Done(state string, step int) bool {
 // template.
 func (t *Task) Prompt(state, prev string, step int) maker.Prompt {
 	var buf bytes.Buffer
+	data := PromptData{State: state, Prev: prev, Step: step + 1, Steps: t.steps}
+	if t.in != nil {
+		r, err := t.in.at(step)
+		if err != nil {
+			// The file was checked when the task was read: it changed
+			// since. The prompt says so, and the check fails the step.
+			t.setErr(err)
+			return maker.Prompt{System: t.system, User: "input unavailable: " + err.Error(), Hint: Hint{Step: step, State: state, Prev: prev}}
+		}
+		data.Input = inputData(r)
+	}
 	// The template rendered when the file was read; a failure now is a bug.
-	if err := t.user.Execute(&buf, PromptData{State: state, Prev: prev, Step: step + 1, Steps: t.steps}); err != nil {
+	if err := t.user.Execute(&buf, data); err != nil {
 		panic(fmt.Sprintf("taskfile %s: user template: %v", t.file, err))
 	}
 	return maker.Prompt{System: t.system, User: buf.String(), Hint: Hint{Step: step, State: state, Prev: prev}}
@@ -165,7 +190,9 @@ func (t *Task) Parse(text string) (maker.Candidate[string], error) {
 	if a.Action == "" || a.State == "" {
 		return maker.Candidate[string]{}, fmt.Errorf("taskfile: %w: empty action or state", maker.ErrMalformed)
 	}
-	return maker.Candidate[string]{Action: a.Action, State: a.State}, nil
+	// Copied out of the answer, so that a decided step keeps only its own
+	// text and not the whole answer's (a run keeps every decided action).
+	return maker.Candidate[string]{Action: strings.Clone(a.Action), State: strings.Clone(a.State)}, nil
 }
 
 // Key implements [maker.Task]: the normalised action and state as a JSON
@@ -183,15 +210,76 @@ func (t *Task) keyOf(a Answer) string {
 // vote: a decided step whose key differs from the expected one is wrong.
 // Without expected answers every step passes.
 func (t *Task) Check(step int, _ string, decided maker.Candidate[string]) error {
-	if t.expected.len() == 0 {
+	if err := t.Err(); err != nil {
+		return err
+	}
+	if t.expectedLen() == 0 {
 		return nil
 	}
-	if step < 0 || step >= t.expected.len() {
-		return fmt.Errorf("step %d is beyond the %d expected answers", step+1, t.expected.len())
+	if step < 0 || step >= t.expectedLen() {
+		return fmt.Errorf("step %d is beyond the %d expected answers", step+1, t.expectedLen())
 	}
-	want := t.expected.at(step)
+	want, err := t.expectedAt(step)
+	if err != nil {
+		return err
+	}
 	if t.Key(decided) != t.keyOf(want.Answer) {
 		return fmt.Errorf("decided action %q, state %q; expected action %q, state %q (line %d)", decided.Action, decided.State, want.Action, want.State, want.Line)
 	}
 	return nil
+}
+
+// inputData is what a template sees as .Input: a record with fields is a
+// map of them (which writes itself whole as the record's text), a plain
+// line its text.
+func inputData(r Record) any {
+	if r.Fields == nil {
+		return r.Text
+	}
+	return Fields(r.Fields)
+}
+
+// Fields are a record's named values as a template sees them:
+// {{.Input.name}} is one, {{.Input}} all of them as one JSON object.
+type Fields map[string]any
+
+// String writes the fields as a JSON object with its keys in order.
+func (f Fields) String() string {
+	b, err := json.Marshal(map[string]any(f))
+	if err != nil {
+		return fmt.Sprint(map[string]any(f))
+	}
+	return string(b)
+}
+
+// Err is the first error reading a data file during the run (a file
+// changed under the run), or nil. A step prompted without its input fails
+// its check with it.
+func (t *Task) Err() error {
+	t.errMu.Lock()
+	defer t.errMu.Unlock()
+	return t.err
+}
+
+func (t *Task) setErr(err error) {
+	t.errMu.Lock()
+	if t.err == nil {
+		t.err = err
+	}
+	t.errMu.Unlock()
+}
+
+// DataFiles are the data files the task reads (inputs, expected answers),
+// each with the SHA-256 of its contents when the task was read, keyed by
+// the name the task file gives: a run journals them, and resume refuses a
+// file that has changed.
+func (t *Task) DataFiles() map[string]string {
+	out := map[string]string{}
+	if t.in != nil && t.in.src != nil {
+		out[t.in.src.name] = t.in.src.sha256
+	}
+	if t.expFile != nil {
+		out[t.expFile.src.name] = t.expFile.src.sha256
+	}
+	return out
 }

@@ -96,6 +96,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err := e.started(jr, &cfg); err != nil {
 		return err
 	}
+	if err := bindActions(ctx, e, jr, from.Step); err != nil {
+		return err
+	}
 	cfg.Observers = append(cfg.Observers, jr.observers...)
 	if f.k == "adaptive" {
 		pol, err := plan.NewAdaptiveK(k, e.task.Steps(), f.target, cfg.Logger)
@@ -155,7 +158,7 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
 		runErr = &exitError{code: exitOutput, err: err}
 	}
-	if from.Step > 0 && e.resume != "" {
+	if from.Step > 0 && e.resume != "" && !cfg.DiscardActions {
 		// The task's facts are about the whole run: give them the actions
 		// the run decided before this session too, even when this session
 		// was interrupted.

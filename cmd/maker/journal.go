@@ -25,6 +25,9 @@ type journalFlags struct {
 	noJournal bool
 	keep      string
 	events    string
+	// reexecute lets a resumed run run again an action that a crash
+	// interrupted (resume only).
+	reexecute bool
 }
 
 func (j *journalFlags) register(fs *pflag.FlagSet) {

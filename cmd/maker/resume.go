@@ -51,6 +51,7 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 	fs.BoolVar(&session.jsonOut, "json", false, "print the summary as one JSON object")
 	fs.BoolVarP(&session.quiet, "quiet", "q", false, "no progress bar")
 	session.journal.register(fs)
+	fs.BoolVar(&session.journal.reexecute, "reexecute", false, "run again the action of a step that a crash interrupted (tasks with execute)")
 	fs.MarkHidden("no-journal")
 	return cmd
 }

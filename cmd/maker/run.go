@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -50,6 +51,10 @@ type taskfileParams struct {
 	File      string `json:"file"`
 	YAML      string `json:"yaml"`
 	Simulated bool   `json:"simulated,omitempty"` // the simulator answers from the expected steps
+	// Data are the SHA-256 of the data files the task reads (inputs,
+	// expected answers) when the run started: a resume refuses a file that
+	// has changed since, as its steps would no longer match its records.
+	Data map[string]string `json:"data,omitempty"`
 }
 
 // taskfileExecution is the execution of a task file.
@@ -57,6 +62,16 @@ func taskfileExecution(p taskfileParams) (execution[string], error) {
 	task, err := taskfile.Parse(p.File, p.YAML)
 	if err != nil {
 		return execution[string]{}, usageErr("%v", err)
+	}
+	data := task.DataFiles()
+	if p.Data == nil {
+		p.Data = data
+	} else if err := sameData(p.Data, data); err != nil {
+		return execution[string]{}, usageErr("%v", err)
+	}
+	var run maker.Task[string] = task
+	if a := task.Acting(); a != nil {
+		run = a
 	}
 	var oracle maker.Oracle
 	if p.Simulated {
@@ -68,10 +83,13 @@ func taskfileExecution(p taskfileParams) (execution[string], error) {
 		}
 	}
 	return execution[string]{
-		task:   task,
+		task:   run,
 		oracle: oracle,
 		kind:   "taskfile",
-		params: p,
+		// The task's facts need no actions: a run over millions of inputs
+		// keeps none in memory.
+		configure: func(cfg *maker.Config) { cfg.DiscardActions = true },
+		params:    p,
 		facts: func(res *maker.Result[string]) []fact {
 			return []fact{
 				{key: "task_file", label: "task file", value: p.File},
@@ -79,4 +97,15 @@ func taskfileExecution(p taskfileParams) (execution[string], error) {
 			}
 		},
 	}, nil
+}
+
+// sameData refuses data files whose contents differ from those a run
+// started with.
+func sameData(was, now map[string]string) error {
+	for name, sum := range was {
+		if now[name] != sum {
+			return fmt.Errorf("data file %s has changed since the run started (sha256 %.12s, was %.12s): restore it, or start a new run", name, now[name], sum)
+		}
+	}
+	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/runs"
+	"github.com/maker-go/maker/taskfile"
 )
 
 // runsBuilder runs the jobs of a [runs.Manager] (the service) with the same
@@ -24,6 +25,10 @@ import (
 type runsBuilder struct {
 	// log receives what a run would print on stderr (warnings).
 	log io.Writer
+	// allowExecute accepts a task file with execute: by default a client
+	// of the service cannot make it run programs (maker serve
+	// --allow-execute).
+	allowExecute bool
 }
 
 var _ runs.Builder = runsBuilder{}
@@ -108,6 +113,9 @@ func (b runsBuilder) described(job *runs.Job) (runnable, error) {
 	}
 	if err := task.(jobRunnable).strictParams(params); err != nil {
 		return nil, invalid("params: %v", err)
+	}
+	if task.(jobRunnable).runsPrograms() && !b.allowExecute {
+		return nil, invalid("params: the task file has execute, which runs a program on the server: start maker serve with --allow-execute to accept it")
 	}
 	if err := noPathParams(d.Kind, params); err != nil {
 		return nil, invalid("%v", err)
@@ -266,7 +274,16 @@ func kindNames() []string {
 type jobRunnable interface {
 	withJob(job *runs.Job) runnable
 	strictParams(raw json.RawMessage) error
+	// runsPrograms: the task's steps run a program the request names.
+	runsPrograms() bool
 }
+
+func (e execution[S]) runsPrograms() bool {
+	_, ok := any(e.task).(*taskfile.Acting)
+	return ok
+}
+
+func (w worldExecution[S]) runsPrograms() bool { return w.e.runsPrograms() }
 
 func (e execution[S]) withJob(job *runs.Job) runnable {
 	e.job = job

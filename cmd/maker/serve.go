@@ -20,9 +20,10 @@ import (
 
 func newServeCmd() *cobra.Command {
 	var (
-		addr     string
-		dbPath   string
-		tokenEnv string
+		addr         string
+		dbPath       string
+		tokenEnv     string
+		allowExecute bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -51,13 +52,14 @@ the environment variable that holds the bearer token every request must carry.`,
 				return err
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-			return serve(cmd.Context(), serveConfig{addr: addr, db: dbPath, token: token, log: log, stderr: cmd.ErrOrStderr()})
+			return serve(cmd.Context(), serveConfig{addr: addr, db: dbPath, token: token, log: log, stderr: cmd.ErrOrStderr(), allowExecute: allowExecute})
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&addr, "addr", "127.0.0.1:7777", "address to listen on (a non-loopback one needs --token-env)")
 	registerDB(fs, &dbPath)
 	fs.StringVar(&tokenEnv, "token-env", "", "environment variable holding the bearer token requests must carry")
+	fs.BoolVar(&allowExecute, "allow-execute", false, "accept task files with execute: a client may then run programs on this machine")
 	return cmd
 }
 
@@ -96,12 +98,14 @@ type serveConfig struct {
 	addr, db, token string
 	log             *slog.Logger
 	stderr          io.Writer
+	// allowExecute accepts task files whose steps run a program.
+	allowExecute bool
 }
 
 // serve runs the service until ctx ends, then drains.
 func serve(ctx context.Context, c serveConfig) error {
 	met := server.NewMetrics(prometheus.NewRegistry())
-	mgr, err := runs.New(ctx, c.db, runsBuilder{log: c.stderr}, runs.Options{OnStep: met.OnStep, Logger: c.log})
+	mgr, err := runs.New(ctx, c.db, runsBuilder{log: c.stderr, allowExecute: c.allowExecute}, runs.Options{OnStep: met.OnStep, Logger: c.log})
 	if err != nil {
 		return err
 	}

@@ -56,11 +56,21 @@ outcome of the latest session.`,
 				"updated":     run.Updated,
 				"version":     run.Version,
 			}
+			pending, pendingText, perr := pendingAction(cmd.Context(), db, run)
+			if perr != nil {
+				return perr
+			}
+			if pending != nil {
+				extra["interrupted_action"] = pending
+			}
 			if err := printSummary(cmd.OutOrStdout(), jsonOut, sum, extra); err != nil {
 				return err
 			}
 			if !jsonOut {
 				fmt.Fprintf(cmd.OutOrStdout(), "run         %s: %s, %d resumptions, started %s\n", run.ID, run.Status, len(run.Sessions)-1, run.Created.Local().Format("2006-01-02 15:04:05"))
+			}
+			if !jsonOut && pending != nil {
+				fmt.Fprint(cmd.OutOrStdout(), pendingText)
 			}
 			if inconsistent {
 				return &exitError{code: exitFailed, err: err}

@@ -284,3 +284,44 @@ func (r *Recorder) commit(rows []Row) error {
 	r.next = rows[len(rows)-1].Step + 1
 	return nil
 }
+
+// ActionStore is the optional ability of a [Store] to record the actions
+// of tasks that act on the world (see [maker.ActionRecorder]).
+type ActionStore interface {
+	ActionStarted(ctx context.Context, step int) error
+	ActionFinished(ctx context.Context, step int) error
+	PendingAction(ctx context.Context, from int) (*maker.Action, error)
+}
+
+// ActionRecorder returns r as a [maker.ActionRecorder] when its store
+// records actions, else nil.
+func (r *Recorder) ActionRecorder() maker.ActionRecorder {
+	as, ok := r.store.(ActionStore)
+	if !ok {
+		return nil
+	}
+	return actionRecorder{r, as}
+}
+
+// actionRecorder commits the steps observed before an action starts, so
+// the steps before it are durable and the action's record is the only
+// trace of a step that was cut short.
+type actionRecorder struct {
+	r  *Recorder
+	as ActionStore
+}
+
+func (a actionRecorder) ActionStarted(ctx context.Context, step int) error {
+	if err := a.r.Flush(ctx); err != nil {
+		return err
+	}
+	return a.as.ActionStarted(ctx, step)
+}
+
+func (a actionRecorder) ActionFinished(ctx context.Context, step int) error {
+	return a.as.ActionFinished(ctx, step)
+}
+
+func (a actionRecorder) PendingAction(ctx context.Context, from int) (*maker.Action, error) {
+	return a.as.PendingAction(ctx, from)
+}
