@@ -42,7 +42,7 @@ func (m *Manager) Get(ctx context.Context, id string) (*Info, error) {
 func (m *Manager) info(ctx context.Context, run *maker.RunRecord, summary bool) (*Info, error) {
 	in := &Info{RunRecord: run}
 	if summary {
-		sum, err := m.db.Summary(ctx, run.ID)
+		sum, err := m.summary(ctx, run)
 		if err != nil && !errors.Is(err, maker.ErrInconsistent) {
 			return nil, err
 		}
@@ -79,6 +79,53 @@ func (m *Manager) info(ctx context.Context, run *maker.RunRecord, summary bool) 
 		in.Progress = min(1, float64(steps)/float64(run.TotalSteps))
 	}
 	return in, nil
+}
+
+// summary is the run's summary over its sessions. The session a run
+// live in this process is running is folded from the steps it decided, in
+// memory; any other session that did not end (killed) from the journal's
+// steps, as the journal's own Summary does.
+func (m *Manager) summary(ctx context.Context, run *maker.RunRecord) (*maker.Summary, error) {
+	a := m.running(run.ID)
+	if a == nil || len(run.Sessions) == 0 {
+		return m.db.Summary(ctx, run.ID)
+	}
+	last := run.Sessions[len(run.Sessions)-1].N
+	decided := run.Steps
+	sum, err := maker.SummarizeSessions(run, func(s maker.Session, part *maker.Summary) error {
+		if s.N == last {
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			if a.live != nil {
+				// Merge copies the counters and maps under the lock, as
+				// the run's goroutine goes on adding to them.
+				stop := part.StopReason
+				part.Merge(a.live)
+				part.StopReason = stop
+				decided = max(decided, a.live.Steps)
+			}
+			return nil
+		}
+		to := -1
+		for _, next := range run.Sessions {
+			if next.N > s.N {
+				to = next.StartStep
+				break
+			}
+		}
+		return m.db.Steps(ctx, run.ID, s.StartStep, to, func(rec *maker.StepRecord) error {
+			part.AddStep(rec)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The live session has decided steps the journal has not committed
+	// yet; its counters include them, and so does the step count.
+	sum.Steps = decided
+	sum.Derive()
+	return sum, nil
 }
 
 // Filter selects runs for [Manager.List]. Zero fields select all.

@@ -294,6 +294,10 @@ type active struct {
 	first int
 	// steps is the number of steps decided in this session.
 	steps int
+	// live is this session's summary so far, folded from the steps it
+	// decided (see Manager.Get): a live run's summary costs no journal
+	// read of its steps, however long the run.
+	live *maker.Summary
 	// wake is closed and replaced at every step.
 	wake chan struct{}
 }
@@ -315,6 +319,10 @@ func (a *active) Observe(_ context.Context, rec *maker.StepRecord) error {
 		a.first = rec.Step
 	}
 	a.tail = append(a.tail, ev)
+	if a.live == nil {
+		a.live = &maker.Summary{StartStep: rec.Step, Steps: rec.Step}
+	}
+	a.live.AddStep(rec)
 	if len(a.tail) > tailMax {
 		drop := len(a.tail) - tailKeep
 		a.tail = append(a.tail[:0:0], a.tail[drop:]...)

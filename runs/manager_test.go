@@ -249,3 +249,51 @@ func TestModelsShared(t *testing.T) {
 		t.Fatalf("opened %d models for 2 keys", opened)
 	}
 }
+
+// TestLiveSummary: a live run's summary counts every step it decided,
+// committed or not, from memory, and after it ends equals the journal's.
+func TestLiveSummary(t *testing.T) {
+	ctx := context.Background()
+	s := &stepper{total: 30, gate: make(chan struct{}), batch: 7}
+	m := newManager(t, s, filepath.Join(t.TempDir(), "m.db"))
+	id, err := m.Start(ctx, Description{Kind: "steps"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := m.Watch(ctx, id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		s.gate <- struct{}{}
+	}
+	read(t, w, 10)
+	in, err := m.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 10 decided, 7 committed: the summary counts the 10.
+	if !in.Live || in.Summary == nil || in.Summary.Steps != 10 || in.Summary.Samples != 10 {
+		t.Fatalf("live summary: live %v, %+v", in.Live, in.Summary)
+	}
+	if in.RunRecord.Steps >= 10 {
+		t.Fatalf("the journal has committed %d steps; the test needs some uncommitted", in.RunRecord.Steps)
+	}
+	for range 20 {
+		s.gate <- struct{}{}
+	}
+	if err := m.Wait(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	in, err = m.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.DB().Summary(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.Summary.Steps != 30 || in.Summary.Samples != want.Samples || in.Summary.Steps != want.Steps {
+		t.Fatalf("ended summary %+v, journal's %+v", in.Summary, want)
+	}
+}
