@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/journalio"
 )
 
 func init() {
@@ -204,9 +205,9 @@ func newID() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
-func millis(t time.Time) int64 { return t.UnixMilli() }
+func millis(t time.Time) int64 { return journalio.Millis(t) }
 
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+func fromMillis(ms int64) time.Time { return journalio.FromMillis(ms) }
 
 // querier is a pool, a connection or a transaction.
 type querier interface {

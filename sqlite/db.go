@@ -17,6 +17,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/journalio"
 )
 
 func init() {
@@ -207,9 +208,9 @@ func newID() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
-func millis(t time.Time) int64 { return t.UnixMilli() }
+func millis(t time.Time) int64 { return journalio.Millis(t) }
 
-func fromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+func fromMillis(ms int64) time.Time { return journalio.FromMillis(ms) }
 
 // lookup resolves a run id, or a prefix of exactly one, to its row key.
 func (db *DB) lookup(ctx context.Context, id string) (int64, string, error) {

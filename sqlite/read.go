@@ -11,30 +11,16 @@ import (
 	"github.com/maker-go/maker/internal/journalio"
 )
 
-const runColumns = `seq, id, kind, task, params, model, simulated, config, version, keep, status, steps, total_steps, created_at, updated_at`
-
-func scanRun(sc interface{ Scan(...any) error }) (int64, *maker.RunRecord, error) {
-	var r maker.RunRecord
-	var seq, created, updated int64
-	var params, config, keep string
-	if err := sc.Scan(&seq, &r.ID, &r.Kind, &r.Task, &params, &r.Model, &r.Simulated, &config, &r.Version, &keep, &r.Status, &r.Steps, &r.TotalSteps, &created, &updated); err != nil {
-		return 0, nil, err
-	}
-	r.Params, r.Config, r.Keep = json.RawMessage(params), json.RawMessage(config), maker.Keep(keep)
-	r.Created, r.Updated = fromMillis(created), fromMillis(updated)
-	return seq, &r, nil
-}
-
 // Runs implements [maker.Journal.Runs].
 func (db *DB) Runs(ctx context.Context) ([]*maker.RunRecord, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+runColumns+` FROM runs ORDER BY created_at DESC, seq DESC`)
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+journalio.RunColumns+` FROM runs ORDER BY created_at DESC, seq DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	defer rows.Close()
 	out := []*maker.RunRecord{}
 	for rows.Next() {
-		_, r, err := scanRun(rows)
+		_, r, err := journalio.ScanRun(rows)
 		if err != nil {
 			return nil, fmt.Errorf("journal: %w", err)
 		}
@@ -52,7 +38,7 @@ func (db *DB) Run(ctx context.Context, id string) (*maker.RunRecord, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, r, err := scanRun(db.sql.QueryRowContext(ctx, `SELECT `+runColumns+` FROM runs WHERE seq = ?`, seq))
+	_, r, err := journalio.ScanRun(db.sql.QueryRowContext(ctx, `SELECT `+journalio.RunColumns+` FROM runs WHERE seq = ?`, seq))
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
