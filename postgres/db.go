@@ -234,19 +234,10 @@ func (db *DB) lookup(ctx context.Context, id string) (int64, string, error) {
 		if err := rows.Scan(&s, &i); err != nil {
 			return 0, "", db.errorf("journal: %w", err)
 		}
-		if i == id {
-			return s, i, nil
-		}
 		seqs, ids = append(seqs, s), append(ids, i)
 	}
 	if err := rows.Err(); err != nil {
 		return 0, "", db.errorf("journal: %w", err)
 	}
-	switch len(seqs) {
-	case 0:
-		return 0, "", fmt.Errorf("journal: run %q: %w", id, maker.ErrNoRun)
-	case 1:
-		return seqs[0], ids[0], nil
-	}
-	return 0, "", fmt.Errorf("journal: run id %q is ambiguous (%s, %s, ...): give more of it", id, ids[0], ids[1])
+	return journalio.PickRun(id, seqs, ids)
 }

@@ -2,6 +2,7 @@ package journalio
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/maker-go/maker"
@@ -30,3 +31,22 @@ func Millis(t time.Time) int64 { return t.UnixMilli() }
 
 // FromMillis reads a time stored by [Millis], in UTC.
 func FromMillis(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// PickRun decides which run an id or prefix names, given the runs whose
+// id starts with it (at most a few, the exact match first when there is
+// one): the exact match, else the only match; none is [maker.ErrNoRun],
+// several is an error asking for more of the id.
+func PickRun(id string, seqs []int64, ids []string) (int64, string, error) {
+	for i := range ids {
+		if ids[i] == id {
+			return seqs[i], ids[i], nil
+		}
+	}
+	switch len(seqs) {
+	case 0:
+		return 0, "", fmt.Errorf("journal: run %q: %w", id, maker.ErrNoRun)
+	case 1:
+		return seqs[0], ids[0], nil
+	}
+	return 0, "", fmt.Errorf("journal: run id %q is ambiguous (%s, %s, ...): give more of it", id, ids[0], ids[1])
+}
