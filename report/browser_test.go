@@ -2,77 +2,16 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/maker-go/maker/internal/browsertest"
 )
-
-// chromiumPath finds a headless-capable Chromium: $MAKER_CHROMIUM, or
-// Debian's chromium (.ci/setup.d/chromium.sh installs it).
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("MAKER_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium found: install it with .ci/setup.d/chromium.sh (apt-get install chromium) or set MAKER_CHROMIUM")
-	return ""
-}
-
-// pageLog is what the browser said while it showed the report.
-type pageLog struct {
-	mu       sync.Mutex
-	errors   []string // console errors and assertions, exceptions, browser-log errors
-	requests []string // every URL the page asked for
-}
-
-func (l *pageLog) listen(ev any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	switch e := ev.(type) {
-	case *runtime.EventConsoleAPICalled:
-		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
-			var parts []string
-			for _, a := range e.Args {
-				parts = append(parts, strings.Trim(string(a.Value), `"`)+a.Description)
-			}
-			l.errors = append(l.errors, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(parts, " ")))
-		}
-	case *runtime.EventExceptionThrown:
-		d := e.ExceptionDetails
-		msg := d.Text
-		if d.Exception != nil {
-			msg += " " + d.Exception.Description
-		}
-		l.errors = append(l.errors, fmt.Sprintf("exception at %d:%d: %s", d.LineNumber, d.ColumnNumber, msg))
-	case *log.EventEntryAdded:
-		if e.Entry.Level == log.EntryLevelError {
-			l.errors = append(l.errors, fmt.Sprintf("browser log (%s): %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
-		}
-	case *network.EventRequestWillBeSent:
-		l.requests = append(l.requests, e.Request.URL)
-	}
-}
-
-func (l *pageLog) snapshot() (errs, reqs []string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.errors...), append([]string(nil), l.requests...)
-}
 
 // chartCheck is what the page reports about one chart container.
 type chartCheck struct {
@@ -106,7 +45,7 @@ const inspectCharts = `Array.from(document.querySelectorAll('[data-chart]')).map
 // own file, and the Hanoi pegs show the solved tower. It saves a full-page
 // screenshot in the test's temp dir and at $MAKER_REPORT_SCREENSHOT.
 func TestReportInChromium(t *testing.T) {
-	browser := chromiumPath(t)
+	ctx, pl := browsertest.Open(t, 1280, 900)
 	const disks = 7
 	run := runSim(t, disks, 0.08, 2*time.Millisecond, 3)
 	dir := t.TempDir()
@@ -122,28 +61,6 @@ func TestReportInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	var pl pageLog
-	if err := chromedp.Listen(ctx, pl.listen); err != nil {
-		t.Skipf("Chromium at %s does not start: %v (install it with .ci/setup.d/chromium.sh)", browser, err)
-	}
 	tctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
 	defer cancelT()
 
@@ -155,7 +72,7 @@ func TestReportInChromium(t *testing.T) {
 	  return c.length > 0 && Array.from(c).every(function (e) { return e.getAttribute('data-drawn') === 'true'; }); })()`
 	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](allDrawn, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		checks, _ := chromedp.Run(ctx, chromedp.Evaluate[[]chartCheck](inspectCharts))
-		errs, _ := pl.snapshot()
+		errs, _ := pl.Snapshot()
 		t.Fatalf("charts not all drawn: %v\ncharts: %+v\nerrors: %q", err, checks, errs)
 	}
 	checks, err := chromedp.Run(tctx, chromedp.Evaluate[[]chartCheck](inspectCharts))
@@ -216,7 +133,7 @@ func TestReportInChromium(t *testing.T) {
 		t.Logf("screenshot: %s", p)
 	}
 
-	errs, reqs := pl.snapshot()
+	errs, reqs := pl.Snapshot()
 	for _, e := range errs {
 		t.Errorf("browser reported: %s", e)
 	}
@@ -233,7 +150,7 @@ func TestReportInChromium(t *testing.T) {
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		errs, _ := pl.snapshot()
+		errs, _ := pl.Snapshot()
 		if len(errs) > 0 && strings.Contains(errs[len(errs)-1], "probe") {
 			break
 		}

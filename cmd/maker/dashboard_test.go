@@ -2,62 +2,16 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/maker-go/maker/internal/browsertest"
 )
-
-// browserErrors collects what a page said went wrong, and the URLs it
-// asked for.
-type browserErrors struct {
-	mu       sync.Mutex
-	errors   []string
-	requests []string
-}
-
-func (b *browserErrors) listen(ev any) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	switch e := ev.(type) {
-	case *runtime.EventConsoleAPICalled:
-		if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeAssert {
-			var parts []string
-			for _, a := range e.Args {
-				parts = append(parts, strings.Trim(string(a.Value), `"`)+a.Description)
-			}
-			b.errors = append(b.errors, fmt.Sprintf("console.%s: %s", e.Type, strings.Join(parts, " ")))
-		}
-	case *runtime.EventExceptionThrown:
-		d := e.ExceptionDetails
-		msg := d.Text
-		if d.Exception != nil {
-			msg += " " + d.Exception.Description
-		}
-		b.errors = append(b.errors, fmt.Sprintf("exception at %d:%d: %s", d.LineNumber, d.ColumnNumber, msg))
-	case *log.EventEntryAdded:
-		if e.Entry.Level == log.EntryLevelError {
-			b.errors = append(b.errors, fmt.Sprintf("browser log (%s): %s %s", e.Entry.Source, e.Entry.Text, e.Entry.URL))
-		}
-	case *network.EventRequestWillBeSent:
-		b.requests = append(b.requests, e.Request.URL)
-	}
-}
-
-func (b *browserErrors) snapshot() ([]string, []string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]string(nil), b.errors...), append([]string(nil), b.requests...)
-}
 
 // TestDashboardInChromium opens the dashboard of a service with a running
 // simulated run in headless Chromium: the run's progress advances on the
@@ -65,16 +19,7 @@ func (b *browserErrors) snapshot() ([]string, []string) {
 // only its own server, and a screenshot is saved in the test's artifact
 // directory (and at $MAKER_DASHBOARD_SCREENSHOT).
 func TestDashboardInChromium(t *testing.T) {
-	browser := os.Getenv("MAKER_CHROMIUM")
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if browser != "" {
-			break
-		}
-		browser, _ = exec.LookPath(name)
-	}
-	if browser == "" {
-		t.Skip("no Chromium found: install it with .ci/setup.d/chromium.sh (apt-get install chromium) or set MAKER_CHROMIUM")
-	}
+	ctx, be := browsertest.Open(t, 1400, 900)
 	s := startTestService(t, filepath.Join(t.TempDir(), "service.db"))
 	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 11}, "settings": map[string]any{"k": 2, "sim-latency": "5ms", "sim-error": 0.05}}
 	var res struct{ ID string }
@@ -83,21 +28,6 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	t.Cleanup(func() { s.mgr.Cancel(context.Background(), res.ID) })
 
-	dir := t.TempDir()
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.WindowSize(1400, 900),
-	)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	var be browserErrors
-	if err := chromedp.Listen(ctx, be.listen); err != nil {
-		t.Skipf("Chromium at %s does not start: %v", browser, err)
-	}
 	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
 	defer cancelT()
 	if err := chromedp.Do(tctx, chromedp.Navigate(s.url+"/#"+res.ID)); err != nil {
@@ -112,7 +42,7 @@ func TestDashboardInChromium(t *testing.T) {
 	}
 	// Wait for the first steps to show, then for progress within 2 s.
 	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](`+document.getElementById('steps').dataset.steps > 0`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
-		errs, _ := be.snapshot()
+		errs, _ := be.Snapshot()
 		t.Fatalf("no step shown: %v (errors %q)", err, errs)
 	}
 	before := steps()
@@ -155,7 +85,7 @@ func TestDashboardInChromium(t *testing.T) {
 		}
 		t.Logf("screenshot: %s", p)
 	}
-	errs, reqs := be.snapshot()
+	errs, reqs := be.Snapshot()
 	for _, e := range errs {
 		t.Errorf("browser reported: %s", e)
 	}
@@ -169,7 +99,7 @@ func TestDashboardInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if errs, _ := be.snapshot(); len(errs) > 0 && strings.Contains(errs[len(errs)-1], "probe") {
+		if errs, _ := be.Snapshot(); len(errs) > 0 && strings.Contains(errs[len(errs)-1], "probe") {
 			break
 		}
 		if time.Now().After(deadline) {
