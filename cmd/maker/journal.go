@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"regexp"
 	"runtime/debug"
 	"strconv"
 
@@ -37,41 +36,14 @@ func (j *journalFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&j.events, "events", "", "append one JSON line per decided step to this file")
 }
 
-// sessionFlags are the flags that belong to one invocation, not to the run:
-// they are not journaled, and resume takes them from its own command line.
-var sessionFlags = map[string]bool{"json": true, "quiet": true, "db": true, "no-journal": true, "keep-samples": true, "events": true, "help": true}
-
-// secretFlag matches flag names that could hold a credential; they are
-// never journaled. --api-key-env names a variable and is kept.
-var secretFlag = regexp.MustCompile(`(?i)(api-?key|secret|password|passwd|token-value|bearer|auth)`)
-
-// storedConfig is the run configuration as journaled: the value of every
-// run flag, so resume rebuilds exactly the run that was started whatever
-// the defaults are by then, and the k the run resolved (auto is planned
-// once).
+// storedConfig is how runs were journaled before the run description
+// (rundesc.go), and is still read: the value of every run flag, so resume
+// rebuilds exactly the run that was started whatever the defaults are by
+// then, and the k the run resolved (auto is planned once).
 type storedConfig struct {
 	K      int                 `json:"k"`
 	Flags  map[string]string   `json:"flags"`
 	Slices map[string][]string `json:"slices,omitempty"`
-}
-
-func newStoredConfig(fs *pflag.FlagSet, k int) storedConfig {
-	c := storedConfig{K: k, Flags: map[string]string{}}
-	fs.VisitAll(func(fl *pflag.Flag) {
-		if sessionFlags[fl.Name] || (secretFlag.MatchString(fl.Name) && fl.Name != "api-key-env") {
-			return
-		}
-		if sv, ok := fl.Value.(pflag.SliceValue); ok {
-			if c.Slices == nil {
-				c.Slices = map[string][]string{}
-			}
-			c.Slices[fl.Name] = sv.GetSlice()
-			return
-		}
-		c.Flags[fl.Name] = maker.RedactURL(fl.Value.String()) // --base-url credentials
-	})
-	c.Flags["k"] = strconv.Itoa(k)
-	return c
 }
 
 // runFlags rebuilds the run flags of a journaled run. Flags this maker no
