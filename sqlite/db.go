@@ -90,7 +90,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		path = abs
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+	// The busy timeout comes first, so that switching to WAL and the
+	// schema check wait for another process opening the same journal.
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")

@@ -177,9 +177,10 @@ func killAfterCommit(t *testing.T, bin string, args []string) (id string, commit
 }
 
 // peekRun reads the only run of a journal another process is writing; ok
-// is false while there is none to read yet.
+// is false while there is none to read yet. It opens the journal read-only,
+// so that watching never takes the writer's locks.
 func peekRun(path string) (*maker.RunRecord, bool) {
-	db, err := sqlite.Open(context.Background(), path)
+	db, err := sqlite.OpenReadOnly(context.Background(), path)
 	if err != nil {
 		return nil, false
 	}
