@@ -146,6 +146,14 @@ type JournalOptions struct {
 	// BatchInterval commits steps that have waited this long (default
 	// 200ms), so a slow run's steps do not sit uncommitted.
 	BatchInterval time.Duration
+	// EndTx, when set, runs inside the transaction in which
+	// [Recorder.Finish] commits the session's last steps and its end,
+	// with the backend's transaction (a pgx.Tx for package postgres, a
+	// *sql.Tx for package sqlite) and the status recorded; an error rolls
+	// it all back and Finish fails. A job queue on the same database uses
+	// it to complete a job and enqueue the next in the commit that
+	// records the work.
+	EndTx func(ctx context.Context, tx any, status string) error
 }
 
 // WithDefaults fills the zero fields of o with the defaults, keeping Keep

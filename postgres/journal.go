@@ -21,6 +21,7 @@ type store struct {
 	conn    *pgx.Conn
 	run     int64
 	session int
+	endTx   func(ctx context.Context, tx any, status string) error
 }
 
 var _ journalio.Store = (*store)(nil)
@@ -86,7 +87,7 @@ func (db *DB) Create(ctx context.Context, nr maker.NewRun, opts maker.JournalOpt
 		unlock(conn)
 		return nil, db.errorf("journal: lock run %s: %w", id, err)
 	}
-	return journalio.NewRecorder(&store{db, conn, seq, 0}, id, 0, 0, opts.Keep, opts), nil
+	return journalio.NewRecorder(&store{db, conn, seq, 0, opts.EndTx}, id, 0, 0, opts.Keep, opts), nil
 }
 
 func (db *DB) insertRun(ctx context.Context, conn *pgx.Conn, nr maker.NewRun, params, config json.RawMessage, keep maker.Keep) (int64, string, error) {
@@ -193,7 +194,7 @@ func (db *DB) resume(ctx context.Context, conn *pgx.Conn, seq int64, id string, 
 	if _, err := maker.ParseKeep(string(opts.Keep)); err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
-	return journalio.NewRecorder(&store{db, conn, seq, n}, id, n, cp.Step, opts.Keep, opts), cp, nil
+	return journalio.NewRecorder(&store{db, conn, seq, n, opts.EndTx}, id, n, cp.Step, opts.Keep, opts), cp, nil
 }
 
 // lockedError says who holds run seq: the latest session still marked
@@ -244,6 +245,21 @@ func (st *store) Commit(ctx context.Context, rows []journalio.Row) error {
 		return st.db.errorf("%w", err)
 	}
 	defer tx.Rollback(ctx)
+	if err := st.insert(ctx, tx, rows); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return st.db.errorf("%w", err)
+	}
+	return nil
+}
+
+// insert writes steps with the run's count and the session's time, as one
+// batch.
+func (st *store) insert(ctx context.Context, tx pgx.Tx, rows []journalio.Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	b := &pgx.Batch{}
 	for i := range rows {
 		r := &rows[i]
@@ -259,16 +275,17 @@ func (st *store) Commit(ctx context.Context, rows []journalio.Row) error {
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return st.db.errorf("%w", err)
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return st.db.errorf("%w", err)
-	}
 	return nil
 }
 
-// End implements [journalio.Store]: the session's status and summary, the
-// run's status, then the lock.
-func (st *store) End(ctx context.Context, sum *maker.Summary, status string) error {
+// End implements [journalio.Store]: the last steps, the session's status
+// and summary, the run's status and the options' EndTx (given the pgx.Tx)
+// in one transaction; then the lock.
+func (st *store) End(ctx context.Context, rows []journalio.Row, sum *maker.Summary, status string) error {
 	defer st.Release()
+	if st.conn == nil {
+		return errors.New("the session's connection is closed")
+	}
 	var sumJSON *string
 	if sum != nil {
 		b, err := json.Marshal(sum)
@@ -278,18 +295,26 @@ func (st *store) End(ctx context.Context, sum *maker.Summary, status string) err
 		s := string(b)
 		sumJSON = &s
 	}
-	now := millis(time.Now())
 	tx, err := st.conn.Begin(ctx)
 	if err != nil {
 		return st.db.errorf("%w", err)
 	}
 	defer tx.Rollback(ctx)
+	if err := st.insert(ctx, tx, rows); err != nil {
+		return err
+	}
+	now := millis(time.Now())
 	if _, err := tx.Exec(ctx, `UPDATE sessions SET status = $1, summary = $2, updated_at = $3 WHERE run = $4 AND n = $5`,
 		status, sumJSON, now, st.run, st.session); err != nil {
 		return st.db.errorf("%w", err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE runs SET status = $1, updated_at = $2 WHERE seq = $3`, status, now, st.run); err != nil {
 		return st.db.errorf("%w", err)
+	}
+	if st.endTx != nil {
+		if err := st.endTx(ctx, tx, status); err != nil {
+			return st.db.errorf("%w", err)
+		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return st.db.errorf("%w", err)

@@ -54,6 +54,7 @@ type store struct {
 	db      *DB
 	run     int64
 	session int
+	endTx   func(ctx context.Context, tx any, status string) error
 }
 
 var _ journalio.Store = (*store)(nil)
@@ -107,7 +108,7 @@ func (db *DB) Create(ctx context.Context, nr maker.NewRun, opts maker.JournalOpt
 		return nil, fmt.Errorf("journal: create run: %w", err)
 	}
 	db.hold(seq)
-	return journalio.NewRecorder(&store{db, seq, 0}, id, 0, 0, opts.Keep, opts), nil
+	return journalio.NewRecorder(&store{db, seq, 0, opts.EndTx}, id, 0, 0, opts.Keep, opts), nil
 }
 
 // Resume implements [maker.Journal.Resume]. Each session records the pid of its process, and
@@ -177,7 +178,7 @@ func (db *DB) Resume(ctx context.Context, id string, opts maker.JournalOptions) 
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
 	locked = false
-	return journalio.NewRecorder(&store{db, seq, n}, id, n, cp.Step, opts.Keep, opts), cp, nil
+	return journalio.NewRecorder(&store{db, seq, n, opts.EndTx}, id, n, cp.Step, opts.Keep, opts), cp, nil
 }
 
 // checkLock refuses a run that a live process other than this one is
@@ -240,6 +241,17 @@ func (st *store) Commit(ctx context.Context, rows []journalio.Row) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := st.insert(ctx, tx, rows); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// insert writes steps with the run's count and the session's time.
+func (st *store) insert(ctx context.Context, tx *sql.Tx, rows []journalio.Row) error {
+	if len(rows) == 0 {
+		return nil
+	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO steps (run, step, session, k, prev, action, key, state, tally, votes, flagged, flags, cancelled, retries,
 		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
@@ -258,15 +270,15 @@ func (st *store) Commit(ctx context.Context, rows []journalio.Row) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE runs SET steps = ?, updated_at = ? WHERE seq = ?`, last, now, st.run); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET updated_at = ? WHERE run = ? AND n = ?`, now, st.run, st.session); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err = tx.ExecContext(ctx, `UPDATE sessions SET updated_at = ? WHERE run = ? AND n = ?`, now, st.run, st.session)
+	return err
 }
 
-// End implements [journalio.Store]: the session's status and summary, and
-// the run's status. The lock is the session's status: no longer running.
-func (st *store) End(ctx context.Context, sum *maker.Summary, status string) error {
+// End implements [journalio.Store]: the last steps, the session's status
+// and summary, the run's status and the options' EndTx (given the
+// *sql.Tx) in one transaction; then this process lets go of the run.
+func (st *store) End(ctx context.Context, rows []journalio.Row, sum *maker.Summary, status string) error {
+	defer st.db.unhold(st.run)
 	var sumJSON any
 	if sum != nil {
 		b, err := json.Marshal(sum)
@@ -275,12 +287,15 @@ func (st *store) End(ctx context.Context, sum *maker.Summary, status string) err
 		}
 		sumJSON = string(b)
 	}
-	now := millis(time.Now())
 	tx, err := st.db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	if err := st.insert(ctx, tx, rows); err != nil {
+		return err
+	}
+	now := millis(time.Now())
 	if _, err := tx.ExecContext(ctx, `UPDATE sessions SET status = ?, summary = ?, updated_at = ? WHERE run = ? AND n = ?`,
 		status, sumJSON, now, st.run, st.session); err != nil {
 		return err
@@ -288,9 +303,12 @@ func (st *store) End(ctx context.Context, sum *maker.Summary, status string) err
 	if _, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, updated_at = ? WHERE seq = ?`, status, now, st.run); err != nil {
 		return err
 	}
-	err = tx.Commit()
-	st.db.unhold(st.run)
-	return err
+	if st.endTx != nil {
+		if err := st.endTx(ctx, tx, status); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // Release implements [journalio.Store]: it lets go of this process's hold.

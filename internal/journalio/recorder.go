@@ -17,9 +17,10 @@ type Store interface {
 	// + 1). The Recorder has checked that the group starts at the step
 	// due.
 	Commit(ctx context.Context, rows []Row) error
-	// End records how the session ended (sum may be nil) and releases the
-	// run's lock.
-	End(ctx context.Context, sum *maker.Summary, status string) error
+	// End commits the session's last steps (rows, perhaps none), records
+	// how the session ended (sum may be nil) and runs the journal options'
+	// EndTx, all in one transaction, then releases the run's lock.
+	End(ctx context.Context, rows []Row, sum *maker.Summary, status string) error
 	// Release releases the run's lock without recording an end.
 	Release() error
 }
@@ -40,6 +41,7 @@ type Recorder struct {
 
 	rows  chan Row
 	flush chan chan error
+	end   chan endRequest
 	quit  chan struct{}
 	done  chan struct{}
 
@@ -58,6 +60,7 @@ func NewRecorder(store Store, id string, session, next int, keep maker.Keep, opt
 		store: store, id: id, session: session, keep: keep, opts: opts, next: next,
 		rows:  make(chan Row, 8*opts.BatchSteps), // room to run on while a commit waits on the disk
 		flush: make(chan chan error),
+		end:   make(chan endRequest),
 		quit:  make(chan struct{}),
 		done:  make(chan struct{}),
 	}
@@ -124,24 +127,37 @@ func (r *Recorder) Flush(ctx context.Context) error {
 // be gone.
 const endTimeout = 30 * time.Second
 
-// Finish commits what is left, records how the session ended and releases
-// the run's lock.
+// Finish commits what is left and records how the session ended, in one
+// transaction of the store, then releases the run's lock.
 func (r *Recorder) Finish(sum *maker.Summary, status string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), endTimeout)
 	defer cancel()
 	if !r.stopping() {
 		return nil
 	}
-	ferr := r.Flush(ctx)
-	r.stop()
-	if ferr != nil {
-		r.store.Release()
-		return ferr
+	req := endRequest{ctx: ctx, sum: sum, status: status, ack: make(chan error, 1)}
+	var err error
+	select {
+	case r.end <- req:
+		err = <-req.ack
+	case <-r.done: // the writer stopped on a failed commit
+		err = r.failedOr(errClosed)
 	}
-	if err := r.store.End(ctx, sum, status); err != nil {
+	r.stop()
+	if err != nil {
+		r.store.Release()
 		return fmt.Errorf("journal: finish: %w", err)
 	}
 	return nil
+}
+
+// endRequest asks the writer to end the session: its last steps and its
+// end in one commit.
+type endRequest struct {
+	ctx    context.Context
+	sum    *maker.Summary
+	status string
+	ack    chan error
 }
 
 // Close commits what was observed and releases the lock without recording
@@ -192,8 +208,12 @@ func (r *Recorder) stopping() bool {
 }
 
 func (r *Recorder) stop() {
-	close(r.quit)
-	<-r.done
+	select {
+	case <-r.done:
+	default:
+		close(r.quit)
+		<-r.done
+	}
 }
 
 func (r *Recorder) failed() error {
@@ -262,6 +282,10 @@ func (r *Recorder) writer() {
 			// channel already.
 			drain()
 			ack <- commit()
+		case req := <-r.end:
+			drain()
+			req.ack <- r.finish(req, pending)
+			return
 		case <-r.quit:
 			drain()
 			commit()
@@ -270,13 +294,37 @@ func (r *Recorder) writer() {
 	}
 }
 
-// commit checks that the group starts at the step due and is consecutive,
-// and hands it to the store.
-func (r *Recorder) commit(rows []Row) error {
+// finish ends the session with its last steps (after the checks commit
+// makes), unless a commit failed before.
+func (r *Recorder) finish(req endRequest, rows []Row) error {
+	if err := r.failed(); err != nil {
+		return err
+	}
+	if err := r.check(rows); err != nil {
+		return err
+	}
+	if err := r.store.End(req.ctx, rows, req.sum, req.status); err != nil {
+		r.setErr(err)
+		return err
+	}
+	return nil
+}
+
+// check says whether a group starts at the step due and is consecutive.
+func (r *Recorder) check(rows []Row) error {
 	for i := range rows {
 		if rows[i].Step != r.next+i {
 			return fmt.Errorf("step %d observed where step %d was due", rows[i].Step+1, r.next+i+1)
 		}
+	}
+	return nil
+}
+
+// commit checks that the group starts at the step due and is consecutive,
+// and hands it to the store.
+func (r *Recorder) commit(rows []Row) error {
+	if err := r.check(rows); err != nil {
+		return err
 	}
 	if err := r.store.Commit(context.Background(), rows); err != nil {
 		return err

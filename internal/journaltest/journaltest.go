@@ -48,6 +48,7 @@ func Run(t *testing.T, h Harness) {
 		{"Lookup", testLookup},
 		{"Lock", testLock},
 		{"FinishAndClose", testFinishAndClose},
+		{"EndTx", testEndTx},
 		{"ReplaySameK", testReplaySameK},
 		{"SummaryOfResumedBatchedRun", testSummaryOfResumedBatchedRun},
 		{"StepsRange", testStepsRange},
@@ -461,6 +462,72 @@ func testFinishAndClose(t *testing.T, h Harness) {
 	cp, err := db.Checkpoint(ctx, j.ID())
 	if err != nil || cp.Step != 3 || string(cp.State) != "[2,3]" || cp.Prev != "move a" {
 		t.Errorf("checkpoint %+v, %v; want step 3, state [2,3], prev \"move a\"", cp, err)
+	}
+}
+
+// testEndTx: Finish commits the last steps, the end and the options' EndTx
+// in one transaction; an EndTx that fails takes the last steps and the end
+// back with it, and the run resumes from the steps committed before.
+func testEndTx(t *testing.T, h Harness) {
+	ctx := context.Background()
+	db := h.Open(t)
+	var calls []string
+	fail := true
+	opts := maker.JournalOptions{BatchSteps: 2, BatchInterval: time.Hour, EndTx: func(_ context.Context, tx any, status string) error {
+		if tx == nil {
+			t.Error("EndTx was given no transaction")
+		}
+		calls = append(calls, status)
+		if fail {
+			return errors.New("the queue refused")
+		}
+		return nil
+	}}
+	j, err := db.Create(ctx, maker.NewRun{Kind: "test", Task: "t", TotalSteps: 5}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s := range 3 {
+		if err := j.Observe(ctx, Record(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitSteps(t, db, j.ID(), 2) // the first group of two committed on its own
+	err = j.Finish(&maker.Summary{Task: "t", Steps: 3}, maker.StatusStopped)
+	if err == nil || !strings.Contains(err.Error(), "the queue refused") {
+		t.Fatalf("Finish with a failing EndTx: %v", err)
+	}
+	run, err := db.Run(ctx, j.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Steps != 2 || run.Status != maker.StatusRunning || run.Sessions[0].Summary != nil {
+		t.Fatalf("after a failed EndTx: %d steps, %s, summary %v; want the 2 steps committed before, still running, no summary", run.Steps, run.Status, run.Sessions[0].Summary)
+	}
+	fail = false
+	j2, cp, err := db.Resume(ctx, j.ID(), opts)
+	if err != nil {
+		t.Fatalf("resume after a failed EndTx (the lock must be free): %v", err)
+	}
+	if cp.Step != 2 {
+		t.Fatalf("resumed at step %d, want 2", cp.Step)
+	}
+	for s := 2; s < 5; s++ {
+		if err := j2.Observe(ctx, Record(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j2.Finish(&maker.Summary{Task: "t", Steps: 3, Success: true, Done: true}, maker.StatusDone); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{maker.StatusStopped, maker.StatusDone}; !reflect.DeepEqual(calls, want) {
+		t.Errorf("EndTx saw %v, want %v", calls, want)
+	}
+	if run, err = db.Run(ctx, j.ID()); err != nil || run.Steps != 5 || run.Status != maker.StatusDone {
+		t.Errorf("run after the second session: %+v, %v", run, err)
+	}
+	if got := len(steps(t, db, j.ID())); got != 5 {
+		t.Errorf("%d steps journaled, want 5", got)
 	}
 }
 
