@@ -260,6 +260,9 @@ const (
 	StatusBudget      = "budget"      // a budget limit stopped it
 	StatusInterrupted = "interrupted" // cancelled (Ctrl-C)
 	StatusStopped     = "stopped"     // a step limit (--max-steps) stopped it
+	// StatusQueued: the run waits for a worker of a fleet to take its next
+	// chunk (package fleet); a session that handed the run on ends so.
+	StatusQueued = "queued"
 )
 
 // RunStatus is the status of a run that ended with sum and err, the values

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"time"
 
 	"github.com/maker-go/maker"
 )
@@ -59,4 +60,18 @@ type Job struct {
 	Draining func() bool
 	// Models opens provider models, shared across runs.
 	Models *Models
+	// Chunk, when set, bounds this session of a resumed run: it ends after
+	// Chunk.Steps decided steps or once Chunk.Time has passed, whichever
+	// comes first, and records the run [maker.StatusQueued] unless it
+	// ended for good (done, failed). Started and Observer may be nil.
+	Chunk *Chunk
+}
+
+// Chunk bounds one session of a run worked by a fleet (package fleet).
+type Chunk struct {
+	Steps int
+	Time  time.Duration
+	// EndTx goes to the journal (see [maker.JournalOptions.EndTx]): it
+	// runs in the transaction that records the chunk's end.
+	EndTx func(ctx context.Context, tx any, status string) error
 }

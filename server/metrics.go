@@ -120,7 +120,7 @@ func (c *stateCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, r := range list {
 		by[r.Status]++
 	}
-	for _, st := range []string{maker.StatusRunning, maker.StatusDone, maker.StatusFailed, maker.StatusBudget, maker.StatusInterrupted, maker.StatusStopped} {
+	for _, st := range []string{maker.StatusRunning, maker.StatusDone, maker.StatusFailed, maker.StatusBudget, maker.StatusInterrupted, maker.StatusStopped, maker.StatusQueued} {
 		ch <- prometheus.MustNewConstMetric(runsDesc, prometheus.GaugeValue, float64(by[st]), st)
 	}
 }

@@ -62,7 +62,7 @@ func TestPostgresJournalCLI(t *testing.T) {
 		Steps   int    `json:"steps"`
 		Success bool   `json:"success"`
 	}
-	mustJSON(nil, &run, "hanoi", "--disks", "4", "-q", "--json", "--db", url)
+	mustJSON(nil, &run, "hanoi", "--disks", "4", "-q", "--json", "--local", "--db", url)
 	if !run.Success || run.Steps != 15 || run.RunID == "" {
 		t.Fatalf("hanoi on postgres: %+v", run)
 	}
@@ -104,7 +104,7 @@ func TestPostgresJournalCLI(t *testing.T) {
 		RunID string `json:"run_id"`
 		Steps int    `json:"steps"`
 	}
-	c := makerCmd(t, bin, "hanoi", "--disks", "5", "--max-samples-total", "20", "-q", "--json")
+	c := makerCmd(t, bin, "hanoi", "--disks", "5", "--max-samples-total", "20", "-q", "--json", "--local")
 	c.Env = append(c.Env, viaEnv...)
 	b, _ := c.Output()
 	seen.Write(b)
@@ -121,7 +121,7 @@ func TestPostgresJournalCLI(t *testing.T) {
 		if try == 5 {
 			t.Fatalf("not done after 5 resumptions: %+v", resumed)
 		}
-		c := makerCmd(t, bin, "resume", part.RunID, "--json", "-q")
+		c := makerCmd(t, bin, "resume", part.RunID, "--json", "-q", "--local")
 		c.Env = append(c.Env, viaEnv...)
 		b, _ := c.Output()
 		seen.Write(b)
@@ -132,7 +132,7 @@ func TestPostgresJournalCLI(t *testing.T) {
 	if resumed.Steps != 31 {
 		t.Errorf("resumed run: %+v", resumed)
 	}
-	if out, code := maker(nil, "resume", part.RunID, "--db", url); code != exitUsage && code != exitFailed || !strings.Contains(out, "done") {
+	if out, code := maker(nil, "resume", part.RunID, "--local", "--db", url); code != exitUsage && code != exitFailed || !strings.Contains(out, "done") {
 		t.Errorf("resume of a done run: exit %d: %s", code, out)
 	}
 

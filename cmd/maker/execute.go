@@ -64,15 +64,15 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if submitTo(cmd.Context()) != nil {
 		return e.submit(cmd)
 	}
+	if e.queued() {
+		return e.enqueue(cmd)
+	}
 	ctx := cmd.Context()
 	model, err := e.openModel(ctx)
 	if err != nil {
 		return err
 	}
-	steps := e.task.Steps()
-	if steps <= 0 && e.plannedSteps > 0 {
-		steps = e.plannedSteps
-	}
+	steps := e.plannedOr()
 	k, note, err := f.resolveK(cmd, steps)
 	if err != nil {
 		return err
@@ -140,6 +140,7 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if e.wrapModel != nil {
 		runModel = e.wrapModel(model)
 	}
+	chunk := e.bound(&cfg, from.Step)
 	res, runErr := maker.RunFrom(ctx, e.task, runModel, cfg, from)
 	if bar != nil {
 		bar.finish()
@@ -155,7 +156,11 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if runErr != nil && e.draining() {
 		return runErr // the journal stays running, to resume on restart
 	}
-	if err := jr.finish(&res.Summary, runErr); err != nil && runErr == nil {
+	status := maker.RunStatus(&res.Summary, runErr)
+	if chunk.over(&res.Summary, runErr) {
+		status, runErr = maker.StatusQueued, nil
+	}
+	if err := jr.finish(&res.Summary, status); err != nil && runErr == nil {
 		runErr = &exitError{code: exitOutput, err: err}
 	}
 	if from.Step > 0 && e.resume != "" && !cfg.DiscardActions {

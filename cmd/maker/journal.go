@@ -15,6 +15,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/events"
+	"github.com/maker-go/maker/fleet"
 )
 
 // journalFlags choose where a run is recorded: the journal database, the
@@ -27,6 +28,10 @@ type journalFlags struct {
 	// reexecute lets a resumed run run again an action that a crash
 	// interrupted (resume only).
 	reexecute bool
+	// local runs here a run journaled on PostgreSQL, which is otherwise
+	// queued for the fleet's workers; queue names their queue.
+	local bool
+	queue string
 }
 
 func (j *journalFlags) register(fs *pflag.FlagSet) {
@@ -34,6 +39,8 @@ func (j *journalFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&j.noJournal, "no-journal", false, "do not journal the run (it cannot be resumed, shown or replayed)")
 	fs.StringVar(&j.keep, "keep-samples", "", "sample texts to journal: none, flagged (flagged and losing samples; winners by key) or all (default flagged; on resume, the run's)")
 	fs.StringVar(&j.events, "events", "", "append one JSON line per decided step to this file")
+	fs.BoolVar(&j.local, "local", false, "with a postgres:// --db, run here instead of queuing the run for the fleet's workers (maker worker)")
+	fs.StringVar(&j.queue, "queue", fleet.DefaultQueue, "with a postgres:// --db, the queue of the fleet the run goes to")
 }
 
 // storedConfig is how runs were journaled before the run description
@@ -137,20 +144,12 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 		}
 		jr.db = db
 		if e.resume == "" {
-			params, err := json.Marshal(e.params)
+			nr, err := e.newRun(k, maker.IsSimulated(model))
 			if err != nil {
 				jr.close()
-				return nil, from, fmt.Errorf("journal: task params: %w", err)
+				return nil, from, err
 			}
-			config, err := json.Marshal(f.describe(k))
-			if err != nil {
-				jr.close()
-				return nil, from, fmt.Errorf("journal: config: %w", err)
-			}
-			j, err := db.Create(ctx, maker.NewRun{
-				Kind: e.kind, Task: e.task.Name(), Params: params, Model: f.model, Simulated: maker.IsSimulated(model),
-				Config: config, Version: version(), TotalSteps: e.task.Steps(),
-			}, maker.JournalOptions{Keep: keep})
+			j, err := db.Create(ctx, nr, maker.JournalOptions{Keep: keep})
 			if err != nil {
 				jr.close()
 				return nil, from, err
@@ -160,7 +159,11 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 				fmt.Fprintf(jr.stderr, "run %s (journal %s)\n", jr.id, db.Location())
 			}
 		} else {
-			j, cp, err := db.Resume(ctx, e.resume, maker.JournalOptions{Keep: keep})
+			opts := maker.JournalOptions{Keep: keep}
+			if e.job != nil && e.job.Chunk != nil {
+				opts.EndTx = e.job.Chunk.EndTx
+			}
+			j, cp, err := db.Resume(ctx, e.resume, opts)
 			if err != nil {
 				jr.close()
 				return nil, from, err
@@ -196,14 +199,31 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 	return jr, from, nil
 }
 
-// finish records how the run ended. A journal that cannot record the end is
-// reported; it fails the command only when the run itself succeeded.
-func (jr *journaling) finish(sum *maker.Summary, runErr error) error {
+// newRun is how the journal records a new run of e with margin k.
+func (e execution[S]) newRun(k int, simulated bool) (maker.NewRun, error) {
+	params, err := json.Marshal(e.params)
+	if err != nil {
+		return maker.NewRun{}, fmt.Errorf("journal: task params: %w", err)
+	}
+	config, err := json.Marshal(e.flags.describe(k))
+	if err != nil {
+		return maker.NewRun{}, fmt.Errorf("journal: config: %w", err)
+	}
+	return maker.NewRun{
+		Kind: e.kind, Task: e.task.Name(), Params: params, Model: e.flags.model, Simulated: simulated,
+		Config: config, Version: version(), TotalSteps: e.task.Steps(),
+	}, nil
+}
+
+// finish records how the run ended, with its status (see
+// [maker.RunStatus]). A journal that cannot record the end is reported; it
+// fails the command only when the run itself succeeded.
+func (jr *journaling) finish(sum *maker.Summary, status string) error {
 	if jr == nil || jr.journal == nil || jr.finished {
 		return nil
 	}
 	jr.finished = true
-	if err := jr.journal.Finish(sum, maker.RunStatus(sum, runErr)); err != nil {
+	if err := jr.journal.Finish(sum, status); err != nil {
 		fmt.Fprintf(jr.stderr, "maker: journal of run %s: %v\n", jr.id, err)
 		return err
 	}

@@ -328,8 +328,12 @@ func (e execution[S]) started(jr *journaling, cfg *maker.Config) error {
 	if jr == nil || jr.id == "" {
 		return errors.New("a service run needs the journal")
 	}
-	cfg.Observers = append(cfg.Observers, e.job.Observer)
-	e.job.Started(jr.id)
+	if e.job.Observer != nil {
+		cfg.Observers = append(cfg.Observers, e.job.Observer)
+	}
+	if e.job.Started != nil {
+		e.job.Started(jr.id)
+	}
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
 )
@@ -130,7 +131,7 @@ func serve(ctx context.Context, c serveConfig) error {
 	hs.RegisterOnShutdown(srv.StopStreams)
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
-	c.log.Info("serving", "url", "http://"+ln.Addr().String(), "journal", c.db, "token", c.token != "")
+	c.log.Info("serving", "url", "http://"+ln.Addr().String(), "journal", maker.RedactLocation(c.db), "token", c.token != "")
 	if ids, err := mgr.Recover(ctx); err != nil {
 		c.log.Warn("recovery", "err", err)
 	} else if len(ids) > 0 {

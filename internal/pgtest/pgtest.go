@@ -44,6 +44,7 @@ var cluster struct {
 	url    string
 	err    error
 	stop   func()
+	outage func(down time.Duration) error
 	dbs    atomic.Int64
 	secret string
 }
@@ -94,6 +95,21 @@ func Database(t testing.TB) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// Outage stops the cluster at once, as a crash or a lost machine would
+// (every connection dropped), keeps it down for down, and starts it
+// again. It skips t on a server this package did not start
+// (MAKER_TEST_POSTGRES). Every test of the binary sees the outage: call it
+// only from a test that does not run in parallel with others.
+func Outage(t testing.TB, down time.Duration) {
+	t.Helper()
+	if cluster.outage == nil {
+		t.Skip("no PostgreSQL cluster of this test binary's own to stop and start")
+	}
+	if err := cluster.outage(down); err != nil {
+		t.Fatalf("pgtest: outage: %v", err)
+	}
 }
 
 // Secret is the password in the URLs [Database] returns ("" for none).
@@ -163,6 +179,13 @@ func start() error {
 	cluster.stop = func() {
 		run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
 		os.RemoveAll(dir)
+	}
+	cluster.outage = func(down time.Duration) error {
+		if err := run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"); err != nil {
+			return err
+		}
+		time.Sleep(down)
+		return run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start")
 	}
 	cluster.secret = secret
 	cluster.url = (&url.URL{Scheme: "postgres", User: url.UserPassword("maker", secret), Host: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),

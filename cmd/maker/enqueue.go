@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/fleet"
+)
+
+// queued reports whether the run goes to a fleet's queue rather than
+// running here: it is journaled on PostgreSQL, and neither --local nor a
+// service (which runs its jobs itself) says otherwise.
+func (e execution[S]) queued() bool {
+	jf := e.flags.journal
+	s := maker.JournalScheme(jf.db)
+	return (s == "postgres" || s == "postgresql") && !jf.noJournal && !jf.local && e.job == nil && e.from == nil
+}
+
+// enqueue journals the run as queued (or, for a resume, queues the
+// journaled run again) and queues its first chunk in the same transaction,
+// for a worker to take: maker worker on any machine with the same --db.
+func (e execution[S]) enqueue(cmd *cobra.Command) error {
+	f := e.flags
+	ctx := cmd.Context()
+	switch {
+	case f.journal.events != "":
+		return usageErr("--events: a queued run is carried out by a worker, which writes no file here; follow it with maker show, or give --local")
+	case f.report != "" && e.resume == "":
+		return usageErr("--report: a queued run is carried out by a worker, which writes no file here; run maker report when it is done, or give --local")
+	case f.journal.queue == "":
+		return usageErr("--queue: an empty queue name")
+	}
+	var keep maker.Keep
+	if f.journal.keep != "" {
+		var err error
+		if keep, err = maker.ParseKeep(f.journal.keep); err != nil {
+			return usageErr("--%v", err)
+		}
+	}
+	if err := fleet.Prepare(ctx, f.journal.db); err != nil {
+		return err
+	}
+	db, err := openJournal(ctx, f.journal.db)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var id string
+	opts := maker.JournalOptions{Keep: keep, EndTx: func(ctx context.Context, tx any, _ string) error {
+		_, err := fleet.Enqueue(ctx, tx, id, f.journal.queue)
+		return err
+	}}
+	var rec maker.Recorder
+	if e.resume != "" {
+		run, err := db.Run(ctx, e.resume)
+		if err != nil {
+			return err
+		}
+		if run.Status == maker.StatusDone {
+			return usageErr("run %s is done: nothing to resume", run.ID)
+		}
+		id = run.ID
+		if rec, _, err = db.Resume(ctx, id, opts); err != nil {
+			return err
+		}
+	} else {
+		k, _, err := f.resolveK(cmd, e.plannedOr())
+		if err != nil {
+			return err
+		}
+		nr, err := e.newRun(k, f.simulated())
+		if err != nil {
+			return err
+		}
+		if rec, err = db.Create(ctx, nr, opts); err != nil {
+			return err
+		}
+		id = rec.ID()
+	}
+	if err := rec.Finish(nil, maker.StatusQueued); err != nil {
+		return err
+	}
+	if f.jsonOut {
+		_, err = fmt.Fprintf(cmd.OutOrStdout(), "{\"run_id\":%q,\"status\":%q,\"queue\":%q}\n", id, maker.StatusQueued, f.journal.queue)
+		return err
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "run %s queued on %s (queue %s): maker worker --db ... works it; maker show %s follows it\n",
+		id, db.Location(), f.journal.queue, id)
+	return err
+}
+
+// plannedOr is the step count k is planned for: the task's, or its bound
+// when the task's own is unknown.
+func (e execution[S]) plannedOr() int {
+	if s := e.task.Steps(); s > 0 || e.plannedSteps <= 0 {
+		return s
+	}
+	return e.plannedSteps
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/fleet"
+	"github.com/maker-go/maker/runs"
+)
+
+func newWorkerCmd() *cobra.Command {
+	var (
+		db    string
+		cfg   fleet.Config
+		drain time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "worker --db postgres://...",
+		Short: "Work the runs queued on a PostgreSQL journal, as one of a fleet",
+		Long: `Work the runs queued on a PostgreSQL journal (a task command or maker submit with
+--db postgres://... queues them): any number of workers, on any machines, share
+the runs. A worker takes a chunk of a run, decides up to --chunk-steps steps or
+runs for --chunk-time, then commits them, completes its job and queues the run's
+next chunk in one transaction. A worker that dies loses only the steps it was
+voting: its chunk goes to another worker after --rescue-after.
+
+--rpm and --tpm of a run hold for the whole fleet: every worker paces the
+provider's requests through the database.
+
+SIGTERM or Ctrl-C drains: no new chunk starts and the running ones finish; after
+--drain-timeout they are cancelled, their decided steps committed, and another
+worker takes them. See docs/fleet.md.`,
+		Example: `  maker worker --db postgres://maker:secret@db.internal/maker
+  maker worker --db "$MAKER_DB" --concurrency 8 --queues maker,nightly`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if maker.JournalScheme(db) != "postgres" && maker.JournalScheme(db) != "postgresql" {
+				return usageErr("--db: a worker needs a postgres:// URL (the fleet's journal and queue), got %q", maker.RedactLocation(db))
+			}
+			switch {
+			case cfg.Concurrency < 1:
+				return usageErr("--concurrency must be at least 1, got %d", cfg.Concurrency)
+			case cfg.ChunkSteps < 1:
+				return usageErr("--chunk-steps must be at least 1, got %d", cfg.ChunkSteps)
+			case cfg.ChunkTime <= 0:
+				return usageErr("--chunk-time must be positive, got %s", cfg.ChunkTime)
+			case cfg.RescueAfter <= cfg.ChunkTime:
+				return usageErr("--rescue-after (%s) must exceed --chunk-time (%s) by the longest step", cfg.RescueAfter, cfg.ChunkTime)
+			case drain < 0:
+				return usageErr("--drain-timeout must not be negative, got %s", drain)
+			}
+			for _, q := range cfg.Queues {
+				if q == "" {
+					return usageErr("--queues: an empty queue name")
+				}
+			}
+			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			models := &runs.Models{}
+			cfg.URL, cfg.Logger, cfg.Builder = db, log, runsBuilder{log: cmd.ErrOrStderr()}
+			cfg.Prepare = func(j *runs.Job) { j.Models = models }
+			ctx := cmd.Context()
+			w, err := fleet.Start(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			log.Info("working", "journal", maker.RedactLocation(db), "queues", cfg.Queues, "concurrency", cfg.Concurrency)
+			<-ctx.Done()
+			log.Info("draining")
+			dctx, cancel := context.WithTimeout(context.Background(), drain)
+			defer cancel()
+			if err := w.Stop(dctx); err != nil {
+				return err
+			}
+			log.Info("stopped")
+			return nil
+		},
+	}
+	fs := cmd.Flags()
+	registerDB(fs, &db)
+	fs.IntVar(&cfg.Concurrency, "concurrency", 4, "chunks (so runs) worked at once, per queue")
+	fs.StringSliceVar(&cfg.Queues, "queues", []string{fleet.DefaultQueue}, "queues to work")
+	fs.IntVar(&cfg.ChunkSteps, "chunk-steps", fleet.DefaultChunkSteps, "most steps of one chunk")
+	fs.DurationVar(&cfg.ChunkTime, "chunk-time", fleet.DefaultChunkTime, "most time of one chunk (it ends at the first step decided after)")
+	fs.DurationVar(&cfg.RescueAfter, "rescue-after", fleet.DefaultRescueAfter, "how long a chunk may run before it is taken for abandoned and given to another worker")
+	fs.DurationVar(&drain, "drain-timeout", 5*time.Minute, "on SIGTERM, how long running chunks may take to finish before they are cancelled")
+	return cmd
+}
