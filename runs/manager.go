@@ -32,13 +32,33 @@ type Options struct {
 	// Logger receives what happens to runs without a caller to tell:
 	// recovery, runs that end in an error. Nil: slog.Default.
 	Logger *slog.Logger
+	// Fleet, when set, carries runs out in other processes (a fleet's
+	// workers) instead of here: Start and Resume queue them, Cancel asks
+	// the fleet, Recover leaves them to it, and Watch follows them through
+	// the journal.
+	Fleet Fleet
+}
+
+// A Fleet carries runs out in other processes, the workers of package
+// fleet on a PostgreSQL journal.
+type Fleet interface {
+	// Enqueue journals a new run (job.Desc) as queued, or queues a
+	// journaled one again (job.Resume), and returns its id. Errors about
+	// the description wrap [ErrInvalid].
+	Enqueue(ctx context.Context, job *Job) (string, error)
+	// Cancel stops a queued or running run: it ends interrupted, to be
+	// resumed later. It reports false when the run had no chunk queued or
+	// running.
+	Cancel(ctx context.Context, id string) (bool, error)
 }
 
 // Manager runs many journaled runs at once in this process.
 type Manager struct {
 	db     maker.Journal
-	path   string
-	b      Builder
+	// location is the journal's location as given, credentials and all,
+	// for the jobs that open it (the journal's Location is redacted).
+	location string
+	b        Builder
 	opts   Options
 	models Models
 	base   context.Context
@@ -63,7 +83,7 @@ func New(ctx context.Context, path string, b Builder, opts Options) (*Manager, e
 		opts.Logger = slog.Default()
 	}
 	base, stop := context.WithCancel(context.WithoutCancel(ctx))
-	return &Manager{db: db, path: db.Location(), b: b, opts: opts, base: base, stop: stop, active: map[string]*active{}, resuming: map[string]bool{}}, nil
+	return &Manager{db: db, location: path, b: b, opts: opts, base: base, stop: stop, active: map[string]*active{}, resuming: map[string]bool{}}, nil
 }
 
 // DB is the journal the Manager reads (for front ends that render
@@ -88,6 +108,12 @@ func (m *Manager) OpenModel(ctx context.Context, name string, oracle maker.Oracl
 // before its first step. An error before that (a bad description) wraps
 // [ErrInvalid] where the description is at fault.
 func (m *Manager) Start(ctx context.Context, d Description) (string, error) {
+	if m.opts.Fleet != nil {
+		if m.draining.Load() {
+			return "", ErrDraining
+		}
+		return m.opts.Fleet.Enqueue(ctx, &Job{Desc: &d, DB: m.location})
+	}
 	return m.launch(ctx, &Job{Desc: &d})
 }
 
@@ -100,6 +126,15 @@ func (m *Manager) Resume(ctx context.Context, id string) (string, error) {
 	}
 	if run.Status == maker.StatusDone {
 		return "", fmt.Errorf("run %s is done: nothing to resume: %w", run.ID, ErrConflict)
+	}
+	if m.opts.Fleet != nil {
+		if run.Status == maker.StatusQueued {
+			return "", fmt.Errorf("run %s is queued already: %w", run.ID, ErrConflict)
+		}
+		if m.draining.Load() {
+			return "", ErrDraining
+		}
+		return m.opts.Fleet.Enqueue(ctx, &Job{Resume: run.ID, DB: m.location})
 	}
 	return m.resume(ctx, run.ID)
 }
@@ -131,6 +166,9 @@ func (m *Manager) Cancel(ctx context.Context, id string) error {
 		return err
 	}
 	a := m.running(run.ID)
+	if a == nil && m.opts.Fleet != nil {
+		return m.cancelFleet(ctx, run)
+	}
 	if a == nil {
 		return fmt.Errorf("run %s is not running here (%s): %w", run.ID, run.Status, ErrConflict)
 	}
@@ -141,6 +179,40 @@ func (m *Manager) Cancel(ctx context.Context, id string) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// cancelFleet asks the fleet to stop a run and waits until the journal
+// says it has stopped, or ctx ends.
+func (m *Manager) cancelFleet(ctx context.Context, run *maker.RunRecord) error {
+	ok, err := m.opts.Fleet.Cancel(ctx, run.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("run %s is not queued or running (%s): %w", run.ID, run.Status, ErrConflict)
+	}
+	for {
+		r, err := m.db.Run(ctx, run.ID)
+		if err != nil {
+			return err
+		}
+		if !fleetOpen(r.Status) {
+			return nil
+		}
+		select {
+		case <-time.After(fleetPoll):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// fleetPoll is how often a run in a fleet is looked at in the journal.
+const fleetPoll = 250 * time.Millisecond
+
+// fleetOpen reports whether a run of a fleet may still decide steps.
+func fleetOpen(status string) bool {
+	return status == maker.StatusRunning || status == maker.StatusQueued
 }
 
 // Wait blocks until run id is not running in this process (at once for a
@@ -164,6 +236,9 @@ func (m *Manager) Wait(ctx context.Context, id string) error {
 // A run that cannot be resumed (its kind has no opener, another live
 // process holds it) is logged and skipped. It returns the ids resumed.
 func (m *Manager) Recover(ctx context.Context) ([]string, error) {
+	if m.opts.Fleet != nil {
+		return nil, nil // the fleet's queue rescues its own runs
+	}
 	all, err := m.db.Runs(ctx)
 	if err != nil {
 		return nil, err
@@ -229,7 +304,7 @@ func (m *Manager) launch(ctx context.Context, job *Job) (string, error) {
 	started := make(chan string, 1)
 	failed := make(chan error, 1)
 	var once sync.Once
-	job.DB = m.path
+	job.DB = m.location
 	job.Models = &m.models
 	job.Draining = m.draining.Load
 	job.Observer = a

@@ -64,6 +64,27 @@ func (m *Manager) watch(ctx context.Context, id string, total, next int, out cha
 	}
 	for {
 		a := m.running(id)
+		if a == nil && m.opts.Fleet != nil {
+			// Run by a worker elsewhere: follow the journal until the run
+			// ends there.
+			run, err := m.db.Run(ctx, id)
+			if err != nil {
+				return
+			}
+			var ok bool
+			if next, ok = fromJournal(-1); !ok {
+				return
+			}
+			if !fleetOpen(run.Status) {
+				return // its end was read before its steps, which hold the last
+			}
+			select {
+			case <-time.After(fleetPoll):
+			case <-ctx.Done():
+				return
+			}
+			continue
+		}
 		if a == nil {
 			// Not running here: the journal has every step (a run ends
 			// only after its journal has committed them).

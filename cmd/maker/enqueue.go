@@ -19,36 +19,52 @@ func (e execution[S]) queued() bool {
 	return (s == "postgres" || s == "postgresql") && !jf.noJournal && !jf.local && e.job == nil && e.from == nil
 }
 
-// enqueue journals the run as queued (or, for a resume, queues the
+// enqueue queues the run (see queueRun) and says so.
+func (e execution[S]) enqueue(cmd *cobra.Command) error {
+	f := e.flags
+	id, location, err := e.queueRun(cmd)
+	if err != nil {
+		return err
+	}
+	if f.jsonOut {
+		_, err = fmt.Fprintf(cmd.OutOrStdout(), "{\"run_id\":%q,\"status\":%q,\"queue\":%q}\n", id, maker.StatusQueued, f.journal.queue)
+		return err
+	}
+	_, err = fmt.Fprintf(cmd.OutOrStdout(), "run %s queued on %s (queue %s): maker worker --db ... works it; maker show %s follows it\n",
+		id, location, f.journal.queue, id)
+	return err
+}
+
+// queueRun journals the run as queued (or, for a resume, queues the
 // journaled run again) and queues its first chunk in the same transaction,
 // for a worker to take: maker worker on any machine with the same --db.
-func (e execution[S]) enqueue(cmd *cobra.Command) error {
+// It returns the run's id and the journal's location.
+func (e execution[S]) queueRun(cmd *cobra.Command) (id, location string, _ error) {
 	f := e.flags
 	ctx := cmd.Context()
 	switch {
 	case f.journal.events != "":
-		return usageErr("--events: a queued run is carried out by a worker, which writes no file here; follow it with maker show, or give --local")
+		return "", "", usageErr("--events: a queued run is carried out by a worker, which writes no file here; follow it with maker show, or give --local")
 	case f.report != "" && e.resume == "":
-		return usageErr("--report: a queued run is carried out by a worker, which writes no file here; run maker report when it is done, or give --local")
+		return "", "", usageErr("--report: a queued run is carried out by a worker, which writes no file here; run maker report when it is done, or give --local")
 	case f.journal.queue == "":
-		return usageErr("--queue: an empty queue name")
+		return "", "", usageErr("--queue: an empty queue name")
 	}
 	var keep maker.Keep
 	if f.journal.keep != "" {
 		var err error
 		if keep, err = maker.ParseKeep(f.journal.keep); err != nil {
-			return usageErr("--%v", err)
+			return "", "", usageErr("--%v", err)
 		}
 	}
 	if err := fleet.Prepare(ctx, f.journal.db); err != nil {
-		return err
+		return "", "", err
 	}
 	db, err := openJournal(ctx, f.journal.db)
 	if err != nil {
-		return err
+		return "", "", err
 	}
 	defer db.Close()
-	var id string
 	opts := maker.JournalOptions{Keep: keep, EndTx: func(ctx context.Context, tx any, _ string) error {
 		_, err := fleet.Enqueue(ctx, tx, id, f.journal.queue)
 		return err
@@ -57,39 +73,33 @@ func (e execution[S]) enqueue(cmd *cobra.Command) error {
 	if e.resume != "" {
 		run, err := db.Run(ctx, e.resume)
 		if err != nil {
-			return err
+			return "", "", err
 		}
 		if run.Status == maker.StatusDone {
-			return usageErr("run %s is done: nothing to resume", run.ID)
+			return "", "", usageErr("run %s is done: nothing to resume", run.ID)
 		}
 		id = run.ID
 		if rec, _, err = db.Resume(ctx, id, opts); err != nil {
-			return err
+			return "", "", err
 		}
 	} else {
 		k, _, err := f.resolveK(cmd, e.plannedOr())
 		if err != nil {
-			return err
+			return "", "", err
 		}
 		nr, err := e.newRun(k, f.simulated())
 		if err != nil {
-			return err
+			return "", "", err
 		}
 		if rec, err = db.Create(ctx, nr, opts); err != nil {
-			return err
+			return "", "", err
 		}
 		id = rec.ID()
 	}
 	if err := rec.Finish(nil, maker.StatusQueued); err != nil {
-		return err
+		return "", "", err
 	}
-	if f.jsonOut {
-		_, err = fmt.Fprintf(cmd.OutOrStdout(), "{\"run_id\":%q,\"status\":%q,\"queue\":%q}\n", id, maker.StatusQueued, f.journal.queue)
-		return err
-	}
-	_, err = fmt.Fprintf(cmd.OutOrStdout(), "run %s queued on %s (queue %s): maker worker --db ... works it; maker show %s follows it\n",
-		id, db.Location(), f.journal.queue, id)
-	return err
+	return id, db.Location(), nil
 }
 
 // plannedOr is the step count k is planned for: the task's, or its bound

@@ -2,13 +2,16 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,7 +21,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/events"
 	"github.com/maker-go/maker/internal/pgtest"
+	"github.com/maker-go/maker/runs"
+	"github.com/maker-go/maker/server"
 )
 
 // fleetRun is a run the fleet tests queue: its task command and flags,
@@ -27,10 +33,10 @@ type fleetRun struct {
 	args []string
 }
 
-// fleetRuns are n runs of mixed kinds and lengths, all on the simulator
+// fleetBatch is n runs of mixed kinds and lengths, all on the simulator
 // (reproducible: samples depend on the step and the seed alone), with a
 // little latency so that chunks take time.
-func fleetRuns(n int, rng *rand.Rand) []fleetRun {
+func fleetBatch(n int, rng *rand.Rand) []fleetRun {
 	var out []fleetRun
 	for i := range n {
 		seed := fmt.Sprint(100 + i)
@@ -57,6 +63,8 @@ type workers struct {
 	mu   sync.Mutex
 	cmds []*exec.Cmd
 	logs []*lockedBuffer
+	// stopped: stop has run.
+	stopped bool
 }
 
 func startWorkers(t *testing.T, bin string, n int, args ...string) *workers {
@@ -92,6 +100,10 @@ func (w *workers) kill(i int) {
 }
 
 func (w *workers) stop() {
+	if w.stopped {
+		return
+	}
+	w.stopped = true
 	for _, c := range w.cmds {
 		if c != nil && c.ProcessState == nil {
 			c.Process.Signal(syscall.SIGTERM)
@@ -266,7 +278,7 @@ func TestFleetSurvivesKills(t *testing.T) {
 	url := pgtest.Database(t)
 	bin := buildMaker(t)
 	rng := rand.New(rand.NewPCG(13, 17))
-	runs := fleetRuns(24, rng)
+	runs := fleetBatch(24, rng)
 	ids := make([]string, len(runs))
 	for i, r := range runs {
 		ids[i] = enqueue(t, bin, url, r.args)
@@ -309,3 +321,215 @@ func TestFleetSurvivesKills(t *testing.T) {
 	}
 	t.Logf("%d runs, %d kills, %d sessions in all", len(ids), kills, sessions)
 }
+
+// TestFleetSurvivesOutage: PostgreSQL goes down for 10 s in the middle of
+// the runs (stopped at once, as a crash would, then started again). The
+// workers retry, then carry on, and every run finishes with the steps of
+// the same run made uninterrupted.
+func TestFleetSurvivesOutage(t *testing.T) {
+	url := pgtest.Database(t)
+	bin := buildMaker(t)
+	runs := []fleetRun{
+		{args: []string{"hanoi", "--disks", "8", "--k", "3", "--seed", "5", "--sim-latency", "10ms", "-q", "--json"}},
+		{args: []string{"hanoi", "--disks", "7", "--k", "2", "--seed", "6", "--sim-latency", "20ms", "-q", "--json"}},
+	}
+	ids := make([]string, len(runs))
+	for i, r := range runs {
+		ids[i] = enqueue(t, bin, url, r.args)
+	}
+	w := startWorkers(t, bin, 2, "--db", url, "--chunk-steps", "40", "--chunk-time", "2s", "--rescue-after", "5s")
+	time.Sleep(1500 * time.Millisecond)
+	mid := stepsSoFar(t, url)
+	pgtest.Outage(t, 10*time.Second)
+	got := waitRuns(t, url, ids, 3*time.Minute, nil)
+	if mid == 0 {
+		t.Errorf("no step was committed before the outage: it did not happen in the middle of the runs")
+	}
+	checkJournal(t, url, ids)
+	j, err := maker.OpenJournal(context.Background(), url, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	for i, id := range ids {
+		if got[id].Status != maker.StatusDone {
+			t.Errorf("run %s: %s after %d steps", id, got[id].Status, got[id].Steps)
+			continue
+		}
+		want := reference(t, bin, runs[i].args)
+		if have := journaledSteps(t, j, id); !reflect.DeepEqual(have, want) {
+			t.Errorf("run %s: the fleet decided %d steps, the uninterrupted run %d, and they differ", id, len(have), len(want))
+		}
+	}
+	retried := 0
+	for _, l := range w.logs {
+		retried += strings.Count(l.String(), "chunk will be retried")
+	}
+	t.Logf("%d steps committed when the database went down; %d chunks retried", mid, retried)
+}
+
+// stepsSoFar is the number of steps committed to the journal.
+func stepsSoFar(t *testing.T, url string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM steps`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestFleetScaling is the scaling benchmark (scripts/bench-fleet.sh): the
+// same batch of latency-bound simulated runs (median 20 ms a sample)
+// worked by 1, 2 and 4 workers, each on a fresh database, in one process.
+// It prints runs finished per minute and samples per second for each, and
+// the speed-up over one worker. It runs only when MAKER_BENCH_FLEET is set:
+// its figures are the machine's, not a pass or a failure.
+func TestFleetScaling(t *testing.T) {
+	if os.Getenv("MAKER_BENCH_FLEET") == "" {
+		t.Skip("a benchmark: set MAKER_BENCH_FLEET=1 (scripts/bench-fleet.sh)")
+	}
+	bin := buildMaker(t)
+	nRuns, _ := strconv.Atoi(cmp.Or(os.Getenv("MAKER_BENCH_FLEET_RUNS"), "16"))
+	disks := cmp.Or(os.Getenv("MAKER_BENCH_FLEET_DISKS"), "7")
+	conc := cmp.Or(os.Getenv("MAKER_BENCH_FLEET_CONCURRENCY"), "2")
+	var base float64
+	fmt.Printf("%d runs of hanoi --disks %s --k 3 --sim-latency 20ms; --concurrency %s chunks per worker\n", nRuns, disks, conc)
+	fmt.Printf("%-8s %10s %12s %12s %10s\n", "workers", "wall", "runs/min", "samples/s", "speed-up")
+	for _, n := range []int{1, 2, 4} {
+		url := pgtest.Database(t)
+		ids := make([]string, nRuns)
+		for i := range ids {
+			ids[i] = enqueue(t, bin, url, []string{"hanoi", "--disks", disks, "--k", "3", "--seed", fmt.Sprint(i + 1), "--sim-latency", "20ms", "-q", "--json"})
+		}
+		start := time.Now()
+		w := startWorkers(t, bin, n, "--db", url, "--concurrency", conc)
+		got := waitRuns(t, url, ids, 10*time.Minute, nil)
+		wall := time.Since(start)
+		w.stop()
+		for _, id := range ids {
+			if got[id].Status != maker.StatusDone {
+				t.Fatalf("run %s: %s", id, got[id].Status)
+			}
+		}
+		samples := samplesSoFar(t, url)
+		rate := float64(nRuns) / wall.Minutes()
+		if n == 1 {
+			base = rate
+		}
+		fmt.Printf("%-8d %10s %12.1f %12.1f %9.2fx\n", n, wall.Round(10*time.Millisecond), rate, float64(samples)/wall.Seconds(), rate/base)
+	}
+}
+
+// samplesSoFar is the number of samples the journal's steps hold.
+func samplesSoFar(t *testing.T, url string) int {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, `SELECT coalesce(sum(jsonb_array_length(samples::jsonb)), 0) FROM steps`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestFleetService: two maker serve processes and two workers on one
+// PostgreSQL journal. A run submitted to one service is carried out by
+// the workers and followed live from the other; a run cancelled through
+// the other service ends interrupted and, resumed, finishes with the
+// steps of an uninterrupted run.
+func TestFleetService(t *testing.T) {
+	url := pgtest.Database(t)
+	bin := buildMaker(t)
+	a := startServe(t, bin, nil, "--db", url)
+	b := startServe(t, bin, nil, "--db", url)
+	startWorkers(t, bin, 2, "--db", url, "--chunk-steps", "30", "--chunk-time", "1s", "--rescue-after", "4s")
+	ca, cb := &server.Client{Base: a.url}, &server.Client{Base: b.url}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+
+	// Submitted to a, watched from b to its end.
+	args := []string{"hanoi", "--disks", "6", "--k", "2", "--seed", "9", "--sim-latency", "5ms", "-q", "--json"}
+	id, err := ca.Start(ctx, runs.Description{Kind: "hanoi", Params: json.RawMessage(`{"disks":6}`),
+		Settings: map[string]json.RawMessage{"k": json.RawMessage(`2`), "seed": json.RawMessage(`9`), "sim-latency": json.RawMessage(`"5ms"`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []int
+	if err := cb.Watch(ctx, id, 0, func(ev events.Event) error { seen = append(seen, ev.Step); return nil }); err != nil {
+		t.Fatalf("watch from the other service: %v", err)
+	}
+	info, err := cb.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Status != maker.StatusDone || len(seen) != 63 || seen[0] != 1 || seen[62] != 63 {
+		t.Fatalf("run %s: %s, the other service streamed %d steps (%v...), want done and steps 1 to 63", id, info.Status, len(seen), seen[:min(3, len(seen))])
+	}
+	j, err := maker.OpenJournal(ctx, url, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	if have, want := journaledSteps(t, j, id), reference(t, bin, args); !reflect.DeepEqual(have, want) {
+		t.Errorf("run %s: the fleet's steps differ from the uninterrupted run's", id)
+	}
+
+	// A longer run cancelled through b while a worker runs it.
+	long := runs.Description{Kind: "hanoi", Params: json.RawMessage(`{"disks":9}`),
+		Settings: map[string]json.RawMessage{"k": json.RawMessage(`2`), "seed": json.RawMessage(`4`), "sim-latency": json.RawMessage(`"5ms"`)}}
+	id, err = ca.Start(ctx, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		in, err := cb.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in.Steps > 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if info, err = cb.Cancel(ctx, id); err != nil {
+		t.Fatalf("cancel through the other service: %v", err)
+	}
+	if info.Status != maker.StatusInterrupted || info.Steps >= 511 {
+		t.Fatalf("cancelled run: %s after %d steps, want interrupted part-way", info.Status, info.Steps)
+	}
+	if _, err := ca.Cancel(ctx, id); err == nil {
+		t.Error("a second cancel of a stopped run was accepted")
+	}
+	if err := cb.Resume(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		in, err := ca.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !fleetOpenStatus(in.Status) {
+			if in.Status != maker.StatusDone || in.Steps != 511 {
+				t.Fatalf("resumed run: %s after %d steps", in.Status, in.Steps)
+			}
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	want := reference(t, bin, []string{"hanoi", "--disks", "9", "--k", "2", "--seed", "4", "--sim-latency", "5ms", "-q", "--json"})
+	if have := journaledSteps(t, j, id); !reflect.DeepEqual(have, want) {
+		t.Errorf("cancelled and resumed run %s: its steps differ from the uninterrupted run's", id)
+	}
+}
+
+func fleetOpenStatus(s string) bool { return s == maker.StatusRunning || s == maker.StatusQueued }

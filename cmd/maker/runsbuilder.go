@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/fleet"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/taskfile"
 )
@@ -46,6 +47,7 @@ var apiRefused = map[string]string{
 	"quiet":       "not a run setting",
 	"base-url":    "the endpoint is the server's own setting",
 	"api-key-env": "API keys come from the server's environment, never from a request",
+	"local":       "the service decides where its runs run",
 }
 
 // Run implements [runs.Builder].
@@ -134,7 +136,7 @@ func (b runsBuilder) resumed(ctx context.Context, job *runs.Job) (runnable, erro
 	if err != nil {
 		return nil, err
 	}
-	r, err := reopen(run, func(f *runFlags) { f.journal, f.jsonOut, f.quiet = journalFlags{db: job.DB}, true, true })
+	r, err := reopen(run, func(f *runFlags) { f.journal, f.jsonOut, f.quiet = journalFlags{db: job.DB, queue: fleet.DefaultQueue}, true, true })
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", runs.ErrInvalid, err)
 	}
@@ -276,6 +278,8 @@ type jobRunnable interface {
 	strictParams(raw json.RawMessage) error
 	// runsPrograms: the task's steps run a program the request names.
 	runsPrograms() bool
+	// enqueueJob queues the run for a fleet's workers (fleetruns.go).
+	enqueueJob(cmd *cobra.Command) (string, error)
 }
 
 func (e execution[S]) runsPrograms() bool {

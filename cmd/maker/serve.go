@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/fleet"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
 )
@@ -37,6 +38,11 @@ Runs with the same provider model share its client-side limits (--rpm, --tpm).
 On start, the runs the journal holds as running (a killed or stopped service left
 them) resume by themselves. SIGTERM or Ctrl-C drains: running runs stop, their
 decided steps are committed, and they resume when the service starts again.
+
+With a postgres:// --db the service runs nothing itself: it queues runs for the
+fleet's workers (maker worker, on any machine with the same --db), follows them
+through the journal, and cancels them through the queue. Any number of services
+may share the database. See docs/fleet.md.
 
 Only a loopback address is served without a token: any other needs --token-env,
 the environment variable that holds the bearer token every request must carry.`,
@@ -106,7 +112,17 @@ type serveConfig struct {
 // serve runs the service until ctx ends, then drains.
 func serve(ctx context.Context, c serveConfig) error {
 	met := server.NewMetrics(prometheus.NewRegistry())
-	mgr, err := runs.New(ctx, c.db, runsBuilder{log: c.stderr, allowExecute: c.allowExecute}, runs.Options{OnStep: met.OnStep, Logger: c.log})
+	b := runsBuilder{log: c.stderr, allowExecute: c.allowExecute}
+	opts := runs.Options{OnStep: met.OnStep, Logger: c.log}
+	if s := maker.JournalScheme(c.db); s == "postgres" || s == "postgresql" {
+		// On PostgreSQL the service is a front end of the fleet: its
+		// runs are queued for the workers (maker worker).
+		if err := fleet.Prepare(ctx, c.db); err != nil {
+			return err
+		}
+		opts.Fleet = fleetRuns{b: b, url: c.db}
+	}
+	mgr, err := runs.New(ctx, c.db, b, opts)
 	if err != nil {
 		return err
 	}

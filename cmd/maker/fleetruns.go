@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/fleet"
+	"github.com/maker-go/maker/runs"
+)
+
+// fleetRuns is the service's [runs.Fleet] on a PostgreSQL journal: its
+// runs are queued for the fleet's workers (maker worker), which may run on
+// other machines, rather than run in the service.
+type fleetRuns struct {
+	b   runsBuilder
+	url string
+}
+
+var _ runs.Fleet = fleetRuns{}
+
+// Enqueue implements [runs.Fleet] with the task commands' own queuing.
+func (fr fleetRuns) Enqueue(ctx context.Context, job *runs.Job) (string, error) {
+	var (
+		r   runnable
+		err error
+	)
+	if job.Resume != "" {
+		r, err = fr.b.resumed(ctx, job)
+	} else {
+		r, err = fr.b.described(job)
+	}
+	if err != nil {
+		return "", err
+	}
+	cmd := &cobra.Command{}
+	cmd.SetContext(ctx)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	id, err := r.(jobRunnable).enqueueJob(cmd)
+	var ee *exitError
+	if errors.As(err, &ee) && ee.code == exitUsage {
+		return "", fmt.Errorf("%w: %w", runs.ErrInvalid, err)
+	}
+	return id, err
+}
+
+// Cancel implements [runs.Fleet]: a running chunk is cancelled by its
+// worker, which records the run interrupted; a run that waits in the queue
+// is recorded interrupted here.
+func (fr fleetRuns) Cancel(ctx context.Context, id string) (bool, error) {
+	found, running, err := fleet.Cancel(ctx, fr.url, id)
+	if err != nil || !found || running {
+		return found, err
+	}
+	db, err := openJournal(ctx, fr.url)
+	if err != nil {
+		return true, err
+	}
+	defer db.Close()
+	rec, _, err := db.Resume(ctx, id, maker.JournalOptions{})
+	if err != nil {
+		return true, err
+	}
+	return true, rec.Finish(nil, maker.StatusInterrupted)
+}
+
+// enqueueJob queues a service's run for the fleet.
+func (e execution[S]) enqueueJob(cmd *cobra.Command) (string, error) {
+	if err := e.flags.validate(); err != nil {
+		return "", err
+	}
+	id, _, err := e.queueRun(cmd)
+	return id, err
+}
+
+func (w worldExecution[S]) enqueueJob(cmd *cobra.Command) (string, error) { return w.e.enqueueJob(cmd) }
