@@ -54,15 +54,15 @@ type Fleet interface {
 
 // Manager runs many journaled runs at once in this process.
 type Manager struct {
-	db     maker.Journal
+	db maker.Journal
 	// location is the journal's location as given, credentials and all,
 	// for the jobs that open it (the journal's Location is redacted).
 	location string
 	b        Builder
-	opts   Options
-	models Models
-	base   context.Context
-	stop   context.CancelFunc
+	opts     Options
+	models   Models
+	base     context.Context
+	stop     context.CancelFunc
 
 	mu       sync.Mutex
 	active   map[string]*active

@@ -136,7 +136,9 @@ func (b runsBuilder) resumed(ctx context.Context, job *runs.Job) (runnable, erro
 	if err != nil {
 		return nil, err
 	}
-	r, err := reopen(run, func(f *runFlags) { f.journal, f.jsonOut, f.quiet = journalFlags{db: job.DB, queue: fleet.DefaultQueue}, true, true })
+	r, err := reopen(run, func(f *runFlags) {
+		f.journal, f.jsonOut, f.quiet = journalFlags{db: job.DB, queue: fleet.DefaultQueue}, true, true
+	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", runs.ErrInvalid, err)
 	}
