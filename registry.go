@@ -43,6 +43,24 @@ type Transport struct {
 	// TPM is the most tokens per minute, estimated before each request
 	// (0: no limit).
 	TPM float64
+	// Pacer, when set, keeps RPM and TPM for every process that shares
+	// it, a whole fleet of workers, instead of for this process alone:
+	// ten workers with --rpm 600 then send 600 requests a minute in
+	// all, not 600 each. Without one each process keeps its own budget.
+	Pacer Pacer
+}
+
+// A Pacer keeps a provider's request and token rate across processes, so
+// that workers on many machines share one quota: each asks it before
+// every attempt of a request. PostgreSQL's journal has one
+// (postgres.DB.Pacer).
+type Pacer interface {
+	// Wait blocks until one request of about tokens tokens may be sent
+	// under the budget named key, with rpm requests and tpm tokens a
+	// minute (0: no limit of that kind); ctx ending returns ctx.Err().
+	// A request of more than tpm tokens is charged a minute's tokens, so
+	// that it waits for a whole minute's budget rather than forever.
+	Wait(ctx context.Context, key string, rpm, tpm float64, tokens int) error
 }
 
 // Split returns the provider prefix and the model name.

@@ -77,9 +77,25 @@ func TestMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn.Close(ctx)
-	if v != 2 || n != 1 {
-		t.Fatalf("schema_version: version %d in %d rows, want 2 in 1", v, n)
+	if v != 3 || n != 1 {
+		t.Fatalf("schema_version: version %d in %d rows, want 3 in 1", v, n)
 	}
+	// A version 2 journal, from before the pace table, is read as it is
+	// and migrated by the next open that may write.
+	exec(t, url, `DROP TABLE pace; UPDATE schema_version SET version = 2`)
+	ro, err := postgres.OpenReadOnly(ctx, url)
+	if err != nil {
+		t.Fatalf("read-only open of a version 2 journal: %v", err)
+	}
+	ro.Close()
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		t.Fatalf("open of a version 2 journal: %v", err)
+	}
+	if err := db.Pacer().Wait(ctx, "k", 60, 0, 1); err != nil {
+		t.Errorf("the pacer of a migrated version 2 journal: %v", err)
+	}
+	db.Close()
 	exec(t, url, `UPDATE schema_version SET version = 99`)
 	for _, ro := range []bool{false, true} {
 		if _, err := maker.OpenJournal(ctx, url, ro); err == nil || !strings.Contains(err.Error(), "newer") {

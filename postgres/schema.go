@@ -11,7 +11,10 @@ const lockClass = 0x6d6b7231
 // numbering follows the SQLite journal's (version 2 is runs, sessions with
 // their process, and steps), so one number names one shape of journal in
 // both backends; a database newer than this maker is refused rather than
-// misread.
+// misread. Version 3 adds a table only this backend has, the fleet's
+// shared rate limits: the SQLite journal, which one machine uses and
+// which paces in its process, has no version 3, and its next shape is
+// version 4.
 var migrations = []string{
 	// 0 -> 1: nothing; the SQLite journal's version 1 predates this
 	// backend.
@@ -83,6 +86,15 @@ CREATE VIEW samples AS
 		coalesce((s.value ->> 'ns')::bigint, 0) AS latency_ns, coalesce((s.value ->> 'r')::int, 0) AS retries, s.value ->> 'e' AS error,
 		coalesce((s.value ->> 'b')::int, 0) AS batch
 	FROM steps st, jsonb_array_elements(st.samples::jsonb) s;
+`,
+	// 2 -> 3: the providers' budgets that a fleet of workers shares (see
+	// DB.Pacer): each key's next request and token slots.
+	`
+CREATE TABLE pace (
+	key     text PRIMARY KEY,
+	tat_req timestamptz NOT NULL,
+	tat_tok timestamptz NOT NULL
+);
 `,
 }
 

@@ -14,6 +14,11 @@ import (
 type Limits struct {
 	RequestsPerMinute float64
 	TokensPerMinute   float64
+	// Pacer, when set, keeps the limits for every process that shares it
+	// (see [maker.Pacer]) instead of in this process; Key names the
+	// budget there.
+	Pacer maker.Pacer
+	Key   string
 }
 
 // Limit waits before each attempt until the request and token budgets
@@ -22,26 +27,44 @@ type Limits struct {
 // n completions. A request larger than a whole minute's tokens is let
 // through alone once the bucket is full, rather than failing.
 //
+// With a Pacer the waiting is the pacer's: it is asked once per attempt
+// with the estimate. Its errors end the attempt as they are, so [Retry]
+// judges them as any other: a lost connection to the pacer's database is a
+// temporary failure, retried within the retry budget (a short outage is
+// outlasted), and any other (a read-only journal, say) fails the sample at
+// once.
+//
 // Put Limit inside [Retry] so that every attempt, retries included, counts
 // against the budget; the limiters are shared by every call through the
 // returned middleware.
 func Limit(l Limits) (Middleware, error) {
-	if l.RequestsPerMinute < 0 || l.TokensPerMinute < 0 {
-		return nil, fmt.Errorf("rate limits must not be negative (rpm %g, tpm %g)", l.RequestsPerMinute, l.TokensPerMinute)
+	rpm, tpm := l.RequestsPerMinute, l.TokensPerMinute
+	if rpm < 0 || tpm < 0 {
+		return nil, fmt.Errorf("rate limits must not be negative (rpm %g, tpm %g)", rpm, tpm)
+	}
+	if rpm == 0 && tpm == 0 {
+		return func(next Call) Call { return next }, nil
+	}
+	if l.Pacer != nil {
+		return func(next Call) Call {
+			return func(ctx context.Context, req maker.Request, n int) ([]maker.Response, error) {
+				if err := l.Pacer.Wait(ctx, l.Key, rpm, tpm, EstimateTokens(req, n)); err != nil {
+					return nil, err
+				}
+				return next(ctx, req, n)
+			}
+		}, nil
 	}
 	var reqs, toks *rate.Limiter
-	if l.RequestsPerMinute > 0 {
-		reqs = rate.NewLimiter(rate.Limit(l.RequestsPerMinute/60), max(1, int(l.RequestsPerMinute/60)))
+	if rpm > 0 {
+		reqs = rate.NewLimiter(rate.Limit(rpm/60), max(1, int(rpm/60)))
 	}
 	tokBurst := 0
-	if l.TokensPerMinute > 0 {
-		tokBurst = max(1, int(l.TokensPerMinute))
-		toks = rate.NewLimiter(rate.Limit(l.TokensPerMinute/60), tokBurst)
+	if tpm > 0 {
+		tokBurst = max(1, int(tpm))
+		toks = rate.NewLimiter(rate.Limit(tpm/60), tokBurst)
 	}
 	return func(next Call) Call {
-		if reqs == nil && toks == nil {
-			return next
-		}
 		return func(ctx context.Context, req maker.Request, n int) ([]maker.Response, error) {
 			if reqs != nil {
 				if err := reqs.Wait(ctx); err != nil {

@@ -24,6 +24,8 @@ var defaultTimeout = DefaultTimeout
 // per attempt, configured from spec.Transport and spec.Timeout (default
 // [DefaultTimeout]). info names the provider, model, key variable and
 // endpoint for error messages; its BaseURL is cleaned with [maker.RedactURL].
+// With spec.Transport.Pacer set, the rate limits are the pacer's, kept
+// under the model's name and endpoint.
 func Open(base maker.Model, spec maker.ModelSpec, info Info) (maker.Model, error) {
 	t := spec.Transport
 	switch {
@@ -36,7 +38,8 @@ func Open(base maker.Model, spec maker.ModelSpec, info Info) (maker.Model, error
 	case spec.Timeout < 0:
 		return nil, fmt.Errorf("--timeout must not be negative, got %s", spec.Timeout)
 	}
-	limit, err := Limit(Limits{RequestsPerMinute: t.RPM, TokensPerMinute: t.TPM})
+	info.BaseURL = maker.RedactURL(info.BaseURL)
+	limit, err := Limit(Limits{RequestsPerMinute: t.RPM, TokensPerMinute: t.TPM, Pacer: t.Pacer, Key: paceKey(spec, info)})
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +47,17 @@ func Open(base maker.Model, spec maker.ModelSpec, info Info) (maker.Model, error
 	if timeout == 0 {
 		timeout = defaultTimeout
 	}
-	info.BaseURL = maker.RedactURL(info.BaseURL)
 	return Wrap(base, Retry(RetryConfig{MaxRetries: t.Retries, Initial: t.RetryWait}), limit, Timeout(timeout, info)), nil
+}
+
+// paceKey names a model's budget in a shared [maker.Pacer]: the model's
+// full name and its endpoint, so that two models, or one model behind two
+// endpoints, do not share a quota. The endpoint is taken as
+// [maker.RedactURL] cleans it, so no credential is stored with the budget;
+// nor is the API key part of the name, so two accounts on one endpoint
+// share a budget, which errs on the safe side.
+func paceKey(spec maker.ModelSpec, info Info) string {
+	return spec.Name + " " + maker.RedactURL(info.BaseURL)
 }
 
 // APIKey is the one way an adapter reads its key: from the variable

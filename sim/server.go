@@ -69,6 +69,10 @@ type ServerStats struct {
 	TimedOut    int64 `json:"timed_out"`
 	Dropped     int64 `json:"dropped"`
 	Truncated   int64 `json:"truncated"`
+	// BusiestMinute is the most requests received in any 60 seconds,
+	// faults included: what a provider's requests-a-minute quota would
+	// have seen.
+	BusiestMinute int64 `json:"busiest_minute"`
 }
 
 // Server puts the simulated model behind an OpenAI-compatible HTTP API:
@@ -90,6 +94,7 @@ type Server struct {
 	stats  struct {
 		completions, limited, errors, timeouts, drops, truncs atomic.Int64
 	}
+	minute  minuteWindow
 	mu      sync.Mutex
 	counts  map[uint64]int
 	order   []uint64 // ring of prompt hashes, oldest first, for eviction
@@ -145,14 +150,45 @@ func NewServer(oracles []maker.Oracle, cfg ServerConfig) (*Server, error) {
 // Stats returns the counters so far.
 func (s *Server) Stats() ServerStats {
 	return ServerStats{
-		Requests:    s.reqs.Load(),
-		Completions: s.stats.completions.Load(),
-		RateLimited: s.stats.limited.Load(),
-		ServerError: s.stats.errors.Load(),
-		TimedOut:    s.stats.timeouts.Load(),
-		Dropped:     s.stats.drops.Load(),
-		Truncated:   s.stats.truncs.Load(),
+		Requests:      s.reqs.Load(),
+		Completions:   s.stats.completions.Load(),
+		RateLimited:   s.stats.limited.Load(),
+		ServerError:   s.stats.errors.Load(),
+		TimedOut:      s.stats.timeouts.Load(),
+		Dropped:       s.stats.drops.Load(),
+		Truncated:     s.stats.truncs.Load(),
+		BusiestMinute: s.minute.busiest(),
 	}
+}
+
+// minuteWindow counts requests in a sliding minute: it keeps the times of
+// the last minute's requests, oldest first (as many as the rate brings,
+// no more), and the most it ever held.
+type minuteWindow struct {
+	mu    sync.Mutex
+	times []time.Time
+	most  int64
+}
+
+// add counts a request received at now: the window is the minute up to
+// now, a request exactly a minute old no longer in it.
+func (w *minuteWindow) add(now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	cut := now.Add(-time.Minute)
+	old := 0
+	for old < len(w.times) && !w.times[old].After(cut) {
+		old++
+	}
+	w.times = append(w.times[old:], now)
+	w.most = max(w.most, int64(len(w.times)))
+}
+
+// busiest is the most requests any minute held.
+func (w *minuteWindow) busiest() int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.most
 }
 
 // ServeHTTP implements [http.Handler].
@@ -218,6 +254,7 @@ func (m chatMessage) text() (string, error) {
 
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	reqNo := s.reqs.Add(1)
+	s.minute.add(time.Now())
 	var req chatRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxRequestBody)).Decode(&req); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {

@@ -244,7 +244,7 @@ func TestServerFaults(t *testing.T) {
 		}
 	}
 	st := srv.Stats()
-	if st.Requests != n || int(st.RateLimited) != limited || int(st.ServerError) != errs || int(st.Dropped+st.Truncated) != broken {
+	if st.Requests != n || st.BusiestMinute != n || int(st.RateLimited) != limited || int(st.ServerError) != errs || int(st.Dropped+st.Truncated) != broken {
 		t.Errorf("stats %+v vs seen 429 %d, 500 %d, broken %d", st, limited, errs, broken)
 	}
 	// Each count is binomial; allow 4 sd around the rate.
@@ -259,6 +259,41 @@ func TestServerFaults(t *testing.T) {
 	check("dropped", int(st.Dropped), 0.1)
 	// Truncation is drawn among the requests that got through.
 	check("ok", ok, 0.6*0.9)
+}
+
+// TestBusiestMinute feeds request times to the server's sliding minute:
+// the count is the most requests in any 60 seconds, a request exactly a
+// minute older than another not sharing its minute.
+func TestBusiestMinute(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// every spaces n requests d apart from t0.
+	every := func(n int, d time.Duration, from time.Time) []time.Time {
+		var ts []time.Time
+		for i := range n {
+			ts = append(ts, from.Add(time.Duration(i)*d))
+		}
+		return ts
+	}
+	tests := []struct {
+		name  string
+		times []time.Time
+		want  int64
+	}{
+		{"none", nil, 0},
+		{"one", []time.Time{t0}, 1},
+		{"a minute apart", []time.Time{t0, t0.Add(time.Minute)}, 1},
+		{"just under a minute apart", []time.Time{t0, t0.Add(time.Minute - time.Nanosecond)}, 2},
+		{"600 a minute for 5 minutes", every(3000, 100*time.Millisecond, t0), 600},
+		{"a hair faster than 600 a minute", every(1000, 100*time.Millisecond-time.Microsecond, t0), 601},
+		{"a burst after a quiet spell", append(every(10, 10*time.Second, t0), every(50, time.Millisecond, t0.Add(5*time.Minute))...), 50},
+		{"a burst at a minute's end", append(every(6, 10*time.Second, t0), every(20, time.Millisecond, t0.Add(59*time.Second))...), 26},
+		{"a burst a minute after the first", append(every(6, 10*time.Second, t0), every(20, time.Millisecond, t0.Add(time.Minute))...), 25},
+	}
+	for _, tt := range tests {
+		if got := sim.BusiestMinuteOf(tt.times); got != tt.want {
+			t.Errorf("%s: busiest minute %d, want %d", tt.name, got, tt.want)
+		}
+	}
 }
 
 func TestServerTimeoutFault(t *testing.T) {

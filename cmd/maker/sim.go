@@ -97,7 +97,8 @@ latency, as a server that answers them in one batch does.`,
 			st := srv.Stats()
 			log.Info("stopped", "requests", st.Requests, "completions", st.Completions,
 				"rate_limited", st.RateLimited, "server_errors", st.ServerError,
-				"timed_out", st.TimedOut, "dropped", st.Dropped, "truncated", st.Truncated)
+				"timed_out", st.TimedOut, "dropped", st.Dropped, "truncated", st.Truncated,
+				"busiest_minute", st.BusiestMinute)
 			return nil
 		},
 	}
