@@ -40,6 +40,12 @@ func (db *DB) Pacer() maker.Pacer { return pacer{db} }
 
 type pacer struct{ db *DB }
 
+// arrivalMargin widens the spacing of requests by 1%: at 600 rpm, 0.6 s
+// of a minute, more than the jitter between two requests' trips to a
+// provider, which could otherwise put rpm+1 of them in one of its
+// minutes.
+const arrivalMargin = 0.01
+
 // reserve moves a budget's schedule on by one request and returns how
 // long after the statement's clock its slot comes. $2 is the spacing of
 // requests and $3 the request's tokens' share of a minute, both in
@@ -74,7 +80,7 @@ func (p pacer) Wait(ctx context.Context, key string, rpm, tpm float64, tokens in
 	}
 	var spacing, share *float64
 	if rpm > 0 {
-		s := 60 / rpm
+		s := 60 / rpm * (1 + arrivalMargin)
 		spacing = &s
 	}
 	if tpm > 0 {

@@ -65,6 +65,9 @@ type Job struct {
 	// comes first, and records the run [maker.StatusQueued] unless it
 	// ended for good (done, failed). Started and Observer may be nil.
 	Chunk *Chunk
+	// Pacer, when set, keeps the provider limits (--rpm, --tpm) of the
+	// job's models for every process that shares it: a fleet's workers.
+	Pacer maker.Pacer
 }
 
 // Chunk bounds one session of a run worked by a fleet (package fleet).

@@ -48,10 +48,13 @@ type runFlags struct {
 	speculate   int
 	report      string
 	journal     journalFlags // --db, --no-journal, --keep-samples, --events (journal.go)
-	rpm         float64
-	tpm         float64
-	retries     int
-	retryWait   time.Duration
+	// pacer, when set, keeps --rpm and --tpm for a whole fleet (a
+	// worker's runs); no flag sets it.
+	pacer     maker.Pacer
+	rpm       float64
+	tpm       float64
+	retries   int
+	retryWait time.Duration
 }
 
 // modelFlags open the model: the simulator's or a provider's settings.
@@ -210,7 +213,7 @@ func (f *runFlags) openOne(ctx context.Context, name string, oracle maker.Oracle
 		return m, nil
 	}
 	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: name, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout,
-		Transport: maker.Transport{Retries: f.retries, RetryWait: f.retryWait, RPM: f.rpm, TPM: f.tpm}})
+		Transport: maker.Transport{Retries: f.retries, RetryWait: f.retryWait, RPM: f.rpm, TPM: f.tpm, Pacer: f.pacer}})
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/maker-go/maker/internal/pgtest"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
+	"github.com/maker-go/maker/sim"
 )
 
 // fleetRun is a run the fleet tests queue: its task command and flags,
@@ -533,3 +534,42 @@ func TestFleetService(t *testing.T) {
 }
 
 func fleetOpenStatus(s string) bool { return s == maker.StatusRunning || s == maker.StatusQueued }
+
+// TestFleetRateLimit: three workers run runs with --rpm 600 for one
+// provider (the simulated model behind its OpenAI-compatible server, as
+// maker sim serve serves it), with far more work than 600 requests a
+// minute allow. Over a minute and more, the server never counts more than
+// 600 requests in any 60 s, and nearly that many: the limit, kept in the
+// database, binds the fleet, not each worker.
+func TestFleetRateLimit(t *testing.T) {
+	url := pgtest.Database(t)
+	bin := buildMaker(t)
+	srv, err := sim.NewServer(simOracles(), sim.ServerConfig{Model: sim.DefaultConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := sim.Listen("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := sim.HTTPServer(srv, sim.DefaultTimeouts)
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	base := "http://" + ln.Addr().String() + "/v1"
+	for i := range 9 {
+		enqueue(t, bin, url, []string{"hanoi", "--disks", "8", "--k", "3", "--seed", fmt.Sprint(i + 1),
+			"--model", "vllm/sim", "--base-url", base, "--rpm", "600", "-q", "--json"})
+	}
+	w := startWorkers(t, bin, 3, "--db", url, "--concurrency", "3", "--drain-timeout", "1s")
+	start := time.Now()
+	time.Sleep(65 * time.Second)
+	w.stop() // a drain cut short: the chunks are cancelled
+	st := srv.Stats()
+	t.Logf("%d requests in %s; the busiest minute held %d", st.Requests, time.Since(start).Round(time.Second), st.BusiestMinute)
+	if st.BusiestMinute > 600 {
+		t.Errorf("the server counted %d requests in one minute, over the fleet's --rpm 600", st.BusiestMinute)
+	}
+	if st.BusiestMinute < 540 {
+		t.Errorf("the server counted only %d requests in its busiest minute: the work did not press on the limit", st.BusiestMinute)
+	}
+}

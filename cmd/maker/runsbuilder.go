@@ -317,6 +317,9 @@ func (e execution[S]) strictParams(raw json.RawMessage) error {
 // shared by every run with the same settings, so they share its limits.
 func (e execution[S]) openModel(ctx context.Context) (maker.Model, error) {
 	f := e.flags
+	if e.job != nil && e.job.Pacer != nil {
+		f.pacer = e.job.Pacer
+	}
 	if e.job == nil || e.job.Models == nil || f.simulated() {
 		return f.openModel(ctx, e.oracle)
 	}

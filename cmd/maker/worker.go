@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -59,10 +60,22 @@ worker takes them. See docs/fleet.md.`,
 				}
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+			ctx := cmd.Context()
+			// The journal's pacer keeps every run's --rpm and --tpm for
+			// the whole fleet.
+			jdb, err := openJournal(ctx, db)
+			if err != nil {
+				return err
+			}
+			defer jdb.Close()
+			pj, ok := jdb.(interface{ Pacer() maker.Pacer })
+			if !ok {
+				return fmt.Errorf("the journal at %s keeps no fleet-wide limits", jdb.Location())
+			}
+			pacer := pj.Pacer()
 			models := &runs.Models{}
 			cfg.URL, cfg.Logger, cfg.Builder = db, log, runsBuilder{log: cmd.ErrOrStderr()}
-			cfg.Prepare = func(j *runs.Job) { j.Models = models }
-			ctx := cmd.Context()
+			cfg.Prepare = func(j *runs.Job) { j.Models, j.Pacer = models, pacer }
 			w, err := fleet.Start(ctx, cfg)
 			if err != nil {
 				return err
