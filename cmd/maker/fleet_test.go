@@ -111,11 +111,16 @@ func (w *workers) stop() {
 		}
 	}
 	for i, c := range w.cmds {
-		done := make(chan struct{})
-		go func() { c.Wait(); close(done) }()
+		done := make(chan error, 1)
+		go func() { done <- c.Wait() }()
 		select {
-		case <-done:
+		case err := <-done:
+			// SIGTERM drains: the worker stops cleanly.
+			if err != nil {
+				w.t.Errorf("worker %d after SIGTERM: %v, want exit 0", i, err)
+			}
 		case <-time.After(20 * time.Second):
+			w.t.Errorf("worker %d did not stop within 20s of SIGTERM", i)
 			c.Process.Kill()
 			<-done
 		}
