@@ -88,12 +88,22 @@ CREATE VIEW samples AS
 	FROM steps st, jsonb_array_elements(st.samples::jsonb) s;
 `,
 	// 2 -> 3: the providers' budgets that a fleet of workers shares (see
-	// DB.Pacer): each key's next request and token slots.
+	// DB.Pacer): each key's next request and token slots; and the actions
+	// of tasks that act on the world (see actions.go), a table the SQLite
+	// journal creates when it first needs it.
 	`
 CREATE TABLE pace (
 	key     text PRIMARY KEY,
 	tat_req timestamptz NOT NULL,
 	tat_tok timestamptz NOT NULL
+);
+CREATE TABLE actions (
+	run         bigint NOT NULL REFERENCES runs(seq) ON DELETE CASCADE,
+	step        integer NOT NULL,
+	session     integer NOT NULL,
+	started_at  bigint NOT NULL,
+	finished_at bigint,
+	PRIMARY KEY (run, step)
 );
 `,
 }

@@ -28,7 +28,7 @@ func bindActions[S any](ctx context.Context, e execution[S], jr *journaling, fro
 		log = h.ActionRecorder()
 	}
 	if log == nil {
-		return usageErr("the journal at --db does not record actions, which a task with execute needs: use a SQLite journal, or --no-journal")
+		return usageErr("the journal at --db does not record actions, which a task with execute needs: use a SQLite or PostgreSQL journal, or --no-journal")
 	}
 	if e.resume != "" {
 		p, err := log.PendingAction(ctx, from)

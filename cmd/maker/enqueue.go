@@ -50,6 +50,11 @@ func (e execution[S]) queueRun(cmd *cobra.Command) (id, location string, _ error
 	case f.journal.queue == "":
 		return "", "", usageErr("--queue: an empty queue name")
 	}
+	if _, acts := any(e.task).(maker.Executor[S]); acts {
+		// A fleet moves a run between machines; a world of files,
+		// programs and servers stays on one.
+		return "", "", usageErr("task %s acts on the world, which stays on this machine while a fleet moves runs between machines: give --local to run it here", e.task.Name())
+	}
 	var keep maker.Keep
 	if f.journal.keep != "" {
 		var err error

@@ -49,6 +49,7 @@ func Run(t *testing.T, h Harness) {
 		{"Lock", testLock},
 		{"FinishAndClose", testFinishAndClose},
 		{"EndTx", testEndTx},
+		{"Actions", testActions},
 		{"ReplaySameK", testReplaySameK},
 		{"SummaryOfResumedBatchedRun", testSummaryOfResumedBatchedRun},
 		{"StepsRange", testStepsRange},
@@ -528,6 +529,64 @@ func testEndTx(t *testing.T, h Harness) {
 	}
 	if got := len(steps(t, db, j.ID())); got != 5 {
 		t.Errorf("%d steps journaled, want 5", got)
+	}
+}
+
+// testActions: a recorder records an action's start durably, after the
+// steps before it, and its end; an action started past the last committed
+// step is found on resume and listed by the journal.
+func testActions(t *testing.T, h Harness) {
+	ctx := context.Background()
+	db := h.Open(t)
+	j, err := db.Create(ctx, maker.NewRun{Kind: "test", Task: "t", TotalSteps: 5}, maker.JournalOptions{BatchInterval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, ok := j.(interface{ ActionRecorder() maker.ActionRecorder })
+	if !ok || ar.ActionRecorder() == nil {
+		t.Fatalf("the recorder %T records no actions", j)
+	}
+	log := ar.ActionRecorder()
+	for s := range 2 {
+		if err := log.ActionStarted(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if err := log.ActionFinished(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		if err := j.Observe(ctx, Record(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := log.ActionStarted(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if run, err := db.Run(ctx, j.ID()); err != nil || run.Steps != 2 {
+		t.Fatalf("an action's start did not first commit the steps before it: %+v, %v", run, err)
+	}
+	kill(t, j) // the third action was cut short
+	j2, cp, err := db.Resume(ctx, j.ID(), maker.JournalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	p, err := j2.(interface{ ActionRecorder() maker.ActionRecorder }).ActionRecorder().PendingAction(ctx, cp.Step)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p == nil || p.Step != 2 || p.Session != 0 || p.Finished || p.Started.IsZero() {
+		t.Fatalf("pending action after the kill: %+v, want step 2 of session 0, not finished", p)
+	}
+	l, ok := db.(maker.ActionLister)
+	if !ok {
+		t.Fatalf("the journal %T lists no actions", db)
+	}
+	acts, err := l.Actions(ctx, j.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acts) != 3 || !acts[0].Finished || !acts[1].Finished || acts[2].Finished || acts[2].Step != 2 {
+		t.Errorf("actions %+v, want steps 0 and 1 finished and step 2 started", acts)
 	}
 }
 
