@@ -16,13 +16,7 @@ import (
 
 func exec(t *testing.T, url, stmt string, args ...any) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, stmt, args...); err != nil {
+	if _, err := pgtest.Connect(t, url).Exec(context.Background(), stmt, args...); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -169,7 +169,9 @@ func (m *Manager) Cancel(ctx context.Context, id string) error {
 	if a == nil && m.opts.Fleet != nil {
 		return m.cancelFleet(ctx, run)
 	}
-	if a == nil {
+	// A run whose end is journaled is over, even while its goroutine
+	// here is still winding down.
+	if a == nil || run.Status != maker.StatusRunning {
 		return fmt.Errorf("run %s is not running here (%s): %w", run.ID, run.Status, ErrConflict)
 	}
 	a.cancel()

@@ -18,8 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/events"
 	"github.com/maker-go/maker/internal/pgtest"
@@ -242,11 +240,7 @@ func waitRuns(t *testing.T, url string, ids []string, limit time.Duration, each 
 func checkJournal(t *testing.T, url string, ids []string) {
 	t.Helper()
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
+	conn := pgtest.Connect(t, url)
 	var dups int
 	if err := conn.QueryRow(ctx, `SELECT count(*) FROM (SELECT run, step FROM steps GROUP BY run, step HAVING count(*) > 1) d`).Scan(&dups); err != nil {
 		t.Fatal(err)
@@ -281,6 +275,7 @@ func checkJournal(t *testing.T, url string, ids []string) {
 // down (each restarted at once). Every run finishes with the very steps
 // the same run makes uninterrupted here, none missing or journaled twice.
 func TestFleetSurvivesKills(t *testing.T) {
+	t.Parallel() // other fleets, on databases of their own
 	url := pgtest.Database(t)
 	bin := buildMaker(t)
 	rng := rand.New(rand.NewPCG(13, 17))
@@ -376,15 +371,14 @@ func TestFleetSurvivesOutage(t *testing.T) {
 
 // stepsSoFar is the number of steps committed to the journal.
 func stepsSoFar(t *testing.T, url string) int {
+	return queryInt(t, url, `SELECT count(*) FROM steps`)
+}
+
+// queryInt is the one number a query over the journal's database returns.
+func queryInt(t *testing.T, url, query string) int {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
 	var n int
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM steps`).Scan(&n); err != nil {
+	if err := pgtest.Connect(t, url).QueryRow(context.Background(), query).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -434,18 +428,7 @@ func TestFleetScaling(t *testing.T) {
 
 // samplesSoFar is the number of samples the journal's steps hold.
 func samplesSoFar(t *testing.T, url string) int {
-	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, `SELECT coalesce(sum(jsonb_array_length(samples::jsonb)), 0) FROM steps`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return queryInt(t, url, `SELECT coalesce(sum(jsonb_array_length(samples::jsonb)), 0) FROM steps`)
 }
 
 // TestFleetService: two maker serve processes and two workers on one
@@ -454,6 +437,7 @@ func samplesSoFar(t *testing.T, url string) int {
 // the other service ends interrupted and, resumed, finishes with the
 // steps of an uninterrupted run.
 func TestFleetService(t *testing.T) {
+	t.Parallel() // other fleets, on databases of their own
 	url := pgtest.Database(t)
 	bin := buildMaker(t)
 	a := startServe(t, bin, nil, "--db", url)
@@ -547,6 +531,7 @@ func fleetOpenStatus(s string) bool { return s == maker.StatusRunning || s == ma
 // 600 requests in any 60 s, and nearly that many: the limit, kept in the
 // database, binds the fleet, not each worker.
 func TestFleetRateLimit(t *testing.T) {
+	t.Parallel() // other fleets, on databases of their own
 	url := pgtest.Database(t)
 	bin := buildMaker(t)
 	srv, err := sim.NewServer(simOracles(), sim.ServerConfig{Model: sim.DefaultConfig()})

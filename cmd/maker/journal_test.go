@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,16 +20,25 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-// buildMaker builds the maker binary into a temporary directory, for tests
-// that must kill a real process.
+// buildMaker returns the maker binary, built once per test binary into
+// its scratch directory, for tests that must run or kill a real process.
 func buildMaker(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "maker")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	makerBin.once.Do(func() {
+		makerBin.path = filepath.Join(scratchDir, "bin", "maker")
+		makerBin.out, makerBin.err = exec.Command("go", "build", "-o", makerBin.path, ".").CombinedOutput()
+	})
+	if makerBin.err != nil {
+		t.Fatalf("go build: %v\n%s", makerBin.err, makerBin.out)
 	}
-	return bin
+	return makerBin.path
+}
+
+var makerBin struct {
+	once sync.Once
+	path string
+	out  []byte
+	err  error
 }
 
 // makerCmd runs the binary with the user's data directory pointed into the

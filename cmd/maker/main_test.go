@@ -9,6 +9,9 @@ import (
 	"github.com/maker-go/maker/internal/pgtest"
 )
 
+// scratchDir is the test binary's scratch directory, removed when it ends.
+var scratchDir string
+
 // TestMain points the default journal at a scratch directory, so
 // that commands the tests run in-process never write into the user's own
 // data directory.
@@ -18,6 +21,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	scratchDir = dir
 	os.Setenv("XDG_DATA_HOME", dir+"/data")
 	os.Unsetenv(dbEnv)
 	code := pgtest.Main(m) // a PostgreSQL cluster for the journal's tests, when one can start

@@ -112,6 +112,20 @@ func Outage(t testing.TB, down time.Duration) {
 	}
 }
 
+// Connect opens a connection to the database at url for a test's own SQL,
+// closed when the test ends.
+func Connect(t testing.TB, url string) *pgx.Conn {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatalf("pgtest: connect: %v", err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
 // Secret is the password in the URLs [Database] returns ("" for none).
 func Secret() string { return cluster.secret }
 
