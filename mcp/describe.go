@@ -29,7 +29,7 @@ by their command-line names: "model" (default "sim", the free simulator; a real 
 "auto" to plan it from "p"), "p", "max-cost" (USD budget), "sim-error" (the simulator's error
 rate), "seed". Every run is journaled and can be resumed.`
 
-const getDesc = `One run's state: status (running, done, failed, interrupted), committed steps of
+const getDesc = `One run's state: status (running, queued, done, failed, interrupted), committed steps of
 total_steps, progress (0..1), steps_per_second and eta_seconds while it runs, cost_usd against
 budget_usd, and the summary so far (samples, votes, red flags, whether every step was right
 for tasks that can check it). Poll it to follow a run started with start_run, or give
@@ -62,7 +62,7 @@ var runSchema = &jsonschema.Schema{
 	Properties: map[string]*jsonschema.Schema{
 		"id":               {Type: "string"},
 		"kind":             {Type: "string"},
-		"status":           {Type: "string", Description: "running, done, failed or interrupted"},
+		"status":           {Type: "string", Description: "running, queued (a fleet's run between chunks), done, failed or interrupted"},
 		"steps":            {Type: "integer", Description: "committed steps"},
 		"total_steps":      {Type: "integer"},
 		"progress":         {Type: "number", Description: "share of steps committed, 0 to 1"},

@@ -102,7 +102,7 @@ type runRef struct {
 
 // listInput selects runs.
 type listInput struct {
-	Status string `json:"status,omitempty" jsonschema:"only runs with this status: running, done, failed, interrupted"`
+	Status string `json:"status,omitempty" jsonschema:"only runs with this status: running, queued, done, failed, interrupted"`
 	Kind   string `json:"kind,omitempty" jsonschema:"only runs of this task kind, e.g. hanoi"`
 	Offset int    `json:"offset,omitempty" jsonschema:"runs to skip, for paging"`
 	Limit  int    `json:"limit,omitempty" jsonschema:"most runs to return (default 50, at most 1000)"`
