@@ -80,8 +80,11 @@ func (e execution[S]) queueRun(cmd *cobra.Command) (id, location string, _ error
 		if err != nil {
 			return "", "", err
 		}
-		if run.Status == maker.StatusDone {
+		switch run.Status {
+		case maker.StatusDone:
 			return "", "", usageErr("run %s is done: nothing to resume", run.ID)
+		case maker.StatusQueued:
+			return "", "", usageErr("run %s is queued already: a worker will take it", run.ID)
 		}
 		id = run.ID
 		if rec, _, err = db.Resume(ctx, id, opts); err != nil {
