@@ -74,9 +74,9 @@ func TestMigrations(t *testing.T) {
 	if v != 3 || n != 1 {
 		t.Fatalf("schema_version: version %d in %d rows, want 3 in 1", v, n)
 	}
-	// A version 2 journal, from before the pace table, is read as it is
+	// A version 2 journal, from before the pace and actions tables, is read as it is
 	// and migrated by the next open that may write.
-	exec(t, url, `DROP TABLE pace; UPDATE schema_version SET version = 2`)
+	exec(t, url, `DROP TABLE pace; DROP TABLE actions; UPDATE schema_version SET version = 2`)
 	ro, err := postgres.OpenReadOnly(ctx, url)
 	if err != nil {
 		t.Fatalf("read-only open of a version 2 journal: %v", err)
