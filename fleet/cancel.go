@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/maker-go/maker"
 )
 
 // Cancel cancels the live chunk of run id (queued, waiting for a retry,
@@ -42,4 +45,23 @@ func Cancel(ctx context.Context, url, id string) (found, running bool, _ error) 
 		return false, false, fmt.Errorf("fleet: cancel run %s: %w", id, err)
 	}
 	return true, row.State == rivertype.JobStateRunning, nil
+}
+
+// Interrupt records run id interrupted in the journal at url, as a run
+// cancelled before a worker ran it, or before its chunk could record its
+// end. The run's lock makes it wait for nobody: a run another live
+// session holds is refused with an error wrapping [maker.ErrLocked].
+func Interrupt(ctx context.Context, url, id string) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	j, err := maker.OpenJournal(ctx, url, false)
+	if err != nil {
+		return err
+	}
+	defer j.Close()
+	rec, _, err := j.Resume(ctx, id, maker.JournalOptions{})
+	if err != nil {
+		return err
+	}
+	return rec.Finish(nil, maker.StatusInterrupted)
 }

@@ -177,7 +177,7 @@ type chunkWorker struct {
 func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) error {
 	cfg := cw.w.cfg
 	log := cfg.Logger.With("run", job.Args.Run, "attempt", job.Attempt)
-	var ended bool
+	var ending bool // EndTx ran: the end's transaction may have committed
 	endTx := func(_ context.Context, tx any, status string) error {
 		ptx, ok := tx.(pgx.Tx)
 		if !ok {
@@ -196,7 +196,7 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 				return fmt.Errorf("fleet: enqueue the next chunk: %w", err)
 			}
 		}
-		ended = true
+		ending = true
 		return nil
 	}
 	rj := &runs.Job{
@@ -216,9 +216,25 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 	start := time.Now()
 	err := cfg.Builder.Run(ctx, rj)
 	switch {
-	case ended:
-		log.Debug("chunk done", "took", time.Since(start).Round(time.Millisecond), "err", err)
-		return nil
+	case ending:
+		// The transaction that ran EndTx may have failed to commit (the
+		// database went away): only the job's state in the database
+		// says whether this chunk is complete and the next one queued.
+		// A chunk that is not returns an error, so River retries or
+		// rescues it; River keeps a completion that did commit.
+		done, cerr := cw.w.completed(ctx, job.ID)
+		if done {
+			log.Debug("chunk done", "took", time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+		err = errors.Join(errors.New("the chunk's end was not committed"), err, cerr)
+	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely):
+		// Cancelled before the chunk could record its end (while it
+		// resumed the run): record the run interrupted here.
+		if ierr := Interrupt(context.WithoutCancel(ctx), cfg.URL, job.Args.Run); ierr != nil {
+			log.Warn("cancelled run not recorded interrupted", "err", ierr)
+		}
+		return river.JobCancel(err)
 	case errors.Is(err, runs.ErrInvalid), errors.Is(err, maker.ErrNoRun), errors.Is(err, maker.ErrInconsistent):
 		// Retrying cannot help: the run cannot be resumed by this maker.
 		log.Warn("run cannot go on", "err", err)
@@ -228,6 +244,17 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 	}
 	log.Info("chunk will be retried", "err", err)
 	return err
+}
+
+// completed reports whether job id is completed in the database.
+func (w *Worker) completed(ctx context.Context, id int64) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	var state string
+	if err := w.pool.QueryRow(ctx, `SELECT state FROM river_job WHERE id = $1`, id).Scan(&state); err != nil {
+		return false, fmt.Errorf("fleet: the chunk's job: %s", scrub(err, w.pool.Config().ConnConfig.Password))
+	}
+	return state == string(rivertype.JobStateCompleted), nil
 }
 
 // connect opens a pool on the database at url, with the password cut from

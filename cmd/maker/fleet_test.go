@@ -226,12 +226,48 @@ func waitRuns(t *testing.T, url string, ids []string, limit time.Duration, each 
 			return got
 		}
 		if time.Now().After(deadline) {
+			for _, r := range all {
+				if r.Status == maker.StatusRunning || r.Status == maker.StatusQueued {
+					t.Logf("run %s: %s after %d steps", r.ID, r.Status, r.Steps)
+				}
+			}
+			logQueue(t, url)
 			t.Fatalf("after %s, %d of %d runs are still running or queued", limit, open, len(ids))
 		}
 		if each != nil {
 			each()
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// logQueue logs the queue's jobs that have not completed, and the queue's
+// leader, for a test that failed.
+func logQueue(t *testing.T, url string) {
+	t.Helper()
+	ctx := context.Background()
+	conn := pgtest.Connect(t, url)
+	rows, err := conn.Query(ctx, `SELECT id, state, attempt, args::text, coalesce(attempted_at::text, ''), scheduled_at::text, coalesce(errors::text, '') FROM river_job WHERE state <> 'completed' ORDER BY id`)
+	if err != nil {
+		t.Logf("queue: %v", err)
+		return
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var attempt int
+		var state, args, attempted, scheduled, errs string
+		if err := rows.Scan(&id, &state, &attempt, &args, &attempted, &scheduled, &errs); err != nil {
+			t.Logf("queue: %v", err)
+			return
+		}
+		t.Logf("job %d %s attempt %d %s attempted %s scheduled %s errors %.300s", id, state, attempt, args, attempted, scheduled, errs)
+	}
+	var leader, elected string
+	if err := conn.QueryRow(ctx, `SELECT leader_id, elected_at::text FROM river_leader`).Scan(&leader, &elected); err != nil {
+		t.Logf("queue leader: %v", err)
+	} else {
+		t.Logf("queue leader %s since %s", leader, elected)
 	}
 }
 
@@ -500,6 +536,15 @@ func TestFleetService(t *testing.T) {
 	if _, err := ca.Cancel(ctx, id); err == nil {
 		t.Error("a second cancel of a stopped run was accepted")
 	}
+	// Cancelled at once: queued, or taken by a worker that is resuming
+	// it, the run ends interrupted all the same.
+	early, err := ca.Start(ctx, long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info, err := cb.Cancel(ctx, early); err != nil || info.Status != maker.StatusInterrupted {
+		t.Errorf("a run cancelled at once: %v, %+v; want it interrupted", err, info)
+	}
 	if err := cb.Resume(ctx, id); err != nil {
 		t.Fatal(err)
 	}
@@ -559,7 +604,7 @@ func TestFleetRateLimit(t *testing.T) {
 	if st.BusiestMinute > 600 {
 		t.Errorf("the server counted %d requests in one minute, over the fleet's --rpm 600", st.BusiestMinute)
 	}
-	if st.BusiestMinute < 540 {
+	if st.BusiestMinute < 480 {
 		t.Errorf("the server counted only %d requests in its busiest minute: the work did not press on the limit", st.BusiestMinute)
 	}
 }

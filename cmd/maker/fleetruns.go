@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/fleet"
 	"github.com/maker-go/maker/runs"
 )
@@ -57,16 +56,7 @@ func (fr fleetRuns) Cancel(ctx context.Context, id string) (bool, error) {
 	if err != nil || !found || running {
 		return found, err
 	}
-	db, err := openJournal(ctx, fr.url)
-	if err != nil {
-		return true, err
-	}
-	defer db.Close()
-	rec, _, err := db.Resume(ctx, id, maker.JournalOptions{})
-	if err != nil {
-		return true, err
-	}
-	return true, rec.Finish(nil, maker.StatusInterrupted)
+	return true, fleet.Interrupt(ctx, fr.url, id)
 }
 
 // enqueueJob queues a service's run for the fleet.

@@ -185,7 +185,10 @@ func start() error {
 	if err != nil {
 		return fail(err)
 	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
+	// fsync off: a test cluster need not survive the machine's crash. But
+	// commits stay synchronous (the default), so that a commit the server
+	// acknowledged survives the server's own crash, as Outage makes one.
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c full_page_writes=off -c max_connections=200", port, dir)
 	if err := run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		return fail(fmt.Errorf("%w; server log: %s", err, lastLines(string(log), 5)))
