@@ -215,8 +215,7 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 	}
 	start := time.Now()
 	err := cfg.Builder.Run(ctx, rj)
-	switch {
-	case ending:
+	if ending {
 		// The transaction that ran EndTx may have failed to commit (the
 		// database went away): only the job's state in the database
 		// says whether this chunk is complete and the next one queued.
@@ -228,6 +227,8 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 			return nil
 		}
 		err = errors.Join(errors.New("the chunk's end was not committed"), err, cerr)
+	}
+	switch {
 	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely):
 		// Cancelled before the chunk could record its end (while it
 		// resumed the run): record the run interrupted here.
