@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/pgerr"
 	"github.com/maker-go/maker/runs"
 )
 
@@ -253,7 +254,7 @@ func (w *Worker) completed(ctx context.Context, id int64) (bool, error) {
 	defer cancel()
 	var state string
 	if err := w.pool.QueryRow(ctx, `SELECT state FROM river_job WHERE id = $1`, id).Scan(&state); err != nil {
-		return false, fmt.Errorf("fleet: the chunk's job: %s", scrub(err, w.pool.Config().ConnConfig.Password))
+		return false, fmt.Errorf("fleet: the chunk's job: %w", pgerr.Clean(err, w.pool.Config().ConnConfig.Password))
 	}
 	return state == string(rivertype.JobStateCompleted), nil
 }
@@ -275,7 +276,7 @@ func connect(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		if pool != nil {
 			pool.Close()
 		}
-		return nil, fmt.Errorf("fleet: open %s: %s", location, scrub(err, cfg.ConnConfig.Password))
+		return nil, fmt.Errorf("fleet: open %s: %w", location, pgerr.Clean(err, cfg.ConnConfig.Password))
 	}
 	return pool, nil
 }

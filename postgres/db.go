@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/journalio"
+	"github.com/maker-go/maker/internal/pgerr"
 )
 
 func init() {
@@ -104,31 +104,11 @@ func connect(ctx context.Context, url string, readOnly bool) (*DB, error) {
 	return db, nil
 }
 
-// errorf is fmt.Errorf on one line (pgx lists each address it tried on a
-// line of its own), with the password, should a server or driver message
-// quote it, cut out.
+// errorf is fmt.Errorf cleaned by [pgerr.Clean]: on one line, with the
+// password, should a server or driver message quote it, cut out.
 func (db *DB) errorf(format string, args ...any) error {
-	err := fmt.Errorf(format, args...)
-	msg := err.Error()
-	if db.secret != "" {
-		msg = strings.ReplaceAll(msg, db.secret, "[redacted]")
-	}
-	msg = strings.ReplaceAll(strings.ReplaceAll(msg, ":\n\t", ": "), "\n\t", "; ")
-	if msg == err.Error() {
-		return err
-	}
-	return &scrubbed{msg: msg, err: err}
+	return pgerr.Clean(fmt.Errorf(format, args...), db.secret)
 }
-
-// scrubbed is an error whose text is cleaned for a user; errors.Is still
-// sees what it wraps.
-type scrubbed struct {
-	msg string
-	err error
-}
-
-func (e *scrubbed) Error() string { return e.msg }
-func (e *scrubbed) Unwrap() error { return e.err }
 
 // version is the schema version; 0 when there is no journal.
 func (db *DB) version(ctx context.Context) (int, error) {
