@@ -55,12 +55,9 @@ func (e execution[S]) queueRun(cmd *cobra.Command) (id, location string, _ error
 		// programs and servers stays on one.
 		return "", "", usageErr("task %s acts on the world, which stays on this machine while a fleet moves runs between machines: give --local to run it here", e.task.Name())
 	}
-	var keep maker.Keep
-	if f.journal.keep != "" {
-		var err error
-		if keep, err = maker.ParseKeep(f.journal.keep); err != nil {
-			return "", "", usageErr("--%v", err)
-		}
+	keep, err := f.journal.keepPolicy()
+	if err != nil {
+		return "", "", err
 	}
 	if err := fleet.Prepare(ctx, f.journal.db); err != nil {
 		return "", "", err

@@ -123,12 +123,9 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 	jf := f.journal
 	from := maker.Checkpoint[S]{State: e.task.Initial()}
 	jr := &journaling{stderr: cmd.ErrOrStderr()}
-	var keep maker.Keep
-	if jf.keep != "" {
-		var err error
-		if keep, err = maker.ParseKeep(jf.keep); err != nil {
-			return nil, from, usageErr("--%v", err)
-		}
+	keep, err := jf.keepPolicy()
+	if err != nil {
+		return nil, from, err
 	}
 	// A task that resumes from a checkpoint of its own (the migration's
 	// progress table) is not journaled here: the journal holds runs from
@@ -197,6 +194,19 @@ func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, 
 		jr.observers = append(jr.observers, ew)
 	}
 	return jr, from, nil
+}
+
+// keepPolicy is --keep-samples: "" when not given (the journal's
+// default, or on resume the run's own).
+func (j journalFlags) keepPolicy() (maker.Keep, error) {
+	if j.keep == "" {
+		return "", nil
+	}
+	keep, err := maker.ParseKeep(j.keep)
+	if err != nil {
+		return "", usageErr("--%v", err)
+	}
+	return keep, nil
 }
 
 // newRun is how the journal records a new run of e with margin k.
