@@ -51,14 +51,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	res, err := hc.Do(req)
+	res, err := c.send(req)
 	if err != nil {
 		return err
 	}
@@ -68,16 +61,34 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		return err
 	}
 	if res.StatusCode >= 300 {
-		var e apiError
-		if json.Unmarshal(b, &e) != nil || e.Error == "" {
-			e.Error = strings.TrimSpace(string(b))
-		}
-		return &APIError{Status: res.StatusCode, Message: e.Error}
+		return answerError(res.StatusCode, b)
 	}
 	if out != nil {
 		return json.Unmarshal(b, out)
 	}
 	return nil
+}
+
+// send sends req with the client's token, on its HTTP client.
+func (c *Client) send(req *http.Request) (*http.Response, error) {
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	return hc.Do(req)
+}
+
+// answerError is the service's answer with an error status: its JSON
+// error message, or else the body's text.
+func answerError(status int, body []byte) *APIError {
+	var e apiError
+	if json.Unmarshal(body, &e) != nil || e.Error == "" {
+		e.Error = strings.TrimSpace(string(body))
+	}
+	return &APIError{Status: status, Message: e.Error}
 }
 
 // Start starts a run and returns its id.
@@ -169,25 +180,14 @@ func (c *Client) watchOnce(ctx context.Context, id string, after int, fn func(ev
 	if after > 0 {
 		req.Header.Set("Last-Event-ID", strconv.Itoa(after))
 	}
-	if c.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.Token)
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	res, err := hc.Do(req)
+	res, err := c.send(req)
 	if err != nil {
 		return false, last, err
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
-		var e apiError
 		b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-		if json.Unmarshal(b, &e) != nil {
-			e.Error = strings.TrimSpace(string(b))
-		}
-		return false, last, &APIError{Status: res.StatusCode, Message: e.Error}
+		return false, last, answerError(res.StatusCode, b)
 	}
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 1<<20), 4<<20)
