@@ -73,6 +73,10 @@ func parse(name string, data []byte, list *expectedList) (*Task, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil, &Error{File: name, Msg: "empty task file"}
 	}
+	if list != nil && !list.cutFrom(doc.Content[0]) {
+		// Not the list it was cut out as: parse the file whole.
+		return nil, &yamlError{&Error{File: name, Msg: "the expected list is not a top-level key's value"}}
+	}
 	return d.task(doc.Content[0], list)
 }
 
@@ -257,7 +261,7 @@ func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 		}
 	}
 	if en, ok := m["expected"]; ok && list != nil {
-		if err := d.expectedBatches(en, list, t); err != nil {
+		if err := d.expectedBatches(list, t); err != nil {
 			return nil, err
 		}
 	} else if ok {
@@ -463,13 +467,10 @@ func (d *decoder) expected(n *yaml.Node, t *Task) error {
 	return r.finish()
 }
 
-// expectedBatches is [decoder.expected] on a list cut out of the file,
-// parsed a batch of items at a time. n is the `expected` key's value in the
-// rest of the file, which is empty.
-func (d *decoder) expectedBatches(n *yaml.Node, list *expectedList, t *Task) error {
-	if n.Kind != yaml.ScalarNode || n.Tag != "!!null" {
-		return &yamlError{d.errf(n, "expected", "not the list it was cut out as")}
-	}
+// expectedBatches is [decoder.expected] on a list cut out of the file
+// (parse has checked that it was: see expectedList.cutFrom), parsed a
+// batch of items at a time.
+func (d *decoder) expectedBatches(list *expectedList, t *Task) error {
 	// The list node, for errors about the whole list, is where its first
 	// item is, as the YAML library places it.
 	first := &yaml.Node{Line: list.firstLine + strings.Count(list.body[:list.starts[0]], "\n")}
