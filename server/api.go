@@ -8,9 +8,9 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/strictjson"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/runs"
 )
@@ -50,31 +50,30 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 	}
 }
 
-// decode reads a JSON body strictly: one object, no unknown field, every
-// field of its type; the error names the field.
+// decode reads a JSON body strictly (see internal/strictjson): one object,
+// every field name exact and given once, no unknown field, every field of
+// its type; the error names the field. The body is read whole first, so a
+// body over MaxBody is refused as such whatever it holds.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBody))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		var mb *http.MaxBytesError
-		switch {
-		case errors.As(err, &te):
-			return fmt.Errorf("field %s: want %s, got JSON %s", te.Field, te.Type.Kind(), te.Value)
-		case errors.As(err, &mb):
-			return fmt.Errorf("request body larger than %d bytes", MaxBody)
-		case errors.Is(err, io.EOF):
-			return errors.New("empty request body: want a JSON object")
-		}
-		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return fmt.Errorf("field %s: unknown field", strings.Trim(f, `"`))
-		}
-		return fmt.Errorf("request body: %v", err)
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var mb *http.MaxBytesError
+	switch {
+	case errors.As(err, &mb):
+		return fmt.Errorf("request body larger than %d bytes", MaxBody)
+	case err != nil:
+		return fmt.Errorf("request body: %w", err)
 	}
-	if dec.More() {
-		return errors.New("request body: more than one JSON value")
+	err = strictjson.Unmarshal(b, v)
+	var se *strictjson.Error
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, io.EOF):
+		return errors.New("empty request body: want a JSON object")
+	case errors.As(err, &se) && se.Field != "":
+		return fmt.Errorf("field %w", err)
 	}
-	return nil
+	return fmt.Errorf("request body: %w", err)
 }
 
 func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
