@@ -12,10 +12,13 @@ type ModelStats struct {
 	Model   string `json:"model"`
 	Samples int64  `json:"samples"`
 	// Votes are the model's valid votes in decided steps, Agreed those for
-	// the step's winner. P, Agreed over Votes, is the model's measured
-	// per-step success rate (the estimate [Summary] uses for the run).
+	// the step's winner and Right those that were right by the rule of
+	// [RightVotes] (the winner's, unless the task's checker rejected it).
+	// P, Right over Votes, is the model's measured p, the estimate
+	// [Summary.MeasuredP] makes for the run.
 	Votes   int64   `json:"valid_votes"`
 	Agreed  int64   `json:"agreed"`
+	Right   int64   `json:"right"`
 	P       float64 `json:"p_measured"`
 	Flagged int64   `json:"flagged"`
 	Usage
@@ -60,6 +63,9 @@ func (t *ModelTable) addDecision(rec *StepRecord) {
 			if sr.Key == rec.Key {
 				m.Agreed++
 			}
+			if (sr.Key == rec.Key) != rec.Wrong {
+				m.Right++
+			}
 		case !sr.Cancelled && sr.Flag != FlagNone:
 			m.Flagged++
 		}
@@ -73,6 +79,7 @@ func (t *ModelTable) merge(o ModelTable) {
 		m.Samples += r.Samples
 		m.Votes += r.Votes
 		m.Agreed += r.Agreed
+		m.Right += r.Right
 		m.Flagged += r.Flagged
 		m.Usage.Add(r.Usage)
 	}
@@ -83,7 +90,7 @@ func (t ModelTable) derive() {
 	for i := range t {
 		t[i].P = 0
 		if t[i].Votes > 0 {
-			t[i].P = float64(t[i].Agreed) / float64(t[i].Votes)
+			t[i].P = float64(t[i].Right) / float64(t[i].Votes)
 		}
 	}
 }

@@ -27,6 +27,7 @@ type Summary struct {
 	Samples        int64          `json:"samples"`
 	ValidVotes     int64          `json:"valid_votes"`
 	WinnerVotes    int64          `json:"winner_votes"` // valid votes for the candidate that won their step
+	RightVotes     int64          `json:"right_votes"`  // valid votes of decided steps that were right ([RightVotes]; [Summary.MeasuredP])
 	Flagged        map[Flag]int64 `json:"flagged"`
 	Cancelled      int64          `json:"cancelled"`
 	Retries        int64          `json:"retries"`
@@ -123,6 +124,7 @@ func (s *Summary) addDecision(rec *StepRecord) {
 			s.WinnerVotes += int64(kc.Votes)
 		}
 	}
+	s.RightVotes += int64(RightVotes(rec.Tally, rec.Key, rec.Wrong))
 	if rec.Votes > s.MaxVotesInStep {
 		s.MaxVotesInStep = rec.Votes
 	}
@@ -210,6 +212,7 @@ func (s *Summary) Merge(o *Summary) {
 	s.Samples += o.Samples
 	s.ValidVotes += o.ValidVotes
 	s.WinnerVotes += o.WinnerVotes
+	s.RightVotes += o.RightVotes
 	if len(o.Flagged) > 0 && s.Flagged == nil {
 		s.Flagged = map[Flag]int64{}
 	}
@@ -233,6 +236,37 @@ func (s *Summary) Merge(o *Summary) {
 	s.Speculation.Add(o.Speculation)
 	s.Models.merge(o.Models)
 	s.Derive()
+}
+
+// RightVotes is how many of a decided step's valid votes (its tally, won by
+// winner) were right, as far as a run can tell: the votes for the winner,
+// or, when the task's checker rejected the winner, every other vote. Under
+// the voting's stopping rule the likelihood of p is
+// p^right·(1-p)^(votes-right), so right votes over all votes is p's
+// maximum-likelihood estimate: the summary's [Summary.MeasuredP] and the
+// HTML report both count a step's votes here, so they show one p.
+func RightVotes(tally []KeyCount, winner string, wrong bool) int {
+	n := 0
+	for _, kc := range tally {
+		if (kc.Key == winner) != wrong {
+			n += kc.Votes
+		}
+	}
+	return n
+}
+
+// MeasuredP is the run's measured per-vote success rate: RightVotes over
+// the valid votes of the decided steps, 0 when none voted. The votes of a
+// step left undecided are not counted: no winner says which were right.
+func (s *Summary) MeasuredP() float64 {
+	var votes int64
+	for v, n := range s.VotesHistogram {
+		votes += int64(v) * n
+	}
+	if votes == 0 {
+		return 0
+	}
+	return float64(s.RightVotes) / float64(votes)
 }
 
 // Derive fills the fields computed from the totals: the cost per sample and

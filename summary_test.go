@@ -124,7 +124,7 @@ func TestAddStepMatchesRun(t *testing.T) {
 	want := res.Summary
 	if got.Samples != want.Samples || got.Usage != want.Usage || got.ValidVotes != want.ValidVotes || got.SavedUSD != want.SavedUSD ||
 		!reflect.DeepEqual(got.Flagged, want.Flagged) || !reflect.DeepEqual(got.VotesHistogram, want.VotesHistogram) ||
-		got.WinnerVotes != want.WinnerVotes || got.Steps != want.Steps {
+		got.WinnerVotes != want.WinnerVotes || got.RightVotes != want.RightVotes || got.Steps != want.Steps {
 		t.Errorf("AddStep over the records: %+v\nthe run: %+v", got, want)
 	}
 }
@@ -218,5 +218,27 @@ func TestEstimateTokens(t *testing.T) {
 	}
 	if !errors.Is(func() error { _, err := parseCount("x"); return err }(), ErrMalformed) {
 		t.Error("parseCount does not wrap ErrMalformed")
+	}
+}
+
+// TestModelPCountsRightVotes: an ensemble model's measured p counts its
+// votes as the run's does, so a vote for a winner the checker rejected is
+// wrong, and one against it right.
+func TestModelPCountsRightVotes(t *testing.T) {
+	var s Summary
+	vote := func(model, key string) SampleRecord { return SampleRecord{Model: model, Key: key, Voted: true} }
+	s.AddStep(&StepRecord{Step: 0, K: 1, Key: "a", Votes: 2, Tally: []KeyCount{{Key: "a", Votes: 2}},
+		Samples: []SampleRecord{vote("m1", "a"), vote("m2", "a")}})
+	s.AddStep(&StepRecord{Step: 1, K: 1, Key: "b", Votes: 3, Wrong: true, Tally: []KeyCount{{Key: "b", Votes: 2}, {Key: "c", Votes: 1}},
+		Samples: []SampleRecord{vote("m1", "b"), vote("m2", "c"), vote("m1", "b")}})
+	s.Derive()
+	want := map[string]float64{"m1": 1.0 / 3, "m2": 1}
+	for _, m := range s.Models {
+		if m.P != want[m.Model] {
+			t.Errorf("%s: p %.5f, want %.5f", m.Model, m.P, want[m.Model])
+		}
+	}
+	if got := s.MeasuredP(); got != 3.0/5 {
+		t.Errorf("run: p %.5f, want %.5f", got, 3.0/5)
 	}
 }

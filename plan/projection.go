@@ -45,9 +45,8 @@ func Project(sum *maker.Summary, p float64, k int) (Projection, error) {
 	pr.SamplesPerStepMeasured = float64(sum.Samples) / float64(steps)
 	pr.CostMeasuredUSD = sum.CostUSD
 	if sum.ValidVotes > 0 {
-		// A step's votes for its winner count as right, every other valid
-		// vote as an error: the estimate AdaptiveK uses too.
-		pr.PMeasured = float64(sum.WinnerVotes) / float64(sum.ValidVotes)
+		// The one measured p, which the HTML report shows too.
+		pr.PMeasured = sum.MeasuredP()
 		pr.VMeasured = float64(sum.ValidVotes) / float64(sum.Samples-sum.Cancelled)
 	}
 	votes, err := ExpectedVotes(p, k)

@@ -85,9 +85,8 @@ type aggregate struct {
 	steps     int
 	votesHist map[int]int64 // steps by valid votes
 	kCount    map[int]int64 // steps by margin
-	// correct and allVotes estimate p: under the voting's stopping rule the
-	// likelihood of p is p^correct·(1-p)^(votes-correct), so correct/votes
-	// is its maximum-likelihood estimate.
+	// correct and allVotes estimate p, as the summary's
+	// [maker.Summary.MeasuredP] does: correct counts [maker.RightVotes].
 	correct, allVotes int64
 	wrongSteps        int
 	flags             map[maker.Flag]int64
@@ -115,13 +114,10 @@ func (a *aggregate) add(s *Step) {
 	a.steps++
 	a.votesHist[s.Votes]++
 	a.kCount[s.K]++
-	w := s.winnerVotes()
 	if s.Wrong {
-		// The decided answer was wrong, so its votes were the wrong ones.
 		a.wrongSteps++
-		w = s.Votes - w
 	}
-	a.correct += int64(w)
+	a.correct += int64(maker.RightVotes(s.Tally, s.winner(), s.Wrong))
 	a.allVotes += int64(s.Votes)
 	for f, n := range s.Flags {
 		a.flags[f] += int64(n)

@@ -89,20 +89,13 @@ func FromRecords(sum maker.Summary, recs []*maker.StepRecord) *Data {
 	return d
 }
 
-// winnerVotes returns the decided candidate's votes.
-func (s *Step) winnerVotes() int {
-	if len(s.Tally) == 0 {
-		return 0
+// winner is the decided candidate's key: Winner, or the tally's first
+// when Winner is not set.
+func (s *Step) winner() string {
+	if s.Winner == "" && len(s.Tally) > 0 {
+		return s.Tally[0].Key
 	}
-	if s.Winner == "" {
-		return s.Tally[0].Votes
-	}
-	for _, kc := range s.Tally {
-		if kc.Key == s.Winner {
-			return kc.Votes
-		}
-	}
-	return 0
+	return s.Winner
 }
 
 // flagged is the number of samples the step discarded.

@@ -128,10 +128,7 @@ func hardestRows(a *aggregate) []hardRow {
 	for _, st := range a.hardest {
 		r := hardRow{Step: st.Index + 1, K: st.K, Votes: st.Votes, Samples: st.Samples, Cancelled: st.Cancelled,
 			Wall: st.Wall.Round(time.Microsecond).String(), Wrong: st.Wrong, Flagged: flagText(st.Flags)}
-		winner := st.Winner
-		if winner == "" && len(st.Tally) > 0 {
-			winner = st.Tally[0].Key
-		}
+		winner := st.winner()
 		for _, kc := range st.Tally {
 			r.Tally = append(r.Tally, tallyItem{Key: clip(kc.Key, 120), Votes: kc.Votes, Winner: kc.Key == winner})
 		}
