@@ -101,6 +101,16 @@ func (w *statusWriter) Flush() {
 	}
 }
 
+// FlushError flushes and says whether the connection took it, for
+// http.ResponseController.
+func (w *statusWriter) FlushError() error {
+	return http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Unwrap gives http.ResponseController the connection's writer (its
+// deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // stateCollector reports the journal's runs by status at each scrape.
 type stateCollector struct{ met *Metrics }
 

@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/subtle"
 	_ "embed"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -35,7 +38,59 @@ type Config struct {
 	// own.
 	Metrics *Metrics
 	Logger  *slog.Logger
+	// AllowHosts are the names, besides localhost, 127.0.0.1, [::1] and
+	// the address a connection reached, that a request's Host may give:
+	// "name" on any port, "name:port" on that port only. Every other Host
+	// is answered 421, so that a page whose DNS name was rebound to this
+	// machine cannot reach the service through a visitor's browser.
+	AllowHosts []string
+	// SecureCookie marks the dashboard's cookie Secure even on plain HTTP:
+	// for a service behind a proxy that terminates TLS. Over TLS it is
+	// Secure anyway.
+	SecureCookie bool
+	// Timeouts bound how long a client may hold a connection without
+	// making progress; zero fields take [DefaultTimeouts]'.
+	Timeouts Timeouts
 }
+
+// Timeouts bound slow and stalled clients. There is no bound on a whole
+// answer: an event stream or an MCP call that waits for a run lasts as
+// long as it must.
+type Timeouts struct {
+	// ReadHeader is the time to send the request line and headers.
+	ReadHeader time.Duration
+	// Read is the time to send the whole request, body included
+	// (http.Server's ReadTimeout, whose deadline net/http lifts once the
+	// body is read, so that it bounds the request, not the answer).
+	Read time.Duration
+	// Idle is how long a kept-alive connection may wait for its next
+	// request.
+	Idle time.Duration
+	// Event is the time to write each event of an event stream, so that
+	// a client that stops reading is dropped.
+	Event time.Duration
+}
+
+// DefaultTimeouts: a request is sent within 30 s (headers within 10 s; a
+// 1 MiB task file needs 35 KiB/s), an idle connection is closed after
+// 60 s, and a stream's event, which is small, is taken within 30 s.
+var DefaultTimeouts = Timeouts{ReadHeader: 10 * time.Second, Read: 30 * time.Second, Idle: 60 * time.Second, Event: 30 * time.Second}
+
+// withDefaults fills the zero fields of t from DefaultTimeouts.
+func (t Timeouts) withDefaults() Timeouts {
+	d := DefaultTimeouts
+	for _, f := range []struct{ v, def *time.Duration }{{&t.ReadHeader, &d.ReadHeader}, {&t.Read, &d.Read}, {&t.Idle, &d.Idle}, {&t.Event, &d.Event}} {
+		if *f.v <= 0 {
+			*f.v = *f.def
+		}
+	}
+	return t
+}
+
+// SessionLifetime is the Max-Age of the dashboard's cookie: a working
+// day. The cookie carries the token's authority, so a browser left signed
+// in forgets it by the next day, and the page asks for the token again.
+const SessionLifetime = 12 * time.Hour
 
 // MaxBody is the largest request body read (a task file's text included).
 const MaxBody = 1 << 20
@@ -46,7 +101,8 @@ type Server struct {
 	mux *http.ServeMux
 	met *Metrics
 
-	handler http.Handler // the routes behind cross-origin protection
+	handler http.Handler    // the routes behind cross-origin protection
+	hosts   map[string]bool // allowed Host names (any port) and name:port pairs
 
 	stopOnce sync.Once
 	stopped  chan struct{}
@@ -103,7 +159,11 @@ func New(cfg Config) *Server {
 		cfg.Metrics = NewMetrics(prometheus.NewRegistry())
 		cfg.Metrics.SetManager(cfg.Manager)
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), met: cfg.Metrics, stopped: make(chan struct{})}
+	cfg.Timeouts = cfg.Timeouts.withDefaults()
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), met: cfg.Metrics, stopped: make(chan struct{}), hosts: map[string]bool{}}
+	for _, h := range append([]string{"localhost", "127.0.0.1", "::1"}, cfg.AllowHosts...) {
+		s.hosts[normalHost(h)] = true
+	}
 	s.handler = http.NewCrossOriginProtection().Handler(s.mux)
 	for _, r := range s.routes() {
 		s.mux.Handle(r.method+" "+r.path, s.met.instrument(r.path, r.h))
@@ -112,12 +172,25 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// ServeHTTP implements [http.Handler]: the bearer token, cross-site
-// request protection (a browser's POST from another origin is refused, so
-// no page elsewhere can cancel or start runs through a user's browser),
-// then the route.
+// HTTPServer returns an [http.Server] for s with its timeouts, whose
+// Shutdown ends the event streams.
+func (s *Server) HTTPServer() *http.Server {
+	t := s.cfg.Timeouts
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, IdleTimeout: t.Idle}
+	hs.RegisterOnShutdown(s.StopStreams)
+	return hs
+}
+
+// ServeHTTP implements [http.Handler]: the Host allow-list (a page on a rebound DNS name reaches nothing), the bearer
+// token, cross-site request protection (a browser's POST from another
+// origin is refused, so no page elsewhere can cancel or start runs
+// through a user's browser), then the route.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.Token != "" && r.URL.Path != "/healthz" && r.URL.Path != "/v1/session" && !s.authorized(r) {
+	if !s.allowedHost(r) {
+		writeError(w, http.StatusMisdirectedRequest, fmt.Sprintf("host %.100q is not a name of this service (maker serve --allow-host adds one)", r.Host))
+		return
+	}
+	if s.cfg.Token != "" && !open(r.URL.Path) && !s.authorized(r) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="maker"`)
 		writeError(w, http.StatusUnauthorized, "missing or wrong bearer token")
 		return
@@ -125,11 +198,63 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.handler.ServeHTTP(w, r)
 }
 
+// open reports whether path is served without the token: liveness, the
+// sign-in, and the dashboard's page and script, which hold no data (the
+// page asks for the token when the API answers 401).
+func open(path string) bool {
+	switch path {
+	case "/healthz", "/v1/session", "/", "/assets/echarts.js":
+		return true
+	}
+	return false
+}
+
+// allowedHost reports whether the request's Host is a name of this
+// service: one of s.hosts on any port (a tunnel or a proxy may change the
+// port; what a rebinding page controls is the name), a name:port pair of
+// s.hosts, or the address the connection reached (a client that dialled
+// an address by number names it).
+func (s *Server) allowedHost(r *http.Request) bool {
+	host := normalHost(r.Host)
+	if host == "" {
+		return false
+	}
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.Trim(name, "[]")
+	if s.hosts[name] || s.hosts[host] {
+		return true
+	}
+	if la, ok := r.Context().Value(http.LocalAddrContextKey).(*net.TCPAddr); ok {
+		if ip := net.ParseIP(name); ip != nil && ip.Equal(la.IP) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalHost is a Host or an allowed name in the form allowedHost
+// compares: lower case, without a DNS name's trailing dot.
+func normalHost(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	if name, port, err := net.SplitHostPort(h); err == nil {
+		name = strings.TrimSuffix(name, ".")
+		if strings.Contains(name, ":") {
+			return "[" + name + "]:" + port
+		}
+		return name + ":" + port
+	}
+	return strings.TrimSuffix(strings.Trim(h, "[]"), ".")
+}
+
 // authorized compares the request's bearer token, or the dashboard's
-// session cookie, with the server's token in constant time.
+// session cookie, with the server's token in constant time. The scheme
+// is case-insensitive, as HTTP's authentication schemes are.
 func (s *Server) authorized(r *http.Request) bool {
-	if got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return s.isToken(got)
+	if scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " "); strings.EqualFold(scheme, "Bearer") {
+		return s.isToken(strings.TrimLeft(got, " "))
 	}
 	c, err := r.Cookie(sessionCookie)
 	return err == nil && s.isToken(c.Value)
@@ -163,7 +288,10 @@ func (s *Server) session(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, "wrong token")
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: body.Token, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: body.Token, Path: "/", MaxAge: int(SessionLifetime / time.Second),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || s.cfg.SecureCookie,
+	})
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -132,6 +132,9 @@ func TestBearerToken(t *testing.T) {
 		{"/openapi.json", "", 401},
 		{"/healthz", "", 200},
 		{"/v1/runs", "Bearer " + token, 200},
+		{"/v1/runs", "bearer " + token, 200}, // the scheme is case-insensitive (RFC 9110)
+		{"/v1/runs", "BEARER " + token, 200},
+		{"/v1/runs", "Basic " + token, 401},
 		{"/metrics", "Bearer " + token, 200},
 	} {
 		code, body := get(c.path, c.auth)

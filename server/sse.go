@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -27,24 +28,35 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		after = n
 		break
 	}
-	fl, ok := w.(http.Flusher)
-	if !ok {
-		writeError(w, http.StatusInternalServerError, "streaming unsupported")
-		return
-	}
 	ctx := r.Context()
 	ch, err := s.cfg.Manager.Watch(ctx, r.PathValue("id"), after)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
+	// Every write gets a deadline, so that a client that stops reading
+	// (its buffers full) is dropped rather than holding the stream.
+	rc := http.NewResponseController(w)
+	send := func(flush bool, format string, args ...any) bool {
+		if err := rc.SetWriteDeadline(time.Now().Add(s.cfg.Timeouts.Event)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return false
+		}
+		if _, err := fmt.Fprintf(w, format, args...); err != nil {
+			return false
+		}
+		return !flush || rc.Flush() == nil
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
+	// The connection closes with the stream, so that its last write
+	// deadline is not left on a connection kept for another request.
+	h.Set("Connection", "close")
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, "retry: 1000\n\n")
-	fl.Flush()
+	if !send(true, "retry: 1000\n\n") {
+		return
+	}
 	keepalive := time.NewTicker(15 * time.Second)
 	defer keepalive.Stop()
 	for {
@@ -52,21 +64,20 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		case ev, ok := <-ch:
 			if !ok {
 				if ctx.Err() == nil {
-					fmt.Fprint(w, "event: end\ndata: {}\n\n")
-					fl.Flush()
+					send(true, "event: end\ndata: {}\n\n")
 				}
 				return
 			}
 			b, _ := json.Marshal(ev)
-			fmt.Fprintf(w, "id: %d\nevent: step\ndata: %s\n\n", ev.Step, b)
 			// Flush when the stream has caught up, not after every
 			// event of a backlog.
-			if len(ch) == 0 {
-				fl.Flush()
+			if !send(len(ch) == 0, "id: %d\nevent: step\ndata: %s\n\n", ev.Step, b) {
+				return
 			}
 		case <-keepalive.C:
-			fmt.Fprint(w, ": keepalive\n\n")
-			fl.Flush()
+			if !send(true, ": keepalive\n\n") {
+				return
+			}
 		case <-s.stopped:
 			return
 		case <-ctx.Done():
