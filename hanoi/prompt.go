@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"text/template"
-	"text/template/parse"
 
+	"github.com/maker-go/maker/internal/fieldtmpl"
 	"github.com/maker-go/maker/internal/fileio"
 )
 
@@ -82,19 +82,9 @@ func LoadTemplate(ctx context.Context, path string) (*template.Template, error) 
 // (an index past the end of the previous move), and no range or nested
 // template can loop for hours or render gigabytes.
 func ParseTemplate(name, text string) (*template.Template, error) {
-	t, err := template.New(name).Option("missingkey=error").Parse(text)
+	t, err := fieldtmpl.Parse(name, text, promptFields...)
 	if err != nil {
 		return nil, fmt.Errorf("prompt template %s: %w", name, err)
-	}
-	for _, d := range t.Templates() {
-		if d.Name() != name {
-			return nil, fmt.Errorf("prompt template %s: it defines template %q; only fields and {{if}} on them are allowed", name, d.Name())
-		}
-	}
-	if t.Tree != nil {
-		if err := checkNodes(t, t.Tree.Root); err != nil {
-			return nil, fmt.Errorf("prompt template %s: %w", name, err)
-		}
 	}
 	for _, field := range []string{".Prev", ".State"} {
 		if !strings.Contains(text, field) {
@@ -109,57 +99,7 @@ func ParseTemplate(name, text string) (*template.Template, error) {
 }
 
 // promptFields are the fields of promptData a template may name.
-var promptFields = map[string]bool{"Prev": true, "State": true, "Disks": true, "Order": true, "Step": true}
-
-// checkNodes holds a template's parse tree to the subset ParseTemplate
-// admits, and names the first action outside it.
-func checkNodes(t *template.Template, n parse.Node) error {
-	switch n := n.(type) {
-	case nil, *parse.TextNode, *parse.CommentNode:
-		return nil
-	case *parse.ListNode:
-		if n == nil {
-			return nil
-		}
-		for _, c := range n.Nodes {
-			if err := checkNodes(t, c); err != nil {
-				return err
-			}
-		}
-		return nil
-	case *parse.ActionNode:
-		return checkField(t, n, n.Pipe)
-	case *parse.IfNode:
-		if err := checkField(t, n, n.Pipe); err != nil {
-			return err
-		}
-		if err := checkNodes(t, n.List); err != nil {
-			return err
-		}
-		return checkNodes(t, n.ElseList)
-	}
-	return notAllowed(t, n)
-}
-
-// checkField accepts a pipeline that is one known field and nothing else.
-func checkField(t *template.Template, n parse.Node, p *parse.PipeNode) error {
-	if p == nil || len(p.Decl) != 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
-		return notAllowed(t, n)
-	}
-	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
-	if !ok || len(f.Ident) != 1 || !promptFields[f.Ident[0]] {
-		return notAllowed(t, n)
-	}
-	return nil
-}
-
-func notAllowed(t *template.Template, n parse.Node) error {
-	loc, text := t.ErrorContext(n)
-	if len(text) > 60 {
-		text = text[:57] + "..."
-	}
-	return fmt.Errorf("%s: %q is not allowed; use {{.Prev}}, {{.State}}, {{.Disks}}, {{.Order}}, {{.Step}} and {{if}} on them", loc, text)
-}
+var promptFields = []fieldtmpl.Field{{Name: "Prev"}, {Name: "State"}, {Name: "Disks"}, {Name: "Order"}, {Name: "Step"}}
 
 func orderText(n int) string {
 	if n%2 == 0 {
