@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -240,5 +241,67 @@ func TestModelPCountsRightVotes(t *testing.T) {
 	}
 	if got := s.MeasuredP(); got != 3.0/5 {
 		t.Errorf("run: p %.5f, want %.5f", got, 3.0/5)
+	}
+}
+
+// TestResultLine: a summary's result line says FAILED only for a run that
+// went wrong (a wrong step, no consensus, the steps ran out); a run that
+// was stopped, or has not ended, says so, with its count of steps.
+func TestResultLine(t *testing.T) {
+	first := 40
+	tests := []struct {
+		name string
+		sum  Summary
+		want string
+	}{
+		{"solved", Summary{Success: true, Done: true, StopReason: "done", Steps: 1023, TotalSteps: 1023},
+			"result      success: 1,023 of 1,023 steps decided, 0 wrong\n"},
+		{"a wrong step", Summary{Done: true, StopReason: "done", Steps: 1023, TotalSteps: 1023, WrongSteps: 1, FirstWrongStep: &first},
+			"result      FAILED: 1,023 of 1,023 steps decided, 1 wrong\n"},
+		{"no consensus", Summary{StopReason: "no consensus", Error: "step 64: no consensus", Steps: 63, TotalSteps: 1023},
+			"result      FAILED: 63 of 1,023 steps decided, 0 wrong\n"},
+		{"steps ran out", Summary{StopReason: "step limit", Error: "after 30 steps: step limit reached", Steps: 30, TotalSteps: 30},
+			"result      FAILED: 30 of 30 steps decided, 0 wrong\n"},
+		{"interrupted", Summary{StopReason: "interrupted", Error: "context canceled", Steps: 63, TotalSteps: 1023},
+			"result      interrupted: 63 of 1,023 steps decided, 0 wrong\n"},
+		{"interrupted after a wrong step", Summary{StopReason: "interrupted", Error: "context canceled", Steps: 63, TotalSteps: 1023, WrongSteps: 1, FirstWrongStep: &first},
+			"result      FAILED: 63 of 1,023 steps decided, 1 wrong\n"},
+		{"running or killed", Summary{StopReason: stopKilled, Steps: 63, TotalSteps: 1023},
+			"result      unfinished (running, or its process was killed): 63 of 1,023 steps decided, 0 wrong\n"},
+		{"a budget", Summary{StopReason: "budget: max-cost", Error: "budget reached", Steps: 63, TotalSteps: 1023},
+			"result      stopped by a budget: 63 of 1,023 steps decided, 0 wrong\n"},
+		{"a step limit", Summary{StopReason: "max steps", Steps: 63, TotalSteps: 1023},
+			"result      stopped at its step limit: 63 of 1,023 steps decided, 0 wrong\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := tt.sum.WriteText(&b); err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			for line := range strings.Lines(b.String()) {
+				if strings.HasPrefix(line, "result ") {
+					got = line
+				}
+			}
+			if got != tt.want {
+				t.Errorf("result line %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestSummaryTextCounts: a count of one takes the singular.
+func TestSummaryTextCounts(t *testing.T) {
+	s := Summary{Steps: 1, TotalSteps: 1, Samples: 1, ValidVotes: 1, Retries: 1, Cancelled: 1, StepsOverK: 1, MaxVotesInStep: 3, K: 1}
+	var b strings.Builder
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"samples     1: 1 vote, 0 flagged, 1 cancelled, 1 retry\n", "votes/step  max 3; 1 step needed more than k\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, b.String())
+		}
 	}
 }

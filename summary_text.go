@@ -16,15 +16,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "task        %s\n", s.Task)
 	fmt.Fprintf(&b, "model       %s\n", model)
-	result := "FAILED"
-	if s.Success {
-		result = "success"
-	}
-	total := ""
+	total, of := "", int64(s.Steps)
 	if s.TotalSteps > 0 {
-		total = fmt.Sprintf(" of %s", group(int64(s.TotalSteps)))
+		total, of = fmt.Sprintf(" of %s", group(int64(s.TotalSteps))), int64(s.TotalSteps)
 	}
-	fmt.Fprintf(&b, "result      %s: %s%s steps decided, %d wrong", result, group(int64(s.Steps)), total, s.WrongSteps)
+	fmt.Fprintf(&b, "result      %s: %s%s %s decided, %d wrong", s.Result(), group(int64(s.Steps)), total, noun(of, "step", "steps"), s.WrongSteps)
 	if s.StartStep > 0 {
 		fmt.Fprintf(&b, " (resumed after step %s)", group(int64(s.StartStep)))
 	}
@@ -40,9 +36,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 		k += fmt.Sprintf(" (raised to %d)", s.KMax)
 	}
 	fmt.Fprintf(&b, "k           %s\n", k)
-	fmt.Fprintf(&b, "samples     %s: %s votes, %s flagged%s, %s cancelled, %s retries\n",
-		group(s.Samples), group(s.ValidVotes), group(s.FlaggedTotal()), flagText(s.Flagged), group(s.Cancelled), group(s.Retries))
-	fmt.Fprintf(&b, "votes/step  max %d; %s steps needed more than k\n", s.MaxVotesInStep, group(s.StepsOverK))
+	fmt.Fprintf(&b, "samples     %s: %s, %s flagged%s, %s cancelled, %s\n",
+		group(s.Samples), count(s.ValidVotes, "vote", "votes"), group(s.FlaggedTotal()), flagText(s.Flagged), group(s.Cancelled), count(s.Retries, "retry", "retries"))
+	fmt.Fprintf(&b, "votes/step  max %d; %s needed more than k\n", s.MaxVotesInStep, count(s.StepsOverK, "step", "steps"))
 	fmt.Fprintf(&b, "tokens      %s in (%s cached), %s out\n", group(s.InputTokens), group(s.CachedInputTokens), group(s.OutputTokens))
 	price := ""
 	if !s.Pricing.Zero() && len(s.Models) == 0 {
@@ -61,6 +57,42 @@ func (s *Summary) WriteText(w io.Writer) error {
 	s.writeSpeculation(&b)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// Result is the run's outcome in a few words, for people: "success";
+// "FAILED" for a run that went wrong (a wrong step, no consensus, an error,
+// the task's steps ran out before it was done); otherwise how a run that
+// has not failed stopped short ("interrupted", "stopped by a budget", ...),
+// which a resume can take further.
+func (s *Summary) Result() string {
+	switch {
+	case s.Success:
+		return "success"
+	case s.WrongSteps > 0:
+		return "FAILED" // a wrong step is decided: no resume undoes it
+	case s.StopReason == stopKilled:
+		return "unfinished (running, or its process was killed)"
+	case s.StopReason == "interrupted":
+		return "interrupted"
+	case strings.HasPrefix(s.StopReason, "budget"):
+		return "stopped by a budget"
+	case s.StopReason == "max steps":
+		return "stopped at its step limit"
+	}
+	return "FAILED"
+}
+
+// count writes n, grouped, with its noun in the singular or the plural.
+func count(n int64, one, many string) string {
+	return group(n) + " " + noun(n, one, many)
+}
+
+// noun is one for a count of 1, many otherwise.
+func noun(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func flagText(f map[Flag]int64) string {

@@ -82,7 +82,11 @@ func (pr Projection) WriteText(w io.Writer) error {
 		return err
 	}
 	for _, r := range pr.UndecidedAfterRound {
-		if _, err := fmt.Fprintf(w, "             undecided after %d votes: %.4g planned, %d measured\n", r.Votes, r.Planned, r.Measured); err != nil {
+		votes := "votes"
+		if r.Votes == 1 {
+			votes = "vote"
+		}
+		if _, err := fmt.Fprintf(w, "             undecided after %d %s: %.4g planned, %d measured\n", r.Votes, votes, r.Planned, r.Measured); err != nil {
 			return err
 		}
 	}

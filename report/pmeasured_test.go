@@ -1,7 +1,9 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
+	"regexp"
 	"math"
 	"testing"
 
@@ -61,6 +63,32 @@ func TestMeasuredPIsOneNumber(t *testing.T) {
 			reportP, _ := estimateP(a)
 			if math.Abs(pr.PMeasured-tt.want) > 1e-12 || math.Abs(reportP-tt.want) > 1e-12 {
 				t.Errorf("measured p: summary's projection %.5f, report %.5f; want both %.5f", pr.PMeasured, reportP, tt.want)
+			}
+		})
+	}
+}
+
+// TestRenderResultBadge: the page's result says how a run that did not
+// fail stopped, as the summary does, and FAILED only for one that failed.
+func TestRenderResultBadge(t *testing.T) {
+	tests := []struct {
+		sum  maker.Summary
+		want string
+	}{
+		{maker.Summary{Success: true, StopReason: "done"}, "SUCCESS"},
+		{maker.Summary{StopReason: "no consensus"}, "FAILED"},
+		{maker.Summary{StopReason: "interrupted", Error: "context canceled"}, "INTERRUPTED"},
+		{maker.Summary{StopReason: "budget: max-cost"}, "STOPPED BY A BUDGET"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Render(&buf, &Data{Summary: tt.sum, Steps: randomSteps(20, 1)}); err != nil {
+				t.Fatal(err)
+			}
+			badge := regexp.MustCompile(`id="result">([^<]*)<`).FindStringSubmatch(buf.String())
+			if badge == nil || badge[1] != tt.want {
+				t.Errorf("result badge %q, want %q", badge, tt.want)
 			}
 		})
 	}

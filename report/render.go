@@ -72,10 +72,7 @@ func render(w io.Writer, d *Data, a *aggregate) error {
 	if !d.Generated.IsZero() {
 		p.Generated = d.Generated.UTC().Format(time.RFC3339)
 	}
-	p.Result = "FAILED"
-	if s.Success {
-		p.Result = "SUCCESS"
-	}
+	p.Result = strings.ToUpper(s.Result())
 	pHat, pText := estimateP(a)
 	p.Facts = facts(s, a, pText)
 
