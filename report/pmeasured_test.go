@@ -3,8 +3,8 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"math"
+	"regexp"
 	"testing"
 
 	"github.com/maker-go/maker"
