@@ -15,9 +15,11 @@ import (
 	"github.com/maker-go/maker"
 )
 
-// Event is one decided step.
+// Event is one decided step. Time is when it was decided, where that is
+// known: a step read back from a journal, which keeps no time of its own,
+// has none, and its event leaves the field out rather than claim year 1.
 type Event struct {
-	Time         time.Time        `json:"time"`
+	Time         time.Time        `json:"time,omitzero"`
 	Run          string           `json:"run,omitempty"`
 	Model        string           `json:"model,omitempty"`
 	Simulated    bool             `json:"simulated,omitempty"` // the model was the simulator: no LLM was called

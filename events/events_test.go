@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/events"
@@ -51,5 +53,32 @@ func TestOneLinePerStep(t *testing.T) {
 	}
 	if flagged == 0 {
 		t.Error("no sample was flagged: the test did not check the flag counts")
+	}
+}
+
+// TestEventTime: an event carries the time its step was decided when it is
+// known, and no time at all otherwise (a step read back from a journal,
+// which keeps none), never the zero time.
+func TestEventTime(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		ev   events.Event
+		want string
+	}{
+		{"decided here", events.Event{Time: at, Step: 1}, `"time":"2026-03-01T12:00:00Z"`},
+		{"read back", events.FromRecord(&maker.StepRecord{Step: 0, K: 1}), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(tt.ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			has := strings.Contains(string(b), `"time"`)
+			if tt.want == "" && has || tt.want != "" && !strings.Contains(string(b), tt.want) {
+				t.Errorf("event %s, want time %q", b, tt.want)
+			}
+		})
 	}
 }
