@@ -24,16 +24,26 @@ type Client struct {
 	Base string
 	// Token is the bearer token, or "".
 	Token string
-	HTTP  *http.Client
+	// TokenFrom says where Token comes from (e.g. "$MAKER_TOKEN"), so that
+	// an answer refusing the request as unauthorized says where to set it.
+	TokenFrom string
+	HTTP      *http.Client
 }
 
 // APIError is an error answer of the service.
 type APIError struct {
 	Status  int
 	Message string
+	// Hint, when set, says what to do about it.
+	Hint string
 }
 
-func (e *APIError) Error() string { return fmt.Sprintf("server: %s (%d)", e.Message, e.Status) }
+func (e *APIError) Error() string {
+	if e.Hint != "" {
+		return fmt.Sprintf("server: %s (%d): %s", e.Message, e.Status, e.Hint)
+	}
+	return fmt.Sprintf("server: %s (%d)", e.Message, e.Status)
+}
 
 func (c *Client) do(ctx context.Context, method, path string, body, out any) error {
 	var r io.Reader
@@ -61,7 +71,7 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 		return err
 	}
 	if res.StatusCode >= 300 {
-		return answerError(res.StatusCode, b)
+		return c.answerError(res.StatusCode, b)
 	}
 	if out != nil {
 		return json.Unmarshal(b, out)
@@ -69,7 +79,8 @@ func (c *Client) do(ctx context.Context, method, path string, body, out any) err
 	return nil
 }
 
-// send sends req with the client's token, on its HTTP client.
+// send sends req with the client's token, on its HTTP client. A service
+// that cannot be reached is named, with the transport's reason.
 func (c *Client) send(req *http.Request) (*http.Response, error) {
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -78,17 +89,35 @@ func (c *Client) send(req *http.Request) (*http.Response, error) {
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return hc.Do(req)
+	res, err := hc.Do(req)
+	if err != nil && req.Context().Err() == nil {
+		// The url.Error repeats the request's URL; its cause is enough.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("cannot reach the service at %s: is maker serve running? (%w)", c.Base, err)
+	}
+	return res, err
 }
 
 // answerError is the service's answer with an error status: its JSON
-// error message, or else the body's text.
-func answerError(status int, body []byte) *APIError {
+// error message, or else the body's text. An unauthorized answer says
+// where the token is set.
+func (c *Client) answerError(status int, body []byte) *APIError {
 	var e apiError
 	if json.Unmarshal(body, &e) != nil || e.Error == "" {
 		e.Error = strings.TrimSpace(string(body))
 	}
-	return &APIError{Status: status, Message: e.Error}
+	ae := &APIError{Status: status, Message: e.Error}
+	if status == http.StatusUnauthorized && c.TokenFrom != "" {
+		if c.Token == "" {
+			ae.Hint = "the service wants a bearer token: set it in " + c.TokenFrom
+		} else {
+			ae.Hint = "the service refused the token in " + c.TokenFrom
+		}
+	}
+	return ae
 }
 
 // Start starts a run and returns its id.
@@ -187,7 +216,7 @@ func (c *Client) watchOnce(ctx context.Context, id string, after int, fn func(ev
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-		return false, last, answerError(res.StatusCode, b)
+		return false, last, c.answerError(res.StatusCode, b)
 	}
 	sc := bufio.NewScanner(res.Body)
 	sc.Buffer(make([]byte, 1<<20), 4<<20)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
 	"github.com/spf13/pflag"
@@ -27,7 +28,8 @@ func (c *clientFlags) client() *server.Client {
 	if c.server == "" {
 		return nil
 	}
-	return &server.Client{Base: c.server, Token: os.Getenv(c.tokenEnv)}
+	return &server.Client{Base: c.server, Token: os.Getenv(c.tokenEnv),
+		TokenFrom: fmt.Sprintf("$%s (--token-env names another variable)", c.tokenEnv)}
 }
 
 // submitKey carries, in a command's context, the service a task command
