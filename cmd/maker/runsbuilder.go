@@ -16,6 +16,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/fleet"
+	"github.com/maker-go/maker/internal/strictjson"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/taskfile"
 )
@@ -229,10 +230,12 @@ func settingsFlags(settings map[string]json.RawMessage) (*runFlags, error) {
 	return f, nil
 }
 
-// setParam sets one field of a JSON object.
+// setParam sets one field of a JSON object. The object is read strictly,
+// so that a name given twice is refused here rather than merged away
+// before strictParams sees it.
 func setParam(params json.RawMessage, key string, v any) (json.RawMessage, error) {
 	var m map[string]json.RawMessage
-	if err := json.Unmarshal(params, &m); err != nil {
+	if err := strictjson.Unmarshal(params, &m); err != nil {
 		return nil, jsonError(err)
 	}
 	if m == nil {
@@ -247,8 +250,12 @@ func setParam(params json.RawMessage, key string, v any) (json.RawMessage, error
 }
 
 // jsonError says which field a JSON decoding error is about, without Go's
-// type names.
+// type names. A strictjson error says so already.
 func jsonError(err error) error {
+	var strict *strictjson.Error
+	if errors.As(err, &strict) {
+		return strict
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		field := te.Field
@@ -296,21 +303,15 @@ func (e execution[S]) withJob(job *runs.Job) runnable {
 	return e
 }
 
-// strictParams refuses params with a field the task's params do not have.
+// strictParams refuses params that are not exactly the task's: a field
+// the task's params do not have, a name in another case, or a name given
+// twice (the task's own decoding would let one of two win).
 func (e execution[S]) strictParams(raw json.RawMessage) error {
-	t := reflect.TypeOf(e.params)
-	if t == nil {
-		return nil
+	target := any(new(any))
+	if t := reflect.TypeOf(e.params); t != nil {
+		target = reflect.New(t).Interface()
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(reflect.New(t).Interface()); err != nil {
-		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			return fmt.Errorf("%s: unknown field", strings.Trim(f, `"`))
-		}
-		return jsonError(err)
-	}
-	return nil
+	return jsonError(strictjson.Unmarshal(raw, target))
 }
 
 // openModel opens the run's model: in a service, a provider model is
