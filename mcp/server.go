@@ -11,6 +11,7 @@ import (
 	"github.com/google/jsonschema-go/jsonschema"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/maker-go/maker/internal/strictjson"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/runs"
 )
@@ -25,19 +26,37 @@ func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 		Logger:       quiet(log),
 	})
 	t := tools{mgr: mgr}
-	sdk.AddTool(s, &sdk.Tool{Name: "plan", Description: planDesc, InputSchema: planSchema()}, t.plan)
-	sdk.AddTool(s, &sdk.Tool{Name: "calibrate", Description: calibrateDesc}, t.calibrate)
-	sdk.AddTool(s, &sdk.Tool{Name: "start_run", Description: startDesc, InputSchema: startSchema}, t.start)
-	sdk.AddTool(s, &sdk.Tool{Name: "get_run", Description: getDesc, OutputSchema: runSchema}, t.get)
-	sdk.AddTool(s, &sdk.Tool{Name: "list_runs", Description: listDesc, OutputSchema: listSchema}, t.list)
-	sdk.AddTool(s, &sdk.Tool{Name: "cancel_run", Description: cancelDesc, OutputSchema: runSchema}, t.cancel)
-	sdk.AddTool(s, &sdk.Tool{Name: "resume_run", Description: resumeDesc}, t.resume)
-	sdk.AddTool(s, &sdk.Tool{Name: "replay", Description: replayDesc}, t.replay)
+	sdk.AddTool(s, &sdk.Tool{Name: "plan", Description: planDesc, InputSchema: planSchema()}, exact(t.plan))
+	sdk.AddTool(s, &sdk.Tool{Name: "calibrate", Description: calibrateDesc}, exact(t.calibrate))
+	sdk.AddTool(s, &sdk.Tool{Name: "start_run", Description: startDesc, InputSchema: startSchema}, exact(t.start))
+	sdk.AddTool(s, &sdk.Tool{Name: "get_run", Description: getDesc, OutputSchema: runSchema}, exact(t.get))
+	sdk.AddTool(s, &sdk.Tool{Name: "list_runs", Description: listDesc, OutputSchema: listSchema}, exact(t.list))
+	sdk.AddTool(s, &sdk.Tool{Name: "cancel_run", Description: cancelDesc, OutputSchema: runSchema}, exact(t.cancel))
+	sdk.AddTool(s, &sdk.Tool{Name: "resume_run", Description: resumeDesc}, exact(t.resume))
+	sdk.AddTool(s, &sdk.Tool{Name: "replay", Description: replayDesc}, exact(t.replay))
 	s.AddResourceTemplate(&sdk.ResourceTemplate{
 		Name: "run", URITemplate: runTemplate, MIMEType: "application/json",
 		Description: "a run's state and summary so far, as get_run answers it",
 	}, t.runResource)
 	return s
+}
+
+// exact makes a tool read its arguments strictly (internal/strictjson).
+// The SDK checks them against the tool's input schema, which refuses an
+// unknown or miscased name, but decodes them letting the last of two equal
+// names win; here a name given twice, at any depth, is a tool error that
+// names it, so that a call means one thing.
+func exact[In, Out any](h sdk.ToolHandlerFor[In, Out]) sdk.ToolHandlerFor[In, Out] {
+	return func(ctx context.Context, req *sdk.CallToolRequest, in In) (*sdk.CallToolResult, Out, error) {
+		if args := req.Params.Arguments; len(args) > 0 {
+			var check In
+			if err := strictjson.Unmarshal(args, &check); err != nil {
+				var none Out
+				return nil, none, fmt.Errorf("arguments: %w", err)
+			}
+		}
+		return h(ctx, req, in)
+	}
 }
 
 // MaxBody is the largest request body /mcp reads (a task file's text

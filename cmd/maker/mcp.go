@@ -27,7 +27,10 @@ ends they stop with their decided steps committed, and resume the next time make
 mcp or maker serve opens the journal. For runs that outlive the agent's session,
 point the agent at a running maker serve's /mcp instead (streamable HTTP).
 
-Logs go to stderr; stdout carries only the protocol.`,
+Logs go to stderr; stdout carries only the protocol, one JSON-RPC message a
+line. A line that is not one message (not JSON, a batch, or longer than 4 MiB)
+is answered with a JSON-RPC error (-32700 parse error or -32600 invalid
+request) and the session goes on.`,
 		Example: `  maker mcp
   maker mcp --db ~/maker.db
   claude mcp add maker -- maker mcp --db ~/maker.db`,
@@ -37,8 +40,7 @@ Logs go to stderr; stdout carries only the protocol.`,
 				return usageErr("mcp needs the journal: give --db")
 			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-			in, out := cmd.InOrStdin(), cmd.OutOrStdout()
-			return serveMCP(cmd.Context(), dbPath, &sdk.IOTransport{Reader: nopCloseReader{in}, Writer: nopCloseWriter{out}}, cmd.ErrOrStderr(), log)
+			return serveMCP(cmd.Context(), dbPath, mcp.StdioTransport(cmd.InOrStdin(), cmd.OutOrStdout()), cmd.ErrOrStderr(), log)
 		},
 	}
 	registerDB(cmd.Flags(), &dbPath)
@@ -68,13 +70,3 @@ func serveMCP(ctx context.Context, db string, t sdk.Transport, stderr io.Writer,
 	}
 	return err
 }
-
-// nopCloseReader and nopCloseWriter lend the command's streams to the
-// transport without letting it close them: they belong to the caller.
-type nopCloseReader struct{ io.Reader }
-
-func (nopCloseReader) Close() error { return nil }
-
-type nopCloseWriter struct{ io.Writer }
-
-func (nopCloseWriter) Close() error { return nil }

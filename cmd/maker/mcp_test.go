@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -135,10 +137,17 @@ func exerciseMCP(t *testing.T, s *sdk.ClientSession) {
 		{"get_run", map[string]any{"id": "ffffffff"}, "ffffffff"},
 		{"calibrate", map[string]any{"samples": 100000}, "samples"},
 		{"calibrate", map[string]any{"model": "nosuch/model"}, "nosuch"},
+		// Names are exact and given once, at any depth.
+		{"plan", json.RawMessage(`{"p":0.99,"steps":10,"steps":1048575}`), "steps: duplicate field"},
+		{"start_run", json.RawMessage(`{"kind":"hanoi","params":{"disks":3,"disks":20}}`), "params.disks: duplicate field"},
+		{"start_run", json.RawMessage(`{"kind":"hanoi","settings":{"k":1,"k":9}}`), "settings.k: duplicate field"},
+		{"start_run", map[string]any{"kind": "hanoi", "params": map[string]any{"disks": 3, "Disks": 20}}, "Disks: unknown field"},
+		{"get_run", json.RawMessage(`{"id":"ffffffff","id":"0"}`), "id: duplicate field"},
 	} {
 		res := callTool(t, s, c.tool, c.args)
 		if !res.IsError || !strings.Contains(resultText(res), c.want) {
-			t.Errorf("%s %v: error %v %q, want an error naming %q", c.tool, c.args, res.IsError, resultText(res), c.want)
+			args, _ := json.Marshal(c.args)
+			t.Errorf("%s %s: error %v %q, want an error naming %q", c.tool, args, res.IsError, resultText(res), c.want)
 		}
 	}
 
@@ -315,5 +324,113 @@ wait:
 	}
 	if n < 2 || lastStep != 255 {
 		t.Errorf("%d progress notifications, the last at step %g: want several, the last at 255", n, lastStep)
+	}
+}
+
+// TestMCPStdioBadLines: over stdio, a line that is not one JSON-RPC
+// message is answered with a JSON-RPC error and the session goes on: the
+// next request still gets its answer. A line over mcp.MaxLine is refused
+// the same way, whatever it holds.
+func TestMCPStdioBadLines(t *testing.T) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	root := newRoot(outW, io.Discard)
+	root.SetIn(inR)
+	root.SetArgs([]string{"mcp", "--db", filepath.Join(t.TempDir(), "j.db")})
+	done := make(chan error, 1)
+	go func() {
+		err := root.ExecuteContext(context.Background())
+		inR.Close()
+		outW.Close()
+		done <- err
+	}()
+	answers := make(chan map[string]any)
+	go func() {
+		defer close(answers)
+		sc := bufio.NewScanner(outR)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var m map[string]any
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+				t.Errorf("answer %.200s: not JSON: %v", sc.Bytes(), err)
+				continue
+			}
+			if _, ok := m["method"]; !ok { // notifications are not answers
+				answers <- m
+			}
+		}
+	}()
+	send := func(line string) {
+		t.Helper()
+		if _, err := io.WriteString(inW, line+"\n"); err != nil {
+			t.Fatalf("writing %.60s: %v (the session is over)", line, err)
+		}
+	}
+	answer := func(what string) map[string]any {
+		t.Helper()
+		select {
+		case m, ok := <-answers:
+			if !ok {
+				t.Fatalf("%s: no answer: the session ended", what)
+			}
+			return m
+		case <-time.After(time.Minute):
+			t.Fatalf("%s: no answer in a minute", what)
+		}
+		return nil
+	}
+
+	send(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`)
+	if m := answer("initialize"); m["result"] == nil {
+		t.Fatalf("initialize: %v", m)
+	}
+	send(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
+
+	long := `{"jsonrpc":"2.0","id":77,"method":"ping","params":{"pad":"` + strings.Repeat("x", mcp.MaxLine) + `"}}`
+	for i, c := range []struct {
+		name, line string
+		code       float64
+		id         any
+	}{
+		{"garbage", "garbage", -32700, nil},
+		{"cut short", `{"jsonrpc":"2.0","id":5,"method":"ping"`, -32700, nil},
+		{"two values on a line", `{"jsonrpc":"2.0","id":6,"method":"ping"} {}`, -32700, nil},
+		{"over the line limit", long, -32700, nil},
+		{"a number", "42", -32600, nil},
+		{"a batch", `[{"jsonrpc":"2.0","id":8,"method":"ping"}]`, -32600, nil},
+		{"an empty batch", `[]`, -32600, nil},
+		{"wrong version", `{"jsonrpc":"1.0","id":9,"method":"ping"}`, -32600, 9.0},
+		{"an object id", `{"jsonrpc":"2.0","id":{},"method":"ping"}`, -32600, nil},
+	} {
+		send(c.line)
+		m := answer(c.name)
+		e, _ := m["error"].(map[string]any)
+		if e == nil || e["code"] != c.code || m["id"] != c.id || m["jsonrpc"] != "2.0" {
+			t.Errorf("%s: answer %.300v, want error %g with id %v", c.name, m, c.code, c.id)
+		}
+		id := 100 + i
+		send(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"ping"}`, id))
+		if m := answer(c.name + ", then a ping"); m["id"] != float64(id) || m["result"] == nil {
+			t.Errorf("ping after %s: %v, want the answer to id %d", c.name, m, id)
+		}
+	}
+
+	// A tool's arguments are read strictly: a name given twice is a tool
+	// error naming it.
+	send(`{"jsonrpc":"2.0","id":200,"method":"tools/call","params":{"name":"plan","arguments":{"p":0.99,"steps":10,"steps":1048575}}}`)
+	m := answer("plan with steps twice")
+	res, _ := m["result"].(map[string]any)
+	if b, _ := json.Marshal(res); res == nil || res["isError"] != true || !strings.Contains(string(b), "steps: duplicate field") {
+		t.Errorf("plan with steps twice: %v, want a tool error naming steps", m)
+	}
+
+	inW.Close()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("maker mcp: %v", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("maker mcp did not end when its input did")
 	}
 }
