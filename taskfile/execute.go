@@ -1,15 +1,16 @@
 package taskfile
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -21,10 +22,13 @@ import (
 )
 
 // execSpec is the `execute` field: the program that carries out each
-// decided action.
+// decided action, and the box it runs in.
 type execSpec struct {
 	argv    []string // argv[0] resolved
 	timeout time.Duration
+	pass    []string // variables of maker's environment the program is given (execute.env NAME)
+	set     []string // NAME=value pairs the program is given (execute.env NAME=value)
+	dir     string   // execute.dir, absolute; "" for the run's own directory
 }
 
 // defaultExecTimeout bounds an action when the file gives no timeout.
@@ -33,12 +37,24 @@ const defaultExecTimeout = 30 * time.Second
 // maxExecOutput bounds what an action may print as the next state.
 const maxExecOutput = 1 << 20
 
-// execute reads `execute: {command: [argv...], timeout: 30s}`. The program
-// is looked up now, so a task whose program is missing or not executable
-// fails when it is read, before any model call. A program named with a
-// slash is taken from the task file's directory; a bare name from PATH.
+// baseEnv are the variables of maker's environment every action is given:
+// PATH, so that the program finds the commands it runs; HOME and TMPDIR,
+// without which many tools fail; LANG, LC_ALL and TZ, so that it reads
+// and prints text and times as the user does. Nothing else passes unless
+// the file names it in execute.env: maker's environment holds provider
+// keys and the service's token, which an action must never see.
+var baseEnv = []string{"PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "TZ"}
+
+// envName is what a variable name may be.
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// execute reads `execute: {command: [argv...], timeout: 30s, env: [...],
+// dir: ...}`. The program is looked up now, so a task whose program is
+// missing or not executable fails when it is read, before any model call.
+// A program named with a slash is taken from the task file's directory; a
+// bare name from PATH.
 func (d *decoder) execute(n *yaml.Node) (*execSpec, error) {
-	m, err := d.mapping(n, "execute", "command", "timeout")
+	m, err := d.mapping(n, "execute", "command", "timeout", "env", "dir")
 	if err != nil {
 		return nil, err
 	}
@@ -86,7 +102,76 @@ func (d *decoder) execute(n *yaml.Node) (*execSpec, error) {
 			return nil, d.errf(tn, "execute.timeout", "want a positive duration such as 30s, got %q", s)
 		}
 	}
+	if en, ok := m["env"]; ok {
+		if err := d.execEnv(en, spec); err != nil {
+			return nil, err
+		}
+	}
+	if dn, ok := m["dir"]; ok {
+		s, err := d.scalar(dn, "execute.dir")
+		if err != nil {
+			return nil, err
+		}
+		p := resolve(d.file, s)
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			return nil, d.errf(dn, "execute.dir", "%s is not a directory", p)
+		}
+		if spec.dir, err = filepath.Abs(p); err != nil {
+			return nil, d.errf(dn, "execute.dir", "%v", err)
+		}
+	}
 	return spec, nil
+}
+
+// execEnv reads execute.env: the variables the program is given beside
+// [baseEnv], each a NAME that passes maker's value (if it has one) or a
+// NAME=value the file sets. A secret's name ([maker.SecretEnv]) and
+// maker's own MAKER_* variables are refused, not dropped, so that a
+// program that needs one fails here rather than with a missing variable.
+func (d *decoder) execEnv(n *yaml.Node, spec *execSpec) error {
+	if n.Kind != yaml.SequenceNode {
+		return d.errf(n, "execute.env", "want a list of variable names or NAME=value pairs, such as [LANG, MODE=dry]")
+	}
+	seen := map[string]bool{}
+	for i, en := range n.Content {
+		field := fmt.Sprintf("execute.env[%d]", i)
+		s, err := d.scalar(en, field)
+		if err != nil {
+			return err
+		}
+		name, _, set := strings.Cut(s, "=")
+		switch {
+		case !envName.MatchString(name):
+			return d.errf(en, field, "%q is not a variable name (want NAME or NAME=value)", name)
+		case maker.SecretEnv(name):
+			return d.errf(en, field, "%s holds a credential, which an action is never given (let the program read what it needs from a file)", name)
+		case strings.HasPrefix(strings.ToUpper(name), "MAKER_"):
+			return d.errf(en, field, "%s is one of maker's own variables, which an action is never given", name)
+		case seen[name]:
+			return d.errf(en, field, "%s is named twice", name)
+		}
+		seen[name] = true
+		if set {
+			spec.set = append(spec.set, s)
+		} else {
+			spec.pass = append(spec.pass, name)
+		}
+	}
+	return nil
+}
+
+// environ is the environment an action runs with: the base variables and
+// those execute.env names, as maker has them now, then the pairs it sets.
+func (s *execSpec) environ() []string {
+	var env []string
+	for _, names := range [][]string{baseEnv, s.pass} {
+		for _, name := range names {
+			if v, ok := os.LookupEnv(name); ok {
+				env = append(env, name+"="+v)
+			}
+		}
+	}
+	return append(env, s.set...) // exec keeps the last of a repeated name
 }
 
 // executable checks that path is a regular file someone may execute.
@@ -126,9 +211,11 @@ type ActionLog interface {
 type Acting struct {
 	*Task
 
-	mu   sync.Mutex
-	step int // the step last checked: the one whose action runs next
-	log  ActionLog
+	mu      sync.Mutex
+	step    int // the step last checked: the one whose action runs next
+	log     ActionLog
+	workDir string // where actions run when the file names no execute.dir
+	made    bool   // workDir exists
 }
 
 var _ maker.Executor[string] = (*Acting)(nil)
@@ -147,6 +234,47 @@ func (a *Acting) SetActionLog(l ActionLog) {
 	a.mu.Lock()
 	a.log = l
 	a.mu.Unlock()
+}
+
+// Dir is the file's execute.dir, absolute: the directory every action
+// runs in. It is "" when the file names none, and each run then has a
+// directory of its own (see [Acting.SetWorkDir]).
+func (a *Acting) Dir() string { return a.exec.dir }
+
+// SetWorkDir names the directory the actions run in when the file has no
+// execute.dir; it is made, if missing, before the first action. A caller
+// gives a journaled run the same directory each time it resumes it, so
+// the run goes on in the world its steps were decided in. Without it, the
+// first action makes a fresh directory under the OS's temporary
+// directory: a task's world never lands in whatever directory maker was
+// started in.
+func (a *Acting) SetWorkDir(dir string) {
+	a.mu.Lock()
+	a.workDir, a.made = dir, false
+	a.mu.Unlock()
+}
+
+// actionDir is the directory the next action runs in, made if need be.
+func (a *Acting) actionDir() (string, error) {
+	if a.exec.dir != "" {
+		return a.exec.dir, nil
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.made {
+		return a.workDir, nil
+	}
+	if a.workDir == "" {
+		d, err := os.MkdirTemp("", "maker-actions-")
+		if err != nil {
+			return "", fmt.Errorf("making the actions' directory: %w", err)
+		}
+		a.workDir = d
+	} else if err := os.MkdirAll(a.workDir, 0o700); err != nil {
+		return "", fmt.Errorf("making the actions' directory: %w", err)
+	}
+	a.made = true
+	return a.workDir, nil
 }
 
 // Check implements [maker.Checker]; the engine checks a step just before
@@ -223,41 +351,123 @@ func (a *Acting) Execute(ctx context.Context, state string, winner maker.Candida
 	return next, nil
 }
 
+// run runs the program once, in its own process group, and returns what
+// it printed on stdout, trimmed and redacted. Its output goes through
+// pipes maker reads itself, so that the step ends when the program exits:
+// whatever the program left running is then killed with its group, and a
+// child still holding stdout can neither hold the step nor outlive it.
 func (a *Acting) run(ctx context.Context, step int, stdin []byte) (string, error) {
+	dir, err := a.actionDir()
+	if err != nil {
+		return "", err
+	}
 	ctx, cancel := context.WithTimeout(ctx, a.exec.timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, a.exec.argv[0], a.exec.argv[1:]...)
-	cmd.Stdin = bytes.NewReader(stdin)
-	stdout := capped{max: maxExecOutput}
 	var stderr tailBuffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	// A program that leaves a child holding its output open must not hold
-	// the run.
-	cmd.WaitDelay = 2 * time.Second
-	err := cmd.Run()
 	fail := func(status string) error {
-		return &ExecError{Step: step + 1, Status: status, Stderr: tail(string(stderr.b))}
+		// Redacted before it is cut, so the tail never starts inside a key.
+		return &ExecError{Step: step + 1, Status: status, Stderr: tail(maker.Redact(string(stderr.b)))}
+	}
+	var p pipes
+	defer p.close()
+	if err := p.open(); err != nil {
+		return "", fail("could not run: " + err.Error())
+	}
+	cmd := exec.CommandContext(ctx, a.exec.argv[0], a.exec.argv[1:]...)
+	cmd.Dir, cmd.Env = dir, a.exec.environ()
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = p.inR, p.outW, p.errW
+	ownGroup(cmd)
+	cmd.Cancel = func() error { return killGroup(cmd.Process) }
+	err = cmd.Start()
+	p.closeChildEnds()
+	if err != nil {
+		return "", fail("could not run: " + err.Error())
+	}
+	stdout := &capped{max: maxExecOutput, onOver: func() { _ = killGroup(cmd.Process) }}
+	var copying sync.WaitGroup
+	copying.Go(func() { _, _ = io.Copy(stdout, p.outR) })
+	copying.Go(func() { _, _ = io.Copy(&stderr, p.errR) })
+	go func() {
+		_, _ = p.inW.Write(stdin) // a program may exit without reading it all
+		_ = p.inW.Close()
+	}()
+	err = cmd.Wait()
+	_ = killGroup(cmd.Process) // what the program left running
+	drained := make(chan struct{})
+	go func() { copying.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(drainGrace):
+		// A process that left the group holds the pipes: stop reading.
+		p.close()
+		<-drained
 	}
 	switch {
+	case stdout.over:
+		return "", fail(fmt.Sprintf("printed more than %d MiB on stdout, the most a next state may be", maxExecOutput>>20))
 	case ctx.Err() == context.DeadlineExceeded:
 		return "", fail(fmt.Sprintf("timed out after %s", a.exec.timeout))
+	case ctx.Err() != nil:
+		return "", fmt.Errorf("step %d's action: %w", step+1, ctx.Err())
 	case err != nil:
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return "", fail("failed: " + ee.ProcessState.String())
 		}
 		return "", fail("could not run: " + err.Error())
-	case stdout.over:
-		return "", fail(fmt.Sprintf("printed more than %d bytes", maxExecOutput))
 	}
-	next := strings.TrimSpace(stdout.String())
+	next := strings.TrimSpace(string(stdout.b))
 	switch {
 	case next == "":
 		return "", fail("printed no next state on stdout")
 	case !utf8.ValidString(next):
 		return "", fail("printed a next state that is not valid UTF-8")
 	}
-	return next, nil
+	// The next state is journaled and shown: no key may be in it.
+	return maker.Redact(next), nil
+}
+
+// drainGrace is how long output is read after the program's group is
+// killed: only a process that left the group can hold the pipes longer.
+const drainGrace = 2 * time.Second
+
+// pipes are an action's stdin, stdout and stderr. The program gets
+// *os.File ends, so that exec.Cmd.Wait returns when it exits rather than
+// when every process that inherited them has closed them.
+type pipes struct {
+	inR, inW, outR, outW, errR, errW *os.File
+}
+
+func (p *pipes) open() error {
+	var err error
+	if p.inR, p.inW, err = os.Pipe(); err != nil {
+		return err
+	}
+	if p.outR, p.outW, err = os.Pipe(); err != nil {
+		return err
+	}
+	p.errR, p.errW, err = os.Pipe()
+	return err
+}
+
+// closeChildEnds closes maker's copies of the program's ends, so that
+// reading ends when the program's processes are gone.
+func (p *pipes) closeChildEnds() {
+	for _, f := range []*os.File{p.inR, p.outW, p.errW} {
+		if f != nil {
+			_ = f.Close()
+		}
+	}
+}
+
+// close closes every end; closing one twice is harmless.
+func (p *pipes) close() {
+	p.closeChildEnds()
+	for _, f := range []*os.File{p.inW, p.outR, p.errR} {
+		if f != nil {
+			_ = f.Close()
+		}
+	}
 }
 
 // tail is the end of s, on one line.
@@ -272,31 +482,42 @@ func tail(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// capped is a buffer that keeps the first max bytes and notes the rest.
+// capped keeps the first max bytes written to it and notes, once, that
+// there were more. It has only Write, so io.Copy cannot go around the cap
+// by reading into it directly.
 type capped struct {
-	bytes.Buffer
-	max  int
-	over bool
+	b      []byte
+	max    int
+	over   bool
+	onOver func() // called at the first byte over the cap
 }
 
 func (c *capped) Write(p []byte) (int, error) {
-	if room := c.max - c.Len(); len(p) > room {
-		c.over = true
-		if room > 0 {
-			c.Buffer.Write(p[:room])
+	if room := c.max - len(c.b); len(p) > room {
+		c.b = append(c.b, p[:max(room, 0)]...)
+		if !c.over {
+			c.over = true
+			if c.onOver != nil {
+				c.onOver()
+			}
 		}
 		return len(p), nil
 	}
-	return c.Buffer.Write(p)
+	c.b = append(c.b, p...)
+	return len(p), nil
 }
 
 // tailBuffer keeps the last few kilobytes written to it.
 type tailBuffer struct{ b []byte }
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
+	n := len(p)
+	if n > 4*stderrTail {
+		p = p[n-4*stderrTail:]
+	}
 	t.b = append(t.b, p...)
 	if over := len(t.b) - 4*stderrTail; over > 0 {
 		t.b = append(t.b[:0], t.b[over:]...)
 	}
-	return len(p), nil
+	return n, nil
 }

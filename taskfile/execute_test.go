@@ -53,7 +53,9 @@ func actingTask(t *testing.T, script, timeout string) (*Acting, string) {
 	if !task.Executes() {
 		t.Fatal("Executes() is false for a task with execute")
 	}
-	return task.Acting(), dir
+	a := task.Acting()
+	a.SetWorkDir(dir)
+	return a, dir
 }
 
 type actionLog struct {
