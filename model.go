@@ -2,6 +2,8 @@ package maker
 
 import (
 	"context"
+	"fmt"
+	"math"
 	"time"
 )
 
@@ -99,6 +101,22 @@ func (p Pricing) Cost(r Response) float64 {
 
 // Zero reports whether no price is set.
 func (p Pricing) Zero() bool { return p == Pricing{} }
+
+// MaxPricePerMTok is the highest price maker takes, in US dollars per
+// million tokens: far above any model's, and low enough that what a run
+// adds up (prices times billions of tokens) stays a finite number, where
+// a price near the float64 limit would make every cost infinite.
+const MaxPricePerMTok = 10_000
+
+// CheckPrice refuses a price, in US dollars per million tokens, that is
+// not a number from 0 to [MaxPricePerMTok]. Its one-line error leaves the
+// caller to name the flag or field.
+func CheckPrice(x float64) error {
+	if math.IsNaN(x) || x < 0 || x > MaxPricePerMTok {
+		return fmt.Errorf("want a price from 0 to %d USD per million tokens, got %v", MaxPricePerMTok, x)
+	}
+	return nil
+}
 
 // Priced is implemented by models that know their own prices, from a catalog
 // or, for the simulator, from the model it imitates.

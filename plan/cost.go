@@ -3,6 +3,9 @@ package plan
 import (
 	"fmt"
 	"math"
+	"strings"
+
+	"github.com/maker-go/maker"
 )
 
 // Prices are a model's list prices in US dollars per million tokens. They are
@@ -43,6 +46,9 @@ func CostPerSample(prices Prices, inTok, outTok, cachedIn float64) (float64, err
 	} {
 		if err := checkNonNeg(x.name, x.v); err != nil {
 			return 0, err
+		}
+		if strings.HasPrefix(x.name, "prices.") && x.v > maker.MaxPricePerMTok {
+			return 0, fmt.Errorf("plan: %s = %v is above the highest price taken, %d USD per million tokens: %w", x.name, x.v, maker.MaxPricePerMTok, ErrOutOfRange)
 		}
 	}
 	if cachedIn > inTok {

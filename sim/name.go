@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/maker-go/maker"
 )
 
 // Simulated models are named "sim" (the default simulator) or
@@ -33,6 +35,7 @@ import (
 //	price_in      input price, USD per million tokens
 //	price_cached  cached-input price, USD per million tokens
 //	price_out     output price, USD per million tokens
+//	              (each price at most maker.MaxPricePerMTok)
 //
 // A parameter not given keeps the value of the configuration the name is
 // parsed against.
@@ -92,8 +95,11 @@ func rate(field func(*Config) *float64) func(*Config, string) error {
 func price(field func(*Config) *float64) func(*Config, string) error {
 	return func(c *Config, v string) error {
 		x, err := strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
-			return fmt.Errorf("want a price in USD per million tokens, 0 or more, got %q", v)
+		if err != nil {
+			return fmt.Errorf("want a price in USD per million tokens, got %q", v)
+		}
+		if err := maker.CheckPrice(x); err != nil {
+			return err
 		}
 		*field(c) = x
 		return nil

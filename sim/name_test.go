@@ -47,6 +47,10 @@ func TestParseName(t *testing.T) {
 		{"sim/a?out_tokens=0", "parameter out_tokens"},
 		{"sim/a?price_out=-1", "parameter price_out"},
 		{"sim/a?price_in=Inf", "parameter price_in"},
+		// A price whose costs could overflow to infinity.
+		{"sim/a?price_in=1e308", "parameter price_in: want a price from 0 to 10000 USD per million tokens"},
+		{"sim/a?price_out=10000.5", "parameter price_out: want a price from 0 to 10000"},
+		{"sim/a?price_cached=NaN", "parameter price_cached"},
 	}
 	for _, tc := range bad {
 		_, err := sim.ParseName(tc.name, base)
