@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -67,6 +68,9 @@ model or one per model, in the order of --model.`,
 			}
 			if len(ps) == 0 || in.Steps == 0 {
 				return usageErr("--p and --steps are required")
+			}
+			if err := checkPlanFlags(in, ps, vs, inToks, outToks, lats, [3]float64{priceIn, priceOut, priceC}); err != nil {
+				return err
 			}
 			n := max(1, len(names))
 			lists := []struct {
@@ -165,6 +169,64 @@ model or one per model, in the order of --model.`,
 	fs.IntVar(&in.Rounds, "rounds", 0, "rows of the undecided table (0: until under 0.01 steps)")
 	fs.BoolVar(&jsonOut, "json", false, "print the plan as one JSON object")
 	return cmd
+}
+
+// maxPlanTokens bounds the mean tokens of one call that plan takes: far
+// above any model's context, so only a mistyped number is refused.
+const maxPlanTokens = 1e9
+
+// checkPlanFlags refuses a number no plan can be made of, with a one-line
+// usage error naming its flag, before plan.Compute names its field: a
+// negative or NaN price would otherwise be left out as if not given.
+func checkPlanFlags(in plan.Input, ps, vs, inToks, outToks []float64, lats []time.Duration, prices [3]float64) error {
+	for i, name := range []string{"price-in", "price-out", "price-cached"} {
+		if err := maker.CheckPrice(prices[i]); err != nil {
+			return usageErr("--%s: %v", name, err)
+		}
+	}
+	in01 := func(x float64, open bool) bool {
+		return !math.IsNaN(x) && x > 0 && (x < 1 || !open && x == 1)
+	}
+	for _, c := range []struct {
+		name string
+		bad  bool
+		want string
+		got  any
+	}{
+		{"steps", in.Steps < 1, "a whole number of steps, 1 or more", in.Steps},
+		{"target", !in01(in.Target, true), "a probability between 0 and 1, both excluded", in.Target},
+		{"m", in.M < 1 || in.M > in.Steps, fmt.Sprintf("1 to --steps (%d) steps per call", in.Steps), in.M},
+		{"cached-tokens", math.IsNaN(in.CachedInTokens) || in.CachedInTokens < 0 || in.CachedInTokens > maxPlanTokens, fmt.Sprintf("tokens from 0 to %g", float64(maxPlanTokens)), in.CachedInTokens},
+		{"concurrency", in.Concurrency < 0, "0 (k_min) or more calls", in.Concurrency},
+		{"rounds", in.Rounds < 0 || in.Rounds > 1000, "0 (until under 0.01 steps) to 1000 rows", in.Rounds},
+	} {
+		if c.bad {
+			return usageErr("--%s: want %s, got %v", c.name, c.want, c.got)
+		}
+	}
+	for _, l := range []struct {
+		name string
+		vals []float64
+		ok   func(float64) bool
+		want string
+	}{
+		{"p", ps, func(x float64) bool { return in01(x, false) }, "a probability above 0, at most 1"},
+		{"v", vs, func(x float64) bool { return in01(x, false) }, "a share above 0, at most 1"},
+		{"in-tokens", inToks, func(x float64) bool { return x >= 0 && x <= maxPlanTokens }, fmt.Sprintf("tokens from 0 to %g", float64(maxPlanTokens))},
+		{"out-tokens", outToks, func(x float64) bool { return x >= 0 && x <= maxPlanTokens }, fmt.Sprintf("tokens from 0 to %g", float64(maxPlanTokens))},
+	} {
+		for _, x := range l.vals {
+			if !l.ok(x) { // NaN fails every comparison
+				return usageErr("--%s: want %s, got %v", l.name, l.want, x)
+			}
+		}
+	}
+	for _, d := range lats {
+		if d < 0 {
+			return usageErr("--latency: want 0 or more, got %v", d)
+		}
+	}
+	return nil
 }
 
 // planModels are the models --model names for plan, each value one model
