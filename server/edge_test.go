@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/slowloris"
 	"github.com/maker-go/maker/runs"
 )
 
@@ -157,47 +158,6 @@ func TestSessionCookieAttributes(t *testing.T) {
 	}
 }
 
-// slowBody opens a connection to addr and sends a request's headers and
-// the first byte of a body it announces as longer, then one byte at a time
-// every interval; closed is closed when the server has closed the
-// connection.
-func slowBody(t *testing.T, addr, path, auth string, interval time.Duration) (closed <-chan struct{}) {
-	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	hdr := "POST " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n"
-	if auth != "" {
-		hdr += "Authorization: " + auth + "\r\n"
-	}
-	if _, err := io.WriteString(conn, hdr+"\r\n{"); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() {
-		// The server's answer, then its close, end the reads.
-		_, _ = io.Copy(io.Discard, conn)
-		close(done)
-	}()
-	go func() {
-		tick := time.NewTicker(interval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if _, err := conn.Write([]byte(" ")); err != nil {
-					return
-				}
-			}
-		}
-	}()
-	return done
-}
-
 // TestSlowClientsAreClosed: connections that send their body a byte at a
 // time are closed once the body's deadline passes, those without the
 // token as well as those with it, while the service goes on answering;
@@ -224,12 +184,17 @@ func TestSlowClientsAreClosed(t *testing.T) {
 	start := time.Now()
 	var closed []<-chan struct{}
 	for i := range n {
-		auth := ""
+		h := http.Header{}
 		if i%2 == 0 {
-			auth = "Bearer " + token
+			h.Set("Authorization", "Bearer "+token)
 		}
 		path := []string{"/v1/runs", "/v1/plan", "/v1/session", "/mcp"}[i%4]
-		closed = append(closed, slowBody(t, addr, path, auth, 100*time.Millisecond))
+		c, err := slowloris.Dial(context.Background(), addr, path, h, 100000, 100*time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		closed = append(closed, c.Closed())
 	}
 	// The service answers others meanwhile.
 	req, _ := http.NewRequest("GET", "http://"+addr+"/v1/runs", nil)

@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/maker-go/maker/internal/browsertest"
+	"github.com/maker-go/maker/server"
 )
 
 // TestDashboardInChromium opens the dashboard of a service with a running
@@ -104,6 +105,65 @@ func TestDashboardInChromium(t *testing.T) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatal("a console.error in the page was not seen")
+		}
+	}
+}
+
+// TestDashboardSignInInChromium opens the dashboard of a token-protected
+// service in headless Chromium: the page loads without the token and
+// shows its sign-in form, signing in with the token lists the running
+// run and follows its progress, and the page's scripts cannot read the
+// session cookie.
+func TestDashboardSignInInChromium(t *testing.T) {
+	ctx, be := browsertest.Open(t, 1200, 800)
+	const token = "tok-3f9a2c1b-0123456789abcdef"
+	s := startLiveServe(t, filepath.Join(t.TempDir(), "service.db"), token, server.Timeouts{})
+	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 14}, "settings": map[string]any{"k": 2, "sim-latency": "5ms"}}
+	var res struct{ ID string }
+	if code := s.do(t, "POST", "/v1/runs", desc, &res); code != 201 {
+		t.Fatalf("POST /v1/runs: %d", code)
+	}
+
+	tctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	defer cancelT()
+	if err := chromedp.Do(tctx, chromedp.Navigate(s.url+"/")); err != nil {
+		t.Fatalf("open the dashboard: %v", err)
+	}
+	if _, err := chromedp.Run(tctx, chromedp.Poll[bool](`!document.getElementById('login').hidden`, chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Fatalf("the sign-in form did not show: %v", err)
+	}
+	if rows, err := chromedp.Run(tctx, chromedp.Evaluate[int](`document.querySelectorAll('#runs tbody tr').length`)); err != nil || rows != 0 {
+		t.Fatalf("before signing in the page lists %d runs (%v)", rows, err)
+	}
+	if err := chromedp.Do(tctx, chromedp.SendKeys("#token", token), chromedp.Click("#login button")); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	// The page reloads signed in: the run is listed and its steps show.
+	// A check that the reload interrupts is tried again.
+	signedIn := `document.getElementById('login').hidden && +document.getElementById('steps').dataset.steps > 0 &&
+	  Array.from(document.querySelectorAll('#runs tbody tr')).some(function (tr) { return tr.dataset.id === '` + res.ID + `'; })`
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		ok, err := chromedp.Run(tctx, chromedp.Evaluate[bool](signedIn))
+		if err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			errs, _ := be.Snapshot()
+			t.Fatalf("30 s after signing in the run is not listed with its steps (last check: %v; browser said %q)", err, errs)
+		}
+	}
+	got, err := chromedp.Run(tctx, chromedp.Evaluate[map[string]any](`({login: document.getElementById('login').hidden, cookie: document.cookie})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["login"] != true || got["cookie"] != "" {
+		t.Errorf("signed in: sign-in form hidden %v, document.cookie %q (want hidden, and the HttpOnly cookie out of the page's reach)", got["login"], got["cookie"])
+	}
+	errs, _ := be.Snapshot()
+	for _, e := range errs {
+		// The page's first requests are answered 401 before it signs in.
+		if !strings.Contains(e, "401") {
+			t.Errorf("browser reported: %s", e)
 		}
 	}
 }

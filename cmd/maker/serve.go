@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -26,6 +28,8 @@ func newServeCmd() *cobra.Command {
 		dbPath       string
 		tokenEnv     string
 		allowExecute bool
+		allowHosts   []string
+		secureCookie bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -45,10 +49,20 @@ through the journal, and cancels them through the queue. Any number of services
 may share the database. See docs/fleet.md.
 
 Only a loopback address is served without a token: any other needs --token-env,
-the environment variable that holds the bearer token every request must carry.`,
+the environment variable that holds the bearer token every request must carry.
+
+Every request must name the service in its Host header: localhost, 127.0.0.1,
+[::1], the --addr host or the address the client dialled, on any port, or a name
+given with --allow-host (a page whose DNS name was rebound to this machine is
+answered 421). Behind a proxy, give the name clients use: --allow-host
+maker.example.com, and --secure-cookie if the proxy terminates TLS. A client must
+send its request within 30 s (headers within 10 s); an idle connection is closed
+after 60 s, and an event stream whose client reads nothing for 30 s. See
+docs/service.md, "Security model".`,
 		Example: `  maker serve
   maker serve --db /var/lib/maker/maker.db
-  MAKER_TOKEN=$(openssl rand -hex 16) maker serve --addr 0.0.0.0:7777 --token-env MAKER_TOKEN`,
+  MAKER_TOKEN=$(openssl rand -hex 16) maker serve --addr 0.0.0.0:7777 --token-env MAKER_TOKEN
+  maker serve --token-env MAKER_TOKEN --allow-host maker.example.com --secure-cookie   # behind a TLS proxy`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if dbPath == "" {
@@ -58,8 +72,13 @@ the environment variable that holds the bearer token every request must carry.`,
 			if err != nil {
 				return err
 			}
+			hosts, err := serveHosts(addr, allowHosts)
+			if err != nil {
+				return err
+			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-			return serve(cmd.Context(), serveConfig{addr: addr, db: dbPath, token: token, log: log, stderr: cmd.ErrOrStderr(), allowExecute: allowExecute})
+			return serve(cmd.Context(), serveConfig{addr: addr, db: dbPath, token: token, log: log, stderr: cmd.ErrOrStderr(),
+				allowExecute: allowExecute, allowHosts: hosts, secureCookie: secureCookie})
 		},
 	}
 	fs := cmd.Flags()
@@ -67,7 +86,37 @@ the environment variable that holds the bearer token every request must carry.`,
 	registerDB(fs, &dbPath)
 	fs.StringVar(&tokenEnv, "token-env", "", "environment variable holding the bearer token requests must carry")
 	fs.BoolVar(&allowExecute, "allow-execute", false, "accept task files with execute: a client may then run programs on this machine")
+	fs.StringArrayVar(&allowHosts, "allow-host", nil, "a name (or name:port) clients may give in the Host header besides localhost, 127.0.0.1, [::1] and the listen address, e.g. the proxy's public name; repeatable (others are answered 421)")
+	fs.BoolVar(&secureCookie, "secure-cookie", false, "mark the dashboard's session cookie Secure although this service speaks plain HTTP: behind a proxy that terminates TLS")
 	return cmd
+}
+
+// serveHosts is the Host allow-list beyond the server's own loopback
+// names: the --addr host when it is a name or a specific address (not a
+// wildcard), and every --allow-host, checked to be a host name or
+// address with an optional port.
+func serveHosts(addr string, allow []string) ([]string, error) {
+	var hosts []string
+	if host, _, err := net.SplitHostPort(addr); err == nil && host != "" {
+		if ip := net.ParseIP(host); ip == nil || !ip.IsUnspecified() {
+			hosts = append(hosts, host)
+		}
+	}
+	for _, h := range allow {
+		name := h
+		if n, port, err := net.SplitHostPort(h); err == nil {
+			if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+				return nil, usageErr("--allow-host %q: the port must be a number from 1 to 65535", h)
+			}
+			name = n
+		}
+		name = strings.Trim(name, "[]")
+		if name == "" || strings.ContainsAny(name, "/ \t@?#,") {
+			return nil, usageErr("--allow-host %q: want a host name or address, with an optional :port (maker.example.com, 192.0.2.7:8443)", h)
+		}
+		hosts = append(hosts, h)
+	}
+	return hosts, nil
 }
 
 // serveToken is the bearer token the server requires: none on a loopback
@@ -107,6 +156,28 @@ type serveConfig struct {
 	stderr          io.Writer
 	// allowExecute accepts task files whose steps run a program.
 	allowExecute bool
+	// allowHosts and secureCookie are server.Config's AllowHosts and
+	// SecureCookie.
+	allowHosts   []string
+	secureCookie bool
+	// timeouts are the server's; zero: server.DefaultTimeouts.
+	timeouts server.Timeouts
+}
+
+// drainGrace is how long a drain lets requests in progress finish before
+// their connections are closed: enough for an ordinary answer, far less
+// than a slow client would like to hold on.
+const drainGrace = time.Second
+
+// closeHTTP stops hs: it takes no new connection, closes idle ones, gives
+// the requests in progress grace to finish, then closes their connections
+// whatever their clients are doing.
+func closeHTTP(hs *http.Server, grace time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if hs.Shutdown(ctx) != nil {
+		_ = hs.Close()
+	}
 }
 
 // serve runs the service until ctx ends, then drains.
@@ -129,6 +200,7 @@ func serve(ctx context.Context, c serveConfig) error {
 	met.SetManager(mgr)
 	srv := server.New(server.Config{
 		Manager: mgr, Token: c.token, Metrics: met, Logger: c.log,
+		AllowHosts: c.allowHosts, SecureCookie: c.secureCookie, Timeouts: c.timeouts,
 		Report: func(ctx context.Context, id string, w io.Writer) error {
 			run, err := mgr.DB().Run(ctx, id)
 			if err != nil {
@@ -143,8 +215,7 @@ func serve(ctx context.Context, c serveConfig) error {
 		mgr.Shutdown(context.Background())
 		return usageErr("listen on %s: %v", c.addr, err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	hs.RegisterOnShutdown(srv.StopStreams)
+	hs := srv.HTTPServer()
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
 	c.log.Info("serving", "url", "http://"+ln.Addr().String(), "journal", maker.RedactLocation(c.db), "token", c.token != "")
@@ -158,16 +229,23 @@ func serve(ctx context.Context, c serveConfig) error {
 	case serveErr = <-done:
 	case <-ctx.Done():
 	}
+	// The runs stop at once, whatever the clients do: their samples in
+	// flight are cancelled and their decided steps committed, while the
+	// HTTP side closes.
 	c.log.Info("draining", "runs", len(mgr.Running()))
-	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_ = hs.Shutdown(sctx)
+	stopped := make(chan error, 1)
+	go func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		stopped <- mgr.Shutdown(sctx)
+	}()
+	closeHTTP(hs, drainGrace)
 	if serveErr == nil {
 		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			serveErr = err
 		}
 	}
-	if err := mgr.Shutdown(sctx); err != nil {
+	if err := <-stopped; err != nil {
 		return fmt.Errorf("drain: %w", err)
 	}
 	c.log.Info("stopped")

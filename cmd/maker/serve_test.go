@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/events"
+	"github.com/maker-go/maker/internal/slowloris"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
 	"github.com/maker-go/maker/sqlite"
@@ -370,6 +373,227 @@ func TestServiceRuns(t *testing.T) {
 	for _, want := range []string{`maker_runs{status="done"} 8`, "maker_samples_total", `maker_http_request_duration_seconds_count{code="201",route="/v1/runs"} 8`} {
 		if !strings.Contains(metrics.String(), want) {
 			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+// liveServe is serve() running in this process on a free loopback port.
+type liveServe struct {
+	url, token string
+	cancel     context.CancelFunc // the SIGTERM
+	done       chan error
+	log        *syncBuffer
+}
+
+func startLiveServe(t *testing.T, path, token string, to server.Timeouts) *liveServe {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &liveServe{token: token, cancel: cancel, done: make(chan error, 1), log: &syncBuffer{}}
+	log := slog.New(slog.NewTextHandler(s.log, nil))
+	go func() {
+		s.done <- serve(ctx, serveConfig{addr: "127.0.0.1:0", db: path, token: token, log: log, stderr: io.Discard, timeouts: to})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-s.done
+	})
+	for deadline := time.Now().Add(60 * time.Second); s.url == ""; time.Sleep(10 * time.Millisecond) {
+		if m := servingURL.FindStringSubmatch(s.log.String()); m != nil {
+			s.url = m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not listen in 60 s:\n%s", s.log.String())
+		}
+	}
+	return s
+}
+
+// do sends an authorized JSON request and decodes the answer into out.
+func (s *liveServe) do(t *testing.T, method, path string, body, out any) int {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, s.url+path, r)
+	req.Header.Set("Authorization", "Bearer "+s.token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if out != nil {
+		_ = json.NewDecoder(res.Body).Decode(out)
+	}
+	return res.StatusCode
+}
+
+// steps is the number of steps run id has committed.
+func (s *liveServe) steps(t *testing.T, id string) int {
+	t.Helper()
+	var in runs.Info
+	if code := s.do(t, "GET", "/v1/runs/"+id, nil, &in); code != 200 {
+		t.Fatalf("GET /v1/runs/%s: %d", id, code)
+	}
+	return in.Steps
+}
+
+// slowClients opens n connections to s that send their body a byte a
+// second, half of them without the token.
+func (s *liveServe) slowClients(t *testing.T, n int) []*slowloris.Conn {
+	t.Helper()
+	addr := strings.TrimPrefix(s.url, "http://")
+	var conns []*slowloris.Conn
+	for i := range n {
+		h := http.Header{}
+		if i%2 == 0 {
+			h.Set("Authorization", "Bearer "+s.token)
+		}
+		c, err := slowloris.Dial(context.Background(), addr, []string{"/v1/runs", "/v1/session", "/mcp", "/v1/plan"}[i%4], h, 10000, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		conns = append(conns, c)
+	}
+	return conns
+}
+
+// TestServeSlowClients: slow clients of a token-protected service are
+// closed at the read timeout while a run keeps committing steps, and a
+// SIGTERM with slow clients and an event stream open stops the run at
+// once and returns within the drain's grace, with no error (exit 0); the
+// run stays resumable.
+func TestServeSlowClients(t *testing.T) {
+	const token = "tok-3f9a2c1b-0123456789abcdef"
+	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 14}, "settings": map[string]any{"k": 2, "sim-latency": "2ms"}}
+	start := func(s *liveServe) string {
+		var res struct{ ID string }
+		if code := s.do(t, "POST", "/v1/runs", desc, &res); code != http.StatusCreated {
+			t.Fatalf("POST /v1/runs: %d", code)
+		}
+		for deadline := time.Now().Add(60 * time.Second); s.steps(t, res.ID) == 0; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the run committed no step in 60 s")
+			}
+		}
+		return res.ID
+	}
+
+	t.Run("closed at the read timeout", func(t *testing.T) {
+		const read = time.Second
+		s := startLiveServe(t, filepath.Join(t.TempDir(), "m.db"), token, server.Timeouts{ReadHeader: read, Read: read})
+		id := start(s)
+		before := s.steps(t, id)
+		began := time.Now()
+		conns := s.slowClients(t, 20)
+		for i, c := range conns {
+			select {
+			case <-c.Closed():
+			case <-time.After(30 * time.Second):
+				held, _ := c.Held()
+				t.Fatalf("slow client %d still open after %s (read timeout %s)", i, held.Round(time.Millisecond), read)
+			}
+		}
+		took := time.Since(began)
+		// Steps committed while the slow clients were connected.
+		for deadline := time.Now().Add(30 * time.Second); s.steps(t, id) <= before; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("the run committed no step during the slow clients (still %d)", before)
+			}
+		}
+		t.Logf("20 slow clients closed within %s of a %s read timeout; the run went from %d to %d committed steps", took.Round(time.Millisecond), read, before, s.steps(t, id))
+	})
+
+	t.Run("SIGTERM does not wait for them", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "m.db")
+		s := startLiveServe(t, path, token, server.Timeouts{}) // the defaults: 30 s to send a request
+		id := start(s)
+		conns := s.slowClients(t, 20)
+		stream, err := http.NewRequest("GET", s.url+"/v1/runs/"+id+"/events", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stream.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(stream)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("event stream: %v %v", res, err)
+		}
+		defer res.Body.Close()
+		t0 := time.Now()
+		s.cancel()
+		var drainErr error
+		select {
+		case drainErr = <-s.done:
+		case <-time.After(60 * time.Second):
+			t.Fatal("serve did not return in 60 s after SIGTERM")
+		}
+		took := time.Since(t0)
+		s.done <- drainErr // for the cleanup
+		if drainErr != nil {
+			t.Fatalf("serve after SIGTERM: %v\n%s", drainErr, s.log.String())
+		}
+		// The grace, then what stopping a run takes, with room for a
+		// loaded machine; without closing them it waited out the slow
+		// clients (30 s).
+		if limit := drainGrace + 4*time.Second; took > limit {
+			t.Errorf("the drain took %s with slow clients open, want under %s", took.Round(time.Millisecond), limit)
+		}
+		for i, c := range conns {
+			select {
+			case <-c.Closed():
+			case <-time.After(10 * time.Second):
+				held, _ := c.Held()
+				t.Errorf("slow client %d still open 10 s after the drain (held %s)", i, held.Round(time.Millisecond))
+			}
+		}
+		db, err := sqlite.OpenReadOnly(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		r, err := db.Run(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != maker.StatusRunning || r.Steps == 0 || r.Steps >= r.TotalSteps {
+			t.Errorf("after the drain the run is %s with %d of %d steps; want it left running (resumable) part way", r.Status, r.Steps, r.TotalSteps)
+		}
+		t.Logf("drained in %s with 20 slow clients and an event stream open; the run stopped at step %d of %d", took.Round(time.Millisecond), r.Steps, r.TotalSteps)
+	})
+}
+
+// TestServeHosts: the Host allow-list is --addr's host unless it is a
+// wildcard, and each --allow-host; a malformed --allow-host is a usage
+// error that names it.
+func TestServeHosts(t *testing.T) {
+	for _, c := range []struct {
+		addr  string
+		allow []string
+		want  []string
+		err   string
+	}{
+		{"127.0.0.1:7777", nil, []string{"127.0.0.1"}, ""},
+		{"0.0.0.0:7777", []string{"maker.example.com"}, []string{"maker.example.com"}, ""},
+		{"[::]:7777", []string{"proxy.internal:8443", "[fd00::1]:443"}, []string{"proxy.internal:8443", "[fd00::1]:443"}, ""},
+		{":7777", nil, nil, ""},
+		{"maker.lan:7777", nil, []string{"maker.lan"}, ""},
+		{"127.0.0.1:7777", []string{"http://maker.example.com"}, nil, `--allow-host "http://maker.example.com"`},
+		{"127.0.0.1:7777", []string{"maker.example.com:https"}, nil, "port"},
+		{"127.0.0.1:7777", []string{""}, nil, "--allow-host"},
+		{"127.0.0.1:7777", []string{"a b"}, nil, "--allow-host"},
+	} {
+		got, err := serveHosts(c.addr, c.allow)
+		if c.err != "" {
+			var ee *exitError
+			if err == nil || !strings.Contains(err.Error(), c.err) || !errors.As(err, &ee) || ee.code != exitUsage {
+				t.Errorf("serveHosts(%q, %q): %v, want a usage error naming %q", c.addr, c.allow, err, c.err)
+			}
+			continue
+		}
+		if err != nil || !reflect.DeepEqual(got, c.want) {
+			t.Errorf("serveHosts(%q, %q) = %q, %v; want %q", c.addr, c.allow, got, err, c.want)
 		}
 	}
 }

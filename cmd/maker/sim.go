@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -88,9 +87,8 @@ latency, as a server that answers them in one batch does.`,
 				return err
 			case <-cmd.Context().Done():
 			}
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			_ = hs.Shutdown(ctx)
+			// A slow or hung client is not waited for.
+			closeHTTP(hs, drainGrace)
 			if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
