@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/fieldtmpl"
 )
 
 // format reads answers and writes expected ones the way a model would. An
@@ -42,11 +43,7 @@ func (f *regexFormat) render(a Answer) (string, error) {
 	if f.tmpl == nil {
 		return "", errors.New("no answer.template")
 	}
-	var buf bytes.Buffer
-	if err := f.tmpl.Execute(&buf, a); err != nil {
-		return "", err
-	}
-	return buf.String(), nil
+	return fieldtmpl.Render(f.tmpl, a, maxRendered)
 }
 
 // defaultSchema is what a JSON answer must be when the file gives no schema.
@@ -61,7 +58,24 @@ const defaultSchema = `{
 // the schema, and takes the string fields action and state.
 type jsonFormat struct{ schema *jsonschema.Schema }
 
-func newJSONFormat(schema any) (*jsonFormat, error) {
+// errSchemaRef is a schema's $ref to a document outside it, refused when
+// the task file may name no file.
+var errSchemaRef = errors.New("a $ref to another document")
+
+// refuseRefs is the schema loader of a task file that may name no file: a
+// $ref outside the schema is refused before anything is opened. It notes
+// the refusal, which the validator's errors do not wrap.
+type refuseRefs struct{ refused bool }
+
+func (r *refuseRefs) Load(string) (any, error) {
+	r.refused = true
+	return nil, errSchemaRef
+}
+
+// newJSONFormat compiles the answer schema. A $ref to another document is
+// loaded as the validator does by default (a file, relative to the working
+// directory), or refused with noFiles.
+func newJSONFormat(schema any, noFiles bool) (*jsonFormat, error) {
 	var doc any
 	var err error
 	if schema == nil {
@@ -79,10 +93,17 @@ func newJSONFormat(schema any) (*jsonFormat, error) {
 		return nil, err
 	}
 	c := jsonschema.NewCompiler()
+	refs := &refuseRefs{}
+	if noFiles {
+		c.UseLoader(refs)
+	}
 	if err := c.AddResource("answer.schema.json", doc); err != nil {
 		return nil, err
 	}
 	sch, err := c.Compile("answer.schema.json")
+	if refs.refused {
+		return nil, errSchemaRef
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -3,10 +3,13 @@ package taskfile
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/maker-go/maker/internal/fieldtmpl"
 )
 
 // expectedFile reads `expected_file`: a JSON Lines file with one
@@ -21,26 +24,29 @@ func (d *decoder) expectedFile(n *yaml.Node, t *Task) error {
 	if rf, ok := t.format.(*regexFormat); ok && rf.tmpl == nil {
 		return d.errf(n, "expected_file", "answer.template is required with answer.regex, to write the expected answers as the model would")
 	}
-	src := &source{name: name, path: resolve(d.file, name), format: formatJSONL}
+	src, err := d.source(n, "expected_file", name, formatJSONL, "list the answers under expected instead")
+	if err != nil {
+		return err
+	}
 	state := t.initial
 	matched, matchedLine := -1, 0
 	err = d.scanSource(n, "expected_file", src, func(i int, r Record) error {
 		s, err := expectedRecord(r)
 		if err != nil {
-			return &Error{File: src.path, Line: r.Line, Msg: err.Error()}
+			return &Error{File: src.path, Line: r.Line, Msg: clip(err.Error(), maxMsg)}
 		}
 		at := func(field string) *Error {
 			return &Error{File: src.path, Line: r.Line, Field: field}
 		}
 		if err := t.checkAnswer(s.Answer); err != nil {
 			e := at("")
-			e.Msg = err.Error()
+			e.Msg = clip(err.Error(), maxMsg)
 			return e
 		}
 		for j, w := range s.Wrong {
 			if err := t.checkAnswer(w); err != nil {
 				e := at(fmt.Sprintf("wrong[%d]", j))
-				e.Msg = err.Error()
+				e.Msg = clip(err.Error(), maxMsg)
 				return e
 			}
 		}
@@ -68,7 +74,7 @@ func (d *decoder) expectedFile(n *yaml.Node, t *Task) error {
 		return d.errf(n, "expected_file", "%s has %d answers for %d steps: give one per step", name, src.count, t.steps)
 	}
 	if t.doneRe != nil && !t.doneRe.MatchString(state) {
-		return d.errf(n, "expected_file", "the last answer's state %q does not match done.state_matches, so the task would not end there", state)
+		return d.errf(n, "expected_file", "the last answer's state %s does not match done.state_matches, so the task would not end there", quote(state))
 	}
 	t.expFile = newCursor(src)
 	return nil
@@ -118,15 +124,18 @@ func expectedRecord(r Record) (Step, error) {
 // [decoder.roundTrip] does for the task file's own list.
 func (t *Task) checkAnswer(a Answer) error {
 	text, err := t.format.render(a)
+	if errors.Is(err, fieldtmpl.ErrTooLong) {
+		return fmt.Errorf("written with answer.template it is over %d MiB", maxRendered>>20)
+	}
 	if err != nil {
 		return fmt.Errorf("cannot be written with answer.template: %v", err)
 	}
 	got, err := t.Parse(text)
 	if err != nil {
-		return fmt.Errorf("written as %q it does not parse: %v", text, err)
+		return fmt.Errorf("written as %s it does not parse: %v", quote(text), err)
 	}
 	if t.Key(got) != t.keyOf(a) {
-		return fmt.Errorf("written as %q it parses back as action %q, state %q", text, got.Action, got.State)
+		return fmt.Errorf("written as %s it parses back as action %s, state %s", quote(text), quote(got.Action), quote(got.State))
 	}
 	return nil
 }

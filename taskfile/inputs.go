@@ -59,17 +59,18 @@ func formatOf(path string) string {
 }
 
 // inputs reads the `inputs` field: a file name, {file, format}, or an
-// inline list of texts or mappings.
-func (d *decoder) inputs(n *yaml.Node) (*inputs, error) {
+// inline list of texts or mappings. Every record is checked for the fields
+// the user template names.
+func (d *decoder) inputs(n *yaml.Node, check *fieldCheck) (*inputs, error) {
 	switch n.Kind {
 	case yaml.SequenceNode:
-		return d.inlineInputs(n)
+		return d.inlineInputs(n, check)
 	case yaml.ScalarNode:
 		name, err := d.scalar(n, "inputs")
 		if err != nil {
 			return nil, err
 		}
-		return d.inputFile(n, n, name, "")
+		return d.inputFile(n, n, name, "", check)
 	}
 	m, err := d.mapping(n, "inputs", "file", "format")
 	if err != nil {
@@ -89,30 +90,34 @@ func (d *decoder) inputs(n *yaml.Node) (*inputs, error) {
 			return nil, err
 		}
 		if !slices.Contains([]string{formatJSONL, formatCSV, formatLines}, format) {
-			return nil, d.errf(v, "inputs.format", "want jsonl, csv or lines, got %q", format)
+			return nil, d.errf(v, "inputs.format", "want jsonl, csv or lines, got %s", quote(format))
 		}
 	}
-	return d.inputFile(n, fn, name, format)
+	return d.inputFile(n, fn, name, format, check)
 }
 
-func (d *decoder) inlineInputs(n *yaml.Node) (*inputs, error) {
+func (d *decoder) inlineInputs(n *yaml.Node, check *fieldCheck) (*inputs, error) {
 	if len(n.Content) == 0 {
 		return nil, d.errf(n, "inputs", "the list is empty")
 	}
 	in := &inputs{inline: make([]Record, 0, len(n.Content))}
 	for i, item := range n.Content {
 		field := fmt.Sprintf("inputs[%d]", i)
+		var r Record
 		switch item.Kind {
 		case yaml.ScalarNode:
 			s, err := d.scalar(item, field)
 			if err != nil {
 				return nil, err
 			}
-			in.inline = append(in.inline, Record{Text: s})
+			r = Record{Text: s}
 		case yaml.MappingNode:
 			var fields map[string]any
-			if err := item.Decode(&fields); err != nil {
-				return nil, d.errf(item, field, "%v", err)
+			if err := d.decode(item, field, &fields); err != nil {
+				return nil, err
+			}
+			if len(fields) > maxFields {
+				return nil, d.errf(item, field, "%d fields, over the %d a record may have", len(fields), maxFields)
 			}
 			for k, v := range fields {
 				switch v.(type) {
@@ -126,25 +131,36 @@ func (d *decoder) inlineInputs(n *yaml.Node) (*inputs, error) {
 			if err != nil {
 				return nil, d.errf(item, field, "%v", err)
 			}
-			in.inline = append(in.inline, Record{Text: string(text), Fields: fields})
+			r = Record{Text: string(text), Fields: fields}
 		default:
 			return nil, d.errf(item, field, "want a text or a mapping of fields")
 		}
+		if err := check.record(d, i, r, func(msg string) *Error { return d.errf(item, field, "%s", msg) }); err != nil {
+			return nil, err
+		}
+		in.inline = append(in.inline, r)
 	}
 	return in, nil
 }
 
 // inputFile scans an input file at load: it must exist, and every record
-// must read, so a bad line stops the run before any model call.
-func (d *decoder) inputFile(n, at *yaml.Node, name, format string) (*inputs, error) {
+// must read and have the template's fields, so a bad line stops the run
+// before any model call.
+func (d *decoder) inputFile(n, at *yaml.Node, name, format string, check *fieldCheck) (*inputs, error) {
 	if strings.TrimSpace(name) == "" {
 		return nil, d.errf(at, "inputs", "must not be empty")
 	}
 	if format == "" {
 		format = formatOf(name)
 	}
-	src := &source{name: name, path: resolve(d.file, name), format: format}
-	if err := d.scanSource(at, "inputs", src, nil); err != nil {
+	src, err := d.source(at, "inputs", name, format, "give the records inline, as a list under inputs")
+	if err != nil {
+		return nil, err
+	}
+	err = d.scanSource(at, "inputs", src, func(i int, r Record) error {
+		return check.record(d, i, r, func(msg string) *Error { return &Error{File: src.path, Line: r.Line, Msg: msg} })
+	})
+	if err != nil {
 		return nil, err
 	}
 	if src.count == 0 {
@@ -162,7 +178,7 @@ func (d *decoder) scanSource(at *yaml.Node, field string, src *source, each func
 		return nil
 	}
 	if re, ok := errors.AsType[*recordError](err); ok {
-		return &Error{File: src.path, Line: re.line, Msg: re.msg}
+		return &Error{File: src.path, Line: re.line, Msg: clip(re.msg, maxMsg)}
 	}
 	if e, ok := errors.AsType[*Error](err); ok {
 		return e
@@ -173,31 +189,56 @@ func (d *decoder) scanSource(at *yaml.Node, field string, src *source, each func
 	return d.errf(at, field, "%v", err)
 }
 
-// checkFields checks that every {{.Input.name}} in a template names a field
-// of the first record, so a misspelt field fails when the file is read, not
-// at step 1 of a paid run.
-func (d *decoder) checkFields(n *yaml.Node, field string, tree *tparse.Tree, in *inputs) error {
-	first := in.first()
-	var bad error
-	walk(tree.Root, func(f *tparse.FieldNode) {
-		if bad != nil || len(f.Ident) < 2 || f.Ident[0] != "Input" {
-			return
-		}
-		name := f.Ident[1]
-		if first.Fields == nil {
-			bad = d.errf(n, field, "{{.Input.%s}}: the inputs are plain lines, which have no fields (use {{.Input}})", name)
-			return
-		}
-		if _, ok := first.Fields[name]; !ok {
-			names := make([]string, 0, len(first.Fields))
-			for k := range first.Fields {
-				names = append(names, k)
+// fieldCheck checks each input record for the fields the user template
+// names ({{.Input.amount}}), so that every step can be prompted, not only
+// the first.
+type fieldCheck struct {
+	node  *yaml.Node // the user template, where the first record's errors are
+	names []string
+}
+
+// record checks record i. A problem with the first record is the
+// template's (it names a field the inputs lack), and the error lists the
+// fields they have; one with a later record is that record's, located by
+// at, and quotes none of it.
+func (c *fieldCheck) record(d *decoder, i int, r Record, at func(msg string) *Error) error {
+	for _, name := range c.names {
+		if r.Fields == nil {
+			if i == 0 {
+				return d.errf(c.node, "user", "{{.Input.%s}}: the inputs are plain lines, which have no fields (use {{.Input}})", name)
 			}
-			slices.Sort(names)
-			bad = d.errf(n, field, "{{.Input.%s}}: the inputs have no field %q (the first record has %s)", name, name, strings.Join(names, ", "))
+			return at(fmt.Sprintf("a text, which has no field %s: the user template names {{.Input.%s}}", quote(name), name))
 		}
-	})
-	return bad
+		if _, ok := r.Fields[name]; ok {
+			continue
+		}
+		if i == 0 {
+			return d.errf(c.node, "user", "{{.Input.%s}}: the inputs have no field %s (the first record has %s)", name, quote(name), fieldNames(r.Fields))
+		}
+		return at(fmt.Sprintf("no field %s: the user template names {{.Input.%s}}", quote(name), name))
+	}
+	return nil
+}
+
+// fieldNames lists a record's field names for a message, in order: at
+// most 20, each cut short.
+func fieldNames(fields map[string]any) string {
+	names := make([]string, 0, len(fields))
+	for k := range fields {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	const most = 20
+	more := len(names) - most
+	names = names[:min(len(names), most)]
+	for i, n := range names {
+		names[i] = clip(n, 64)
+	}
+	s := strings.Join(names, ", ")
+	if more > 0 {
+		s += fmt.Sprintf(" and %d more", more)
+	}
+	return s
 }
 
 // walk calls fn on every field node of a template tree.

@@ -1,19 +1,37 @@
 package taskfile
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/template"
+	tparse "text/template/parse"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/maker-go/maker/internal/fieldtmpl"
 	"github.com/maker-go/maker/internal/fileio"
 )
+
+// Options say what a task file may reach beyond its own text. The zero
+// value is the command line's: the file is its reader's own, and the
+// files and programs it names are taken from its directory.
+type Options struct {
+	// NoFiles refuses every path the file names: an inputs file,
+	// expected_file and a JSON schema's $ref, before anything is opened or
+	// looked up. It is for a task file a server receives from a client:
+	// a path would be looked up on the server, and a record, a line or
+	// even whether the file exists would come back in the errors.
+	NoFiles bool
+	// NoExecute refuses execute, before its program is looked up: running
+	// it would run a program on the machine that reads the file.
+	NoExecute bool
+}
 
 // Load reads and checks the task file at path. Errors name the path as
 // given, the line and the field. A file over [fileio.MaxTaskFile] (64 MiB)
@@ -27,7 +45,12 @@ func Load(ctx context.Context, path string) (*Task, error) {
 	return Parse(path, string(b))
 }
 
-// Parse reads and checks a task file's contents; name is used in errors.
+// Parse is [ParseWith] with the command line's options: the files the task
+// file names are read, from its directory.
+func Parse(name, text string) (*Task, error) { return ParseWith(name, text, Options{}) }
+
+// ParseWith reads and checks a task file's contents; name is used in
+// errors, and relative paths in the file are taken from its directory.
 // Every field is checked before the task is returned: templates render,
 // regular expressions compile and have their groups, and each expected
 // answer, written in the answer format, parses back to itself.
@@ -36,9 +59,9 @@ func Load(ctx context.Context, path string) (*Task, error) {
 // a file takes to read stays near what it holds (see split.go); a file
 // whose YAML does not parse that way is parsed whole, so the result and the
 // errors are the same either way.
-func Parse(name, text string) (*Task, error) {
+func ParseWith(name, text string, opts Options) (*Task, error) {
 	if head, list, ok := splitExpected(text); ok {
-		t, err := parse(name, head, list)
+		t, err := parse(name, head, list, opts)
 		if err == nil {
 			return t, nil
 		}
@@ -48,7 +71,7 @@ func Parse(name, text string) (*Task, error) {
 			return nil, err
 		}
 	}
-	t, err := parse(name, []byte(text), nil)
+	t, err := parse(name, []byte(text), nil, opts)
 	if ye, ok := errors.AsType[*yamlError](err); ok {
 		return nil, ye.err
 	}
@@ -64,8 +87,8 @@ func (e *yamlError) Unwrap() error { return e.err }
 
 // parse reads a task from data, and its expected items from list when the
 // list was cut out of data.
-func parse(name string, data []byte, list *expectedList) (*Task, error) {
-	d := &decoder{file: name}
+func parse(name string, data []byte, list *expectedList, opts Options) (*Task, error) {
+	d := &decoder{file: name, opts: opts}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, &yamlError{d.yamlErr(err)}
@@ -84,15 +107,38 @@ func parse(name string, data []byte, list *expectedList) (*Task, error) {
 // ("yaml: line 7: ...") so they read like the others.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-type decoder struct{ file string }
+type decoder struct {
+	file string
+	opts Options
+}
+
+// maxMsg bounds an error's message: a message that quotes a value (a
+// regular expression, an answer, a record's field) stays one short line.
+const maxMsg = 512
 
 func (d *decoder) errf(n *yaml.Node, field, format string, args ...any) *Error {
 	line := 0
 	if n != nil {
 		line = n.Line
 	}
-	return &Error{File: d.file, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+	return &Error{File: d.file, Line: line, Field: field, Msg: clip(fmt.Sprintf(format, args...), maxMsg)}
 }
+
+// clip cuts s to at most max bytes, on a character boundary, marking the
+// cut.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - len("...")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "..."
+}
+
+// quote is a value quoted in a message: at most its first 64 bytes.
+func quote(s string) string { return strconv.Quote(clip(s, 64)) }
 
 func (d *decoder) yamlErr(err error) *Error {
 	msg := err.Error()
@@ -160,11 +206,11 @@ func (d *decoder) required(m map[string]*yaml.Node, parent *yaml.Node, field, ke
 
 func (d *decoder) integer(n *yaml.Node, field string) (int, error) {
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-		return 0, d.errf(n, field, "want a whole number, got %q", n.Value)
+		return 0, d.errf(n, field, "want a whole number, got %s", quote(n.Value))
 	}
 	v, err := strconv.Atoi(n.Value)
 	if err != nil {
-		return 0, d.errf(n, field, "want a whole number, got %q", n.Value)
+		return 0, d.errf(n, field, "want a whole number, got %s", quote(n.Value))
 	}
 	return v, nil
 }
@@ -176,7 +222,7 @@ func (d *decoder) boolean(n *yaml.Node, field string) (bool, error) {
 			return b, nil
 		}
 	}
-	return false, d.errf(n, field, "want true or false, got %q", n.Value)
+	return false, d.errf(n, field, "want true or false, got %s", quote(n.Value))
 }
 
 func (d *decoder) regex(n *yaml.Node, field string) (*regexp.Regexp, error) {
@@ -220,8 +266,16 @@ func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 			return nil, err
 		}
 	}
+	un, err := d.required(m, root, "", "user")
+	if err != nil {
+		return nil, err
+	}
+	user, err := d.userTemplate(un)
+	if err != nil {
+		return nil, err
+	}
 	if n, ok := m["inputs"]; ok {
-		if t.in, err = d.inputs(n); err != nil {
+		if t.in, err = d.inputs(n, &fieldCheck{node: un, names: inputFields(user)}); err != nil {
 			return nil, err
 		}
 	}
@@ -233,15 +287,14 @@ func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 		return nil, err
 	}
 	if n, ok := m["execute"]; ok {
+		if d.opts.NoExecute {
+			return nil, d.errf(n, "execute", "runs a program on the server that reads this task file, which is not allowed here")
+		}
 		if t.exec, err = d.execute(n); err != nil {
 			return nil, err
 		}
 	}
-	un, err := d.required(m, root, "", "user")
-	if err != nil {
-		return nil, err
-	}
-	if err := d.user(un, t); err != nil {
+	if err := d.user(un, user, t); err != nil {
 		return nil, err
 	}
 	an, err := d.required(m, root, "", "answer")
@@ -298,7 +351,7 @@ func (d *decoder) keyRule(n *yaml.Node) (KeyRule, error) {
 		case CaseKeep, CaseLower, CaseUpper:
 			k.Case = c
 		default:
-			return k, d.errf(v, "key.case", "want keep, lower or upper, got %q", s)
+			return k, d.errf(v, "key.case", "want keep, lower or upper, got %s", quote(s))
 		}
 	}
 	return k, nil
@@ -348,39 +401,81 @@ func (d *decoder) done(n *yaml.Node, t *Task) error {
 			return err
 		}
 		if t.doneRe.MatchString(t.initial) {
-			return d.errf(v, "done.state_matches", "already matches the initial state %q: the task would take no step", t.initial)
+			return d.errf(v, "done.state_matches", "already matches the initial state %s: the task would take no step", quote(t.initial))
 		}
 	}
 	return nil
 }
 
-// user parses the user-prompt template and renders it once, so a template
-// that cannot render fails here and not at step 1 of a paid run.
-func (d *decoder) user(n *yaml.Node, t *Task) error {
-	s, err := d.scalar(n, "user")
+// userFields are the fields a user template may name.
+var userFields = []fieldtmpl.Field{{Name: "State"}, {Name: "Prev"}, {Name: "Step"}, {Name: "Steps"}, {Name: "Input", Keys: true}}
+
+// answerFields are the fields answer.template may name.
+var answerFields = []fieldtmpl.Field{{Name: "Action"}, {Name: "State"}}
+
+// maxRendered bounds what a template renders: a user prompt, or an answer
+// written with answer.template. It is beyond any model's context, and
+// keeps a template that names a long field many times from taking the
+// memory of the machine that renders it.
+const maxRendered = 4 << 20
+
+// template parses a template field (the user prompt, answer.template) as
+// the subset of [fieldtmpl]: text, the given fields and {{if}} on them. A
+// template is at most [fileio.MaxPromptFile] (1 MiB) of text.
+func (d *decoder) template(n *yaml.Node, field string, fields []fieldtmpl.Field) (*template.Template, error) {
+	s, err := d.scalar(n, field)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	tmpl, err := template.New("user").Option("missingkey=error").Parse(s)
+	if len(s) > fileio.MaxPromptFile {
+		return nil, d.errf(n, field, "the template is %d bytes, over the %d MiB a template may be", len(s), fileio.MaxPromptFile>>20)
+	}
+	tmpl, err := fieldtmpl.Parse(field, s, fields...)
 	if err != nil {
-		return d.errf(n, "user", "%s", strings.TrimPrefix(err.Error(), "template: "))
+		return nil, d.errf(n, field, "%s", strings.TrimPrefix(err.Error(), "template: "))
 	}
-	if !strings.Contains(s, ".State") {
-		return d.errf(n, "user", "the template must show the state with {{.State}}")
+	return tmpl, nil
+}
+
+// userTemplate parses the user-prompt template, before the inputs are
+// read, so that they are checked for the fields it names.
+func (d *decoder) userTemplate(n *yaml.Node) (*template.Template, error) {
+	tmpl, err := d.template(n, "user", userFields)
+	if err != nil {
+		return nil, err
 	}
+	if !strings.Contains(n.Value, ".State") {
+		return nil, d.errf(n, "user", "the template must show the state with {{.State}}")
+	}
+	return tmpl, nil
+}
+
+// inputFields are the fields of the input a template names
+// ({{.Input.amount}}), each once.
+func inputFields(tmpl *template.Template) []string {
+	var names []string
+	walk(tmpl.Tree.Root, func(f *tparse.FieldNode) {
+		if len(f.Ident) == 2 && f.Ident[0] == "Input" && !slices.Contains(names, f.Ident[1]) {
+			names = append(names, f.Ident[1])
+		}
+	})
+	return names
+}
+
+// user renders the user template once, with the initial state and the
+// first input, so a template that cannot render, or renders too long,
+// fails here and not at step 1 of a paid run.
+func (d *decoder) user(n *yaml.Node, tmpl *template.Template, t *Task) error {
 	data := PromptData{State: t.initial, Step: 1, Steps: t.steps}
 	if t.in != nil {
-		if err := d.checkFields(n, "user", tmpl.Tree, t.in); err != nil {
-			return err
-		}
 		data.Input = inputData(t.in.first())
-	} else if strings.Contains(s, ".Input") {
-		if err := d.checkNoInput(n, tmpl); err != nil {
-			return err
-		}
+	} else if err := d.checkNoInput(n, tmpl); err != nil {
+		return err
 	}
-	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, data); err != nil {
+	if _, err := fieldtmpl.Render(tmpl, data, maxRendered); err != nil {
+		if errors.Is(err, fieldtmpl.ErrTooLong) {
+			return d.errf(n, "user", "the prompt renders over %d MiB (with the initial state and the first input)", maxRendered>>20)
+		}
 		return d.errf(n, "user", "%s", strings.TrimPrefix(err.Error(), "template: "))
 	}
 	t.user = tmpl
@@ -416,15 +511,9 @@ func (d *decoder) answer(n *yaml.Node) (format, error) {
 	}
 	f := &regexFormat{re: re}
 	if tn, ok := m["template"]; ok {
-		s, err := d.scalar(tn, "answer.template")
-		if err != nil {
+		if f.tmpl, err = d.template(tn, "answer.template", answerFields); err != nil {
 			return nil, err
 		}
-		tmpl, err := template.New("answer").Option("missingkey=error").Parse(s)
-		if err != nil {
-			return nil, d.errf(tn, "answer.template", "%s", strings.TrimPrefix(err.Error(), "template: "))
-		}
-		f.tmpl = tmpl
 	}
 	return f, nil
 }
@@ -437,15 +526,60 @@ func (d *decoder) jsonFormat(n *yaml.Node) (format, error) {
 	var schema any
 	sn, ok := m["schema"]
 	if ok {
-		if err := sn.Decode(&schema); err != nil {
-			return nil, d.errf(sn, "answer.json.schema", "%v", err)
+		if err := d.decode(sn, "answer.json.schema", &schema); err != nil {
+			return nil, err
 		}
 	}
-	f, err := newJSONFormat(schema)
+	f, err := newJSONFormat(schema, d.opts.NoFiles)
+	if errors.Is(err, errSchemaRef) {
+		return nil, d.errf(sn, "answer.json.schema", "a $ref to another document is a path, looked up on the server that reads this task file, which is not allowed here: write the schema whole")
+	}
 	if err != nil {
 		return nil, d.errf(sn, "answer.json.schema", "%v", err)
 	}
 	return f, nil
+}
+
+// decode decodes a node into v, refusing a key given twice in any of its
+// mappings as [decoder.mapping] does, with the line of the second.
+func (d *decoder) decode(n *yaml.Node, field string, v any) error {
+	if err := d.noDuplicates(n, field); err != nil {
+		return err
+	}
+	if err := n.Decode(v); err != nil {
+		// The library's errors may span lines: keep the first.
+		msg, _, _ := strings.Cut(strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:\n"), "\n")
+		return d.errf(n, field, "%s", strings.TrimSpace(msg))
+	}
+	return nil
+}
+
+// noDuplicates refuses a mapping under n that gives a key twice.
+func (d *decoder) noDuplicates(n *yaml.Node, field string) error {
+	switch n.Kind {
+	case yaml.MappingNode:
+		seen := make(map[string]bool, len(n.Content)/2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			path := field + "." + k.Value
+			if k.Kind == yaml.ScalarNode && k.Value != "<<" {
+				if seen[k.Value] {
+					return d.errf(k, path, "given twice")
+				}
+				seen[k.Value] = true
+			}
+			if err := d.noDuplicates(v, path); err != nil {
+				return err
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if err := d.noDuplicates(c, fmt.Sprintf("%s[%d]", field, i)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // expected reads the per-step answers and checks them against the rest of
@@ -573,7 +707,7 @@ func (r *expectedReader) finish() error {
 		return d.errf(r.list, "expected", "%d answers for at most done.steps %d", n, t.steps)
 	}
 	if t.doneRe != nil && !t.doneRe.MatchString(r.state) {
-		return d.errf(r.last, fmt.Sprintf("expected[%d].state", n-1), "%q does not match done.state_matches, so the task would not end there", r.state)
+		return d.errf(r.last, fmt.Sprintf("expected[%d].state", n-1), "%s does not match done.state_matches, so the task would not end there", quote(r.state))
 	}
 	return nil
 }
@@ -627,16 +761,8 @@ func (d *decoder) step(n *yaml.Node, field string, withWrong bool) (Step, []*yam
 // roundTrip writes an expected answer in the answer format and parses it
 // back: if the file's own answers do not survive its format, no model's will.
 func (d *decoder) roundTrip(t *Task, n *yaml.Node, field string, a Answer) error {
-	text, err := t.format.render(a)
-	if err != nil {
-		return d.errf(n, field, "cannot be written with answer.template: %v", err)
-	}
-	got, err := t.Parse(text)
-	if err != nil {
-		return d.errf(n, field, "written as %q it does not parse: %v", text, err)
-	}
-	if t.Key(got) != t.keyOf(a) {
-		return d.errf(n, field, "written as %q it parses back as action %q, state %q", text, got.Action, got.State)
+	if err := t.checkAnswer(a); err != nil {
+		return d.errf(n, field, "%v", err)
 	}
 	return nil
 }

@@ -36,9 +36,19 @@ const (
 	formatLines = "lines"
 )
 
-// maxRecord bounds one line of an input file, so a file without line
-// breaks cannot make a step's prompt, or the reader, unbounded.
+// maxRecord bounds one record of a data file (a line, or a CSV record,
+// which may span lines), so a file without line breaks cannot make a
+// step's prompt, or the reader, unbounded. A field is at most a record.
 const maxRecord = 1 << 20
+
+// maxFields bounds the fields of one record (a CSV file's columns, a JSON
+// object's keys, an inline mapping's), so that a record and the messages
+// that list its fields stay small.
+const maxFields = 1000
+
+// bom is the UTF-8 byte-order mark some editors write at the start of a
+// file: it is not part of the first record.
+const bom = "\ufeff"
 
 // recordError is a problem at a line of an input file.
 type recordError struct {
@@ -54,15 +64,20 @@ type recordReader interface {
 	next() (Record, error)
 }
 
-// newRecordReader reads the given format from r.
+// newRecordReader reads the given format from r, after a byte-order mark
+// if the file starts with one.
 func newRecordReader(format string, r io.Reader) (recordReader, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if b, _ := br.Peek(len(bom)); string(b) == bom {
+		_, _ = br.Discard(len(bom))
+	}
 	switch format {
 	case formatJSONL:
-		return &jsonlReader{lines: newLineReader(r)}, nil
+		return &jsonlReader{lines: &lineReader{r: br}}, nil
 	case formatLines:
-		return &plainReader{lines: newLineReader(r)}, nil
+		return &plainReader{lines: &lineReader{r: br}}, nil
 	case formatCSV:
-		return newCSVReader(r)
+		return newCSVReader(br)
 	}
 	return nil, fmt.Errorf("unknown input format %q (want jsonl, csv or lines)", format)
 }
@@ -71,10 +86,6 @@ func newRecordReader(format string, r io.Reader) (recordReader, error) {
 type lineReader struct {
 	r    *bufio.Reader
 	line int // of the line last returned
-}
-
-func newLineReader(r io.Reader) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, 64<<10)}
 }
 
 // nextLine returns the next line that is not blank, without its line end.
@@ -147,6 +158,9 @@ func jsonObject(s string) (map[string]any, error) {
 	if raw == nil {
 		return nil, errors.New("not a JSON object: null")
 	}
+	if len(raw) > maxFields {
+		return nil, fmt.Errorf("%d fields, over the %d a record may have", len(raw), maxFields)
+	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, errors.New("more than one JSON value on the line")
 	}
@@ -156,13 +170,13 @@ func jsonObject(s string) (map[string]any, error) {
 		d := json.NewDecoder(bytes.NewReader(v))
 		d.UseNumber()
 		if err := d.Decode(&val); err != nil {
-			return nil, fmt.Errorf("field %q: %v", k, err)
+			return nil, fmt.Errorf("field %s: %v", quote(k), err)
 		}
 		switch val.(type) {
 		case map[string]any, []any:
 			var b bytes.Buffer
 			if err := json.Compact(&b, v); err != nil {
-				return nil, fmt.Errorf("field %q: %v", k, err)
+				return nil, fmt.Errorf("field %s: %v", quote(k), err)
 			}
 			val = rawJSON(b.String())
 		case nil:
@@ -174,23 +188,35 @@ func jsonObject(s string) (map[string]any, error) {
 }
 
 // csvReader reads a CSV file whose first row names the fields; every row
-// must have one value per field.
+// must have one value per field. A record is at most [maxRecord] bytes and
+// the header at most [maxFields] columns.
 type csvReader struct {
 	r      *csv.Reader
+	lim    *recordLimit
 	header []string
+	// nextLine is the line after the last record read: where the next
+	// one starts, blank lines aside.
+	nextLine int
 }
 
-func newCSVReader(r io.Reader) (*csvReader, error) {
-	cr := csv.NewReader(bufio.NewReaderSize(r, 64<<10))
+func newCSVReader(r *bufio.Reader) (*csvReader, error) {
+	lim := &recordLimit{r: r}
+	// Over its own small buffer, so that what the parser may read ahead of
+	// a record is known.
+	cr := csv.NewReader(bufio.NewReaderSize(lim, csvBuffer))
 	cr.ReuseRecord = true
-	header, err := cr.Read()
+	c := &csvReader{r: cr, lim: lim, nextLine: 1}
+	header, err := c.read()
 	if errors.Is(err, io.EOF) {
 		return nil, &recordError{1, "empty CSV file: the first row must name the fields"}
 	}
 	if err != nil {
-		return nil, csvErr(err)
+		return nil, err
 	}
-	c := &csvReader{r: cr, header: append([]string(nil), header...)}
+	if len(header) > maxFields {
+		return nil, &recordError{1, fmt.Sprintf("the header has %d columns, over the %d a file may have", len(header), maxFields)}
+	}
+	c.header = append([]string(nil), header...)
 	seen := map[string]bool{}
 	for i, h := range c.header {
 		h = strings.TrimSpace(h)
@@ -198,7 +224,7 @@ func newCSVReader(r io.Reader) (*csvReader, error) {
 			return nil, &recordError{1, fmt.Sprintf("header column %d has no name", i+1)}
 		}
 		if seen[h] {
-			return nil, &recordError{1, fmt.Sprintf("header names %q twice", h)}
+			return nil, &recordError{1, fmt.Sprintf("header names %s twice", quote(h))}
 		}
 		seen[h] = true
 		c.header[i] = h
@@ -207,16 +233,38 @@ func newCSVReader(r io.Reader) (*csvReader, error) {
 	return c, nil
 }
 
-func (c *csvReader) next() (Record, error) {
+// csvBuffer is the CSV parser's read-ahead.
+const csvBuffer = 4096
+
+// read reads one record of at most maxRecord bytes: the parser may take in
+// at most that, and its read-ahead, past the end of the last record.
+func (c *csvReader) read() ([]string, error) {
+	start := c.r.InputOffset()
+	c.lim.left = maxRecord + 2 + csvBuffer - (c.lim.read - start)
 	row, err := c.r.Read()
+	if errors.Is(err, errRecordLimit) || err == nil && c.r.InputOffset()-start > maxRecord+2 {
+		return nil, &recordError{c.nextLine, fmt.Sprintf("record longer than %d bytes", maxRecord)}
+	}
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return Record{}, io.EOF
+			return nil, io.EOF
 		}
 		if pe, ok := errors.AsType[*csv.ParseError](err); ok && errors.Is(pe.Err, csv.ErrFieldCount) {
-			return Record{}, &recordError{pe.StartLine, fmt.Sprintf("ragged row: %d fields, the header has %d", len(row), len(c.header))}
+			return nil, &recordError{pe.StartLine, fmt.Sprintf("ragged row: %d fields, the header has %d", len(row), len(c.header))}
 		}
-		return Record{}, csvErr(err)
+		return nil, csvErr(err)
+	}
+	// The record ends on its last field's line, plus the line breaks in
+	// that field.
+	last, _ := c.r.FieldPos(len(row) - 1)
+	c.nextLine = last + strings.Count(row[len(row)-1], "\n") + 1
+	return row, nil
+}
+
+func (c *csvReader) next() (Record, error) {
+	row, err := c.read()
+	if err != nil {
+		return Record{}, err
 	}
 	line, _ := c.r.FieldPos(0)
 	fields := make(map[string]any, len(row))
@@ -231,6 +279,31 @@ func (c *csvReader) next() (Record, error) {
 	_ = w.Write(row) // into a strings.Builder, which cannot fail
 	w.Flush()
 	return Record{Text: strings.TrimRight(b.String(), "\n"), Fields: fields, Line: line}, nil
+}
+
+// errRecordLimit stops the CSV parser in a record over the limit.
+var errRecordLimit = errors.New("record over the limit")
+
+// recordLimit lets the CSV parser read only left more bytes: set before
+// each record, it bounds what one record can take whatever the file holds
+// (a quoted field that never closes, a line with no end).
+type recordLimit struct {
+	r    io.Reader
+	read int64 // bytes given to the parser so far
+	left int64
+}
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, errRecordLimit
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.read += int64(n)
+	l.left -= int64(n)
+	return n, err
 }
 
 // csvErr turns the csv package's errors into located ones.

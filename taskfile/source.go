@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // source is a file of records read a record at a time: the per-step inputs
@@ -22,6 +24,16 @@ type source struct {
 	count  int
 	sha256 string
 	first  *Record // the first record, for checking templates against it
+}
+
+// source is the data file a task file names at node at: placed by
+// [resolve], or refused when the file may name none ([Options.NoFiles]);
+// instead says what to write in its place.
+func (d *decoder) source(at *yaml.Node, field, name, format, instead string) (*source, error) {
+	if d.opts.NoFiles {
+		return nil, d.errf(at, field, "%s is a path, looked up on the server that reads this task file, which is not allowed here: %s", quote(name), instead)
+	}
+	return &source{name: name, path: resolve(d.file, name), format: format}, nil
 }
 
 // resolve places a path written in a task file: relative paths are taken

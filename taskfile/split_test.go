@@ -11,7 +11,7 @@ import (
 // parseWhole is Parse without the batched reading of the expected list:
 // the reference the batched reading must agree with.
 func parseWhole(name, text string) (*Task, error) {
-	t, err := parse(name, []byte(text), nil)
+	t, err := parse(name, []byte(text), nil, Options{})
 	if ye, ok := err.(*yamlError); ok {
 		return nil, ye.err
 	}

@@ -1,7 +1,6 @@
 package taskfile
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -10,6 +9,7 @@ import (
 	"text/template"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/fieldtmpl"
 )
 
 // Task is a task read from a file. It implements [maker.Task] over string
@@ -160,7 +160,6 @@ func (t *Task) Done(state string, step int) bool {
 // Prompt implements [maker.Task] with the file's system text and user
 // template.
 func (t *Task) Prompt(state, prev string, step int) maker.Prompt {
-	var buf bytes.Buffer
 	data := PromptData{State: state, Prev: prev, Step: step + 1, Steps: t.steps}
 	if t.in != nil {
 		r, err := t.in.at(step)
@@ -172,11 +171,16 @@ func (t *Task) Prompt(state, prev string, step int) maker.Prompt {
 		}
 		data.Input = inputData(r)
 	}
-	// The template rendered when the file was read; a failure now is a bug.
-	if err := t.user.Execute(&buf, data); err != nil {
-		panic(fmt.Sprintf("taskfile %s: user template: %v", t.file, err))
+	// The template rendered when the file was read, and every input has
+	// its fields; a state the model made long can still take the prompt
+	// over the cap. The prompt says so, and the check fails the step.
+	user, err := fieldtmpl.Render(t.user, data, maxRendered)
+	if err != nil {
+		err = fmt.Errorf("step %d: user: %w", step+1, err)
+		t.setErr(err)
+		user = "prompt unavailable: " + err.Error()
 	}
-	return maker.Prompt{System: t.system, User: buf.String(), Hint: Hint{Step: step, State: state, Prev: prev}}
+	return maker.Prompt{System: t.system, User: user, Hint: Hint{Step: step, State: state, Prev: prev}}
 }
 
 // Parse implements [maker.Task] with the file's answer format. Both fields
@@ -224,7 +228,7 @@ func (t *Task) Check(step int, _ string, decided maker.Candidate[string]) error 
 		return err
 	}
 	if t.Key(decided) != t.keyOf(want.Answer) {
-		return fmt.Errorf("decided action %q, state %q; expected action %q, state %q (line %d)", decided.Action, decided.State, want.Action, want.State, want.Line)
+		return fmt.Errorf("decided action %s, state %s; expected action %s, state %s (line %d)", quote(decided.Action), quote(decided.State), quote(want.Action), quote(want.State), want.Line)
 	}
 	return nil
 }

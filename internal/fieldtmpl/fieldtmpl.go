@@ -41,7 +41,7 @@ func Parse(name, text string, fields ...Field) (*template.Template, error) {
 	}
 	for _, d := range t.Templates() {
 		if d.Name() != name {
-			return nil, fmt.Errorf("it defines template %q; only fields and {{if}} on them are allowed", d.Name())
+			return nil, fmt.Errorf("it defines template %q, which is not allowed; use fields and {{if}} on them", d.Name())
 		}
 	}
 	if t.Tree != nil {
