@@ -55,13 +55,16 @@ type taskfileParams struct {
 	// expected answers) when the run started: a resume refuses a file that
 	// has changed since, as its steps would no longer match its records.
 	Data map[string]string `json:"data,omitempty"`
+	// opts say what the file may reach: the command line's by default, a
+	// client's for a run a service is asked for (runsBuilder.described).
+	opts taskfile.Options
 }
 
 // taskfileExecution is the execution of a task file.
 func taskfileExecution(p taskfileParams) (execution[string], error) {
-	task, err := taskfile.Parse(p.File, p.YAML)
+	task, err := taskfile.ParseWith(p.File, p.YAML, p.opts)
 	if err != nil {
-		return execution[string]{}, usageErr("%v", err)
+		return execution[string]{}, usageErr("%w", err)
 	}
 	data := task.DataFiles()
 	if p.Data == nil {

@@ -110,7 +110,10 @@ func (b runsBuilder) described(job *runs.Job) (runnable, error) {
 			return nil, invalid("params: %v", err)
 		}
 	}
-	task, err := kind.open(params)
+	task, err := b.clientOpener(kind)(params)
+	if te, ok := errors.AsType[*taskfile.Error](err); ok && te.Field == "execute" && !b.allowExecute {
+		return nil, invalid("params: %v: start maker serve with --allow-execute to accept it", err)
+	}
 	if err != nil {
 		return nil, invalid("params: %v", jsonError(err))
 	}
@@ -124,6 +127,25 @@ func (b runsBuilder) described(job *runs.Job) (runnable, error) {
 		return nil, invalid("%v", err)
 	}
 	return task.resumeAs(f, ""), nil
+}
+
+// clientOpener is the opener of a run a client describes. A task file
+// from a client names no file on the server (its inputs, expected answers
+// and schema are in its text): a path would be looked up here, and a
+// record, a line or whether the file exists would come back in its errors.
+// Its execute is refused before the program is looked up, unless the
+// service runs programs for its clients (--allow-execute). A journaled run
+// is reopened with its kind's own opener (reopen): one the command line
+// started keeps reading its data files.
+func (b runsBuilder) clientOpener(kind taskKind) taskOpener {
+	if kind.name != "taskfile" {
+		return kind.open
+	}
+	opts := taskfile.Options{NoFiles: true, NoExecute: !b.allowExecute}
+	return opener(func(p taskfileParams) (execution[string], error) {
+		p.opts = opts
+		return taskfileExecution(p)
+	})
 }
 
 // resumed is the execution that continues a journaled run.
