@@ -104,7 +104,13 @@ type Report struct {
 // buckets are the length ranges of the error-by-length table.
 var buckets = [][2]int{{0, 250}, {250, 500}, {500, 700}, {700, 750}, {750, 1000}, {1000, 0}}
 
-// Run samples every probe PerStep times and measures the model.
+// MaxSamples bounds the model calls of one calibration, probes times
+// PerStep: enough to measure an error rate of 0.2% to within 0.03%, and
+// small enough that the answers kept for the report fit in memory.
+const MaxSamples = 100_000
+
+// Run samples every probe PerStep times and measures the model. It stops
+// starting samples as soon as ctx ends, and then returns its error.
 func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, probes []Probe[S], opt Options) (*Report, error) {
 	if len(probes) == 0 {
 		return nil, errors.New("calibrate: no steps to sample")
@@ -120,6 +126,9 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 	}
 	if opt.PerStep < 1 || opt.Concurrency < 1 || opt.Temperature < 0 {
 		return nil, fmt.Errorf("calibrate: samples per step, concurrency and temperature must be positive")
+	}
+	if opt.PerStep > MaxSamples || len(probes) > MaxSamples/opt.PerStep {
+		return nil, fmt.Errorf("calibrate: %d steps of %d samples each: want at most %d samples in all", len(probes), opt.PerStep, MaxSamples)
 	}
 	flags, err := maker.NewRedFlags(opt.MaxTokens, opt.MinChars, opt.RefusalPatterns)
 	if err != nil {
@@ -139,10 +148,17 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(opt.Concurrency)
+launch:
 	for i, pr := range probes {
 		prompt := task.Prompt(pr.State, pr.Prev, pr.Step)
 		for j := 0; j < opt.PerStep; j++ {
+			if gctx.Err() != nil {
+				break launch // stopped, or a sample failed
+			}
 			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err // stopped while this sample waited for its turn
+				}
 				resp, err := model.Generate(gctx, maker.Request{Prompt: prompt, Temperature: opt.Temperature, MaxTokens: flags.MaxTokens, Step: pr.Step, Sample: j})
 				if err != nil {
 					return fmt.Errorf("calibrate: step %d: %w", pr.Step+1, err)
@@ -154,6 +170,9 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("calibrate: %w", err)
 	}
 
 	rep := &Report{Task: task.Name(), Simulated: maker.IsSimulated(model), Steps: len(probes), Flagged: map[maker.Flag]int{}}

@@ -62,8 +62,11 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
 			if disks < 1 || disks > hanoi.MaxDisks {
 				return usageErr("--disks must be between 1 and %d, got %d", hanoi.MaxDisks, disks)
 			}
-			if samples < 2 || perStep < 1 {
-				return usageErr("--samples must be at least 2 and --per-step at least 1")
+			switch {
+			case samples < 2 || samples > calibrate.MaxSamples:
+				return usageErr("--samples: want 2 to %d model calls, got %d", calibrate.MaxSamples, samples)
+			case perStep < 1 || perStep > samples:
+				return usageErr("--per-step: want 1 to --samples (%d), got %d", samples, perStep)
 			}
 			task, err := hanoi.New(disks)
 			if err != nil {
@@ -121,7 +124,7 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
 	fs := cmd.Flags()
 	fs.StringVar(&taskName, "task", "hanoi", "task to calibrate on")
 	fs.IntVar(&disks, "disks", 10, "Hanoi disks")
-	fs.IntVar(&samples, "samples", 1000, "model calls to make in all")
+	fs.IntVar(&samples, "samples", 1000, fmt.Sprintf("model calls to make in all (at most %d)", calibrate.MaxSamples))
 	fs.IntVar(&perStep, "per-step", 2, "independent samples per step (two or more show collisions)")
 	fs.Uint64Var(&probe, "probe-seed", 1, "seed that picks the steps")
 	// Calibration takes independent single samples: no voting, budget,
