@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/maker-go/maker/internal/fileio"
+	"github.com/maker-go/maker/internal/strictjson"
 )
 
 // ErrInstance is wrapped by every error about a bad instance, so a command
@@ -19,10 +20,11 @@ var ErrInstance = errors.New("bad instance")
 // largest generated instance of any scenario.
 const MaxInstanceBytes = fileio.MaxInstanceFile
 
-// Decode reads one JSON value into v strictly: at most [MaxInstanceBytes],
-// no unknown fields, no data after the value, so a misspelt key or a file
-// glued to another is reported instead of silently ignored. Every error
-// wraps [ErrInstance].
+// Decode reads one JSON value into v strictly (internal/strictjson): at
+// most [MaxInstanceBytes], every field name exact and given once, no
+// unknown fields, no data after the value, so a misspelt or repeated key or
+// a file glued to another is reported instead of silently ignored. Every
+// error wraps [ErrInstance].
 func Decode(r io.Reader, v any) error {
 	b, err := io.ReadAll(io.LimitReader(r, MaxInstanceBytes+1))
 	if err != nil {
@@ -31,16 +33,11 @@ func Decode(r io.Reader, v any) error {
 	if len(b) > MaxInstanceBytes {
 		return fmt.Errorf("%w: larger than %d bytes", ErrInstance, MaxInstanceBytes)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := strictjson.Unmarshal(b, v); err != nil {
 		if errors.Is(err, io.EOF) {
 			return fmt.Errorf("%w: no JSON value (empty input)", ErrInstance)
 		}
-		return fmt.Errorf("%w: %v", ErrInstance, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fmt.Errorf("%w: data after the JSON value", ErrInstance)
+		return fmt.Errorf("%w: %w", ErrInstance, err)
 	}
 	return nil
 }

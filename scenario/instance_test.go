@@ -23,12 +23,14 @@ func positive(in *testInstance) error {
 
 func TestDecodeRejects(t *testing.T) {
 	tests := []struct{ name, text, want string }{
-		{"two values", `{"n":1}{"n":2}`, "data after the JSON value"},
-		{"trailing text", `{"n":1} x`, "data after the JSON value"},
+		{"two values", `{"n":1}{"n":2}`, "more than one JSON value"},
+		{"trailing text", `{"n":1} x`, "more than one JSON value"},
 		{"unknown field", `{"m":1}`, "unknown field"},
-		{"wrong type", `{"n":"x"}`, "cannot unmarshal"},
+		{"miscased field", `{"N":1}`, "N: unknown field"},
+		{"field given twice", `{"n":1,"n":2}`, "n: duplicate field"},
+		{"wrong type", `{"n":"x"}`, "n: want int, got JSON string"},
 		{"empty", ``, "empty input"},
-		{"cut short", `{"n":`, "unexpected EOF"},
+		{"cut short", `{"n":`, "cut short"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
