@@ -87,6 +87,10 @@ func count(n int64, one, many string) string {
 	return group(n) + " " + noun(n, one, many)
 }
 
+// Thousands writes n with thousands separators, as the summary's text
+// writes its counts, for the other lines that speak of them.
+func Thousands(n int64) string { return group(n) }
+
 // noun is one for a count of 1, many otherwise.
 func noun(n int64, one, many string) string {
 	if n == 1 {

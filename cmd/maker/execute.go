@@ -204,7 +204,7 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		}
 	}
 	jr.printID(cmd, f.jsonOut)
-	return rep.finish(cmd, &res.Summary, res.State, outcome(&res.Summary, runErr))
+	return rep.finish(cmd, &res.Summary, res.State, jr.explain(&res.Summary, outcome(&res.Summary, runErr)))
 }
 
 // actions are the actions of the run's first n journaled steps.

@@ -64,7 +64,7 @@ func TestExitCodes(t *testing.T) {
 		code int
 		want string
 	}{
-		{"interrupted run", stopped, []string{"hanoi", "--disks", "5", "-q", "--no-journal"}, exitInterrupted, "context canceled"},
+		{"interrupted run", stopped, []string{"hanoi", "--disks", "5", "-q", "--no-journal"}, exitInterrupted, "maker: interrupted at step 0 of 31 (not journaled: it cannot be resumed)\n"},
 		{"interrupted migration setup", stopped, []string{"scenario", "migrate", "--size", "300", "-q", "--no-journal", "--db-file", filepath.Join(dir, "shop.db")}, exitInterrupted, ""},
 		{"report not written", context.Background(), []string{"hanoi", "--disks", "3", "-q", "--no-journal", "--report", "/dev/full"}, exitOutput, "--report /dev/full"},
 		{"export not written", context.Background(), []string{"requirements", "Build a simple task management API", "-q", "--no-journal", "--out-md", "/dev/full"}, exitOutput, "--out-md"},

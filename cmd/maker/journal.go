@@ -284,3 +284,22 @@ func (jr *journaling) printID(cmd *cobra.Command, jsonOut bool) {
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "run         %s (maker show %s; maker resume %s; maker replay %s)\n", jr.id, jr.id, jr.id, jr.id)
 }
+
+// explain tells an interrupted run's end (err, with its exit code) as
+// where the run stopped and how to go on from there; any other end is
+// returned as it is.
+func (jr *journaling) explain(sum *maker.Summary, err error) error {
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitInterrupted {
+		return err
+	}
+	at := "step " + maker.Thousands(int64(sum.Steps))
+	if sum.TotalSteps > 0 {
+		at += " of " + maker.Thousands(int64(sum.TotalSteps))
+	}
+	text := fmt.Sprintf("interrupted at %s (not journaled: it cannot be resumed)", at)
+	if jr != nil && jr.id != "" {
+		text = fmt.Sprintf("interrupted: run %s stopped at %s; resume with maker resume %s", jr.id, at, jr.id)
+	}
+	return &exitError{code: exitInterrupted, err: &explained{text: text, cause: err}}
+}

@@ -39,6 +39,24 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
+// explained is an error told in words for people: Error is the text, and
+// the error it explains stays in the chain for errors.Is and errors.As.
+type explained struct {
+	text  string
+	cause error
+}
+
+func (e *explained) Error() string { return e.text }
+func (e *explained) Unwrap() error { return e.cause }
+
+// plural is one for a count of 1, many otherwise.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
 // usageErr marks bad input: exit code 2.
 func usageErr(format string, args ...any) error {
 	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
@@ -100,7 +118,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "maker:", err)
+	msg := err.Error()
+	if ctx.Err() != nil && msg == context.Canceled.Error() {
+		msg = "interrupted" // a command stopped with nothing more to say
+	}
+	fmt.Fprintln(stderr, "maker:", msg)
 	if ctx.Err() != nil {
 		// Whatever failed, it failed because the command was stopped.
 		return exitInterrupted

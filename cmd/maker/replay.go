@@ -60,8 +60,8 @@ It works with every --keep-samples policy: votes are journaled by key.`,
 			if r.K > 0 {
 				kText = fmt.Sprint(r.K)
 			}
-			fmt.Fprintf(w, "run         %s\nk           %s\nsteps       %d\nsame        %d\ndifferent   %d\nundecided   %d (not enough recorded votes)\n",
-				r.Run, kText, r.Steps, r.Same, r.Different, r.Undecided)
+			fmt.Fprintf(w, "run         %s\nk           %s\nsteps       %d\nsame        %d\ndifferent   %d\nundecided   %d%s\n",
+				r.Run, kText, r.Steps, r.Same, r.Different, r.Undecided, whyUndecided(r))
 			if len(r.Changed) == 0 {
 				return nil
 			}
@@ -87,4 +87,25 @@ It works with every --keep-samples policy: votes are journaled by key.`,
 	cmd.Flags().IntVar(&k, "k", 0, "vote margin to re-decide with (0: each step's recorded k)")
 	cmd.Flags().IntVar(&limit, "limit", 20, "list at most this many changed steps (0: all)")
 	return cmd
+}
+
+// whyUndecided says why steps could not be re-decided: the run sampled
+// each step only until its own k was reached, and a larger k needs votes
+// it never drew (every vote the run drew is journaled, whatever
+// --keep-samples kept of the texts).
+func whyUndecided(r *maker.RunReplay) string {
+	if r.Undecided == 0 {
+		return ""
+	}
+	own := 0
+	for _, s := range r.Changed {
+		if !s.Decided {
+			own = max(own, s.RecordedK)
+		}
+	}
+	ahead := "its own k"
+	if own > 0 {
+		ahead = fmt.Sprint(own)
+	}
+	return fmt.Sprintf(": the run drew votes for a step only until one answer was %s ahead; a k=%d vote needs votes it never drew", ahead, r.K)
 }

@@ -67,7 +67,11 @@ outcome of the latest session.`,
 				return err
 			}
 			if !jsonOut {
-				fmt.Fprintf(cmd.OutOrStdout(), "run         %s: %s, %d resumptions, started %s\n", run.ID, run.Status, len(run.Sessions)-1, run.Created.Local().Format("2006-01-02 15:04:05"))
+				n := len(run.Sessions) - 1
+				fmt.Fprintf(cmd.OutOrStdout(), "run         %s: %s, %d %s, started %s\n", run.ID, run.Status, n, plural(n, "resumption", "resumptions"), run.Created.Local().Format("2006-01-02 15:04:05"))
+				if hint := resumeHint(run); hint != "" {
+					fmt.Fprintln(cmd.OutOrStdout(), hint)
+				}
 			}
 			if !jsonOut && pending != nil {
 				fmt.Fprint(cmd.OutOrStdout(), pendingText)
@@ -103,7 +107,25 @@ func showRemote(cmd *cobra.Command, cl *server.Client, id string, jsonOut bool) 
 		return err
 	}
 	if !jsonOut {
-		_, err = fmt.Fprintf(cmd.OutOrStdout(), "run         %s: %s, %d of %d steps, %d resumptions, started %s\n", in.ID, in.Status, in.Steps, in.TotalSteps, max(0, len(in.Sessions)-1), in.Created.Local().Format("2006-01-02 15:04:05"))
+		n := max(0, len(in.Sessions)-1)
+		_, err = fmt.Fprintf(cmd.OutOrStdout(), "run         %s: %s, %d of %d steps, %d %s, started %s\n", in.ID, in.Status, in.Steps, in.TotalSteps, n, plural(n, "resumption", "resumptions"), in.Created.Local().Format("2006-01-02 15:04:05"))
 	}
 	return err
+}
+
+// resumeHint is the line that says how a journaled run that stopped short
+// of its end goes on, or "" for a run that ended (done or failed) or
+// waits for the fleet.
+func resumeHint(run *maker.RunRecord) string {
+	at := "step " + maker.Thousands(int64(run.Steps))
+	if run.TotalSteps > 0 {
+		at += " of " + maker.Thousands(int64(run.TotalSteps))
+	}
+	switch run.Status {
+	case maker.StatusInterrupted, maker.StatusBudget, maker.StatusStopped:
+		return fmt.Sprintf("resume      maker resume %s (it goes on after %s)", run.ID, at)
+	case maker.StatusRunning:
+		return fmt.Sprintf("resume      maker resume %s, if its process was killed (it goes on after %s)", run.ID, at)
+	}
+	return ""
 }

@@ -7,7 +7,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/events"
+	"github.com/maker-go/maker/runs"
 )
 
 func newWatchCmd() *cobra.Command {
@@ -23,7 +25,10 @@ func newWatchCmd() *cobra.Command {
 terminal, or one line per decided step otherwise (one JSON object with --json),
 then the run's summary when it stops. A dropped connection is resumed where it
 stopped, missing no step. A run that has already stopped is replayed from the
-journal.`,
+journal.
+
+Exit status as for the run's own command: 0 solved, 1 failed, 3 a budget stopped
+it, 130 it was interrupted (cancelled).`,
 		Example: `  maker watch 3f9a2c1b --server http://127.0.0.1:7777
   maker watch 3f9a2c1b --server http://127.0.0.1:7777 --json --after 100`,
 		Args: cobra.ExactArgs(1),
@@ -45,18 +50,20 @@ journal.`,
 			if bar != nil {
 				_ = bar.bar.Add(after)
 			}
+			// The steps committed before the watch began come from the
+			// journal at once: they move the bar, not its pace.
+			committed := in.Steps
 			enc := json.NewEncoder(out)
 			err = cl.Watch(ctx, in.ID, after, func(ev events.Event) error {
 				switch {
 				case jsonOut:
 					return enc.Encode(ev)
 				case bar != nil:
-					bar.samples += ev.Samples
+					flagged := 0
 					for _, n := range ev.Flagged {
-						bar.flagged += n
+						flagged += n
 					}
-					bar.bar.Describe(fmt.Sprintf("samples %d, flagged %d", bar.samples, bar.flagged))
-					return bar.bar.Add(1)
+					return bar.decided(ev.Samples, flagged, ev.Step > committed)
 				}
 				return writeStepLine(out, ev)
 			})
@@ -69,22 +76,51 @@ journal.`,
 			if in, err = cl.Get(ctx, in.ID); err != nil {
 				return clientErr(err)
 			}
-			if jsonOut {
-				return nil
-			}
-			if in.Summary != nil {
-				if err := printSummary(out, false, in.Summary, nil); err != nil {
+			if !jsonOut {
+				if in.Summary != nil {
+					if err := printSummary(out, false, in.Summary, nil); err != nil {
+						return err
+					}
+				}
+				if _, err := fmt.Fprintf(out, "run         %s: %s, %d of %d steps\n", in.ID, in.Status, in.Steps, in.TotalSteps); err != nil {
 					return err
 				}
 			}
-			_, err = fmt.Fprintf(out, "run         %s: %s, %d of %d steps\n", in.ID, in.Status, in.Steps, in.TotalSteps)
-			return err
+			return watchOutcome(in)
 		},
 	}
 	c.register(cmd.Flags())
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print one JSON object per decided step")
 	cmd.Flags().IntVar(&after, "after", 0, "start after this step (0: from the first)")
 	return cmd
+}
+
+// watchOutcome is how maker watch exits once the run it follows has
+// stopped: with the code the task command that ran it would have exited
+// with, and a line that says how the run ended.
+func watchOutcome(in *runs.Info) error {
+	at := "step " + maker.Thousands(int64(in.Steps))
+	if in.TotalSteps > 0 {
+		at += " of " + maker.Thousands(int64(in.TotalSteps))
+	}
+	why := ""
+	if in.Summary != nil && in.Summary.Error != "" {
+		why = ": " + in.Summary.Error
+	}
+	switch in.Status {
+	case maker.StatusFailed:
+		if why == "" && in.Summary != nil {
+			why = fmt.Sprintf(": %d wrong %s", in.Summary.WrongSteps, plural(in.Summary.WrongSteps, "step", "steps"))
+		}
+		return &exitError{code: exitFailed, err: fmt.Errorf("run %s failed at %s%s", in.ID, at, why)}
+	case maker.StatusBudget:
+		return &exitError{code: exitBudget, err: fmt.Errorf("run %s was stopped by a budget at %s%s", in.ID, at, why)}
+	case maker.StatusInterrupted:
+		return &exitError{code: exitInterrupted, err: fmt.Errorf("run %s was interrupted at %s", in.ID, at)}
+	case maker.StatusStopped:
+		return &exitError{code: exitFailed, err: fmt.Errorf("run %s stopped at its step limit, at %s", in.ID, at)}
+	}
+	return nil
 }
 
 // writeStepLine prints one decided step for a log.
