@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/sqlite"
 	"github.com/maker-go/maker/taskfile"
 )
 
@@ -12,15 +15,23 @@ import (
 // journal records each action's start and end through it.
 type actingTask interface {
 	SetActionLog(taskfile.ActionLog)
+	Dir() string
+	SetWorkDir(string)
 }
 
-// bindActions gives an acting task the journal as its action log. On
-// resume it first looks for an action that started after the last
-// recorded step: that action may have changed the world already, and it is
-// run again only when --reexecute says so.
+// bindActions gives an acting task the directory its actions run in and
+// the journal as its action log. On resume it first looks for an action
+// that started after the last recorded step: that action may have changed
+// the world already, and it is run again only when --reexecute says so.
 func bindActions[S any](ctx context.Context, e execution[S], jr *journaling, from int) error {
 	a, ok := any(e.task).(actingTask)
-	if !ok || jr == nil || jr.journal == nil {
+	if !ok {
+		return nil
+	}
+	if err := bindActionsDir(a, jr, e.flags != nil && e.flags.jsonOut); err != nil {
+		return err
+	}
+	if jr == nil || jr.journal == nil {
 		return nil
 	}
 	var log maker.ActionRecorder
@@ -45,6 +56,37 @@ func bindActions[S any](ctx context.Context, e execution[S], jr *journaling, fro
 		}
 	}
 	a.SetActionLog(log)
+	return nil
+}
+
+// bindActionsDir gives a run whose file names no execute.dir a directory
+// of its own, so that its actions never write into the directory maker was
+// started in: for a journaled run, actions/RUN-ID in maker's data
+// directory (beside the default journal), which every resume of the run
+// finds again; else a fresh directory under the OS's temporary directory.
+// The directory is kept when the run ends: the world the actions made is
+// the run's result.
+func bindActionsDir(a actingTask, jr *journaling, quiet bool) error {
+	if a.Dir() != "" {
+		return nil
+	}
+	var dir string
+	if jr != nil && jr.id != "" {
+		if db, err := sqlite.DefaultPath(); err == nil {
+			dir = filepath.Join(filepath.Dir(db), "actions", jr.id)
+		}
+	}
+	if dir == "" {
+		d, err := os.MkdirTemp("", "maker-actions-")
+		if err != nil {
+			return fmt.Errorf("making the actions' directory: %w", err)
+		}
+		dir = d
+	}
+	a.SetWorkDir(dir)
+	if jr != nil && jr.stderr != nil && !quiet {
+		fmt.Fprintf(jr.stderr, "actions run in %s\n", dir)
+	}
 	return nil
 }
 

@@ -432,15 +432,21 @@ expected_file: exp.jsonl
 }
 
 // testFilesExample runs the action example and checks the directory it
-// leaves: the files renamed and edited as the requests asked.
+// leaves: the files renamed and edited as the requests asked. A run with no
+// journal acts in a fresh directory under the OS's temporary directory.
 func testFilesExample(t *testing.T, bin string) {
-	scratch := filepath.Join(t.TempDir(), "scratch")
+	tmp := t.TempDir()
 	c := makerCmd(t, bin, "run", "../../examples/yaml/files.yaml", "--no-journal", "-q", "--json")
-	c.Env = append(c.Env, "MAKER_SCRATCH="+scratch)
+	c.Env = append(c.Env, "TMPDIR="+tmp)
 	code, stdout, stderr := runCode(t, c)
 	if code != 0 || !strings.Contains(stdout, `"final_state":"done.txt:4 report.txt:3 summary.txt:2"`) {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
+	dirs, _ := filepath.Glob(filepath.Join(tmp, "maker-actions-*", "scratch"))
+	if len(dirs) != 1 {
+		t.Fatalf("%d action directories under $TMPDIR, want 1: %v", len(dirs), dirs)
+	}
+	scratch := dirs[0]
 	want := map[string]string{
 		"done.txt":    "line 1\nline 2\nline 3\nshipped\n",
 		"report.txt":  "line 1\nline 2\nreviewed\n",

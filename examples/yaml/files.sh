@@ -8,9 +8,11 @@
 #   mv OLD NEW          rename a file (NEW must not exist)
 #   append FILE WORD    add the line WORD to the end of FILE
 # and the state is every file with its number of lines, in name order:
-# "draft.txt:2 notes.txt:1". The directory is $MAKER_SCRATCH (default
-# ./scratch); when it does not exist it is made from the step's state, so
-# the first step starts from the task's initial state.
+# "draft.txt:2 notes.txt:1". The files are in ./scratch, under the
+# directory maker runs the action in: a directory of the run's own, so two
+# runs never share their files and a resumed run finds its own again. When
+# ./scratch does not exist it is made from the step's state, so the first
+# step starts from the task's initial state.
 set -eu
 export LC_ALL=C
 
@@ -22,7 +24,7 @@ field() {
 }
 state=$(field state)
 action=$(field action)
-dir=${MAKER_SCRATCH:-./scratch}
+dir=./scratch
 
 name_ok() {
 	case $1 in
