@@ -23,8 +23,8 @@ func positive(in *testInstance) error {
 
 func TestDecodeRejects(t *testing.T) {
 	tests := []struct{ name, text, want string }{
-		{"two values", `{"n":1}{"n":2}`, "more than one JSON value"},
-		{"trailing text", `{"n":1} x`, "more than one JSON value"},
+		{"two values", `{"n":1}{"n":2}`, "data after the JSON value"},
+		{"trailing text", `{"n":1} x`, "data after the JSON value"},
 		{"unknown field", `{"m":1}`, "unknown field"},
 		{"miscased field", `{"N":1}`, "N: unknown field"},
 		{"field given twice", `{"n":1,"n":2}`, "n: duplicate field"},

@@ -70,6 +70,8 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return nil
 	case errors.Is(err, io.EOF):
 		return errors.New("empty request body: want a JSON object")
+	case errors.Is(err, strictjson.ErrTrailing):
+		return errors.New("request body: more than one JSON value")
 	case errors.As(err, &se) && se.Field != "":
 		return fmt.Errorf("field %w", err)
 	}

@@ -37,6 +37,10 @@ var options = json.JoinOptions(
 	jsontext.AllowDuplicateNames(false),
 )
 
+// ErrTrailing is wrapped by the error of an input with something after
+// its JSON value: a second value, or text that is not JSON.
+var ErrTrailing = errors.New("data after the JSON value")
+
 // Error is a JSON input that cannot be decoded as asked. Its text is one
 // line: the field's path, if the fault is in one, then what is wrong,
 // without Go's package or type names.
@@ -73,7 +77,7 @@ func Decode(r io.Reader, v any) error {
 	case errors.Is(err, io.EOF):
 		return nil
 	case err == nil || isSyntax(err):
-		return &Error{Msg: "more than one JSON value", Err: err}
+		return &Error{Msg: ErrTrailing.Error(), Err: ErrTrailing}
 	default:
 		return explain(err)
 	}

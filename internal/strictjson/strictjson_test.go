@@ -48,8 +48,8 @@ func TestDecodeRefuses(t *testing.T) {
 		{"not JSON", `{"kind":hanoi}`, "kind: not JSON: invalid character 'h'"},
 		{"cut short", `{"kind":"hanoi"`, "not JSON: cut short"},
 		{"empty", "  \n", "empty: want a JSON value"},
-		{"two values", `{"kind":"a"} {"kind":"b"}`, "more than one JSON value"},
-		{"trailing text", `{"kind":"a"} x`, "more than one JSON value"},
+		{"two values", `{"kind":"a"} {"kind":"b"}`, "data after the JSON value"},
+		{"trailing text", `{"kind":"a"} x`, "data after the JSON value"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var d doc
