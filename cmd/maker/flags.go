@@ -339,7 +339,7 @@ func outcome(sum *maker.Summary, runErr error) error {
 	case runErr != nil:
 		return &exitError{code: exitFailed, err: runErr}
 	case !sum.Success:
-		return &exitError{code: exitFailed, err: fmt.Errorf("the task failed: %d wrong steps", sum.WrongSteps)}
+		return &exitError{code: exitFailed, err: fmt.Errorf("the task failed: %d wrong %s", sum.WrongSteps, plural(sum.WrongSteps, "step", "steps"))}
 	}
 	return nil
 }

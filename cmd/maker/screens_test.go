@@ -312,3 +312,12 @@ func TestResumedPaceCountsThisSession(t *testing.T) {
 		t.Logf("a late draw: %q", strings.TrimSpace(draws[len(draws)-3]))
 	}
 }
+
+// TestFailedRunCountsInGoodEnglish: a run with one wrong step says "1
+// wrong step".
+func TestFailedRunCountsInGoodEnglish(t *testing.T) {
+	_, errs, code := makerRun("requirements", "Build a simple task management API", "--sim-error", "0.15", "--k", "1", "--seed", "29", "--no-journal", "-q")
+	if code != exitFailed || !strings.HasSuffix(errs, "maker: the task failed: 1 wrong step\n") {
+		t.Errorf("exit %d, stderr ends %q", code, lastLine(errs))
+	}
+}
