@@ -144,9 +144,9 @@ func (d *decoder) yamlErr(err error) *Error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
-		return &Error{File: d.file, Line: line, Msg: "invalid YAML: " + m[2]}
+		return &Error{File: d.file, Line: line, Msg: clip("invalid YAML: "+m[2], maxMsg)}
 	}
-	return &Error{File: d.file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return &Error{File: d.file, Msg: clip("invalid YAML: "+strings.TrimPrefix(msg, "yaml: "), maxMsg)}
 }
 
 // mapping returns the keys of a mapping node, rejecting unknown and
