@@ -73,9 +73,9 @@ It works with every --keep-samples policy: votes are journaled by key.`,
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "STEP\tVOTES\tRECORDED (k)\tREPLAY")
 			for _, s := range r.Changed {
-				replay := fmt.Sprintf("%s after %d votes", s.Key, s.Used)
+				replay := fmt.Sprintf("%s after %d %s", s.Key, s.Used, plural(s.Used, "vote", "votes"))
 				if !s.Decided {
-					replay = fmt.Sprintf("undecided after all %d votes", s.Votes)
+					replay = fmt.Sprintf("undecided after all %d %s", s.Votes, plural(s.Votes, "vote", "votes"))
 				}
 				fmt.Fprintf(tw, "%d\t%d\t%s (%d)\t%s\n", s.Step, s.Votes, s.RecordedKey, s.RecordedK, replay)
 			}

@@ -321,3 +321,16 @@ func TestFailedRunCountsInGoodEnglish(t *testing.T) {
 		t.Errorf("exit %d, stderr ends %q", code, lastLine(errs))
 	}
 }
+
+// TestReplayCountsInGoodEnglish: a step re-decided after one vote says
+// "after 1 vote".
+func TestReplayCountsInGoodEnglish(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "j.db")
+	if _, errs, code := makerRun("hanoi", "--disks", "4", "--k", "2", "--sim-error", "0.3", "--seed", "1", "-q", "--db", db); code != 0 {
+		t.Fatalf("hanoi: exit %d: %s", code, errs)
+	}
+	out, errs, code := makerRun("replay", onlyRun(t, db), "--k", "1", "--db", db)
+	if code != 0 || !strings.Contains(out, " after 1 vote\n") || strings.Contains(out, " 1 votes") {
+		t.Errorf("replay --k 1: exit %d\n%s%s", code, out, errs)
+	}
+}
