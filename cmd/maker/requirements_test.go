@@ -109,7 +109,7 @@ func TestRequirementsExitCodes(t *testing.T) {
 		{"real model needs p for auto k", []string{"requirements", "Build a spaceship", "--model", "nosuch/x"}, 2, ""},
 		{"unwritable file", []string{"requirements", "Build a URL shortener", "--out-md", "/nonexistent/dir/r.md"}, exitOutput, "--out-md"},
 		{"budget", []string{"requirements", "Build a URL shortener", "--max-samples-total", "10", "--out-json", "/nonexistent/r.json"}, 3, "max-samples-total"},
-		{"k=1 lets a feature spill", []string{"requirements", "Build a simple task management API", "--k", "1", "--sim-error", "0.15", "--seed", "29"}, 1, "wrong steps"},
+		{"k=1 lets a feature spill", []string{"requirements", "Build a simple task management API", "--k", "1", "--sim-error", "0.15", "--seed", "29"}, 1, "the task failed: 1 wrong step\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
