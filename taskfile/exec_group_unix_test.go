@@ -14,8 +14,9 @@ import (
 )
 
 // childGone waits until the process whose id the action wrote to
-// pidFile no longer exists, and reports whether it went before the
-// deadline (a killed orphan is reaped by init at once).
+// pidFile is dead, and reports whether it died before the deadline. A
+// killed orphan may stay a zombie until init reaps it, which counts as
+// dead.
 func childGone(t *testing.T, pidFile string) bool {
 	t.Helper()
 	b, err := os.ReadFile(pidFile)
@@ -28,7 +29,7 @@ func childGone(t *testing.T, pidFile string) bool {
 	}
 	t.Cleanup(func() { _ = syscall.Kill(pid, syscall.SIGKILL) })
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) || zombie(pid) {
 			return true
 		}
 	}
@@ -68,4 +69,16 @@ sleep 60
 	if !childGone(t, filepath.Join(dir, "child.pid")) {
 		t.Error("the action's child outlived its timeout")
 	}
+}
+
+// zombie reports whether /proc shows the process as exited but not yet
+// reaped; false where there is no /proc.
+func zombie(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// The state follows the command name, which is in parentheses.
+	i := strings.LastIndexByte(string(b), ')')
+	return i >= 0 && strings.HasPrefix(string(b[i+1:]), " Z")
 }
