@@ -70,7 +70,7 @@ func TestActingEnvironmentIsAllowListed(t *testing.T) {
 		t.Errorf("the action's environment lacks a variable it was given:\n%s", b)
 	}
 	for name := range env {
-		if !contains(append([]string{"GREETING", "MODE", "PWD", "SHLVL", "_"}, baseEnv...), name) {
+		if !contains(append([]string{"GREETING", "MODE", "PWD", "OLDPWD", "SHLVL", "_"}, baseEnv...), name) {
 			t.Errorf("the action was given %s", name)
 		}
 	}
