@@ -28,15 +28,16 @@ func main() {
 		path     = flag.String("path", "/v1/runs", "path the requests POST to")
 		tokenEnv = flag.String("token-env", "", "environment variable whose bearer token half the connections send (the other half send none)")
 		limit    = flag.Duration("limit", 60*time.Second, "give up waiting for the service to close them after this long (at most 10m)")
+		size     = flag.Int("size", 100000, "Content-Length each request announces (below 256 KiB, a server discards what a refused request still sends, so it is held too)")
 	)
 	flag.Parse()
-	if err := run(*addr, *n, *every, *path, *tokenEnv, *limit); err != nil {
+	if err := run(*addr, *n, *every, *path, *tokenEnv, *limit, *size); err != nil {
 		fmt.Fprintln(os.Stderr, "slowloris:", err)
 		os.Exit(2)
 	}
 }
 
-func run(addr string, n int, every time.Duration, path, tokenEnv string, limit time.Duration) error {
+func run(addr string, n int, every time.Duration, path, tokenEnv string, limit time.Duration, size int) error {
 	switch {
 	case addr == "":
 		return fmt.Errorf("-addr: give the service's host:port")
@@ -46,6 +47,8 @@ func run(addr string, n int, every time.Duration, path, tokenEnv string, limit t
 		return fmt.Errorf("-every %s: want a positive interval", every)
 	case limit <= 0 || limit > 10*time.Minute:
 		return fmt.Errorf("-limit %s: want up to 10m", limit)
+	case size < 2 || size > 1<<30:
+		return fmt.Errorf("-size %d: want 2 to 1073741824", size)
 	}
 	token := ""
 	if tokenEnv != "" {
@@ -62,7 +65,7 @@ func run(addr string, n int, every time.Duration, path, tokenEnv string, limit t
 		if token != "" && i%2 == 0 {
 			h.Set("Authorization", "Bearer "+token)
 		}
-		c, err := slowloris.Dial(ctx, addr, path, h, 1<<20-1, every)
+		c, err := slowloris.Dial(ctx, addr, path, h, size, every)
 		if err != nil {
 			return fmt.Errorf("connection %d: %w", i+1, err)
 		}
