@@ -40,8 +40,9 @@ watches (Server-Sent Events), cancels, resumes and replays runs, all journaled i
 Runs with the same provider model share its client-side limits (--rpm, --tpm).
 
 On start, the runs the journal holds as running (a killed or stopped service left
-them) resume by themselves. SIGTERM or Ctrl-C drains: running runs stop, their
-decided steps are committed, and they resume when the service starts again.
+them) resume by themselves. SIGTERM or Ctrl-C drains: running runs stop at once,
+their decided steps are committed, and they resume when the service starts again;
+requests still going after 1 s have their connections closed.
 
 With a postgres:// --db the service runs nothing itself: it queues runs for the
 fleet's workers (maker worker, on any machine with the same --db), follows them
