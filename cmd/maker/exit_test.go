@@ -25,6 +25,8 @@ func TestFlagRanges(t *testing.T) {
 		{[]string{"--max-cost", "NaN"}, "--max-cost must be a finite number"},
 		{[]string{"--max-cost", "-1"}, "--max-cost must not be negative"},
 		{[]string{"--price-in", "Inf"}, "--price-in must be a finite number"},
+		{[]string{"--price-in", "-5"}, "--price-in: want a price from 0 to 10000"},
+		{[]string{"--price-out", "1e308"}, "--price-out: want a price from 0 to 10000"},
 		{[]string{"--temperature", "99"}, "--temperature must be between 0 and 2"},
 		{[]string{"--first-temperature", "-0.1"}, "--first-temperature must be between 0 and 2"},
 		{[]string{"--target", "NaN"}, "--target must be a finite number"},

@@ -180,8 +180,10 @@ func (f *runFlags) validate() error {
 		return usageErr("--temperature must be between 0 and %d, got %g", maxTemperature, f.temp)
 	case f.p < 0 || f.p > 1:
 		return usageErr("--p must be between 0 and 1, got %g", f.p)
-	case f.priceIn < 0 || f.priceOut < 0:
-		return usageErr("--price-in and --price-out must not be negative")
+	case maker.CheckPrice(f.priceIn) != nil:
+		return usageErr("--price-in: %v", maker.CheckPrice(f.priceIn))
+	case maker.CheckPrice(f.priceOut) != nil:
+		return usageErr("--price-out: %v", maker.CheckPrice(f.priceOut))
 	case f.maxCost < 0:
 		return usageErr("--max-cost must not be negative (0: no limit), got %g", f.maxCost)
 	case f.maxSamplesT < 0:
