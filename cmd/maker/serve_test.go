@@ -25,6 +25,7 @@ import (
 	"github.com/maker-go/maker/internal/slowloris"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
+	"github.com/maker-go/maker/sim"
 	"github.com/maker-go/maker/sqlite"
 )
 
@@ -594,6 +595,46 @@ func TestServeHosts(t *testing.T) {
 		}
 		if err != nil || !reflect.DeepEqual(got, c.want) {
 			t.Errorf("serveHosts(%q, %q) = %q, %v; want %q", c.addr, c.allow, got, err, c.want)
+		}
+	}
+}
+
+// TestSimServeDrainDoesNotWaitForSlowClients: maker sim serve's server,
+// built as the command builds it, stops within the drain's grace with slow
+// clients connected, and closes them.
+func TestSimServeDrainDoesNotWaitForSlowClients(t *testing.T) {
+	srv, err := sim.NewServer(simOracles(), sim.ServerConfig{Model: sim.DefaultConfig()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := sim.Listen("127.0.0.1:0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := sim.HTTPServer(srv, sim.DefaultTimeouts)
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	var conns []*slowloris.Conn
+	for range 20 {
+		c, err := slowloris.Dial(context.Background(), ln.Addr().String(), "/v1/chat/completions", nil, 10000, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		conns = append(conns, c)
+	}
+	t0 := time.Now()
+	closeHTTP(hs, drainGrace)
+	took := time.Since(t0)
+	// Without the close it waits out the 30 s read timeout.
+	if limit := drainGrace + 4*time.Second; took > limit {
+		t.Errorf("the drain took %s with slow clients open, want under %s", took.Round(time.Millisecond), limit)
+	}
+	for i, c := range conns {
+		select {
+		case <-c.Closed():
+		case <-time.After(10 * time.Second):
+			t.Errorf("slow client %d still open 10 s after the drain", i)
 		}
 	}
 }
