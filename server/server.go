@@ -28,8 +28,9 @@ func OpenAPI() []byte { return openAPI }
 // Config configures a [Server].
 type Config struct {
 	Manager *runs.Manager
-	// Token, when set, is the bearer token every request but /healthz
-	// must carry.
+	// Token, when set, is the bearer token (or the dashboard's cookie)
+	// every request must carry but liveness, the sign-in and the
+	// dashboard's page and script (see open).
 	Token string
 	// Report writes the HTML report of run id (the command line's
 	// renderer); nil answers 501.
