@@ -1,8 +1,6 @@
 package taskfile
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -10,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/maker-go/maker/internal/fieldtmpl"
+	"github.com/maker-go/maker/internal/strictjson"
 )
 
 // expectedFile reads `expected_file`: a JSON Lines file with one
@@ -90,9 +89,8 @@ func expectedRecord(r Record) (Step, error) {
 		answer
 		Wrong []answer `json:"wrong"`
 	}
-	dec := json.NewDecoder(bytes.NewReader([]byte(r.Text)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil {
+	// Strictly: exact field names, each given once, nothing unknown.
+	if err := strictjson.Unmarshal([]byte(r.Text), &v); err != nil {
 		return Step{}, fmt.Errorf("want {\"action\": ..., \"state\": ..., \"wrong\": [...]}: %v", err)
 	}
 	get := func(a answer, where string) (Answer, error) {

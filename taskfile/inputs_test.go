@@ -166,6 +166,8 @@ func TestDataErrorsAreLocated(t *testing.T) {
 		{"expected_file count", fmt.Sprintf(sumTask, "[{n: 1}]") + "expected_file: e.jsonl\n", map[string]string{"e.jsonl": "{\"action\": \"1\", \"state\": \"1\"}\n{\"action\": \"1\", \"state\": \"2\"}\n"}, "%s/e.jsonl:2: ", "more answers than the task's 1 steps"},
 		{"expected_file bad answer", fmt.Sprintf(sumTask, "[{n: 1}]") + "expected_file: e.jsonl\n", map[string]string{"e.jsonl": "{\"action\": \"one\", \"state\": \"1\"}\n"}, "%s/e.jsonl:1: ", "does not parse"},
 		{"expected_file unknown key", fmt.Sprintf(sumTask, "[{n: 1}]") + "expected_file: e.jsonl\n", map[string]string{"e.jsonl": "{\"action\": \"1\", \"state\": \"1\", \"why\": 2}\n"}, "%s/e.jsonl:1: ", "unknown field"},
+		{"expected_file key in another case", fmt.Sprintf(sumTask, "[{n: 1}]") + "expected_file: e.jsonl\n", map[string]string{"e.jsonl": "{\"action\": \"1\", \"state\": \"1\", \"State\": \"2\"}\n"}, "%s/e.jsonl:1: ", "State: unknown field"},
+		{"expected_file key twice", fmt.Sprintf(sumTask, "[{n: 1}]") + "expected_file: e.jsonl\n", map[string]string{"e.jsonl": "{\"action\": \"1\", \"state\": \"1\", \"state\": \"2\"}\n"}, "%s/e.jsonl:1: ", "state: duplicate field"},
 		{"expected and expected_file", fmt.Sprintf(sumTask, "[{n: 1}]") + "expected_file: e.jsonl\nexpected: [{action: \"1\", state: \"1\"}]\n", map[string]string{"e.jsonl": "{\"action\": \"1\", \"state\": \"1\"}\n"}, "%s/task.yaml:12: expected: ", "not both"},
 	}
 	for _, tc := range tests {

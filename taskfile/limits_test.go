@@ -113,6 +113,7 @@ func TestInputRecordLimits(t *testing.T) {
 		{"jsonl line", "d.jsonl", "{\"n\": 1}\n{\"n\": \"" + long + "\"}\n", "d.jsonl:2: ", "longer than 1048576 bytes"},
 		{"jsonl keys", "d.jsonl", "{\"n\": 1, " + strings.Repeat(`"k`, 0) + jsonKeys(1001) + "}\n", "d.jsonl:1: ", "1002 fields"},
 		{"csv header twice", "d.csv", "n," + strings.Repeat("h", 100<<10) + "," + strings.Repeat("h", 100<<10) + "\n1,2,3\n", "d.csv:1: ", "twice"},
+		{"jsonl field twice", "d.jsonl", `{"n": 1, "n": 2}` + "\n", "d.jsonl:1: ", "n: duplicate field"},
 		{"jsonl field name", "d.jsonl", `{"n": 1, "` + strings.Repeat("k", 100<<10) + `": }` + "\n", "d.jsonl:1: ", "not a JSON object"},
 		{"csv many fields in a row", "d.csv", "n,who\n" + strings.Repeat(",", 400<<10) + "\n", "d.csv:2: ", "ragged row"},
 	}

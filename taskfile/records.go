@@ -10,6 +10,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/maker-go/maker/internal/strictjson"
 )
 
 // Record is one per-step input: a line of a JSON Lines or CSV file, a line
@@ -149,10 +151,13 @@ func (j *jsonlReader) next() (Record, error) {
 // nested object or list is kept as its compact JSON text, so that every
 // field prints in a template as the file has it.
 func jsonObject(s string) (map[string]any, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
+	// Read strictly: a field given twice is an error, not a value the
+	// last one silently replaces.
 	var raw map[string]json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
+	if err := strictjson.Unmarshal([]byte(s), &raw); err != nil {
+		if errors.Is(err, strictjson.ErrTrailing) {
+			return nil, errors.New("more than one JSON value on the line")
+		}
 		return nil, fmt.Errorf("not a JSON object: %v", err)
 	}
 	if raw == nil {
@@ -160,9 +165,6 @@ func jsonObject(s string) (map[string]any, error) {
 	}
 	if len(raw) > maxFields {
 		return nil, fmt.Errorf("%d fields, over the %d a record may have", len(raw), maxFields)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("more than one JSON value on the line")
 	}
 	out := make(map[string]any, len(raw))
 	for k, v := range raw {
