@@ -71,12 +71,13 @@ func TestMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn.Close(ctx)
-	if v != 3 || n != 1 {
-		t.Fatalf("schema_version: version %d in %d rows, want 3 in 1", v, n)
+	if v != 4 || n != 1 {
+		t.Fatalf("schema_version: version %d in %d rows, want 4 in 1", v, n)
 	}
-	// A version 2 journal, from before the pace and actions tables, is read as it is
-	// and migrated by the next open that may write.
-	exec(t, url, `DROP TABLE pace; DROP TABLE actions; UPDATE schema_version SET version = 2`)
+	// A version 2 journal, from before the pace and actions tables and the
+	// run list's indexes, is read as it is and migrated by the next open
+	// that may write.
+	exec(t, url, `DROP TABLE pace; DROP TABLE actions; DROP INDEX runs_status; DROP INDEX runs_kind; UPDATE schema_version SET version = 2`)
 	ro, err := postgres.OpenReadOnly(ctx, url)
 	if err != nil {
 		t.Fatalf("read-only open of a version 2 journal: %v", err)
@@ -90,6 +91,14 @@ func TestMigrations(t *testing.T) {
 		t.Errorf("the pacer of a migrated version 2 journal: %v", err)
 	}
 	db.Close()
+	conn, err = pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM pg_indexes WHERE tablename = 'runs' AND indexname IN ('runs_created', 'runs_status', 'runs_kind')`).Scan(&n); err != nil || n != 3 {
+		t.Errorf("the run list's indexes after migrating a version 2 journal: %d of 3, %v", n, err)
+	}
+	conn.Close(ctx)
 	exec(t, url, `UPDATE schema_version SET version = 99`)
 	for _, ro := range []bool{false, true} {
 		if _, err := maker.OpenJournal(ctx, url, ro); err == nil || !strings.Contains(err.Error(), "newer") {

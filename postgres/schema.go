@@ -13,8 +13,8 @@ const lockClass = 0x6d6b7231
 // both backends; a database newer than this maker is refused rather than
 // misread. Version 3 adds a table only this backend has, the fleet's
 // shared rate limits: the SQLite journal, which one machine uses and
-// which paces in its process, has no version 3, and its next shape is
-// version 4.
+// which paces in its process, has no version 3; version 4 is the same in
+// both.
 var migrations = []string{
 	// 0 -> 1: nothing; the SQLite journal's version 1 predates this
 	// backend.
@@ -105,6 +105,13 @@ CREATE TABLE actions (
 	finished_at bigint,
 	PRIMARY KEY (run, step)
 );
+`,
+	// 3 -> 4: the indexes that list runs newest first by status or by
+	// task kind, a page at a time, without reading the other runs (the
+	// list of all runs has runs_created).
+	`
+CREATE INDEX IF NOT EXISTS runs_status ON runs (status, created_at DESC, seq DESC);
+CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at DESC, seq DESC);
 `,
 }
 

@@ -179,12 +179,19 @@ func (db *DB) migrate(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	step := schema
-	if v == 1 {
-		step = migrate1to2
+	if v == 0 {
+		if _, err := tx.ExecContext(ctx, schema); err != nil {
+			return err
+		}
+		v = 2
 	}
-	if _, err := tx.ExecContext(ctx, step); err != nil {
-		return err
+	for ; v < schemaVersion; v++ {
+		if upgrades[v] == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, upgrades[v]); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v+1, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
 		return err

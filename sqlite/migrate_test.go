@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/maker-go/maker"
@@ -71,7 +72,74 @@ func TestMigrateFromVersion1(t *testing.T) {
 	if err := check.QueryRow(`SELECT batch FROM samples`).Scan(&batch); err != nil {
 		t.Errorf("samples view after the upgrade: %v", err)
 	}
-	if err := check.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != 2 {
-		t.Errorf("schema version %d, %v", version, err)
+	if err := check.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != freshVersion(t) {
+		t.Errorf("schema version %d, %v; a new journal's is %d", version, err, freshVersion(t))
 	}
+	for _, index := range []string{"runs_created", "runs_status", "runs_kind"} {
+		var n int
+		if err := check.QueryRow(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?`, index).Scan(&n); err != nil || n != 1 {
+			t.Errorf("index %s after the upgrade: %d, %v", index, n, err)
+		}
+	}
+}
+
+// The run list's indexes are used: a page of the newest runs, by status or
+// by kind, reads the index in order rather than sorting every run.
+func TestRunListUsesIndexes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	for _, tt := range []struct{ where, index string }{
+		{"1", "runs_created"},
+		{"status = 'done'", "runs_status"},
+		{"kind = 'hanoi'", "runs_kind"},
+	} {
+		rows, err := raw.Query(`EXPLAIN QUERY PLAN SELECT id FROM runs WHERE ` + tt.where + ` ORDER BY created_at DESC, seq DESC LIMIT 50`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		got := strings.Join(plan, "; ")
+		if !strings.Contains(got, "INDEX "+tt.index) || strings.Contains(got, "TEMP B-TREE") {
+			t.Errorf("WHERE %s: plan %q, want index %s and no sort", tt.where, got, tt.index)
+		}
+	}
+}
+
+// freshVersion is the schema version of a new journal.
+func freshVersion(t *testing.T) int {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fresh.db")
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var v int
+	if err := raw.QueryRow(`PRAGMA user_version`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

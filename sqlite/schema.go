@@ -1,17 +1,34 @@
 package sqlite
 
 // schemaVersion is stored in PRAGMA user_version; a database written by a
-// newer schema is refused rather than misread.
-//
-// Version 2 added the pid of the process that runs each session, which is
-// what keeps two processes from running one run at once.
-const schemaVersion = 2
+// newer schema is refused rather than misread. One number names one shape
+// of journal in both backends (see package postgres).
+var schemaVersion = len(upgrades)
 
-// migrate1to2 upgrades a version 1 journal: the sessions' pid, and the
-// samples view's batch column.
-const migrate1to2 = `ALTER TABLE sessions ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
+// upgrades[v] upgrades a journal of version v to v+1; "" where this
+// backend's shape did not change. A new journal is created at version 2
+// by schema and then upgraded from there. The list is append-only: an
+// existing journal runs every upgrade after its version, in order.
+var upgrades = []string{
+	// 0 -> 1 -> 2: schema creates version 2.
+	0: ``,
+	// 1 -> 2: the pid of the process that runs each session, which is
+	// what keeps two processes from running one run at once, and the
+	// samples view's batch column.
+	1: `ALTER TABLE sessions ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
 DROP VIEW IF EXISTS samples;
-` + samplesView
+` + samplesView,
+	// 2 -> 3: nothing; version 3 is the PostgreSQL journal's table of
+	// shared rate limits.
+	2: ``,
+	// 3 -> 4: the indexes that list runs newest first, by status or by
+	// task kind, a page at a time, without reading the other runs (each
+	// index ends in the rowid, seq, the tie-break of the order).
+	3: `CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at);
+CREATE INDEX IF NOT EXISTS runs_status ON runs (status, created_at);
+CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at);
+`,
+}
 
 // schema creates the journal's tables. Runs are keyed by a short text id for
 // people and by an integer for the rows that reference them, which keeps the
