@@ -51,6 +51,14 @@ type Config struct {
 	// A chunk still running halfway between ChunkTime and RescueAfter is
 	// cancelled: its decided steps stay committed and it is retried.
 	RescueAfter time.Duration
+	// DeadAfter is how long a chunk may run without holding its run's
+	// lock before the workers take its worker for dead and queue the run's
+	// next chunk (default [DefaultDeadAfter]); they check every half of
+	// it. A chunk takes the lock within moments of starting and holds it
+	// to its end, and PostgreSQL frees it when the chunk's connection
+	// ends, so a worker killed, or a machine lost, is noticed within
+	// seconds rather than after RescueAfter.
+	DeadAfter time.Duration
 	// Builder runs a chunk: it resumes the run a [runs.Job] names, bounded
 	// by the job's Chunk.
 	Builder runs.Builder
@@ -77,6 +85,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.RescueAfter == 0 {
 		c.RescueAfter = max(DefaultRescueAfter, 2*c.ChunkTime)
 	}
+	if c.DeadAfter == 0 {
+		c.DeadAfter = DefaultDeadAfter
+	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}
@@ -89,6 +100,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("fleet: chunk steps must be at least 1, got %d", c.ChunkSteps)
 	case c.ChunkTime < 0:
 		return c, fmt.Errorf("fleet: chunk time must not be negative, got %s", c.ChunkTime)
+	case c.DeadAfter < 0:
+		return c, fmt.Errorf("fleet: the dead-worker time must not be negative, got %s", c.DeadAfter)
 	case c.RescueAfter <= c.ChunkTime:
 		return c, fmt.Errorf("fleet: the rescue time (%s) must exceed the chunk time (%s)", c.RescueAfter, c.ChunkTime)
 	}
@@ -105,6 +118,9 @@ type Worker struct {
 	pool   *pgxpool.Pool
 	client *river.Client[pgx.Tx]
 	cfg    Config
+	// stopWatch ends watch, which closes watched.
+	stopWatch context.CancelFunc
+	watched   chan struct{}
 }
 
 // Start connects to the database, brings the queue's tables up to date
@@ -148,6 +164,10 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 		pool.Close()
 		return nil, fmt.Errorf("fleet: start: %w", err)
 	}
+	var wctx context.Context
+	wctx, w.stopWatch = context.WithCancel(context.WithoutCancel(ctx))
+	w.watched = make(chan struct{})
+	go w.watch(wctx)
 	return w, nil
 }
 
@@ -156,6 +176,8 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 // worker takes). When ctx ends first, the running chunks are cancelled:
 // their decided steps are committed and their jobs retried elsewhere.
 func (w *Worker) Stop(ctx context.Context) error {
+	w.stopWatch()
+	<-w.watched
 	err := w.client.Stop(ctx)
 	if err != nil {
 		hard, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -188,8 +210,15 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 		// cancellation: a chunk that ends because its context did still
 		// records its end.
 		jctx := context.WithoutCancel(ctx)
-		if _, err := river.JobCompleteTx[*riverpgxv5.Driver](jctx, ptx, job); err != nil {
+		row, err := river.JobCompleteTx[*riverpgxv5.Driver](jctx, ptx, job)
+		if err != nil {
 			return fmt.Errorf("fleet: complete chunk: %w", err)
+		}
+		if row.State != rivertype.JobStateCompleted {
+			// Another worker took this one for dead and queued the
+			// run's next chunk: that chunk goes on from the last
+			// committed step, and this end is not recorded.
+			return fmt.Errorf("fleet: the chunk was handed on (its job is %s)", row.State)
 		}
 		if status == maker.StatusQueued {
 			c := river.ClientFromContext[pgx.Tx](ctx)
@@ -222,12 +251,18 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 		// says whether this chunk is complete and the next one queued.
 		// A chunk that is not returns an error, so River retries or
 		// rescues it; River keeps a completion that did commit.
-		done, cerr := cw.w.completed(ctx, job.ID)
-		if done {
+		state, cerr := cw.w.jobState(ctx, job.ID)
+		if state == rivertype.JobStateCompleted {
 			log.Debug("chunk done", "took", time.Since(start).Round(time.Millisecond))
 			return nil
 		}
 		err = errors.Join(errors.New("the chunk's end was not committed"), err, cerr)
+	}
+	if state, _ := cw.w.jobState(ctx, job.ID); state != "" && state != rivertype.JobStateRunning && state != rivertype.JobStateCompleted {
+		// Handed on while this worker was too slow to take the run's
+		// lock: the run's next chunk is another job.
+		log.Info("chunk was handed on", "state", state, "err", err)
+		return nil
 	}
 	switch {
 	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely):
@@ -248,15 +283,16 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 	return err
 }
 
-// completed reports whether job id is completed in the database.
-func (w *Worker) completed(ctx context.Context, id int64) (bool, error) {
+// jobState is the state of job id in the database ("" when it cannot be
+// read).
+func (w *Worker) jobState(ctx context.Context, id int64) (rivertype.JobState, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	var state string
 	if err := w.pool.QueryRow(ctx, `SELECT state FROM river_job WHERE id = $1`, id).Scan(&state); err != nil {
-		return false, fmt.Errorf("fleet: the chunk's job: %w", pgerr.Clean(err, w.pool.Config().ConnConfig.Password))
+		return "", fmt.Errorf("fleet: the chunk's job: %w", pgerr.Clean(err, w.pool.Config().ConnConfig.Password))
 	}
-	return state == string(rivertype.JobStateCompleted), nil
+	return rivertype.JobState(state), nil
 }
 
 // connect opens a pool on the database at url, with the password cut from

@@ -21,7 +21,7 @@ func TestConfigDefaultsAndChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(c.Queues) != 1 || c.Queues[0] != DefaultQueue || c.Concurrency != 4 || c.ChunkSteps != DefaultChunkSteps ||
-		c.ChunkTime != DefaultChunkTime || c.RescueAfter != DefaultRescueAfter {
+		c.ChunkTime != DefaultChunkTime || c.RescueAfter != DefaultRescueAfter || c.DeadAfter != DefaultDeadAfter {
 		t.Errorf("defaults: %+v", c)
 	}
 	if c, _ := (Config{Builder: noBuilder{}, ChunkTime: time.Hour}).withDefaults(); c.RescueAfter != 2*time.Hour {
@@ -35,6 +35,7 @@ func TestConfigDefaultsAndChecks(t *testing.T) {
 		{Config{Builder: noBuilder{}, Concurrency: -1}, "concurrency"},
 		{Config{Builder: noBuilder{}, ChunkSteps: -1}, "chunk steps"},
 		{Config{Builder: noBuilder{}, ChunkTime: -time.Second}, "chunk time"},
+		{Config{Builder: noBuilder{}, DeadAfter: -time.Second}, "dead-worker time"},
 		{Config{Builder: noBuilder{}, ChunkTime: time.Minute, RescueAfter: time.Minute}, "rescue time"},
 		{Config{Builder: noBuilder{}, Queues: []string{"a", ""}}, "empty queue"},
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"time"
 
@@ -34,9 +35,43 @@ func lockKey(seq int64) int32 { return int32(seq) }
 // sessionConn opens the connection a session's lock lives on. It is a
 // connection of its own, outside the pool, so that the pool never hands it
 // to another caller and closing the pool does not wait for sessions.
+//
+// Both ends probe it when it idles (see [sessionKeepalive]): the server
+// ends the session of a machine that went away, which frees the run's lock
+// for another process to resume the run, and the process learns as soon
+// that its lock is gone, so its next commit fails rather than waits.
 func (db *DB) sessionConn(ctx context.Context) (*pgx.Conn, error) {
-	return pgx.ConnectConfig(ctx, db.pool.Config().ConnConfig.Copy())
+	cfg := db.pool.Config().ConnConfig.Copy()
+	d := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAliveConfig: net.KeepAliveConfig{
+		Enable: true, Idle: sessionKeepalive.idle, Interval: sessionKeepalive.interval, Count: sessionKeepalive.count,
+	}}
+	cfg.DialFunc = d.DialContext
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	k := sessionKeepalive
+	// Settings of the session, not of the connection's start: a pooler
+	// in front (PgBouncer) refuses start-up parameters it does not know.
+	// Over a Unix socket the server ignores them.
+	if _, err := conn.Exec(ctx, fmt.Sprintf(`SET tcp_keepalives_idle = %d; SET tcp_keepalives_interval = %d; SET tcp_keepalives_count = %d; SET tcp_user_timeout = %d`,
+		int(k.idle.Seconds()), int(k.interval.Seconds()), k.count, k.userTimeout.Milliseconds())); err != nil {
+		conn.Close(ctx)
+		return nil, err
+	}
+	return conn, nil
 }
+
+// sessionKeepalive is how a session's connection is watched: probed after
+// idle, then every interval, and taken for dead after count probes go
+// unanswered, or once data sent waits userTimeout for its
+// acknowledgement. A session whose machine is gone thus loses its run's
+// lock within about 25 s, well inside the half minute within which a
+// fleet hands a run on.
+var sessionKeepalive = struct {
+	idle, interval, userTimeout time.Duration
+	count                       int
+}{idle: 10 * time.Second, interval: 5 * time.Second, count: 3, userTimeout: 25 * time.Second}
 
 // lock opens a session connection and takes run seq's lock on it; false
 // (and no connection) when another session holds it.
