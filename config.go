@@ -14,6 +14,9 @@ const (
 	DefaultMaxSamples       = 100
 )
 
+// SpeculateAuto as [Config.Speculate] lets the engine choose the depth.
+const SpeculateAuto = -1
+
 // Temperatures are the sampling temperatures of a step: the first sample at
 // First, so the model's best guess is always among the votes, and every other
 // at Rest, so the votes are independent draws.
@@ -49,7 +52,10 @@ type Config struct {
 	// (default 100). Reaching it is a NoConsensusError.
 	MaxSamples int
 	// Batch draws the first votes of a step in one request when the model is
-	// a BatchModel, so the prompt is billed once.
+	// a BatchModel, so the prompt is billed once. While the engine votes
+	// ahead, a step's opening votes go out one request each instead, so the
+	// step after it starts on the fastest of them; only later votes are
+	// batched.
 	Batch bool
 	// Ordered tallies samples in the order they were launched rather than
 	// the order they arrive. With a model whose samples depend only on
@@ -58,14 +64,20 @@ type Config struct {
 	Ordered bool
 	// Speculate is how many steps ahead of the step being voted the engine
 	// may start voting, each from the leading candidate of the step before
-	// (0, the default: none). A step is still decided only by its own vote on
-	// a prompt built from its decided predecessor; speculation trades a few
-	// thrown-away samples for wall time. Tasks with an Executor never
+	// (0, the default: none). SpeculateAuto chooses the depth as the run
+	// goes, from PlannedP and the leader changes the run measures, so that
+	// the expected waste stays within MaxSpeculationWaste of the samples
+	// (see [SpeculationDepth]). A step is still decided only by its own vote
+	// on a prompt built from its decided predecessor; speculation trades a
+	// few thrown-away samples for wall time. Tasks with an Executor never
 	// speculate: an action carried out cannot be taken back. See
 	// docs/concepts.md, "Speculation". A KPolicy chooses a step's k when
 	// its vote starts, which with speculation may be before the steps just
 	// above it were observed.
 	Speculate int
+	// PlannedP is the per-sample success rate the run was planned for (0:
+	// unknown). SpeculateAuto starts from its leader-change rate, 1-PlannedP.
+	PlannedP float64
 	// Pricing overrides the model's own prices (see Priced).
 	Pricing Pricing
 	// Budget stops the run before a limit is crossed.
@@ -121,8 +133,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Hedge < 0 {
 		return c, fmt.Errorf("config: hedge must not be negative, got %d", c.Hedge)
 	}
-	if c.Speculate < 0 {
-		return c, fmt.Errorf("config: speculate must not be negative, got %d", c.Speculate)
+	if c.Speculate < SpeculateAuto {
+		return c, fmt.Errorf("config: speculate must be a depth of 0 or more, or SpeculateAuto (-1), got %d", c.Speculate)
+	}
+	if !(c.PlannedP >= 0 && c.PlannedP <= 1) {
+		return c, fmt.Errorf("config: planned p must be between 0 and 1, got %g", c.PlannedP)
 	}
 	if c.MaxSamples < 0 {
 		return c, fmt.Errorf("config: max samples must not be negative, got %d", c.MaxSamples)

@@ -75,10 +75,12 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 	defer close(r.quit)
 	r.checker, _ = task.(Checker[S])
 	r.executor, _ = task.(Executor[S])
-	if r.executor != nil && r.cfg.Speculate > 0 {
+	if r.executor != nil && r.cfg.Speculate != 0 {
 		// The world moves with each decided action and cannot be asked what
 		// an undecided one would do: such a task never speculates.
-		r.cfg.Logger.Info("speculation is off for a task that executes its actions", "task", task.Name())
+		if r.cfg.Speculate > 0 {
+			r.cfg.Logger.Info("speculation is off for a task that executes its actions", "task", task.Name())
+		}
 		r.cfg.Speculate = 0
 	}
 	// Samples run under the wall limit's deadline, so reaching it cancels
@@ -102,9 +104,9 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		VotesHistogram: Histogram{},
 		Pricing:        pricing,
 	}
-	r.sum.Speculation.Depth = r.cfg.Speculate
+	r.sum.Speculation.Depth = max(r.cfg.Speculate, 0)
 	res := &Result[S]{State: from.State}
-	if r.cfg.Speculate > 0 {
+	if r.cfg.Speculate != 0 {
 		err = r.pipelined(ctx, from, res)
 	} else {
 		err = r.loop(ctx, from, res)

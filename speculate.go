@@ -41,6 +41,8 @@ type slot[S any] struct {
 	// baseKey is the key of the predecessor's candidate the prompt was
 	// built from; "" when it was built from a decided state.
 	baseKey string
+	// changes counts the times the slot's leader gave way to another.
+	changes int
 	// fail is a sample error or a vote without consensus met while the slot
 	// was speculative; it stops the run if the slot becomes the head.
 	fail      error
@@ -57,9 +59,15 @@ type slot[S any] struct {
 }
 
 type pipeline[S any] struct {
-	r       *runner[S]
-	ctx     context.Context
+	r   *runner[S]
+	ctx context.Context
+	// depth is how many steps ahead the pipeline may open now; with auto
+	// it follows the leader changes of the decided steps (changes over
+	// voted), see SpeculationDepth.
 	depth   int
+	auto    bool
+	changes int
+	voted   int
 	limit   int
 	results chan arrival
 	chain   []*slot[S] // chain[0] is the head; chain[i] is step head+i
@@ -101,7 +109,14 @@ func (r *runner[S]) pipelined(ctx context.Context, from Checkpoint[S], res *Resu
 	if p.limit == 0 {
 		p.limit = r.task.Steps()
 	}
-	p.results = make(chan arrival, (p.depth+1)*(r.cfg.K+r.cfg.Hedge+r.cfg.Concurrency+1))
+	most := p.depth
+	if p.depth == SpeculateAuto {
+		p.auto, r.sum.Auto = true, true
+		p.depth = SpeculationDepth(changeRate(r.cfg.PlannedP, 0, 0))
+		r.sum.Depth = p.depth
+		most = MaxAutoSpeculation
+	}
+	p.results = make(chan arrival, (most+1)*(r.cfg.K+r.cfg.Hedge+r.cfg.Concurrency+1))
 	err := p.run()
 	// Wind down: cancel every slot, hear every sample out, count it, and
 	// hand the decided steps to the observers.
@@ -229,6 +244,7 @@ func (p *pipeline[S]) open(step int, state S, prev, baseKey string) (*slot[S], e
 		began:   time.Now(),
 		baseKey: baseKey,
 	}
+	s.single = p.depth > 0
 	if r.cfg.Ordered {
 		s.ordered = true
 		s.early = NewTally(k)
@@ -368,6 +384,9 @@ func (p *pipeline[S]) arrive(a arrival) error {
 		s.flushWaiting()
 	}
 	if leader := s.leader(); leader != leaderBefore {
+		if leaderBefore != "" {
+			s.changes++
+		}
 		p.leaderChanged(s, leader)
 	}
 	return nil
@@ -417,6 +436,13 @@ func (p *pipeline[S]) decideHead() {
 		}
 	}
 	h.next = w.State
+	r.sum.LeaderChanges += int64(h.changes)
+	if p.auto {
+		p.changes += h.changes
+		p.voted++
+		p.depth = SpeculationDepth(changeRate(r.cfg.PlannedP, p.changes, p.voted))
+		r.sum.Depth = max(r.sum.Depth, p.depth)
+	}
 	p.decided = append(p.decided, h)
 	p.retire(h)
 	if len(p.chain) > 1 && p.chain[1].baseKey == key {

@@ -128,7 +128,8 @@ func checkChain(t *testing.T, steps []*maker.StepRecord) {
 }
 
 // TestSpeculationKeepsTheErrorRate is the seeded Monte Carlo: with
-// speculation on, the share of steps decided wrong matches the formula
+// speculation on, at depth 4 and at the automatic depth planned for the
+// model's p, the share of steps decided wrong matches the formula
 // 1 - 1/(1+((1-p)/p)^k), within four standard deviations of the binomial
 // count, and every decided step was built on its decided predecessor.
 func TestSpeculationKeepsTheErrorRate(t *testing.T) {
@@ -136,51 +137,66 @@ func TestSpeculationKeepsTheErrorRate(t *testing.T) {
 	if testing.Short() {
 		steps = 600
 	}
-	for _, p := range []float64{0.8, 0.95, 0.998} {
-		for _, k := range []int{2, 3} {
-			t.Run(fmt.Sprintf("p=%g/k=%d", p, k), func(t *testing.T) {
-				m := &chainModel{seed: uint64(k*1000) + uint64(p*1000), p: p, flag: 0.05}
-				obs := &record{}
-				res, err := maker.Run(context.Background(), chainTask{n: steps}, m, maker.Config{K: k, Speculate: 4, Observers: []maker.Observer{obs}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				s := res.Summary
-				checkInvariant(t, s)
-				checkChain(t, obs.steps)
-				if len(obs.steps) != steps {
-					t.Fatalf("%d steps observed, want %d", len(obs.steps), steps)
-				}
-				wrong, wasted, kept := 0, 0, 0
-				for _, rec := range obs.steps {
-					if strings.HasPrefix(rec.Action, "W") {
-						wrong++
-					}
-					wasted += rec.Wasted
-					if rec.Speculative {
-						kept++
-					}
-				}
-				if int64(wasted) != s.Wasted || int64(kept) != s.Hits {
-					t.Fatalf("steps say %d wasted, %d kept; the summary %d, %d", wasted, kept, s.Wasted, s.Hits)
-				}
-				r := math.Pow((1-p)/p, float64(k))
-				e := r / (1 + r)
-				mean, sd := float64(steps)*e, math.Sqrt(float64(steps)*e*(1-e))
-				if math.Abs(float64(wrong)-mean) > 4*sd+1 {
-					t.Fatalf("%d of %d steps wrong, formula %.1f ± %.1f", wrong, steps, mean, sd)
-				}
-				if s.Started == 0 {
-					t.Fatalf("no step was started ahead: %+v", s.Speculation)
-				}
-				if p == 0.8 && (s.Discarded == 0 || s.Wasted == 0) {
-					t.Fatalf("at p=0.8 some speculation must be thrown away: %+v", s.Speculation)
-				}
-				t.Logf("%d wrong (formula %.2f ± %.2f); %d started ahead, %.1f%% kept, %d of %d samples wasted",
-					wrong, mean, sd, s.Started, 100*s.HitRate, s.Wasted, s.Samples)
-			})
+	for _, depth := range []int{4, maker.SpeculateAuto} {
+		for _, p := range []float64{0.8, 0.95, 0.998} {
+			for _, k := range []int{2, 3} {
+				testErrorRate(t, steps, depth, p, k)
+			}
 		}
 	}
+}
+
+func testErrorRate(t *testing.T, steps, depth int, p float64, k int) {
+	name := fmt.Sprintf("depth=%d", depth)
+	if depth == maker.SpeculateAuto {
+		name = "depth=auto"
+	}
+	t.Run(fmt.Sprintf("%s/p=%g/k=%d", name, p, k), func(t *testing.T) {
+		m := &chainModel{seed: uint64(k*1000) + uint64(p*1000), p: p, flag: 0.05}
+		obs := &record{}
+		res, err := maker.Run(context.Background(), chainTask{n: steps}, m, maker.Config{K: k, Speculate: depth, PlannedP: p, Observers: []maker.Observer{obs}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := res.Summary
+		checkInvariant(t, s)
+		checkChain(t, obs.steps)
+		if len(obs.steps) != steps {
+			t.Fatalf("%d steps observed, want %d", len(obs.steps), steps)
+		}
+		wrong, wasted, kept := 0, 0, 0
+		for _, rec := range obs.steps {
+			if strings.HasPrefix(rec.Action, "W") {
+				wrong++
+			}
+			wasted += rec.Wasted
+			if rec.Speculative {
+				kept++
+			}
+		}
+		if int64(wasted) != s.Wasted || int64(kept) != s.Hits {
+			t.Fatalf("steps say %d wasted, %d kept; the summary %d, %d", wasted, kept, s.Wasted, s.Hits)
+		}
+		r := math.Pow((1-p)/p, float64(k))
+		e := r / (1 + r)
+		mean, sd := float64(steps)*e, math.Sqrt(float64(steps)*e*(1-e))
+		if math.Abs(float64(wrong)-mean) > 4*sd+1 {
+			t.Fatalf("%d of %d steps wrong, formula %.1f ± %.1f", wrong, steps, mean, sd)
+		}
+		// The automatic depth votes ahead at p=0.998 only: below,
+		// its leader changes would waste more than 2 % of samples.
+		if ahead := depth > 0 || p > 0.99; ahead != (s.Started > 0) {
+			t.Fatalf("%d steps started ahead: %+v", s.Started, s.Speculation)
+		}
+		if depth > 0 && p == 0.8 && (s.Discarded == 0 || s.Wasted == 0) {
+			t.Fatalf("at p=0.8 some speculation must be thrown away: %+v", s.Speculation)
+		}
+		if depth == maker.SpeculateAuto && s.WastedShare() > maker.MaxSpeculationWaste {
+			t.Fatalf("the automatic depth wasted %.2f%% of samples", 100*s.WastedShare())
+		}
+		t.Logf("%d wrong (formula %.2f ± %.2f); depth %d, %d started ahead, %.1f%% kept, %d of %d samples wasted",
+			wrong, mean, sd, s.Depth, s.Started, 100*s.HitRate, s.Wasted, s.Samples)
+	})
 }
 
 // TestSpeculationTemperatureSchedule: every vote, a restarted one included,
@@ -410,8 +426,8 @@ func TestSpeculationForgetsDecidedSteps(t *testing.T) {
 	}
 }
 
-// TestSpeculationWithBatches: a batch model draws a speculative step's
-// later votes in one request too, and every sample is counted.
+// TestSpeculationWithBatches: on a batch model, a speculative run counts
+// every sample once, whichever request it came in.
 func TestSpeculationWithBatches(t *testing.T) {
 	task, err := hanoi.New(6)
 	if err != nil {
@@ -424,7 +440,151 @@ func TestSpeculationWithBatches(t *testing.T) {
 	}
 	s := res.Summary
 	checkInvariant(t, s)
-	if !s.Success || s.Wasted != 0 || m.batches.Load() == 0 || s.Samples != m.singles.Load()+2*m.batches.Load() {
+	if !s.Success || s.Wasted != 0 || s.Samples != m.singles.Load()+2*m.batches.Load() {
 		t.Fatalf("success %v, %d samples, %d wasted, %d single and %d batched requests", s.Success, s.Samples, s.Wasted, m.singles.Load(), m.batches.Load())
+	}
+}
+
+// TestSpeculationDepthRule: the automatic depth keeps the expected waste,
+// at most the leader-change rate times the depth, within 2 % of samples.
+func TestSpeculationDepthRule(t *testing.T) {
+	for _, c := range []struct {
+		rate float64
+		want int
+	}{
+		{0, maker.MaxAutoSpeculation},
+		{0.0022, maker.MaxAutoSpeculation},
+		{0.004, 5},
+		{0.01, 2},
+		{0.015, 1},
+		{0.02, 1},
+		{0.021, 0},
+		{0.2, 0},
+		{1, 0},
+	} {
+		if got := maker.SpeculationDepth(c.rate); got != c.want {
+			t.Errorf("SpeculationDepth(%g) = %d, want %d", c.rate, got, c.want)
+		}
+		if d := maker.SpeculationDepth(c.rate); c.rate*float64(d) > maker.MaxSpeculationWaste+1e-12 {
+			t.Errorf("rate %g at depth %d expects %.2f%% waste", c.rate, d, 100*c.rate*float64(d))
+		}
+	}
+}
+
+// TestSpeculationAuto: Speculate = SpeculateAuto votes ahead at the depth
+// the planned p allows, wastes at most 2 % of samples, and turns itself off
+// when the run's own leader changes say the model is worse than planned.
+func TestSpeculationAuto(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		planned  float64 // Config.PlannedP
+		p        float64 // the model's
+		lo, hi   int     // bounds of the deepest the run went
+		speculat bool    // whether any step was started ahead
+	}{
+		{"planned 0.9978", 0.9978, 0.9978, maker.MaxAutoSpeculation, maker.MaxAutoSpeculation, true},
+		{"planned 0.99", 0.99, 0.99, 2, maker.MaxAutoSpeculation, true},
+		{"planned 0.9", 0.9, 0.9, 0, 0, false},
+		{"unknown p", 0, 0.9978, maker.MaxAutoSpeculation, maker.MaxAutoSpeculation, true},
+		{"worse than planned", 0.9978, 0.8, maker.MaxAutoSpeculation, maker.MaxAutoSpeculation, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			const steps = 3000
+			m := &chainModel{seed: 21, p: c.p, flag: 0.01}
+			obs := &record{}
+			res, err := maker.Run(context.Background(), chainTask{n: steps}, m, maker.Config{K: 3, Speculate: maker.SpeculateAuto, PlannedP: c.planned, Observers: []maker.Observer{obs}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := res.Summary
+			checkInvariant(t, s)
+			checkChain(t, obs.steps)
+			if !s.Auto || s.Depth < c.lo || s.Depth > c.hi || (s.Started > 0) != c.speculat {
+				t.Fatalf("auto %v, depth %d, %d started ahead; want depth %d to %d, speculating %v", s.Auto, s.Depth, s.Started, c.lo, c.hi, c.speculat)
+			}
+			if w := s.WastedShare(); w > maker.MaxSpeculationWaste {
+				t.Fatalf("%.2f%% of samples wasted", 100*w)
+			}
+			if c.p < c.planned && s.Started > steps/20 {
+				t.Fatalf("%d of %d steps started ahead by a model that changes its leader %.1f%% of steps", s.Started, steps, 100*s.LeaderChangeRate)
+			}
+			t.Logf("depth %d: %d started ahead, %.1f%% kept, %.2f%% wasted, leader changed in %.2f%% of steps", s.Depth, s.Started, 100*s.HitRate, 100*s.WastedShare(), 100*s.LeaderChangeRate)
+		})
+	}
+}
+
+// batchChain is chainModel with batches, recording the size of each
+// request by its first sample.
+type batchChain struct {
+	*chainModel
+	mu    sync.Mutex
+	sizes map[[2]int]int // (step, first sample) -> n
+}
+
+func (m *batchChain) note(r maker.Request, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sizes == nil {
+		m.sizes = map[[2]int]int{}
+	}
+	m.sizes[[2]int{r.Step, r.Sample}] = n
+}
+
+func (m *batchChain) Generate(ctx context.Context, r maker.Request) (maker.Response, error) {
+	m.note(r, 1)
+	return m.chainModel.Generate(ctx, r)
+}
+
+func (m *batchChain) GenerateBatch(ctx context.Context, r maker.Request, n int) ([]maker.Response, error) {
+	m.note(r, n)
+	out := make([]maker.Response, n)
+	for i := range out {
+		q := r
+		q.Sample += i
+		var err error
+		if out[i], err = m.chainModel.Generate(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// TestSpeculationOpensWithSingleRequests: while speculating, a step's
+// opening votes go out one request each, so the step after it starts on the
+// fastest of them rather than on the fastest of two requests; without
+// speculation they are batched, which costs no time there because the step
+// waits for all of them anyway.
+func TestSpeculationOpensWithSingleRequests(t *testing.T) {
+	const k = 3
+	for _, depth := range []int{0, 2, maker.SpeculateAuto} {
+		p := 0.95
+		if depth == maker.SpeculateAuto {
+			p = 0.999 // at 0.95 the measured leader changes turn speculation off
+		}
+		m := &batchChain{chainModel: &chainModel{seed: 23, p: p}}
+		res, err := maker.Run(context.Background(), chainTask{n: 300}, m, maker.Config{K: k, Batch: true, Speculate: depth, PlannedP: 0.999})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkInvariant(t, res.Summary)
+		opening, later := 0, 0
+		for key, n := range m.sizes {
+			switch {
+			case key[1] < k && n > 1:
+				opening++
+			case key[1] >= k && n > 1:
+				later++
+			}
+		}
+		if depth == 0 && opening == 0 {
+			t.Errorf("depth 0: no opening round was batched")
+		}
+		if depth != 0 && opening > 0 {
+			t.Errorf("depth %d: %d opening rounds went out in batches while speculating", depth, opening)
+		}
+		if depth == 2 && later == 0 {
+			t.Errorf("depth 2: no later votes were batched")
+		}
+		t.Logf("depth %d: %d batched opening requests, %d batched later ones", depth, opening, later)
 	}
 }

@@ -2,6 +2,7 @@ package maker
 
 import (
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -19,7 +20,9 @@ import (
 // cost (which are in the run's totals too: they were spent).
 type Speculation struct {
 	// Depth is the most steps voted ahead of the undecided one (0: off).
-	Depth int `json:"speculation_depth"`
+	// Auto says the engine chose it (SpeculateAuto).
+	Depth int  `json:"speculation_depth"`
+	Auto  bool `json:"speculation_auto,omitempty"`
 	// Started counts the steps started ahead of their predecessor's
 	// decision; Hits those of them that were kept, because their predecessor
 	// decided for the candidate they were built on; Discarded those thrown
@@ -34,8 +37,64 @@ type Speculation struct {
 	WastedInputTokens  int64   `json:"speculative_wasted_input_tokens"`
 	WastedOutputTokens int64   `json:"speculative_wasted_output_tokens"`
 	WastedCostUSD      float64 `json:"speculative_wasted_cost_usd"`
+	// LeaderChanges counts, over the decided steps of a speculative run,
+	// how often a step's leading candidate gave way to another: each change
+	// throws away the steps built on the old leader. LeaderChangeRate is
+	// per decided step; SpeculateAuto chooses its depth from it.
+	LeaderChanges    int64   `json:"leader_changes"`
+	LeaderChangeRate float64 `json:"leader_change_rate"`
 	// WallPerStep is the run's wall time over the steps it decided.
 	WallPerStep float64 `json:"wall_per_step_seconds"`
+}
+
+// Automatic speculation (SpeculateAuto).
+const (
+	// MaxSpeculationWaste is the share of a run's samples that automatic
+	// speculation expects to throw away at most.
+	MaxSpeculationWaste = 0.02
+	// MaxAutoSpeculation is the deepest automatic speculation goes: a step
+	// is rarely waited on by more than two or three below it (a step is
+	// decided after about 1.7 times the time its first answer takes, at
+	// k=3), so more depth buys nothing and only risks more waste.
+	MaxAutoSpeculation = 8
+	// unknownChangeRate is the leader-change rate assumed when no p was
+	// planned (that of p = 0.99, depth 2), and changeRateWeight how many
+	// decided steps the planned rate weighs against those measured.
+	unknownChangeRate = 0.01
+	changeRateWeight  = 50
+)
+
+// SpeculationDepth is the depth automatic speculation uses at a
+// leader-change rate r (changes per decided step; 1-p for a model that
+// answers right with probability p, since a step's successor is built on
+// its first valid answer). A change throws away at most depth steps below
+// the changed one, each of about k samples, against at least k samples a
+// decided step, so the expected waste share is at most r·depth:
+//
+//	depth = min(MaxAutoSpeculation, floor(MaxSpeculationWaste / r))
+//
+// which is 8 for p = 0.9978, 2 for p = 0.99, 1 for p = 0.98 and 0 (off)
+// below. What runs measure is smaller still: a change usually throws away
+// the one step opened on the first answer (docs/concepts.md).
+func SpeculationDepth(r float64) int {
+	if !(r > 0) {
+		return MaxAutoSpeculation
+	}
+	// The small slack keeps exact ratios (0.02/0.01) from rounding down.
+	d := math.Floor(MaxSpeculationWaste/r + 1e-9)
+	return int(min(d, MaxAutoSpeculation))
+}
+
+// changeRate is the leader-change rate automatic speculation plans with:
+// the planned rate, 1-planned (unknownChangeRate when no p was planned),
+// weighed as changeRateWeight steps against the changes measured over the
+// steps decided so far.
+func changeRate(planned float64, changes, steps int) float64 {
+	r0 := unknownChangeRate
+	if planned > 0 {
+		r0 = 1 - planned
+	}
+	return (float64(changes) + r0*changeRateWeight) / float64(steps+changeRateWeight)
 }
 
 // WastedShare is the part of all samples that speculation threw away.
@@ -69,6 +128,8 @@ func (s *Summary) toWasted(sr *SampleRecord) {
 // run; the derived figures are the summary's Derive's business.
 func (s *Speculation) Add(o Speculation) {
 	s.Depth = max(s.Depth, o.Depth)
+	s.Auto = s.Auto || o.Auto
+	s.LeaderChanges += o.LeaderChanges
 	s.Started += o.Started
 	s.Hits += o.Hits
 	s.Discarded += o.Discarded
@@ -80,20 +141,32 @@ func (s *Speculation) Add(o Speculation) {
 
 // deriveSpeculation fills the figures computed from the totals.
 func (s *Summary) deriveSpeculation() {
-	s.HitRate, s.WallPerStep = 0, 0
+	s.HitRate, s.WallPerStep, s.LeaderChangeRate = 0, 0, 0
 	if n := s.Hits + s.Discarded; n > 0 {
 		s.HitRate = float64(s.Hits) / float64(n)
 	}
 	if n := s.Steps - s.StartStep; n > 0 {
 		s.WallPerStep = s.WallSeconds / float64(n)
+		s.LeaderChangeRate = float64(s.LeaderChanges) / float64(n)
 	}
 }
 
-// writeSpeculation adds the speculation line to the text summary.
+// writeSpeculation adds the speculation line to the text summary: what was
+// kept (the hit rate), what was thrown away (the waste) and, for automatic
+// speculation, the leader-change rate its depth was chosen from.
 func (s *Summary) writeSpeculation(b *strings.Builder) {
-	if s.Depth == 0 {
+	if s.Depth == 0 && !s.Auto {
 		return
 	}
-	fmt.Fprintf(b, "speculation depth %d: %s steps started ahead, %s kept (%.1f%%); %s samples wasted (%.2f%%, $%.4f); %.3fs a step\n",
-		s.Depth, group(s.Started), group(s.Hits), 100*s.HitRate, group(s.Wasted), 100*s.WastedShare(), s.WastedCostUSD, s.WallPerStep)
+	auto := ""
+	if s.Auto {
+		auto = " (auto)"
+	}
+	if s.Depth == 0 {
+		fmt.Fprintf(b, "speculation off%s: leaders changed in %.2f%% of steps, too often to vote ahead within %.0f%% waste; %.3fs a step\n",
+			auto, 100*s.LeaderChangeRate, 100*MaxSpeculationWaste, s.WallPerStep)
+		return
+	}
+	fmt.Fprintf(b, "speculation depth %d%s: %s steps started ahead, %s kept (hit rate %.1f%%); %s samples wasted (%.2f%%, $%.4f); leaders changed in %.2f%% of steps; %.3fs a step\n",
+		s.Depth, auto, group(s.Started), group(s.Hits), 100*s.HitRate, group(s.Wasted), 100*s.WastedShare(), s.WastedCostUSD, 100*s.LeaderChangeRate, s.WallPerStep)
 }

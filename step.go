@@ -36,6 +36,9 @@ type decision[S any] struct {
 	inflight int
 	// id tags the arrivals of this vote when several run at once.
 	id int
+	// single sends the opening votes one request each: while the engine
+	// votes ahead, the step after this one starts on the first of them.
+	single bool
 	// seenText and seenReading are the last text read and its reading.
 	seen        bool
 	seenText    string
@@ -164,7 +167,10 @@ func (d *decision[S]) run(ctx, stepCtx context.Context, results chan arrival) er
 func (d *decision[S]) pending() int { return d.inflight + len(d.waiting) }
 
 // launchNext starts one request: a single sample, or, for the first votes of
-// a step on a batch model, up to want samples in one request.
+// a step on a batch model, up to want samples in one request. A batch
+// arrives whole, when its slowest sample is done, which costs a step that
+// waits for all its votes nothing; a step opened singly (while speculating)
+// sends its opening votes alone, so the fastest of them is heard first.
 func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, want int) {
 	r := d.r
 	idx := d.launched
@@ -175,7 +181,7 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 	req := Request{Prompt: d.prompt, Temperature: temp, MaxTokens: r.cfg.MaxTokens, Step: d.step, Sample: idx}
 	bm, batch := r.model.(BatchModel)
 	n := 1
-	if batch && r.cfg.Batch && idx > 0 && want > 1 {
+	if batch && r.cfg.Batch && idx > 0 && want > 1 && !(d.single && idx < d.tally.K()) {
 		n = min(want, r.cfg.MaxSamples-idx)
 	}
 	d.launched += n
