@@ -115,9 +115,12 @@ func (c Config) withDefaults() (Config, error) {
 
 // Worker works the chunks of runs.
 type Worker struct {
-	pool   *pgxpool.Pool
-	client *river.Client[pgx.Tx]
-	cfg    Config
+	// pool is the queue's; journal records the runs cancelled before
+	// their chunk could.
+	journal maker.Journal
+	pool    *pgxpool.Pool
+	client  *river.Client[pgx.Tx]
+	cfg     Config
 	// stopWatch ends watch, which closes watched.
 	stopWatch context.CancelFunc
 	watched   chan struct{}
@@ -138,7 +141,12 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 		pool.Close()
 		return nil, err
 	}
-	w := &Worker{pool: pool, cfg: cfg}
+	j, err := maker.OpenJournal(ctx, cfg.URL, false)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	w := &Worker{journal: j, pool: pool, cfg: cfg}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &chunkWorker{w: w})
 	queues := map[string]river.QueueConfig{}
@@ -158,10 +166,12 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 	})
 	if err != nil {
 		pool.Close()
+		j.Close()
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
 	if err := w.client.Start(context.WithoutCancel(ctx)); err != nil {
 		pool.Close()
+		j.Close()
 		return nil, fmt.Errorf("fleet: start: %w", err)
 	}
 	var wctx context.Context
@@ -185,7 +195,7 @@ func (w *Worker) Stop(ctx context.Context) error {
 		err = w.client.StopAndCancel(hard)
 	}
 	w.pool.Close()
-	return err
+	return errors.Join(err, w.journal.Close())
 }
 
 // chunkWorker is River's worker of [ChunkArgs].
@@ -268,7 +278,7 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 	case errors.Is(context.Cause(ctx), river.ErrJobCancelledRemotely):
 		// Cancelled before the chunk could record its end (while it
 		// resumed the run): record the run interrupted here.
-		if ierr := Interrupt(context.WithoutCancel(ctx), cfg.URL, job.Args.Run); ierr != nil {
+		if ierr := Interrupt(context.WithoutCancel(ctx), cw.w.journal, job.Args.Run); ierr != nil {
 			log.Warn("cancelled run not recorded interrupted", "err", ierr)
 		}
 		return river.JobCancel(err)
@@ -344,14 +354,13 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	return nil
 }
 
-// Prepare brings the queue's tables in the database at url up to date: a
-// program that enqueues runs calls it once before.
-func Prepare(ctx context.Context, url string) error {
-	pool, err := connect(ctx, url)
+// Prepare brings the queue's tables in journal j's database up to date,
+// through j's own pool: a program that enqueues runs calls it once before.
+func Prepare(ctx context.Context, j maker.Journal) error {
+	pool, err := poolOf(j)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
 	return migrate(ctx, pool)
 }
 

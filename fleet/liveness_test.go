@@ -71,14 +71,14 @@ func (b *dyingBuilder) Run(ctx context.Context, job *runs.Job) error {
 func queueRun(t *testing.T, url string) string {
 	t.Helper()
 	ctx := context.Background()
-	if err := prepareURL(ctx, url); err != nil {
-		t.Fatal(err)
-	}
 	j, err := maker.OpenJournal(ctx, url, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer j.Close()
+	if err := Prepare(ctx, j); err != nil {
+		t.Fatal(err)
+	}
 	var id string
 	rec, err := j.Create(ctx, maker.NewRun{Kind: "test", Task: "t"}, maker.JournalOptions{EndTx: func(ctx context.Context, tx any, _ string) error {
 		_, err := Enqueue(ctx, tx, id, "")
@@ -160,6 +160,3 @@ func TestDeadChunkHandedOn(t *testing.T) {
 		}
 	}
 }
-
-// prepareURL brings the queue's tables up to date.
-func prepareURL(ctx context.Context, url string) error { return Prepare(ctx, url) }

@@ -59,14 +59,14 @@ func (e execution[S]) queueRun(cmd *cobra.Command) (id, location string, _ error
 	if err != nil {
 		return "", "", err
 	}
-	if err := fleet.Prepare(ctx, f.journal.db); err != nil {
-		return "", "", err
-	}
 	db, err := openJournal(ctx, f.journal.db)
 	if err != nil {
 		return "", "", err
 	}
 	defer db.Close()
+	if err := fleet.Prepare(ctx, db); err != nil {
+		return "", "", err
+	}
 	opts := maker.JournalOptions{Keep: keep, EndTx: func(ctx context.Context, tx any, _ string) error {
 		_, err := fleet.Enqueue(ctx, tx, id, f.journal.queue)
 		return err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/fleet"
 	"github.com/maker-go/maker/runs"
 )
@@ -16,14 +17,23 @@ import (
 // runs are queued for the fleet's workers (maker worker), which may run on
 // other machines, rather than run in the service.
 type fleetRuns struct {
-	b   runsBuilder
-	url string
+	b runsBuilder
+	// db is the service's journal, whose pool the queue shares; set by
+	// attach before the service takes requests.
+	db maker.Journal
 }
 
-var _ runs.Fleet = fleetRuns{}
+var _ runs.Fleet = (*fleetRuns)(nil)
+
+// attach makes the service's journal db the queue's too, and brings the
+// queue's tables up to date in it.
+func (fr *fleetRuns) attach(ctx context.Context, db maker.Journal) error {
+	fr.db = db
+	return fleet.Prepare(ctx, db)
+}
 
 // Enqueue implements [runs.Fleet] with the task commands' own queuing.
-func (fr fleetRuns) Enqueue(ctx context.Context, job *runs.Job) (string, error) {
+func (fr *fleetRuns) Enqueue(ctx context.Context, job *runs.Job) (string, error) {
 	var (
 		r   runnable
 		err error
@@ -51,12 +61,12 @@ func (fr fleetRuns) Enqueue(ctx context.Context, job *runs.Job) (string, error) 
 // Cancel implements [runs.Fleet]: a running chunk is cancelled by its
 // worker, which records the run interrupted; a run that waits in the queue
 // is recorded interrupted here.
-func (fr fleetRuns) Cancel(ctx context.Context, id string) (bool, error) {
-	found, running, err := fleet.Cancel(ctx, fr.url, id)
+func (fr *fleetRuns) Cancel(ctx context.Context, id string) (bool, error) {
+	found, running, err := fleet.Cancel(ctx, fr.db, id)
 	if err != nil || !found || running {
 		return found, err
 	}
-	return true, fleet.Interrupt(ctx, fr.url, id)
+	return true, fleet.Interrupt(ctx, fr.db, id)
 }
 
 // enqueueJob queues a service's run for the fleet.

@@ -17,7 +17,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/fleet"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
 )
@@ -186,17 +185,22 @@ func serve(ctx context.Context, c serveConfig) error {
 	met := server.NewMetrics(prometheus.NewRegistry())
 	b := runsBuilder{log: c.stderr, allowExecute: c.allowExecute}
 	opts := runs.Options{OnStep: met.OnStep, Logger: c.log}
+	var fr *fleetRuns
 	if s := maker.JournalScheme(c.db); s == "postgres" || s == "postgresql" {
 		// On PostgreSQL the service is a front end of the fleet: its
 		// runs are queued for the workers (maker worker).
-		if err := fleet.Prepare(ctx, c.db); err != nil {
-			return err
-		}
-		opts.Fleet = fleetRuns{b: b, url: c.db}
+		fr = &fleetRuns{b: b}
+		opts.Fleet = fr
 	}
 	mgr, err := runs.New(ctx, c.db, b, opts)
 	if err != nil {
 		return err
+	}
+	if fr != nil {
+		if err := fr.attach(ctx, mgr.DB()); err != nil {
+			mgr.Shutdown(context.Background())
+			return err
+		}
 	}
 	met.SetManager(mgr)
 	srv := server.New(server.Config{

@@ -27,7 +27,10 @@ func newWorkerCmd() *cobra.Command {
 the runs. A worker takes a chunk of a run, decides up to --chunk-steps steps or
 runs for --chunk-time, then commits them, completes its job and queues the run's
 next chunk in one transaction. A worker that dies loses only the steps it was
-voting: its chunk goes to another worker after --rescue-after.
+voting: PostgreSQL frees its runs' locks as its connections end, and the other
+workers, which look for such chunks every half of --dead-after, queue each run's
+next chunk within seconds. --rescue-after is the last resort for a chunk that
+holds its lock but never ends.
 
 --rpm and --tpm of a run hold for the whole fleet: every worker paces the
 provider's requests through the database.
@@ -49,6 +52,8 @@ worker takes them. See docs/fleet.md.`,
 				return usageErr("--chunk-steps must be at least 1, got %d", cfg.ChunkSteps)
 			case cfg.ChunkTime <= 0:
 				return usageErr("--chunk-time must be positive, got %s", cfg.ChunkTime)
+			case cfg.DeadAfter <= 0:
+				return usageErr("--dead-after must be positive, got %s", cfg.DeadAfter)
 			case cfg.RescueAfter <= cfg.ChunkTime:
 				return usageErr("--rescue-after (%s) must exceed --chunk-time (%s) by the longest step", cfg.RescueAfter, cfg.ChunkTime)
 			case drain < 0:
@@ -99,6 +104,7 @@ worker takes them. See docs/fleet.md.`,
 	fs.IntVar(&cfg.ChunkSteps, "chunk-steps", fleet.DefaultChunkSteps, "most steps of one chunk")
 	fs.DurationVar(&cfg.ChunkTime, "chunk-time", fleet.DefaultChunkTime, "most time of one chunk (it ends at the first step decided after)")
 	fs.DurationVar(&cfg.RescueAfter, "rescue-after", fleet.DefaultRescueAfter, "how long a chunk may run before it is taken for abandoned and given to another worker")
+	fs.DurationVar(&cfg.DeadAfter, "dead-after", fleet.DefaultDeadAfter, "how long a chunk may run without its run's lock before its worker is taken for dead and the run handed on (checked every half of it)")
 	fs.DurationVar(&drain, "drain-timeout", 5*time.Minute, "on SIGTERM, how long running chunks may take to finish before they are cancelled")
 	return cmd
 }
