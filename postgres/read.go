@@ -4,6 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/journalio"
@@ -28,6 +32,57 @@ func (db *DB) Runs(ctx context.Context) ([]*maker.RunRecord, error) {
 		return nil, db.errorf("journal: %w", err)
 	}
 	return out, nil
+}
+
+// postgresDialect is PostgreSQL's SQL for a run list. Its lower() would
+// change every letter by the database's locale; translate changes the
+// ASCII letters only, as [maker.LowerASCII] does.
+var postgresDialect = journalio.Dialect{
+	Placeholder: func(n int) string { return "$" + strconv.Itoa(n) },
+	Contains: func(col, arg string) string {
+		return "strpos(translate(" + col + ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), " + arg + ") > 0"
+	},
+}
+
+var _ maker.RunLister = (*DB)(nil)
+
+// ListRuns implements [maker.RunLister]: a page is read through the
+// runs_created, runs_status or runs_kind index, which hold the runs in
+// the list's order, and counted in the same index.
+func (db *DB) ListRuns(ctx context.Context, q maker.RunQuery) (*maker.RunPage, error) {
+	s := journalio.ListSQL(postgresDialect, q)
+	if s.After != "" {
+		var created, seq int64
+		err := db.pool.QueryRow(ctx, s.After, s.AfterArgs...).Scan(&created, &seq)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("journal: %w: cursor: no run %q", maker.ErrRunQuery, q.After)
+		}
+		if err != nil {
+			return nil, db.errorf("journal: %w", err)
+		}
+		s.SetCursor(created, seq)
+	}
+	var total int
+	if err := db.pool.QueryRow(ctx, s.Count, s.CountArgs...).Scan(&total); err != nil {
+		return nil, db.errorf("journal: %w", err)
+	}
+	rows, err := db.pool.Query(ctx, s.Page, s.PageArgs...)
+	if err != nil {
+		return nil, db.errorf("journal: %w", err)
+	}
+	defer rows.Close()
+	var out []*maker.RunRecord
+	for rows.Next() {
+		_, r, err := journalio.ScanRun(rows)
+		if err != nil {
+			return nil, db.errorf("journal: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.errorf("journal: %w", err)
+	}
+	return journalio.Paged(out, q.Limit, total), nil
 }
 
 // Run implements [maker.Journal.Run].

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/journalio"
@@ -30,6 +31,55 @@ func (db *DB) Runs(ctx context.Context) ([]*maker.RunRecord, error) {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
 	return out, nil
+}
+
+// sqliteDialect is SQLite's SQL for a run list. Its lower() changes ASCII
+// letters only, as [maker.LowerASCII] does.
+var sqliteDialect = journalio.Dialect{
+	Placeholder: func(n int) string { return "?" + strconv.Itoa(n) },
+	Contains:    func(col, arg string) string { return "instr(lower(" + col + "), " + arg + ") > 0" },
+}
+
+var _ maker.RunLister = (*DB)(nil)
+
+// ListRuns implements [maker.RunLister]: a page is read through the
+// runs_created, runs_status or runs_kind index, which hold the runs in
+// the list's order, and counted in the same index without reading the
+// runs themselves.
+func (db *DB) ListRuns(ctx context.Context, q maker.RunQuery) (*maker.RunPage, error) {
+	s := journalio.ListSQL(sqliteDialect, q)
+	if s.After != "" {
+		var created, seq int64
+		err := db.sql.QueryRowContext(ctx, s.After, s.AfterArgs...).Scan(&created, &seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("journal: %w: cursor: no run %q", maker.ErrRunQuery, q.After)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("journal: %w", err)
+		}
+		s.SetCursor(created, seq)
+	}
+	var total int
+	if err := db.sql.QueryRowContext(ctx, s.Count, s.CountArgs...).Scan(&total); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	rows, err := db.sql.QueryContext(ctx, s.Page, s.PageArgs...)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	defer rows.Close()
+	var out []*maker.RunRecord
+	for rows.Next() {
+		_, r, err := journalio.ScanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("journal: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	return journalio.Paged(out, q.Limit, total), nil
 }
 
 // Run implements [maker.Journal.Run].

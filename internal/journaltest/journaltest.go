@@ -46,6 +46,7 @@ func Run(t *testing.T, h Harness) {
 		{"ResumeAfterKill", testResumeAfterKill},
 		{"ObserveOutOfOrder", testObserveOutOfOrder},
 		{"Lookup", testLookup},
+		{"ListRuns", testListRuns},
 		{"Lock", testLock},
 		{"FinishAndClose", testFinishAndClose},
 		{"EndTx", testEndTx},
