@@ -109,7 +109,8 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before spending more than this many USD")
 	fs.Int64Var(&f.maxSamplesT, "max-samples-total", 0, "stop before making more model calls than this")
 	fs.DurationVar(&f.maxWall, "max-wall", 0, "stop before running longer than this")
-	fs.IntVar(&f.speculate, "speculate", 0, "vote up to this many steps ahead, each from the leading candidate of the step before (0: off; never for tasks that execute actions)")
+	f.speculate = maker.SpeculateAuto
+	fs.Var((*speculateValue)(&f.speculate), "speculate", "vote up to this many steps ahead, each from the leading candidate of the step before: auto for a depth chosen from the planned p and the leader changes measured, so that at most 2% of samples are thrown away; 0 for off (never for tasks that execute actions)")
 	fs.StringVar(&f.report, "report", "", "write an HTML report of the run to this file (self-contained, opens offline)")
 	f.journal.register(fs)
 	fs.Float64Var(&f.rpm, "rpm", 0, "most requests per minute to the provider (0: no limit)")
@@ -190,8 +191,8 @@ func (f *runFlags) validate() error {
 		return usageErr("--max-samples-total must not be negative (0: no limit), got %d", f.maxSamplesT)
 	case f.maxWall < 0:
 		return usageErr("--max-wall must not be negative (0: no limit), got %v", f.maxWall)
-	case f.speculate < 0 || f.speculate > maxSpeculate:
-		return usageErr("--speculate must be between 0 and %d, got %d", maxSpeculate, f.speculate)
+	case f.speculate < maker.SpeculateAuto || f.speculate > maxSpeculate:
+		return usageErr("--speculate must be auto or a depth from 0 to %d, got %d", maxSpeculate, f.speculate)
 	case f.rpm < 0 || f.tpm < 0 || f.retries < 0 || f.retryWait < 0 || f.timeout < 0:
 		return usageErr("--rpm, --tpm, --retries, --retry-wait and --timeout must not be negative")
 	case f.simulated() && f.baseURL != "":
@@ -241,6 +242,45 @@ func (f *runFlags) plannedP(cmd *cobra.Command) float64 {
 	}
 	return 0
 }
+
+// plannedSuccess is plannedP for the engine, which has no command: --p,
+// or the simulator's own rate; 0 when neither is known.
+func (f *runFlags) plannedSuccess() float64 {
+	if f.p > 0 {
+		return f.p
+	}
+	if f.simulated() {
+		if e, err := f.simErrorRate(); err == nil {
+			return 1 - e
+		}
+	}
+	return 0
+}
+
+// speculateValue is --speculate: "auto" (maker.SpeculateAuto) or a depth.
+type speculateValue int
+
+func (v *speculateValue) String() string {
+	if int(*v) == maker.SpeculateAuto {
+		return "auto"
+	}
+	return strconv.Itoa(int(*v))
+}
+
+func (v *speculateValue) Set(s string) error {
+	if s == "auto" {
+		*v = speculateValue(maker.SpeculateAuto)
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > maxSpeculate {
+		return fmt.Errorf("want auto or a depth from 0 to %d", maxSpeculate)
+	}
+	*v = speculateValue(n)
+	return nil
+}
+
+func (v *speculateValue) Type() string { return "auto|depth" }
 
 // resolveK turns --k into a number, planning k_min for auto.
 func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, err error) {
@@ -292,6 +332,7 @@ func (f *runFlags) config(k int) maker.Config {
 		Batch:        f.batch,
 		Ordered:      f.simulated(),
 		Speculate:    f.speculate,
+		PlannedP:     f.plannedSuccess(),
 		ModelName:    f.model,
 		Budget:       maker.Budget{MaxCost: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: f.maxWall},
 	}
