@@ -45,9 +45,13 @@ type Input struct {
 	InTokens       float64 `json:"in_tokens"`
 	OutTokens      float64 `json:"out_tokens"`
 	CachedInTokens float64 `json:"cached_in_tokens"`
-	// LatencySeconds is the time one round of parallel calls takes; zero
-	// gives an expected wall time of zero.
+	// LatencySeconds is the time one round of parallel calls takes, a high
+	// percentile of a call's latency; zero gives wall times of zero. The
+	// projection with and without speculation reads it as the 90th
+	// percentile of a log-normal latency of spread LatencySpread (zero
+	// means DefaultLatencySpread); see ProjectSpeculation.
 	LatencySeconds float64 `json:"latency_seconds"`
+	LatencySpread  float64 `json:"latency_spread"`
 	// Concurrency caps the calls in flight; zero means k_min, so the first k
 	// samples of a step run in one round.
 	Concurrency int `json:"concurrency"`
@@ -85,6 +89,16 @@ type Plan struct {
 	UndecidedAfterRound []UndecidedPoint `json:"undecided_after_round"`
 	// ExpectedWallSeconds is the expected wall-clock time (see ExpectedWall).
 	ExpectedWallSeconds float64 `json:"expected_wall_seconds"`
+	// Under the log-normal latency model (ProjectSpeculation), with its
+	// median latency: WallSeconds is the run's wall time without
+	// speculation, SpeculativeWallSeconds with it at SpeculationDepth (the
+	// depth a run planned for p starts at; 0: speculation stays off), and
+	// SpeculativeExtraSamples the samples it is expected to throw away.
+	MedianLatencySeconds    float64 `json:"median_latency_seconds"`
+	WallSeconds             float64 `json:"wall_seconds"`
+	SpeculationDepth        int     `json:"speculation_depth"`
+	SpeculativeWallSeconds  float64 `json:"speculative_wall_seconds"`
+	SpeculativeExtraSamples float64 `json:"speculative_extra_samples"`
 }
 
 // Compute validates in, fills its defaults and returns the Plan. With m > 1
@@ -104,6 +118,12 @@ func Compute(in Input) (Plan, error) {
 		return Plan{}, err
 	}
 	if err := checkNonNeg("latency_seconds", in.LatencySeconds); err != nil {
+		return Plan{}, err
+	}
+	if in.LatencySpread == 0 {
+		in.LatencySpread = DefaultLatencySpread
+	}
+	if err := checkNonNeg("latency_spread", in.LatencySpread); err != nil {
 		return Plan{}, err
 	}
 	if in.Concurrency < 0 {
@@ -146,6 +166,9 @@ func Compute(in Input) (Plan, error) {
 	}
 	if pl.ExpectedWallSeconds, err = ExpectedWall(subtasks, pl.ExpectedSamplesPerStep, k,
 		in.LatencySeconds, in.Concurrency); err != nil {
+		return Plan{}, err
+	}
+	if err := pl.speculationPlan(subtasks); err != nil {
 		return Plan{}, err
 	}
 

@@ -69,6 +69,17 @@
 //
 //	wall = s · (ceil(k/C) + max(0, E[samples] - k)) · L
 //
+// Wall time with and without speculation, ProjectSpeculation (a model, not
+// from the paper): L is read as the 90th percentile of a log-normal call
+// latency of spread sigma (median L·exp(-1.2816·sigma)); each step's vote is
+// simulated as the engine runs it, and the next step starts when the step
+// is decided (WallSeconds) or, speculating at depth
+// maker.SpeculationDepth(1-p), when its final leader took the lead, at most
+// that many steps ahead of the first undecided one (SpeculativeWallSeconds).
+// At p = 0.9978, k = 3, sigma 0.3 a step takes 1.33 medians without and 0.80
+// with speculation, near the floor E[fastest of k] = 0.795 medians; a lead
+// change throws away the k samples of the step built on the old leader.
+//
 // Calibration interval, Wilson (score interval for p̂ = x/n at quantile z):
 //
 //	(p̂ + z²/2n ± z·sqrt(p̂(1-p̂)/n + z²/4n²)) / (1 + z²/n)

@@ -39,6 +39,7 @@ func newPlanCmd() *cobra.Command {
 		inToks   []float64
 		outToks  []float64
 		lats     []time.Duration
+		spread   float64
 		priceIn  float64
 		priceOut float64
 		priceC   float64
@@ -72,6 +73,10 @@ model or one per model, in the order of --model.`,
 			if err := checkPlanFlags(in, ps, vs, inToks, outToks, lats, [3]float64{priceIn, priceOut, priceC}); err != nil {
 				return err
 			}
+			if !(spread > 0 && spread <= maxLatencySpread) { // NaN fails too
+				return usageErr("--latency-spread: want a log-normal sigma above 0, at most %g, got %v", float64(maxLatencySpread), spread)
+			}
+			in.LatencySpread = spread
 			n := max(1, len(names))
 			lists := []struct {
 				name string
@@ -164,7 +169,8 @@ model or one per model, in the order of --model.`,
 	fs.Float64SliceVar(&inToks, "in-tokens", []float64{600}, "mean input tokens per call")
 	fs.Float64SliceVar(&outToks, "out-tokens", []float64{540}, "mean output tokens per call")
 	fs.Float64Var(&in.CachedInTokens, "cached-tokens", 0, "mean cached input tokens per call")
-	fs.DurationSliceVar(&lats, "latency", []time.Duration{0}, "latency of one call (a high percentile)")
+	fs.DurationSliceVar(&lats, "latency", []time.Duration{0}, "latency of one call (a high percentile: the wall time with and without speculation takes it as the 90th percentile of a log-normal latency)")
+	fs.Float64Var(&spread, "latency-spread", plan.DefaultLatencySpread, "sigma of the log-normal call latency, for the wall time with and without speculation")
 	fs.IntVar(&in.Concurrency, "concurrency", 0, "most calls in flight (0: k_min)")
 	fs.IntVar(&in.Rounds, "rounds", 0, "rows of the undecided table (0: until under 0.01 steps)")
 	fs.BoolVar(&jsonOut, "json", false, "print the plan as one JSON object")
@@ -174,6 +180,10 @@ model or one per model, in the order of --model.`,
 // maxPlanTokens bounds the mean tokens of one call that plan takes: far
 // above any model's context, so only a mistyped number is refused.
 const maxPlanTokens = 1e9
+
+// maxLatencySpread bounds --latency-spread: at sigma 3 the 90th percentile
+// is 47 times the median, far past any endpoint worth planning for.
+const maxLatencySpread = 3
 
 // checkPlanFlags refuses a number no plan can be made of, with a one-line
 // usage error naming its flag, before plan.Compute names its field: a
@@ -255,11 +265,36 @@ func planText(pl plan.Plan) string {
 	fmt.Fprintf(&b, "samples            %.0f expected\n", pl.ExpectedSamples)
 	fmt.Fprintf(&b, "cost               $%.2f expected ($%.6f a sample)\n", pl.ExpectedCostUSD, pl.CostPerSampleUSD)
 	if pl.LatencySeconds > 0 {
-		fmt.Fprintf(&b, "wall time          %s expected\n", time.Duration(pl.ExpectedWallSeconds*float64(time.Second)).Round(time.Second))
+		fmt.Fprintf(&b, "wall time          %s expected (rounds of calls, each --latency long)\n", seconds(pl.ExpectedWallSeconds))
+		writeSpeculationPlan(&b, pl)
 	}
 	b.WriteString("undecided steps after n votes (expected):\n")
 	for _, row := range pl.UndecidedAfterRound {
 		fmt.Fprintf(&b, "  %4d  %.4g\n", row.Votes, row.Undecided)
 	}
 	return b.String()
+}
+
+// writeSpeculationPlan prints the wall time with and without speculation
+// under the log-normal latency model, and what speculation throws away.
+func writeSpeculationPlan(b *strings.Builder, pl plan.Plan) {
+	fmt.Fprintf(b, "latency model      log-normal calls: 90th percentile %s (--latency), median %s, sigma %g\n",
+		seconds(pl.LatencySeconds), seconds(pl.MedianLatencySeconds), pl.LatencySpread)
+	fmt.Fprintf(b, "no speculation     %s expected (each step waits for the one before to be decided)\n", seconds(pl.WallSeconds))
+	if pl.SpeculationDepth == 0 {
+		fmt.Fprintf(b, "with speculation   off: at p = %g leaders change too often to vote ahead within %.0f%% extra samples\n", pl.P, 100*maker.MaxSpeculationWaste)
+		return
+	}
+	fmt.Fprintf(b, "with speculation   %s expected at depth %d (each step starts on the leading answer of the one before)\n", seconds(pl.SpeculativeWallSeconds), pl.SpeculationDepth)
+	fmt.Fprintf(b, "extra samples      %.0f expected (%.2f%%), thrown away when a leader changes\n", pl.SpeculativeExtraSamples, 100*pl.SpeculativeExtraSamples/pl.ExpectedSamples)
+}
+
+// seconds is a duration in seconds for people, to the second (to the
+// millisecond under a minute).
+func seconds(s float64) string {
+	d := time.Duration(s * float64(time.Second))
+	if d < time.Minute {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
 }
