@@ -85,6 +85,12 @@ type Config struct {
 	// MaxSteps stops a run after this many steps (default: the task's
 	// Steps, or no limit when that is unknown).
 	MaxSteps int
+	// Until, when set, ends the run on time at a step boundary: once it has
+	// passed, no step starts voting, the steps already voting (with
+	// Speculate, those ahead of the head too) are decided and observed in
+	// order, and the run stops with StopReason [StopUntil]. A fleet's
+	// chunk of a run ends so, throwing away no step it has voted on.
+	Until time.Time
 	// DiscardActions leaves [Result.Actions] empty, so that a run of
 	// millions of steps holds none of them in memory (observers and the
 	// journal still see every step).

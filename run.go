@@ -179,6 +179,10 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 			}
 			return fmt.Errorf("after %d steps: %w", step, ErrStepLimit)
 		}
+		if r.pastUntil() {
+			r.sum.StopReason = StopUntil
+			return nil
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -221,6 +225,14 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 		res.State = next
 		state, prev = next, winner.Action
 	}
+}
+
+// StopUntil is the StopReason of a run that [Config.Until] ended.
+const StopUntil = "until"
+
+// pastUntil reports whether Config.Until has passed: no step may start.
+func (r *runner[S]) pastUntil() bool {
+	return !r.cfg.Until.IsZero() && !time.Now().Before(r.cfg.Until)
 }
 
 // admit decides whether one more sample may be launched without crossing a

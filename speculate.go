@@ -177,6 +177,10 @@ func (p *pipeline[S]) run() error {
 				}
 				return fmt.Errorf("after %d steps: %w", p.step, ErrStepLimit)
 			}
+			if r.pastUntil() {
+				r.sum.StopReason = StopUntil
+				return nil
+			}
 			if err := p.ctx.Err(); err != nil {
 				return err
 			}
@@ -309,7 +313,7 @@ func (p *pipeline[S]) extend(s *slot[S]) {
 		c = s.earlyCands[leader]
 	}
 	step := s.step + 1
-	if r.task.Done(c.State, step) || p.limit > 0 && step >= p.limit {
+	if r.task.Done(c.State, step) || p.limit > 0 && step >= p.limit || r.pastUntil() {
 		return
 	}
 	child, err := p.open(step, c.State, c.Action, leader)

@@ -1,27 +1,27 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"time"
 
 	"github.com/maker-go/maker"
 )
 
 // chunkBound is how a fleet's chunk of a run ends (package fleet): after
-// so many steps, through the engine's step limit, or after so long,
-// through an observer that stops the run at the first step decided after
-// the deadline. The zero value bounds nothing.
+// so many steps, through the engine's step limit, or on time, through the
+// engine's Until. The zero value bounds nothing.
 type chunkBound struct {
 	bySteps bool // the engine's step limit is the chunk's, not the run's
-	clock   *chunkClock
+	byTime  bool // the engine's Until is the chunk's
 }
-
-// errChunkTime stops a chunk whose time is up.
-var errChunkTime = errors.New("the chunk's time is up")
 
 // bound sets the chunk's limits of a service job on cfg, for a session
 // that starts at step from.
+//
+// A chunk that ends on time starts no step after its time is up, and
+// decides and journals, in order, every step it has started: with
+// speculation, the steps it was voting ahead of the head too. So a chunk
+// boundary throws no decided step away, and the next chunk, which resumes
+// from the last journaled step, asks the model about none of them again.
 func (e execution[S]) bound(cfg *maker.Config, from int) chunkBound {
 	if e.job == nil || e.job.Chunk == nil {
 		return chunkBound{}
@@ -35,8 +35,10 @@ func (e execution[S]) bound(cfg *maker.Config, from int) chunkBound {
 		}
 	}
 	if ch.Time > 0 {
-		b.clock = &chunkClock{until: time.Now().Add(ch.Time)}
-		cfg.Observers = append(cfg.Observers, b.clock)
+		until := time.Now().Add(ch.Time)
+		if cfg.Until.IsZero() || until.Before(cfg.Until) {
+			cfg.Until, b.byTime = until, true
+		}
 	}
 	return b
 }
@@ -44,22 +46,8 @@ func (e execution[S]) bound(cfg *maker.Config, from int) chunkBound {
 // over reports whether a session that ended with sum and err ended because
 // its chunk did, with the run still to go on.
 func (b chunkBound) over(sum *maker.Summary, err error) bool {
-	if sum.Done {
+	if sum.Done || err != nil {
 		return false
 	}
-	if b.clock != nil && errors.Is(err, errChunkTime) {
-		return true
-	}
-	return b.bySteps && err == nil && sum.StopReason == "max steps"
-}
-
-// chunkClock is the observer that ends a chunk on time. It comes last
-// among the observers, so the step that reaches the deadline is journaled.
-type chunkClock struct{ until time.Time }
-
-func (c *chunkClock) Observe(context.Context, *maker.StepRecord) error {
-	if time.Now().After(c.until) {
-		return errChunkTime
-	}
-	return nil
+	return b.byTime && sum.StopReason == maker.StopUntil || b.bySteps && sum.StopReason == "max steps"
 }
