@@ -143,11 +143,11 @@ func (t tools) list(ctx context.Context, _ *sdk.CallToolRequest, in listInput) (
 	if in.Offset < 0 {
 		return nil, RunList{}, fmt.Errorf("offset: want 0 or more, got %d", in.Offset)
 	}
-	list, total, err := t.mgr.List(ctx, runs.Filter{Status: in.Status, Kind: in.Kind, Offset: in.Offset, Limit: in.Limit})
-	if list == nil {
-		list = []*runs.Info{}
+	p, err := t.mgr.List(ctx, runs.Filter{Status: in.Status, Kind: in.Kind, Offset: in.Offset, Limit: in.Limit})
+	if err != nil {
+		return nil, RunList{Runs: []*runs.Info{}}, err
 	}
-	return nil, RunList{Runs: list, Total: total}, err
+	return nil, RunList{Runs: p.Runs, Total: p.Total}, nil
 }
 
 func (t tools) cancel(ctx context.Context, _ *sdk.CallToolRequest, in runRef) (*sdk.CallToolResult, *runs.Info, error) {

@@ -116,8 +116,8 @@ func TestStartRunRefused(t *testing.T) {
 	if !res.IsError || !strings.Contains(text, `unknown task kind "chess"`) {
 		t.Errorf("start_run chess: error %v %q", res.IsError, text)
 	}
-	if _, n, _ := mgr.List(context.Background(), runs.Filter{}); n != 0 {
-		t.Errorf("%d runs journaled after a refused start", n)
+	if p, err := mgr.List(context.Background(), runs.Filter{}); err != nil || p.Total != 0 {
+		t.Errorf("runs journaled after a refused start: %+v, %v", p, err)
 	}
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/maker-go/maker"
@@ -128,39 +131,63 @@ func (m *Manager) summary(ctx context.Context, run *maker.RunRecord) (*maker.Sum
 	return sum, nil
 }
 
-// Filter selects runs for [Manager.List]. Zero fields select all.
-type Filter struct {
-	Status string // a status, e.g. "running"
-	Kind   string // a task kind, e.g. "hanoi"
-	Offset int
-	Limit  int // 0: all
+// Filter selects a page of runs for [Manager.List]: a status, a task
+// kind, a text in the id, task or model, and where the page starts (a
+// cursor, an offset) and how long it is (0: [maker.DefaultRunLimit]). It
+// is the journal's query, so that every front end pages alike.
+type Filter = maker.RunQuery
+
+// KindLister is an optional ability of a [Builder]: the task kinds it
+// runs, which [Manager.List] holds a kind filter to, so that a misspelt
+// kind is refused rather than answered with no runs.
+type KindLister interface {
+	Kinds() []string
 }
 
-// List is the runs that match f, newest first, without summaries, and how
-// many match in all (for paging).
-func (m *Manager) List(ctx context.Context, f Filter) ([]*Info, int, error) {
-	all, err := m.db.Runs(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	var match []*maker.RunRecord
-	for _, r := range all {
-		if (f.Status == "" || r.Status == f.Status) && (f.Kind == "" || r.Kind == f.Kind) {
-			match = append(match, r)
+// Page is a page of runs as front ends show it.
+type Page struct {
+	// Runs are the page's runs, newest first, without summaries.
+	Runs []*Info `json:"runs"`
+	// Total is how many runs match the filter in all.
+	Total int `json:"total"`
+	// Next is the cursor of the next page (Filter.After), "" on the last
+	// page.
+	Next string `json:"next,omitempty"`
+}
+
+// List is the page of runs f selects, newest first, without summaries,
+// with how many match in all. The journal filters, orders and pages them
+// (see [maker.ListRuns]), reading only the page's runs; the pace of the
+// runs live here comes from memory. A filter the journal cannot answer (an
+// unknown status, a limit out of range, a cursor naming no run) is an
+// error wrapping [ErrInvalid].
+func (m *Manager) List(ctx context.Context, f Filter) (*Page, error) {
+	if kl, ok := m.b.(KindLister); ok && f.Kind != "" {
+		if kinds := kl.Kinds(); !slices.Contains(kinds, f.Kind) {
+			return nil, invalid{&maker.RunQueryError{Field: "kind", Problem: fmt.Sprintf("want one of %s, got %q", strings.Join(kinds, ", "), f.Kind)}}
 		}
 	}
-	total := len(match)
-	match = match[min(f.Offset, len(match)):]
-	if f.Limit > 0 && len(match) > f.Limit {
-		match = match[:f.Limit]
+	p, err := maker.ListRuns(ctx, m.db, f)
+	if errors.Is(err, maker.ErrRunQuery) {
+		return nil, invalid{err}
 	}
-	out := make([]*Info, 0, len(match))
-	for _, r := range match {
+	if err != nil {
+		return nil, err
+	}
+	out := &Page{Runs: make([]*Info, 0, len(p.Runs)), Total: p.Total, Next: p.Next}
+	for _, r := range p.Runs {
 		in, err := m.info(ctx, r, false)
 		if err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		out = append(out, in)
+		out.Runs = append(out.Runs, in)
 	}
-	return out, total, nil
+	return out, nil
 }
+
+// invalid marks an error about a caller's input as [ErrInvalid], keeping
+// its text, which names the field.
+type invalid struct{ error }
+
+func (e invalid) Is(target error) bool { return target == ErrInvalid }
+func (e invalid) Unwrap() error        { return e.error }

@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/strictjson"
@@ -93,39 +96,68 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]string{"id": id})
 }
 
-// runList is the answer of GET /v1/runs.
+// runList is the answer of GET /v1/runs: a page of runs, how many match
+// in all, and the cursor of the next page.
 type runList struct {
 	Runs   []*runs.Info `json:"runs"`
 	Total  int          `json:"total"`
 	Offset int          `json:"offset"`
 	Limit  int          `json:"limit"`
+	Next   string       `json:"next,omitempty"`
 }
 
-func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := runs.Filter{Status: q.Get("status"), Kind: q.Get("kind"), Limit: 50}
+// listParams are the query parameters of GET /v1/runs.
+var listParams = []string{"status", "kind", "text", "cursor", "offset", "limit"}
+
+// listFilter reads the query of GET /v1/runs: every parameter known and
+// given once, the numbers whole and in range; the journal checks the rest
+// (the status among the statuses, the cursor a run). The error names the
+// parameter.
+func listFilter(q url.Values) (runs.Filter, error) {
+	for name, vs := range q {
+		switch {
+		case !slices.Contains(listParams, name):
+			return runs.Filter{}, fmt.Errorf("query %s: unknown parameter (known: %s)", name, strings.Join(listParams, ", "))
+		case len(vs) > 1:
+			return runs.Filter{}, fmt.Errorf("query %s: given %d times", name, len(vs))
+		}
+	}
+	f := runs.Filter{Status: q.Get("status"), Kind: q.Get("kind"), Text: q.Get("text"), After: q.Get("cursor"), Limit: maker.DefaultRunLimit}
 	for _, p := range []struct {
-		name string
-		to   *int
-		max  int
-	}{{"offset", &f.Offset, 1 << 30}, {"limit", &f.Limit, 1000}} {
+		name     string
+		to       *int
+		min, max int
+	}{{"offset", &f.Offset, 0, 1 << 30}, {"limit", &f.Limit, 1, maker.MaxRunLimit}} {
 		v := q.Get(p.name)
 		if v == "" {
 			continue
 		}
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > p.max {
-			writeError(w, http.StatusBadRequest, fmt.Sprintf("query %s: want a whole number from 0 to %d, got %q", p.name, p.max, v))
-			return
+		if err != nil || n < p.min || n > p.max {
+			return runs.Filter{}, fmt.Errorf("query %s: want a whole number from %d to %d, got %q", p.name, p.min, p.max, v)
 		}
 		*p.to = n
 	}
-	list, total, err := s.cfg.Manager.List(r.Context(), f)
+	return f, nil
+}
+
+func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
+	f, err := listFilter(r.URL.Query())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	p, err := s.cfg.Manager.List(r.Context(), f)
+	var qe *maker.RunQueryError
+	if errors.As(err, &qe) {
+		writeError(w, http.StatusBadRequest, "query "+qe.Error())
+		return
+	}
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, runList{Runs: list, Total: total, Offset: f.Offset, Limit: f.Limit})
+	writeJSON(w, http.StatusOK, runList{Runs: p.Runs, Total: p.Total, Offset: f.Offset, Limit: f.Limit, Next: p.Next})
 }
 
 func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {

@@ -138,22 +138,27 @@ func (c *Client) Get(ctx context.Context, id string) (*runs.Info, error) {
 	return &in, nil
 }
 
-// List is the runs f selects and how many match in all.
-func (c *Client) List(ctx context.Context, f runs.Filter) ([]*runs.Info, int, error) {
+// List returns the page of runs f selects, as GET /v1/runs answers it:
+// newest first, with how many match in all and the cursor of the next
+// page.
+func (c *Client) List(ctx context.Context, f runs.Filter) (*runs.Page, error) {
 	q := url.Values{}
-	if f.Status != "" {
-		q.Set("status", f.Status)
+	for _, p := range []struct{ name, v string }{{"status", f.Status}, {"kind", f.Kind}, {"text", f.Text}, {"cursor", f.After}} {
+		if p.v != "" {
+			q.Set(p.name, p.v)
+		}
 	}
-	if f.Kind != "" {
-		q.Set("kind", f.Kind)
+	if f.Offset != 0 {
+		q.Set("offset", strconv.Itoa(f.Offset))
 	}
-	q.Set("offset", strconv.Itoa(f.Offset))
-	q.Set("limit", strconv.Itoa(f.Limit))
+	if f.Limit != 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
 	var l runList
 	if err := c.do(ctx, "GET", "/v1/runs?"+q.Encode(), nil, &l); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return l.Runs, l.Total, nil
+	return &runs.Page{Runs: l.Runs, Total: l.Total, Next: l.Next}, nil
 }
 
 // Cancel stops a run and returns it stopped.
