@@ -2,10 +2,12 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/journaltest"
@@ -47,6 +49,14 @@ func TestJournal(t *testing.T) {
 			if _, err := conn.Exec(ctx, stmt); err != nil {
 				t.Fatal(err)
 			}
+		},
+		SQL: func(t *testing.T, j maker.Journal) *sql.DB {
+			db, err := sql.Open("pgx", urls[j])
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
 		},
 		Secret: pgtest.Secret(),
 	})

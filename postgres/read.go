@@ -163,7 +163,7 @@ func (db *DB) Steps(ctx context.Context, id string, from, to int, fn func(*maker
 // condition on the steps table whose arguments follow seq, $1), in order.
 func (db *DB) walkSteps(ctx context.Context, fn func(*maker.StepRecord) error, where string, seq int64, args ...any) error {
 	rows, err := db.pool.Query(ctx, `SELECT step, k, prev, action, key, state, tally, votes, flagged, cancelled, retries,
-		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples FROM steps WHERE run = $1 AND `+where+` ORDER BY step`, append([]any{seq}, args...)...)
+		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples, `+journalio.BeforeColumn+` FROM steps st WHERE run = $1 AND `+where+` ORDER BY step`, append([]any{seq}, args...)...)
 	if err != nil {
 		return db.errorf("journal: %w", err)
 	}
@@ -171,7 +171,7 @@ func (db *DB) walkSteps(ctx context.Context, fn func(*maker.StepRecord) error, w
 	for rows.Next() {
 		var r journalio.Row
 		if err := rows.Scan(&r.Step, &r.K, &r.Prev, &r.Action, &r.Key, &r.State, &r.Tally, &r.Votes, &r.Flagged, &r.Cancelled, &r.Retries,
-			&r.In, &r.Cached, &r.Out, &r.Cost, &r.Wall, &r.Wrong, &r.WrongWhy, &r.Samples); err != nil {
+			&r.In, &r.Cached, &r.Out, &r.Cost, &r.Wall, &r.Wrong, &r.WrongWhy, &r.Samples, &r.Before); err != nil {
 			return db.errorf("journal: %w", err)
 		}
 		rec, err := r.Record()

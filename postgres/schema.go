@@ -113,6 +113,51 @@ CREATE TABLE actions (
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status, created_at DESC, seq DESC);
 CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at DESC, seq DESC);
 `,
+	// 4 -> 5: steps are written in a second, compact encoding (package
+	// internal/journalio), and the samples view reads both: the first's
+	// array of objects, and the second's [2, {header}, [out, micros, ns,
+	// {extra}]...], whose defaults it fills in as the journal's decoder
+	// does (a sample's seq is its place, its index its seq, its vote the
+	// tally's first candidate unless flagged, cancelled or failed, its
+	// input tokens the step's over its samples; the winner key is the key
+	// column with the state put back in).
+	`
+DROP VIEW samples;
+CREATE VIEW samples AS
+	SELECT st.run AS run, st.step AS step,
+		(s.value ->> 's')::int AS seq, (s.value ->> 'i')::int AS idx, coalesce((s.value ->> 't')::float8, 0) AS temperature,
+		CASE WHEN s.value ->> 'v' IS NULL THEN NULL ELSE st.tally::jsonb -> ((s.value ->> 'v')::int) ->> 'key' END AS key,
+		s.value ->> 'f' AS flag, coalesce((s.value ->> 'c')::boolean, false) AS cancelled, s.value ->> 'x' AS text,
+		coalesce((s.value ->> 'in')::bigint, 0) AS input_tokens, coalesce((s.value ->> 'ci')::bigint, 0) AS cached_tokens,
+		coalesce((s.value ->> 'out')::bigint, 0) AS output_tokens, coalesce((s.value ->> 'usd')::float8, 0) AS cost,
+		coalesce((s.value ->> 'ns')::bigint, 0) AS latency_ns, coalesce((s.value ->> 'r')::int, 0) AS retries, s.value ->> 'e' AS error,
+		coalesce((s.value ->> 'b')::int, 0) AS batch
+	FROM steps st, jsonb_array_elements(st.samples::jsonb) s
+	WHERE st.samples NOT LIKE '[2%'
+UNION ALL
+	SELECT run, step, seq, idx,
+		coalesce((x ->> 't')::float8, CASE WHEN idx = 0 THEN coalesce((h ->> 't0')::float8, 0) ELSE coalesce((h ->> 't')::float8, 0.1) END) AS temperature,
+		CASE WHEN vote < 0 THEN NULL
+			WHEN tally = '' THEN winner
+			WHEN jsonb_typeof(tally::jsonb -> vote) <> 'array' THEN winner
+			ELSE tally::jsonb -> vote ->> 0 END AS key,
+		flag, cancelled, x ->> 'x' AS text,
+		coalesce((x ->> 'in')::bigint, (h ->> 'in')::bigint, step_in / n) AS input_tokens,
+		coalesce((x ->> 'ci')::bigint, (h ->> 'ci')::bigint, step_cached / n) AS cached_tokens,
+		coalesce((v ->> 0)::bigint, 0) AS output_tokens,
+		coalesce((x ->> 'usd')::float8, coalesce((v ->> 1)::float8, 0) / 1e6::float8) AS cost,
+		coalesce((v ->> 2)::bigint, 0) AS latency_ns, coalesce((x ->> 'r')::int, 0) AS retries, error, coalesce((x ->> 'b')::int, 0) AS batch
+	FROM (SELECT *, coalesce((x ->> 'i')::int, seq) AS idx,
+			coalesce((x ->> 'v')::int, CASE WHEN flag IS NULL AND NOT cancelled AND error IS NULL THEN 0 ELSE -1 END) AS vote,
+			CASE WHEN coalesce((h ->> 'kl')::boolean, false) THEN keycol
+			ELSE substr(keycol, 1, length(keycol) - coalesce((h ->> 'ke')::int, 0)) || state || substr(keycol, length(keycol) - coalesce((h ->> 'ke')::int, 0) + 1) END AS winner
+		FROM (SELECT st.run AS run, st.step AS step, st.key AS keycol, st.state AS state, st.tally AS tally,
+				st.input_tokens AS step_in, st.cached_tokens AS step_cached, jsonb_array_length(st.samples::jsonb) - 2 AS n,
+				st.samples::jsonb -> 1 AS h, s.value AS v, s.value -> 3 AS x, coalesce((s.value -> 3 ->> 's')::int, (s.n - 3)::int) AS seq,
+				s.value -> 3 ->> 'f' AS flag, coalesce((s.value -> 3 ->> 'c')::boolean, false) AS cancelled, s.value -> 3 ->> 'e' AS error
+			FROM steps st, jsonb_array_elements(st.samples::jsonb) WITH ORDINALITY s(value, n)
+			WHERE st.samples LIKE '[2%' AND s.n >= 3) a) b;
+`,
 }
 
 // schemaVersion is the version this maker writes.

@@ -33,6 +33,14 @@ func TestJournal(t *testing.T) {
 				t.Fatal(err)
 			}
 		},
+		SQL: func(t *testing.T, j maker.Journal) *sql.DB {
+			raw, err := sql.Open("sqlite", j.(*sqlite.DB).Path())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { raw.Close() })
+			return raw
+		},
 	})
 }
 

@@ -157,7 +157,7 @@ func (db *DB) Steps(ctx context.Context, id string, from, to int, fn func(*maker
 // condition on the steps table with its arguments after seq), in order.
 func (db *DB) walkSteps(ctx context.Context, fn func(*maker.StepRecord) error, where string, seq int64, args ...any) error {
 	steps, err := db.sql.QueryContext(ctx, `SELECT step, k, prev, action, key, state, tally, votes, flagged, cancelled, retries,
-		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples FROM steps WHERE run = ? AND `+where+` ORDER BY step`, append([]any{seq}, args...)...)
+		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples, `+journalio.BeforeColumn+` FROM steps st WHERE run = ? AND `+where+` ORDER BY step`, append([]any{seq}, args...)...)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
@@ -165,7 +165,7 @@ func (db *DB) walkSteps(ctx context.Context, fn func(*maker.StepRecord) error, w
 	for steps.Next() {
 		var r journalio.Row
 		if err := steps.Scan(&r.Step, &r.K, &r.Prev, &r.Action, &r.Key, &r.State, &r.Tally, &r.Votes, &r.Flagged, &r.Cancelled, &r.Retries,
-			&r.In, &r.Cached, &r.Out, &r.Cost, &r.Wall, &r.Wrong, &r.WrongWhy, &r.Samples); err != nil {
+			&r.In, &r.Cached, &r.Out, &r.Cost, &r.Wall, &r.Wrong, &r.WrongWhy, &r.Samples, &r.Before); err != nil {
 			return fmt.Errorf("journal: %w", err)
 		}
 		rec, err := r.Record()

@@ -28,6 +28,10 @@ DROP VIEW IF EXISTS samples;
 CREATE INDEX IF NOT EXISTS runs_status ON runs (status, created_at);
 CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at);
 `,
+	// 4 -> 5: steps are written in a second, compact encoding (package
+	// internal/journalio), and the samples view reads both.
+	4: `DROP VIEW IF EXISTS samples;
+` + samplesView,
 }
 
 // schema creates the journal's tables. Runs are keyed by a short text id for
@@ -96,7 +100,13 @@ CREATE TABLE IF NOT EXISTS steps (
 ) WITHOUT ROWID;
 ` + samplesView
 
-// samplesView turns the steps' sample arrays back into rows, one a sample.
+// samplesView turns the steps' sample arrays back into rows, one a sample,
+// in either encoding: the first's array of objects, and the second's
+// [2, {header}, [out, micros, ns, {extra}]...], whose defaults it fills in
+// as internal/journalio's decoder does (a sample's seq is its place, its
+// index its seq, its vote the tally's first candidate unless flagged,
+// cancelled or failed, its input tokens the step's over its samples; the
+// winner key is the key column with the state put back in).
 const samplesView = `CREATE VIEW IF NOT EXISTS samples AS
 	SELECT st.run AS run, st.step AS step,
 		s.value ->> 's' AS seq, s.value ->> 'i' AS idx, coalesce(s.value ->> 't', 0) AS temperature,
@@ -106,5 +116,27 @@ const samplesView = `CREATE VIEW IF NOT EXISTS samples AS
 		coalesce(s.value ->> 'out', 0) AS output_tokens, coalesce(s.value ->> 'usd', 0) AS cost,
 		coalesce(s.value ->> 'ns', 0) AS latency_ns, coalesce(s.value ->> 'r', 0) AS retries, s.value ->> 'e' AS error,
 		coalesce(s.value ->> 'b', 0) AS batch
-	FROM steps st, json_each(st.samples) s;
+	FROM steps st, json_each(st.samples) s
+	WHERE st.samples NOT LIKE '[2%'
+UNION ALL
+	SELECT run, step, seq, idx,
+		coalesce(x ->> 't', CASE WHEN idx = 0 THEN coalesce(h ->> 't0', 0) ELSE coalesce(h ->> 't', 0.1) END) AS temperature,
+		CASE WHEN vote < 0 THEN NULL
+			WHEN tally = '' THEN winner
+			WHEN json_type(tally, '$[' || vote || ']') <> 'array' THEN winner
+			ELSE tally -> vote ->> 0 END AS key,
+		flag, cancelled, x ->> 'x' AS text,
+		coalesce(x ->> 'in', h ->> 'in', step_in / n) AS input_tokens, coalesce(x ->> 'ci', h ->> 'ci', step_cached / n) AS cached_tokens,
+		coalesce(v ->> 0, 0) AS output_tokens, coalesce(x ->> 'usd', coalesce(v ->> 1, 0) / 1e6) AS cost,
+		coalesce(v ->> 2, 0) AS latency_ns, coalesce(x ->> 'r', 0) AS retries, error, coalesce(x ->> 'b', 0) AS batch
+	FROM (SELECT *, coalesce(x ->> 'i', seq) AS idx,
+			coalesce(x ->> 'v', CASE WHEN flag IS NULL AND cancelled = 0 AND error IS NULL THEN 0 ELSE -1 END) AS vote,
+			CASE WHEN h ->> 'kl' THEN keycol
+			ELSE substr(keycol, 1, length(keycol) - coalesce(h ->> 'ke', 0)) || state || substr(keycol, length(keycol) - coalesce(h ->> 'ke', 0) + 1) END AS winner
+		FROM (SELECT st.run AS run, st.step AS step, st.key AS keycol, st.state AS state, st.tally AS tally,
+				st.input_tokens AS step_in, st.cached_tokens AS step_cached, json_array_length(st.samples) - 2 AS n,
+				st.samples -> 1 AS h, s.value AS v, s.value -> 3 AS x, coalesce(s.value -> 3 ->> 's', s.key - 2) AS seq,
+				s.value -> 3 ->> 'f' AS flag, coalesce(s.value -> 3 ->> 'c', 0) AS cancelled, s.value -> 3 ->> 'e' AS error
+			FROM steps st, json_each(st.samples) s
+			WHERE st.samples LIKE '[2%' AND s.key >= 2));
 `

@@ -48,6 +48,10 @@ type Recorder struct {
 	mu       sync.Mutex
 	err      error
 	finished bool
+	// last is the step last observed and its action, which the next
+	// step's Prev repeats and its row leaves out.
+	last       int
+	lastAction string
 }
 
 var _ maker.Recorder = (*Recorder)(nil)
@@ -57,7 +61,7 @@ var _ maker.Recorder = (*Recorder)(nil)
 func NewRecorder(store Store, id string, session, next int, keep maker.Keep, opts maker.JournalOptions) *Recorder {
 	opts = opts.WithDefaults()
 	r := &Recorder{
-		store: store, id: id, session: session, keep: keep, opts: opts, next: next,
+		store: store, id: id, session: session, keep: keep, opts: opts, next: next, last: -1,
 		rows:  make(chan Row, 8*opts.BatchSteps), // room to run on while a commit waits on the disk
 		flush: make(chan chan error),
 		end:   make(chan endRequest),
@@ -79,6 +83,12 @@ func (r *Recorder) Session() int { return r.session }
 func (r *Recorder) Observe(ctx context.Context, rec *maker.StepRecord) error {
 	r.mu.Lock()
 	err, finished := r.err, r.finished
+	var before *string
+	if r.last >= 0 && rec.Step == r.last+1 {
+		action := r.lastAction
+		before = &action
+	}
+	r.last, r.lastAction = rec.Step, rec.Action
 	r.mu.Unlock()
 	if err != nil {
 		return err
@@ -86,7 +96,7 @@ func (r *Recorder) Observe(ctx context.Context, rec *maker.StepRecord) error {
 	if finished {
 		return errClosed
 	}
-	row, err := EncodeStep(rec, r.keep)
+	row, err := EncodeStep(rec, r.keep, before)
 	if err != nil {
 		return fmt.Errorf("journal: step %d: %w", rec.Step+1, err)
 	}

@@ -8,6 +8,7 @@ package journaltest
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"math"
@@ -30,6 +31,10 @@ type Harness struct {
 	// backend's back, to damage it as an edit or a lost write would; nil
 	// skips the tests that need it.
 	Exec func(t *testing.T, j maker.Journal, stmt string)
+	// SQL opens the journal's database for plain SQL, as someone at a SQL
+	// prompt would query it (the samples view), closed when the test ends;
+	// nil skips the tests that need it.
+	SQL func(t *testing.T, j maker.Journal) *sql.DB
 	// Secret is a credential the backend was opened with (a password in
 	// its URL), which must not appear in Location or in a run's records;
 	// "" for none.
@@ -56,6 +61,8 @@ func Run(t *testing.T, h Harness) {
 		{"StepsRange", testStepsRange},
 		{"Inconsistent", testInconsistent},
 		{"NoSecrets", testNoSecrets},
+		{"SamplesView", testSamplesView},
+		{"FirstEncoding", testFirstEncoding},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, h) })
