@@ -4,13 +4,19 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/hanoi"
+	_ "github.com/maker-go/maker/openai" // the vllm/ preset the HTTP columns open
 	"github.com/maker-go/maker/sim"
 )
 
@@ -46,9 +52,14 @@ func TestFastestOfK(t *testing.T) {
 }
 
 // TestSpeculationTable prints the speculation benchmark: simulated Hanoi
-// runs, k=3, log-normal latency with median 50 ms, for each depth, spread
-// and per-sample success rate. It runs only with MAKER_BENCH_SPECULATION=1
-// (scripts/bench-speculation.sh); MAKER_BENCH_DISKS sets the size (6).
+// runs, k=3, log-normal latency with median 50 ms, for each depth (auto is
+// the default, SpeculateAuto with the planned p), spread and per-sample
+// success rate, in process and over HTTP at depth 0 and auto: through the
+// simulated server of `maker sim serve` (a request for n completions takes
+// the longest of their n latencies) and through a mock that takes one
+// latency a request whatever n. It ends with the README's table. It runs
+// only with MAKER_BENCH_SPECULATION=1 (scripts/bench-speculation.sh);
+// MAKER_BENCH_DISKS sets the size (6).
 func TestSpeculationTable(t *testing.T) {
 	if os.Getenv("MAKER_BENCH_SPECULATION") != "1" {
 		t.Skip("set MAKER_BENCH_SPECULATION=1 (scripts/bench-speculation.sh)")
@@ -62,28 +73,112 @@ func TestSpeculationTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("hanoi %d disks (%d steps), k=%d, simulated log-normal latency, median %v, ordered tally\n", disks, task.Steps(), k, median)
-	fmt.Printf("%-6s %-5s %-6s %14s %13s %8s %6s %9s %9s\n", "p", "sigma", "depth", "wall/step÷med", "samples/step", "waste%", "wrong", "hit rate", "÷floor")
+	type cell struct {
+		ratio, waste float64
+		depth        int
+	}
+	// run is one simulated run; over "" in process (ordered, as maker runs
+	// the simulator), over "serve" or "mock" through HTTP (unordered, as
+	// maker runs a provider, with no planned p).
+	run := func(p, sigma float64, depth int, over string) cell {
+		cfg := sim.DefaultConfig()
+		cfg.ErrorRate, cfg.Latency, cfg.LatencySpread = 1-p, median, sigma
+		var m maker.Model
+		ecfg := maker.Config{K: k, Batch: true, Speculate: depth}
+		switch over {
+		case "":
+			if m, err = sim.New(task, cfg); err != nil {
+				t.Fatal(err)
+			}
+			ecfg.Ordered, ecfg.PlannedP = true, p
+		default:
+			m = httpModel(t, task, cfg, over == "mock")
+		}
+		res, err := maker.Run(context.Background(), task, m, ecfg)
+		s := res.Summary
+		if err != nil || s.WrongSteps != 0 {
+			t.Errorf("p=%g sigma=%g depth %d %s: %v, %d wrong", p, sigma, depth, over, err, s.WrongSteps)
+		}
+		checkInvariant(t, s)
+		return cell{s.WallPerStep / median.Seconds(), s.WastedShare(), s.Depth}
+	}
+	depthName := func(d int) string {
+		if d == maker.SpeculateAuto {
+			return "auto"
+		}
+		return strconv.Itoa(d)
+	}
+	fmt.Printf("hanoi %d disks (%d steps), k=%d, simulated log-normal latency, median %v\n", disks, task.Steps(), k, median)
+	fmt.Printf("%-6s %-5s %-6s %-6s %14s %8s %6s %9s\n", "p", "sigma", "over", "depth", "wall/step÷med", "waste%", "used", "÷floor")
+	readme := map[float64][]string{}
 	for _, p := range []float64{0.9978, 0.99, 0.9} {
 		for _, sigma := range []float64{0.3, 0.8} {
 			floor := fastestOfK(sigma, k)
-			for _, depth := range []int{0, 1, 2, 4, 8} {
-				cfg := sim.DefaultConfig()
-				cfg.ErrorRate, cfg.Latency, cfg.LatencySpread = 1-p, median, sigma
-				m, err := sim.New(task, cfg)
-				if err != nil {
-					t.Fatal(err)
+			for _, c := range []struct {
+				over  string
+				depth int
+			}{{"", 0}, {"", 1}, {"", 2}, {"", 4}, {"", 8}, {"", maker.SpeculateAuto}, {"serve", 0}, {"serve", maker.SpeculateAuto}, {"mock", 0}, {"mock", maker.SpeculateAuto}} {
+				x := run(p, sigma, c.depth, c.over)
+				over := c.over
+				if over == "" {
+					over = "inproc"
 				}
-				res, err := maker.Run(context.Background(), task, m, maker.Config{K: k, Ordered: true, Speculate: depth})
-				s := res.Summary
-				if err != nil {
-					t.Errorf("p=%g sigma=%g depth %d: %v", p, sigma, depth, err)
+				fmt.Printf("%-6g %-5g %-6s %-6s %14.3f %8.2f %6d %9.3f\n", p, sigma, over, depthName(c.depth), x.ratio, 100*x.waste, x.depth, x.ratio/floor)
+				if sigma != 0.3 {
+					continue
 				}
-				checkInvariant(t, s)
-				ratio := s.WallPerStep / median.Seconds()
-				fmt.Printf("%-6g %-5g %-6d %14.3f %13.3f %8.2f %6d %9.3f %9.3f\n", p, sigma, depth, ratio,
-					float64(s.Samples)/float64(s.Steps-s.StartStep), 100*s.WastedShare(), s.WrongSteps, s.HitRate, ratio/floor)
+				switch {
+				case c.over == "" && c.depth == maker.SpeculateAuto:
+					readme[p] = append(readme[p], fmt.Sprintf("%.3f (depth %d)", x.ratio, x.depth), fmt.Sprintf("%.1f %%", 100*x.waste))
+				case c.over != "mock":
+					readme[p] = append(readme[p], fmt.Sprintf("%.3f", x.ratio))
+				}
 			}
 		}
 	}
+	fmt.Println("\nREADME (sigma 0.3):")
+	fmt.Println("| p | depth 0 | 1 | 2 | 4 | 8 | auto (default) | waste at auto | HTTP, depth 0 | HTTP, auto |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+	for _, p := range []float64{0.9978, 0.99, 0.9} {
+		fmt.Printf("| %g | %s |\n", p, strings.Join(readme[p], " | "))
+	}
+}
+
+// httpModel is the simulated model behind an OpenAI-compatible server on
+// loopback, opened as maker opens --model vllm/sim --base-url: the server
+// of `maker sim serve`, or, with oneLatency, a mock that sleeps one
+// log-normal latency a request, however many completions it asks for.
+func httpModel(t *testing.T, task maker.Oracle, cfg sim.Config, oneLatency bool) maker.Model {
+	t.Helper()
+	lat, spread := cfg.Latency, cfg.LatencySpread
+	if oneLatency {
+		cfg.Latency = 0
+	}
+	srv, err := sim.NewServer([]maker.Oracle{task}, sim.ServerConfig{Model: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h http.Handler = srv
+	if oneLatency {
+		var mu sync.Mutex
+		rng := rand.New(rand.NewPCG(cfg.Seed, 0x1a7))
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			d := time.Duration(float64(lat) * math.Exp(spread*rng.NormFloat64()))
+			mu.Unlock()
+			select {
+			case <-time.After(d):
+			case <-r.Context().Done():
+				return
+			}
+			srv.ServeHTTP(w, r)
+		})
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	m, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: "vllm/sim", BaseURL: ts.URL + "/v1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
