@@ -588,3 +588,37 @@ func TestSpeculationOpensWithSingleRequests(t *testing.T) {
 		t.Logf("depth %d: %d batched opening requests, %d batched later ones", depth, opening, later)
 	}
 }
+
+// TestSpeculationSummaryText: the text summary says how deep the run voted
+// ahead and whether it chose the depth, its hit rate, its waste and its
+// leader changes.
+func TestSpeculationSummaryText(t *testing.T) {
+	for _, c := range []struct {
+		depth   int
+		p       float64
+		want    []string
+		without string
+	}{
+		{maker.SpeculateAuto, 0.999, []string{"speculation depth 8 (auto): ", "hit rate ", "samples wasted (", "leaders changed in "}, ""},
+		{maker.SpeculateAuto, 0.8, []string{"speculation off (auto): leaders changed in "}, "hit rate"},
+		{2, 0.999, []string{"speculation depth 2: ", "hit rate "}, "(auto)"},
+		{0, 0.999, nil, "speculation"},
+	} {
+		res, err := maker.Run(context.Background(), chainTask{n: 200}, &chainModel{seed: 29, p: c.p}, maker.Config{K: 3, Speculate: c.depth, PlannedP: c.p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := res.Summary.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("depth %d, p %g: the summary lacks %q:\n%s", c.depth, c.p, w, b.String())
+			}
+		}
+		if c.without != "" && strings.Contains(b.String(), c.without) {
+			t.Errorf("depth %d, p %g: the summary says %q:\n%s", c.depth, c.p, c.without, b.String())
+		}
+	}
+}

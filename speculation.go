@@ -151,22 +151,29 @@ func (s *Summary) deriveSpeculation() {
 	}
 }
 
-// writeSpeculation adds the speculation line to the text summary: what was
-// kept (the hit rate), what was thrown away (the waste) and, for automatic
-// speculation, the leader-change rate its depth was chosen from.
+// writeSpeculation adds the speculation line to the text summary.
 func (s *Summary) writeSpeculation(b *strings.Builder) {
+	if t := s.SpeculationText(); t != "" {
+		fmt.Fprintf(b, "speculation %s\n", t)
+	}
+}
+
+// SpeculationText is what speculation did, for people: the depth, what was
+// kept (the hit rate), what was thrown away (the waste) and the
+// leader-change rate automatic speculation chooses its depth from; "" for a
+// run that did not speculate.
+func (s *Summary) SpeculationText() string {
 	if s.Depth == 0 && !s.Auto {
-		return
+		return ""
 	}
 	auto := ""
 	if s.Auto {
 		auto = " (auto)"
 	}
 	if s.Depth == 0 {
-		fmt.Fprintf(b, "speculation off%s: leaders changed in %.2f%% of steps, too often to vote ahead within %.0f%% waste; %.3fs a step\n",
+		return fmt.Sprintf("off%s: leaders changed in %.2f%% of steps, too often to vote ahead within %.0f%% waste; %.3fs a step",
 			auto, 100*s.LeaderChangeRate, 100*MaxSpeculationWaste, s.WallPerStep)
-		return
 	}
-	fmt.Fprintf(b, "speculation depth %d%s: %s steps started ahead, %s kept (hit rate %.1f%%); %s samples wasted (%.2f%%, $%.4f); leaders changed in %.2f%% of steps; %.3fs a step\n",
+	return fmt.Sprintf("depth %d%s: %s steps started ahead, %s kept (hit rate %.1f%%); %s samples wasted (%.2f%%, $%.4f); leaders changed in %.2f%% of steps; %.3fs a step",
 		s.Depth, auto, group(s.Started), group(s.Hits), 100*s.HitRate, group(s.Wasted), 100*s.WastedShare(), s.WastedCostUSD, 100*s.LeaderChangeRate, s.WallPerStep)
 }

@@ -61,6 +61,9 @@ func facts(s *maker.Summary, a *aggregate, pText string) []fact {
 		fact{"cost", cost},
 		fact{"wall", time.Duration(s.WallSeconds * float64(time.Second)).Round(time.Millisecond).String()},
 	)
+	if sp := s.SpeculationText(); sp != "" {
+		out = append(out, fact{"speculation", sp})
+	}
 	if a.steps != s.Steps-s.StartStep && a.steps > 0 {
 		out = append(out, fact{"steps in charts", group(a.steps)})
 	}
