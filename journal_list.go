@@ -20,9 +20,26 @@ const (
 )
 
 // ErrRunQuery: a [RunQuery] that cannot be answered as given (an unknown
-// status, a limit out of range, a cursor that names no run). The error's
-// text names the field.
+// status, a limit out of range, a cursor that names no run). Such an
+// error is a [*RunQueryError], which names the field.
 var ErrRunQuery = errors.New("invalid run query")
+
+// RunQueryError is a field of a [RunQuery] that cannot be answered; it
+// matches [ErrRunQuery]. Field is named as the service's query parameter
+// is: status, kind, text, cursor (After), offset, limit.
+type RunQueryError struct {
+	Field   string
+	Problem string
+}
+
+func (e *RunQueryError) Error() string { return e.Field + ": " + e.Problem }
+
+// Is makes the error match [ErrRunQuery].
+func (e *RunQueryError) Is(target error) bool { return target == ErrRunQuery }
+
+func queryErr(field, format string, args ...any) error {
+	return &RunQueryError{Field: field, Problem: fmt.Sprintf(format, args...)}
+}
 
 // RunQuery selects a page of a journal's runs for [ListRuns]: the runs
 // that match every filter given, newest first. The zero value is the first
@@ -51,17 +68,17 @@ type RunQuery struct {
 func (q RunQuery) Check() (RunQuery, error) {
 	switch {
 	case q.Status != "" && !slices.Contains(RunStatuses, q.Status):
-		return q, fmt.Errorf("%w: status: want one of %s, got %q", ErrRunQuery, strings.Join(RunStatuses, ", "), q.Status)
+		return q, queryErr("status", "want one of %s, got %q", strings.Join(RunStatuses, ", "), q.Status)
 	case len(q.Kind) > MaxRunText:
-		return q, fmt.Errorf("%w: kind: longer than %d bytes", ErrRunQuery, MaxRunText)
+		return q, queryErr("kind", "longer than %d bytes", MaxRunText)
 	case len(q.Text) > MaxRunText:
-		return q, fmt.Errorf("%w: text: longer than %d bytes", ErrRunQuery, MaxRunText)
+		return q, queryErr("text", "longer than %d bytes", MaxRunText)
 	case len(q.After) > MaxRunText:
-		return q, fmt.Errorf("%w: cursor: longer than %d bytes", ErrRunQuery, MaxRunText)
+		return q, queryErr("cursor", "longer than %d bytes", MaxRunText)
 	case q.Offset < 0:
-		return q, fmt.Errorf("%w: offset: want 0 or more, got %d", ErrRunQuery, q.Offset)
+		return q, queryErr("offset", "want 0 or more, got %d", q.Offset)
 	case q.Limit < 0 || q.Limit > MaxRunLimit:
-		return q, fmt.Errorf("%w: limit: want 1 to %d (0: %d), got %d", ErrRunQuery, MaxRunLimit, DefaultRunLimit, q.Limit)
+		return q, queryErr("limit", "want 1 to %d (0: %d), got %d", MaxRunLimit, DefaultRunLimit, q.Limit)
 	}
 	if q.Limit == 0 {
 		q.Limit = DefaultRunLimit
@@ -156,7 +173,7 @@ func PageRuns(runs []*RunRecord, q RunQuery) (*RunPage, error) {
 	if q.After != "" {
 		i := slices.IndexFunc(runs, func(r *RunRecord) bool { return r.ID == q.After })
 		if i < 0 {
-			return nil, fmt.Errorf("%w: cursor: no run %q", ErrRunQuery, q.After)
+			return nil, queryErr("cursor", "no run %q", q.After)
 		}
 		start = i + 1
 	}

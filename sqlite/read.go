@@ -52,7 +52,7 @@ func (db *DB) ListRuns(ctx context.Context, q maker.RunQuery) (*maker.RunPage, e
 		var created, seq int64
 		err := db.sql.QueryRowContext(ctx, s.After, s.AfterArgs...).Scan(&created, &seq)
 		if errors.Is(err, sql.ErrNoRows) {
-			return nil, fmt.Errorf("journal: %w: cursor: no run %q", maker.ErrRunQuery, q.After)
+			return nil, &maker.RunQueryError{Field: "cursor", Problem: fmt.Sprintf("no run %q", q.After)}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("journal: %w", err)
