@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,6 +123,45 @@ func TestListRunsQuery(t *testing.T) {
 		code, a := get(t, tt.query)
 		if code != http.StatusOK || a.Total != tt.total {
 			t.Errorf("GET /v1/runs?%s: %d, total %d, want %d", tt.query, code, a.Total, tt.total)
+		}
+	}
+}
+
+// The document's statuses are the journal's, and its run list has the
+// answer's fields.
+func TestListDocumented(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				Status  struct{ Enum []string }
+				RunList struct {
+					Properties map[string]json.RawMessage
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal(OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Components.Schemas.Status.Enum; !slices.Equal(got, maker.RunStatuses) {
+		t.Errorf("openapi.json's statuses %v, the journal's %v", got, maker.RunStatuses)
+	}
+	b, err := json.Marshal(runList{Next: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields map[string]any
+	if err := json.Unmarshal(b, &fields); err != nil {
+		t.Fatal(err)
+	}
+	for f := range fields {
+		if _, ok := doc.Components.Schemas.RunList.Properties[f]; !ok {
+			t.Errorf("GET /v1/runs answers %s, which openapi.json's RunList does not document", f)
+		}
+	}
+	for f := range doc.Components.Schemas.RunList.Properties {
+		if _, ok := fields[f]; !ok {
+			t.Errorf("openapi.json's RunList documents %s, which GET /v1/runs does not answer", f)
 		}
 	}
 }
