@@ -8,11 +8,13 @@
 // last steps and the session's end, completes its job and enqueues the
 // run's next chunk (see [maker.JournalOptions.EndTx]). Steps decided
 // before that are committed in groups as in any run, so a worker that dies
-// mid-chunk loses only the step it was voting: River rescues the job once
-// it has run longer than [Config.RescueAfter], and the next worker resumes
-// from the last committed step. The run's lock in the journal makes sure
-// that two workers never run one run at once, and the job's uniqueness
-// that a run has one chain.
+// mid-chunk loses only the step it was voting: PostgreSQL frees the run's
+// lock as the worker's connection ends, the other workers find the chunk
+// running without it after [Config.DeadAfter] and queue the run's next
+// chunk, and the next worker resumes from the last committed step (River's
+// rescue after [Config.RescueAfter] is the last resort). The run's lock in
+// the journal makes sure that two workers never run one run at once, and
+// the job's uniqueness that a run has one chain.
 //
 // The embedded SQLite journal has no fleet: a single machine runs its runs
 // in process (package runs), with no server to start.

@@ -62,6 +62,10 @@ type Config struct {
 	// Builder runs a chunk: it resumes the run a [runs.Job] names, bounded
 	// by the job's Chunk.
 	Builder runs.Builder
+	// Journal, when set, is the journal at URL, open already: the worker
+	// records in it the runs cancelled before their chunk could, rather
+	// than open a pool of its own. The caller closes it after Stop.
+	Journal maker.Journal
 	// Prepare, when set, completes every job before it runs (the models
 	// the worker's runs share, a pacer).
 	Prepare func(*runs.Job)
@@ -117,10 +121,11 @@ func (c Config) withDefaults() (Config, error) {
 type Worker struct {
 	// pool is the queue's; journal records the runs cancelled before
 	// their chunk could.
-	journal maker.Journal
-	pool    *pgxpool.Pool
-	client  *river.Client[pgx.Tx]
-	cfg     Config
+	journal    maker.Journal
+	ownJournal bool
+	pool       *pgxpool.Pool
+	client     *river.Client[pgx.Tx]
+	cfg        Config
 	// stopWatch ends watch, which closes watched.
 	stopWatch context.CancelFunc
 	watched   chan struct{}
@@ -141,12 +146,14 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 		pool.Close()
 		return nil, err
 	}
-	j, err := maker.OpenJournal(ctx, cfg.URL, false)
-	if err != nil {
-		pool.Close()
-		return nil, err
+	j, ownJournal := cfg.Journal, cfg.Journal == nil
+	if ownJournal {
+		if j, err = maker.OpenJournal(ctx, cfg.URL, false); err != nil {
+			pool.Close()
+			return nil, err
+		}
 	}
-	w := &Worker{journal: j, pool: pool, cfg: cfg}
+	w := &Worker{journal: j, ownJournal: ownJournal, pool: pool, cfg: cfg}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &chunkWorker{w: w})
 	queues := map[string]river.QueueConfig{}
@@ -166,12 +173,12 @@ func Start(ctx context.Context, cfg Config) (*Worker, error) {
 	})
 	if err != nil {
 		pool.Close()
-		j.Close()
+		w.closeJournal()
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
 	if err := w.client.Start(context.WithoutCancel(ctx)); err != nil {
 		pool.Close()
-		j.Close()
+		w.closeJournal()
 		return nil, fmt.Errorf("fleet: start: %w", err)
 	}
 	var wctx context.Context
@@ -195,7 +202,15 @@ func (w *Worker) Stop(ctx context.Context) error {
 		err = w.client.StopAndCancel(hard)
 	}
 	w.pool.Close()
-	return errors.Join(err, w.journal.Close())
+	return errors.Join(err, w.closeJournal())
+}
+
+// closeJournal closes the journal the worker opened itself.
+func (w *Worker) closeJournal() error {
+	if !w.ownJournal {
+		return nil
+	}
+	return w.journal.Close()
 }
 
 // chunkWorker is River's worker of [ChunkArgs].

@@ -608,3 +608,171 @@ func TestFleetRateLimit(t *testing.T) {
 		t.Errorf("the server counted only %d requests in its busiest minute: the work did not press on the limit", st.BusiestMinute)
 	}
 }
+
+// TestFleetHandsOnKilledWorkers: three workers with the default flags work
+// six long runs while a worker holding runs is killed with kill -9 every
+// 20 s, three times (each restarted at once). Every run the killed worker
+// held is handed on and commits a step again within 45 s of the kill (the
+// longest wait is logged), every run finishes, and SQL over the journal
+// finds no step missing or twice. Two to three minutes: it runs with
+// MAKER_LONG=1.
+func TestFleetHandsOnKilledWorkers(t *testing.T) {
+	if os.Getenv("MAKER_LONG") == "" {
+		t.Skip("two to three minutes: set MAKER_LONG=1")
+	}
+	t.Parallel() // other fleets, on databases of their own
+	url := pgtest.Database(t)
+	bin := buildMaker(t)
+	ids := make([]string, 6)
+	for i := range ids {
+		ids[i] = enqueue(t, bin, url, []string{"hanoi", "--disks", "11", "--k", "3", "--seed", fmt.Sprint(i + 1),
+			"--sim-latency", "50ms", "--speculate", "0", "-q", "--json"})
+	}
+	w := startWorkers(t, bin, 3, "--db", url)
+	conn := pgtest.Connect(t, url)
+	ctx := context.Background()
+	// held is the runs worker i's process has running, with their
+	// committed steps.
+	held := func(i int) map[string]int {
+		w.mu.Lock()
+		pid := w.cmds[i].Process.Pid
+		w.mu.Unlock()
+		rows, err := conn.Query(ctx, `SELECT r.id, r.steps FROM sessions s JOIN runs r ON r.seq = s.run
+			WHERE s.pid = $1 AND s.status = $2 AND r.status = $2`, pid, maker.StatusRunning)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for rows.Next() {
+			var id string
+			var steps int
+			if err := rows.Scan(&id, &steps); err != nil {
+				t.Fatal(err)
+			}
+			out[id] = steps
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	type victim struct {
+		kill  int // which kill
+		at    time.Time
+		steps int // committed when the kill came
+	}
+	waiting := map[string]victim{}
+	var longest time.Duration
+	longestRun := ""
+	kills := 0
+	next := time.Now().Add(20 * time.Second)
+	waitRuns(t, url, ids, 5*time.Minute, func() {
+		for id, v := range waiting {
+			var steps int
+			var status string
+			if err := conn.QueryRow(ctx, `SELECT steps, status FROM runs WHERE id = $1`, id).Scan(&steps, &status); err != nil {
+				t.Fatal(err)
+			}
+			waited := time.Since(v.at)
+			if steps > v.steps || !fleetOpenStatus(status) {
+				delete(waiting, id)
+				if waited > longest {
+					longest, longestRun = waited, id
+				}
+				continue
+			}
+			if waited > 45*time.Second {
+				logQueue(t, url)
+				t.Fatalf("run %s: no step committed for %s after kill %d (at step %d)", id, waited.Round(time.Second), v.kill, v.steps)
+			}
+		}
+		if kills == 3 || time.Now().Before(next) {
+			return
+		}
+		// The worker that holds the most runs.
+		victimWorker, most := 0, map[string]int{}
+		for i := range 3 {
+			if h := held(i); len(h) > len(most) {
+				victimWorker, most = i, h
+			}
+		}
+		kills++
+		next = time.Now().Add(20 * time.Second)
+		if len(most) == 0 {
+			t.Errorf("kill %d: no worker held a run; make the runs longer", kills)
+			return
+		}
+		at := time.Now()
+		w.kill(victimWorker)
+		for id, steps := range most {
+			waiting[id] = victim{kills, at, steps}
+		}
+		t.Logf("kill %d: worker %d, holding %d runs", kills, victimWorker, len(most))
+	})
+	if kills < 3 {
+		t.Errorf("only %d kills happened before the work was done; make the runs longer", kills)
+	}
+	checkJournal(t, url, ids)
+	j, err := maker.OpenJournal(ctx, url, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	for _, id := range ids {
+		r, err := j.Run(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != maker.StatusDone || r.Steps != 2047 {
+			t.Errorf("run %s: %s after %d steps, want done after 2047", id, r.Status, r.Steps)
+		}
+	}
+	t.Logf("%d kills; the longest wait for a step after a kill: %s (run %s)", kills, longest.Round(100*time.Millisecond), longestRun)
+}
+
+// TestFleetChunksSpeculate: a run queued with --speculate is worked in
+// chunks, ended by steps and by time, each voting ahead as the run asks;
+// every chunk that ended on time says so, and the run's steps are the
+// uninterrupted run's, none missing or twice.
+func TestFleetChunksSpeculate(t *testing.T) {
+	t.Parallel() // other fleets, on databases of their own
+	url := pgtest.Database(t)
+	bin := buildMaker(t)
+	args := []string{"hanoi", "--disks", "8", "--k", "2", "--speculate", "3", "--seed", "21", "--sim-latency", "5ms", "-q", "--json"}
+	id := enqueue(t, bin, url, args)
+	startWorkers(t, bin, 2, "--db", url, "--chunk-steps", "60", "--chunk-time", "300ms", "--rescue-after", "5s")
+	got := waitRuns(t, url, []string{id}, 3*time.Minute, nil)
+	if got[id].Status != maker.StatusDone {
+		t.Fatalf("run %s: %s after %d steps", id, got[id].Status, got[id].Steps)
+	}
+	checkJournal(t, url, []string{id})
+	j, err := maker.OpenJournal(context.Background(), url, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.Close()
+	run, err := j.Run(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onTime, ahead := 0, int64(0)
+	for _, s := range run.Sessions {
+		if s.Summary == nil {
+			continue // the session that queued the run
+		}
+		if s.Summary.Speculation.Depth != 3 {
+			t.Errorf("session %d: speculation depth %d, want the run's 3", s.N, s.Summary.Speculation.Depth)
+		}
+		if s.Summary.StopReason == maker.StopUntil {
+			onTime++
+		}
+		ahead += s.Summary.Speculation.Started
+	}
+	if onTime == 0 || ahead == 0 {
+		t.Errorf("%d sessions, %d ended on time, %d steps voted ahead: want chunks ended on time that speculated", len(run.Sessions), onTime, ahead)
+	}
+	if have, want := journaledSteps(t, j, id), reference(t, bin, args); !reflect.DeepEqual(have, want) {
+		t.Errorf("run %s: the fleet decided %d steps, the uninterrupted run %d, and they differ", id, len(have), len(want))
+	}
+	t.Logf("%d sessions, %d ended on time, %d steps voted ahead", len(run.Sessions), onTime, ahead)
+}

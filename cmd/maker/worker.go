@@ -79,7 +79,7 @@ worker takes them. See docs/fleet.md.`,
 			}
 			pacer := pj.Pacer()
 			models := &runs.Models{}
-			cfg.URL, cfg.Logger, cfg.Builder = db, log, runsBuilder{log: cmd.ErrOrStderr()}
+			cfg.URL, cfg.Logger, cfg.Builder, cfg.Journal = db, log, runsBuilder{log: cmd.ErrOrStderr()}, jdb
 			cfg.Prepare = func(j *runs.Job) { j.Models, j.Pacer = models, pacer }
 			w, err := fleet.Start(ctx, cfg)
 			if err != nil {
@@ -102,7 +102,7 @@ worker takes them. See docs/fleet.md.`,
 	fs.IntVar(&cfg.Concurrency, "concurrency", 4, "chunks (so runs) worked at once, per queue")
 	fs.StringSliceVar(&cfg.Queues, "queues", []string{fleet.DefaultQueue}, "queues to work")
 	fs.IntVar(&cfg.ChunkSteps, "chunk-steps", fleet.DefaultChunkSteps, "most steps of one chunk")
-	fs.DurationVar(&cfg.ChunkTime, "chunk-time", fleet.DefaultChunkTime, "most time of one chunk (it ends at the first step decided after)")
+	fs.DurationVar(&cfg.ChunkTime, "chunk-time", fleet.DefaultChunkTime, "most time of one chunk (no step starts after it; the steps being voted, speculated ones too, are decided and committed)")
 	fs.DurationVar(&cfg.RescueAfter, "rescue-after", fleet.DefaultRescueAfter, "how long a chunk may run before it is taken for abandoned and given to another worker")
 	fs.DurationVar(&cfg.DeadAfter, "dead-after", fleet.DefaultDeadAfter, "how long a chunk may run without its run's lock before its worker is taken for dead and the run handed on (checked every half of it)")
 	fs.DurationVar(&drain, "drain-timeout", 5*time.Minute, "on SIGTERM, how long running chunks may take to finish before they are cancelled")
