@@ -216,3 +216,47 @@ func TestEncodeStepRefusesNonFiniteCost(t *testing.T) {
 		t.Errorf("EncodeStep = %v, want an error naming sample 2", err)
 	}
 }
+
+// BenchmarkEncodeStep measures the encoding of a simulated Hanoi step, on
+// the run's goroutine for every step of a run; first is the first
+// encoding's, for comparison.
+func BenchmarkEncodeStep(b *testing.B) {
+	rec := hanoiStep()
+	before := rec.Prev
+	b.Run("second", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := EncodeStep(rec, maker.KeepFlagged, &before); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("first", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := encodeStep1(rec, maker.KeepFlagged); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkRecord measures the decoding of a simulated Hanoi step, which
+// show, replay and report do for every step of a run.
+func BenchmarkRecord(b *testing.B) {
+	rec := hanoiStep()
+	before := rec.Prev
+	row2, _ := EncodeStep(rec, maker.KeepFlagged, &before)
+	row2.Before.String, row2.Before.Valid = before, true
+	row1, _ := encodeStep1(rec, maker.KeepFlagged)
+	for _, bb := range []struct {
+		name string
+		row  Row
+	}{{"second", row2}, {"first", row1}} {
+		b.Run(bb.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := bb.row.Record(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
