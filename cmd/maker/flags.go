@@ -103,7 +103,7 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.StringVar(&f.baseURL, "base-url", "", "override the provider's endpoint")
 	fs.StringVar(&f.apiKeyEnv, "api-key-env", "", "environment variable that holds the API key")
 	fs.DurationVar(&f.timeout, "timeout", 0, "per-request timeout, reading the answer included (0: the default, "+provider.DefaultTimeout.String()+")")
-	fs.BoolVar(&f.batch, "batch", true, "draw a step's first votes in one request where the provider allows (n>1)")
+	fs.BoolVar(&f.batch, "batch", true, "draw a step's first votes in one request where the provider allows (n>1); while speculating, its opening votes go one request each, so the next step starts on the fastest, and only later votes are batched")
 	fs.Float64Var(&f.priceIn, "price-in", 0, "input price in USD per million tokens (overrides the catalog)")
 	fs.Float64Var(&f.priceOut, "price-out", 0, "output price in USD per million tokens (overrides the catalog)")
 	fs.Float64Var(&f.maxCost, "max-cost", 0, "stop before spending more than this many USD")
