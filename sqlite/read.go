@@ -33,11 +33,13 @@ func (db *DB) Runs(ctx context.Context) ([]*maker.RunRecord, error) {
 	return out, nil
 }
 
-// sqliteDialect is SQLite's SQL for a run list. Its lower() changes ASCII
-// letters only, as [maker.LowerASCII] does.
+// sqliteDialect is SQLite's SQL for a run list. Its LIKE ignores the case
+// of ASCII letters only, as [maker.LowerASCII] does, and is several times
+// quicker than comparing lower() copies.
 var sqliteDialect = journalio.Dialect{
 	Placeholder: func(n int) string { return "?" + strconv.Itoa(n) },
-	Contains:    func(col, arg string) string { return "instr(lower(" + col + "), " + arg + ") > 0" },
+	Contains:    func(col, arg string) string { return col + " LIKE " + arg + ` ESCAPE '\'` },
+	TextArg:     journalio.LikeContains,
 }
 
 var _ maker.RunLister = (*DB)(nil)

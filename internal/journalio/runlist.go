@@ -12,10 +12,19 @@ type Dialect struct {
 	// Placeholder is the SQL of the n-th argument (from 1), "?n" or "$n":
 	// a numbered one, since the text filter uses its argument three times.
 	Placeholder func(n int) string
-	// Contains is the SQL condition that column col, with its ASCII
-	// letters in lower case, contains arg (a placeholder for a string
-	// already in lower case, see [maker.LowerASCII]).
+	// Contains is the SQL condition that column col contains the text of
+	// a [maker.RunQuery], ignoring the case of ASCII letters, where arg is
+	// the placeholder of TextArg's value.
 	Contains func(col, arg string) string
+	// TextArg is the argument Contains compares with, from the query's
+	// text.
+	TextArg func(text string) string
+}
+
+// LikeContains is the argument of a LIKE that finds text anywhere: text
+// between two %, with its %, _ and \ escaped by \ (ESCAPE '\').
+func LikeContains(text string) string {
+	return "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text) + "%"
 }
 
 // RunPageSQL is the SQL of a run list's page ([maker.RunLister]), in both
@@ -53,7 +62,7 @@ func ListSQL(d Dialect, q maker.RunQuery) RunPageSQL {
 		where = append(where, "kind = "+arg(q.Kind))
 	}
 	if q.Text != "" {
-		t := arg(maker.LowerASCII(q.Text))
+		t := arg(d.TextArg(q.Text))
 		where = append(where, "("+d.Contains("id", t)+" OR "+d.Contains("task", t)+" OR "+d.Contains("model", t)+")")
 	}
 	filter := ""

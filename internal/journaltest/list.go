@@ -45,6 +45,15 @@ func testListRuns(t *testing.T, h Harness) {
 			t.Fatal(err)
 		}
 	}
+	// One run whose task holds LIKE's wildcards and escape, and whose
+	// model a letter beyond ASCII, which only an exact match finds.
+	odd, err := db.Create(ctx, maker.NewRun{Kind: "hanoi", Task: `odd_task%50\x`, Model: "ÉCOLE-m"}, maker.JournalOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := odd.Finish(nil, maker.StatusDone); err != nil {
+		t.Fatal(err)
+	}
 	all, err := db.Runs(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -60,13 +69,19 @@ func testListRuns(t *testing.T, h Harness) {
 		{Kind: "cube", Limit: 5},
 		{Kind: "nothing"},
 		{Status: maker.StatusFailed, Kind: "hanoi", Limit: 1},
-		{Text: "gpt", Limit: 4},       // the model, in another case
-		{Text: "UBE-1", Limit: 3},     // the task: cube-10, cube-13, ...
-		{Text: all[7].ID[:5]},         // an id
-		{Text: "%", Limit: 3},         // no wildcards
+		{Text: "gpt", Limit: 4},   // the model, in another case
+		{Text: "UBE-1", Limit: 3}, // the task: cube-10, cube-13, ...
+		{Text: all[7].ID[:5]},     // an id
+		{Text: "%", Limit: 3},     // no wildcards
+		{Text: "_"},
+		{Text: `k%50\`},
+		{Text: "d_t"},
+		{Text: "cole-M"},
+		{Text: "école"}, // É is not é: only ASCII letters are folded
+		{Text: "É"},
 		{Text: "hanoi", Kind: "cube"}, // none
 		{Offset: 40, Limit: 10},       // a short last page
-		{Offset: 45},                  // past the end
+		{Offset: 46},                  // past the end
 		{Status: maker.StatusDone, Offset: 3, Limit: 2},
 	}
 	for _, q := range queries {
