@@ -58,10 +58,13 @@ const (
 	// k=3), so more depth buys nothing and only risks more waste.
 	MaxAutoSpeculation = 8
 	// unknownChangeRate is the leader-change rate assumed when no p was
-	// planned (that of p = 0.99, depth 2), and changeRateWeight how many
-	// decided steps the planned rate weighs against those measured.
-	unknownChangeRate = 0.01
-	changeRateWeight  = 50
+	// planned (that of p = 0.995, depth 4), and changeRateWeight how many
+	// decided steps the planned rate weighs against those measured: leader
+	// changes are rare, and one early change must not turn speculation off
+	// for a model as good as planned, while a model far worse than planned
+	// (p = 0.8 for 0.9978) still turns it off within about ten steps.
+	unknownChangeRate = 0.005
+	changeRateWeight  = 200
 )
 
 // SpeculationDepth is the depth automatic speculation uses at a
