@@ -14,9 +14,9 @@
 // The schema is versioned in a schema_version table and migrated on open,
 // under a transaction-level advisory lock so that processes starting
 // together migrate once. Steps are stored as in the SQLite journal: one
-// row a step, its samples a compact JSON array in the row (the encoding of
-// internal/journalio), and a samples view that turns them back into rows
-// for anyone who queries the database with SQL.
+// row a step in the compact encoding of internal/journalio, its samples in
+// the row, and a samples view that turns them back into rows for anyone who
+// queries the database with SQL.
 //
 // The run lock is a session-level advisory lock (pg_try_advisory_lock) on
 // a connection the session's recorder holds until it finishes or closes:

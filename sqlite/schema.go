@@ -39,11 +39,13 @@ CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at);
 // step rows small. Steps are a WITHOUT ROWID table clustered on (run, step),
 // the order every reader walks them in.
 //
-// A step's samples are a compact JSON array in the step's row rather than
-// rows of their own: one insert per step instead of one per sample cuts the
-// journal's cost severalfold, and the samples view turns the arrays back
-// into rows for anyone who queries the file with SQL. A sample's vote is the
-// index of its key in the step's tally, so a key is stored once a step.
+// A step's samples are in the step's row rather than rows of their own:
+// one insert per step instead of one per sample cuts the journal's cost
+// severalfold, and the samples view turns them back into rows for anyone
+// who queries the file with SQL. A row is in the compact encoding of
+// internal/journalio, which stores nothing its other columns already say
+// (a sample's vote is the index of its key in the tally, the winner key
+// leaves out the state).
 const schema = `
 CREATE TABLE IF NOT EXISTS runs (
 	seq         INTEGER PRIMARY KEY,

@@ -116,7 +116,7 @@ func TestEncodeStepRoundTrip(t *testing.T) {
 			}
 		}},
 		{"costs that no millionths give", func(r *maker.StepRecord) {
-			r.Samples[0].CostUSD, r.Samples[1].CostUSD, r.Samples[2].CostUSD = 0.1+0.2, 1e-300, -0.0
+			r.Samples[0].CostUSD, r.Samples[1].CostUSD, r.Samples[2].CostUSD = 0.1+0.2, 1e-300, math.Copysign(0, -1)
 		}},
 		{"no samples, no tally", func(r *maker.StepRecord) { r.Samples, r.Tally = nil, nil }},
 		{"a vote for a key the tally lacks is no vote", func(r *maker.StepRecord) {
