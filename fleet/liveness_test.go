@@ -24,9 +24,12 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // dyingBuilder runs chunks of runs that need no model: its first chunk
 // takes the run's lock, then loses its session's connection (as a worker
 // whose machine died, or that a partition cut off, would) and hangs until
-// its context ends; every later chunk records the run done.
+// its context ends, or, with early, hangs before it takes the lock (a
+// worker that died as it took the chunk); every later chunk records the
+// run done.
 type dyingBuilder struct {
 	url    string
+	early  bool
 	calls  atomic.Int32
 	cut    chan time.Time // when the first chunk's connection was cut
 	mu     sync.Mutex
@@ -35,6 +38,11 @@ type dyingBuilder struct {
 
 func (b *dyingBuilder) Run(ctx context.Context, job *runs.Job) error {
 	n := b.calls.Add(1)
+	if n == 1 && b.early {
+		b.cut <- time.Now()
+		<-ctx.Done()
+		return ctx.Err()
+	}
 	j, err := maker.OpenJournal(ctx, b.url, false)
 	if err != nil {
 		return err
@@ -95,14 +103,24 @@ func queueRun(t *testing.T, url string) string {
 }
 
 // TestDeadChunkHandedOn: a chunk whose session's connection dies (so that
-// PostgreSQL frees its run's lock) while its worker hangs on is handed on
-// within 30 s with the default settings, long before River would rescue
-// it: the run finishes on a chunk of its own, the dead one's job is
-// retired, and no run ever had two sessions at once.
+// PostgreSQL frees its run's lock) while its worker hangs on, or that never
+// takes the lock, is handed on within 30 s with the default settings, long
+// before River would rescue it: the run finishes on a chunk of its own,
+// the dead one's job is retired, and no run ever had two sessions at once.
 func TestDeadChunkHandedOn(t *testing.T) {
+	for _, early := range []bool{false, true} {
+		name := "after taking the lock"
+		if early {
+			name = "before taking the lock"
+		}
+		t.Run(name, func(t *testing.T) { testDeadChunkHandedOn(t, early) })
+	}
+}
+
+func testDeadChunkHandedOn(t *testing.T, early bool) {
 	url := pgtest.Database(t)
 	id := queueRun(t, url)
-	b := &dyingBuilder{url: url, cut: make(chan time.Time, 1)}
+	b := &dyingBuilder{url: url, early: early, cut: make(chan time.Time, 1)}
 	w, err := Start(context.Background(), Config{URL: url, Builder: b, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -129,11 +147,11 @@ func TestDeadChunkHandedOn(t *testing.T) {
 			t.Fatal(err)
 		}
 		if run.Status == maker.StatusDone {
-			t.Logf("run %s done %s after its chunk's connection died", id, time.Since(cut).Round(100*time.Millisecond))
+			t.Logf("run %s done %s after its chunk's worker died", id, time.Since(cut).Round(100*time.Millisecond))
 			break
 		}
 		if time.Since(cut) > 30*time.Second {
-			t.Fatalf("run %s still %s 30 s after its chunk's connection died (%d chunks started)", id, run.Status, b.calls.Load())
+			t.Fatalf("run %s still %s 30 s after its chunk's worker died (%d chunks started)", id, run.Status, b.calls.Load())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -16,13 +16,14 @@ import (
 // need no pool of their own.
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-// ClaimAbandonedTx reports whether run id is journaled running while no
-// session holds its lock: the session that ran it ended without recording
-// its end (its process died, or the server dropped its connection, which
-// frees the lock). When so, it holds the run's lock until tx ends, so that
+// ClaimAbandonedTx reports whether run id is journaled running (or queued:
+// its next session died before it could resume it) while no session holds
+// its lock: the session that ran it ended without recording its end (its
+// process died, or the server dropped its connection, which frees the
+// lock). When so, it holds the run's lock until tx ends, so that
 // no session can resume the run before tx commits what it decided (a
-// fleet queues the run's next chunk). A run that is not running, unknown
-// or held reports false.
+// fleet queues the run's next chunk). A run that ended, unknown or held
+// reports false.
 //
 // The lock is the only proof that a session is alive: a session that
 // holds it may still commit, and one that does not cannot (see
@@ -37,7 +38,7 @@ func ClaimAbandonedTx(ctx context.Context, tx pgx.Tx, id string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("journal: run %s: %w", id, err)
 	}
-	if status != maker.StatusRunning {
+	if status != maker.StatusRunning && status != maker.StatusQueued {
 		return false, nil
 	}
 	var free bool
