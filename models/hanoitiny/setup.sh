@@ -7,4 +7,4 @@ if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends python3-torch libopenblas0-pthread python3-numpy
-python3 -c 'import torch; print("torch", torch.__version__, "threads", torch.get_num_threads())'
+/usr/bin/python3 -c 'import torch; print("torch", torch.__version__, "threads", torch.get_num_threads())'
