@@ -241,13 +241,23 @@ func (m *Manager) Recover(ctx context.Context) ([]string, error) {
 	if m.opts.Fleet != nil {
 		return nil, nil // the fleet's queue rescues its own runs
 	}
-	all, err := m.db.Runs(ctx)
-	if err != nil {
-		return nil, err
+	// The running runs, a page at a time through the journal's status
+	// index: a journal of many finished runs is not read.
+	var all []*maker.RunRecord
+	for q := (maker.RunQuery{Status: maker.StatusRunning, Limit: maker.MaxRunLimit}); ; {
+		p, err := maker.ListRuns(ctx, m.db, q)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, p.Runs...)
+		if p.Next == "" {
+			break
+		}
+		q.After = p.Next
 	}
 	var ids []string
 	for _, r := range all {
-		if r.Status != maker.StatusRunning || m.running(r.ID) != nil {
+		if m.running(r.ID) != nil {
 			continue
 		}
 		if _, err := m.resume(ctx, r.ID); err != nil {

@@ -27,35 +27,45 @@ start=$(date +%s.%N)
 for i in $(seq "$runs"); do
   curl -sf -X POST "$url/v1/runs" -H 'Content-Type: application/json' \
     -d "{\"kind\":\"hanoi\",\"params\":{\"disks\":$disks},\"settings\":{\"k\":3,\"sim-error\":0.01,\"seed\":$i}}" \
-    -o /dev/null -w '%{time_total}\n' >>"$dir/lat" &
+    -o /dev/null -w 'POST/v1/runs %{time_total}\n' >>"$dir/lat" &
 done
 wait $(jobs -p | grep -v "^$pid$") 2>/dev/null || true
 # Poll the API (a run's state, the list, the metrics) until every run has stopped.
 while :; do
   for path in "/v1/runs?limit=50" "/metrics" "/healthz"; do
-    curl -sf "$url$path" -o /dev/null -w '%{time_total}\n' >>"$dir/lat"
+    curl -sf "$url$path" -o /dev/null -w "GET${path%%\?*} %{time_total}\n" >>"$dir/lat"
   done
-  live=$(curl -sf "$url/v1/runs?status=running&limit=0" | jq '.total')
+  live=$(curl -sf "$url/v1/runs?status=running&limit=1" | jq '.total')
   [ "$live" = 0 ] && break
 done
 end=$(date +%s.%N)
 
-samples=$(curl -sf "$url/v1/runs?limit=0" | jq '[.runs[].id]' | jq -r '.[]' | while read -r id; do
+# Every run's samples, the list read a page at a time by its cursor.
+ids() {
+  local next= page
+  while :; do
+    page=$(curl -sf "$url/v1/runs?limit=1000${next:+&cursor=$next}")
+    jq -r '.runs[].id' <<<"$page"
+    next=$(jq -r '.next // empty' <<<"$page")
+    [ -n "$next" ] || break
+  done
+}
+samples=$(ids | while read -r id; do
   curl -sf "$url/v1/runs/$id" | jq '.summary.samples'
 done | awk '{s+=$1} END {print s}')
-done_runs=$(curl -sf "$url/v1/runs?status=done&limit=0" | jq '.total')
+done_runs=$(curl -sf "$url/v1/runs?status=done&limit=1" | jq '.total')
 curl -sf "$url/metrics" >"$dir/metrics"
 cpu=$(awk -v tck="$(getconf CLK_TCK)" '{print ($14 + $15) / tck}' "/proc/$pid/stat")
 rss=$(awk '/VmHWM/ {print $2, $3}' "/proc/$pid/status")
 wall=$(echo "$end - $start" | bc -l)
-sort -n "$dir/lat" | awk -v runs="$runs" -v done_runs="$done_runs" -v samples="$samples" -v wall="$wall" -v rss="$rss" -v cpu="$cpu" '
-  { l[NR] = $1 }
+sort -k2,2n "$dir/lat" | awk -v runs="$runs" -v done_runs="$done_runs" -v samples="$samples" -v wall="$wall" -v rss="$rss" -v cpu="$cpu" '
+  function pct(n, p,   i) { i = int(n * p) + 1; return i > n ? n : i }
+  { l[NR] = $2; n[$1]++; r[$1, n[$1]] = $2 }
   END {
-    i50 = int(NR * 0.50) + 1; if (i50 > NR) i50 = NR
-    i99 = int(NR * 0.99) + 1; if (i99 > NR) i99 = NR
     printf "runs             %d submitted, %d done\n", runs, done_runs
     printf "samples          %d in %.2f s: %.0f samples/s aggregate\n", samples, wall, samples / wall
-    printf "API latency      %d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", NR, l[i50] * 1000, l[i99] * 1000, l[NR] * 1000
+    printf "API latency      %d requests: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n", NR, l[pct(NR, 0.5)] * 1000, l[pct(NR, 0.99)] * 1000, l[NR] * 1000
+    for (k in n) printf "  client-side     %-22s %5d requests: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms\n", k, n[k], r[k, pct(n[k], 0.5)] * 1000, r[k, pct(n[k], 0.99)] * 1000, r[k, n[k]] * 1000
     printf "service CPU      %.1f s (user+sys): %.0f samples per CPU-second\n", cpu, samples / cpu
     printf "peak RSS         %s\n", rss
   }'

@@ -184,12 +184,6 @@ func runLister(cmd *cobra.Command, dbPath string, cl *server.Client) (*runList, 
 
 // Kinds implements [runs.KindLister]: the service refuses a list filtered
 // by a kind this maker does not journal.
-func (b runsBuilder) Kinds() []string {
-	var out []string
-	for _, k := range taskKinds() {
-		out = append(out, k.name)
-	}
-	return out
-}
+func (b runsBuilder) Kinds() []string { return kindNames() }
 
 var _ runs.KindLister = runsBuilder{}
