@@ -13,14 +13,14 @@ import (
 func TestForwardMatchesNaive(t *testing.T) {
 	const tol = 1e-5
 	for _, c := range []tiny{
-		{D: 8, L: 1, H: 1, T: 16, seed: 1},
-		{D: 16, L: 2, H: 4, T: 32, seed: 2},
-		{D: 12, L: 3, H: 3, T: 24, seed: 3}, // widths that are not a multiple of 4
-		{D: 32, L: 2, H: 2, T: 64, seed: 4},
-		{D: 128, L: 4, H: 4, T: 48, seed: 5, scale: 0.1}, // the trained models' shape
+		{D: 8, L: 1, H: 1, T: 16, Seed: 1},
+		{D: 16, L: 2, H: 4, T: 32, Seed: 2},
+		{D: 12, L: 3, H: 3, T: 24, Seed: 3}, // widths that are not a multiple of 4
+		{D: 32, L: 2, H: 2, T: 64, Seed: 4},
+		{D: 128, L: 4, H: 4, T: 48, Seed: 5, Scale: 0.1}, // the trained models' shape
 	} {
 		n := c.net(t)
-		rng := rand.New(rand.NewPCG(c.seed, 5))
+		rng := rand.New(rand.NewPCG(c.Seed, 5))
 		seq := make([]int, c.T)
 		for i := range seq {
 			seq[i] = rng.IntN(n.V)
@@ -73,7 +73,7 @@ func TestForwardMatchesNaive(t *testing.T) {
 }
 
 func BenchmarkForwardToken(b *testing.B) {
-	c := tiny{D: 128, L: 4, H: 4, T: 256, seed: 1}
+	c := tiny{D: 128, L: 4, H: 4, T: 256, Seed: 1}
 	n := c.net(b)
 	ws := &workspace{}
 	cache := n.newCache()

@@ -1,25 +1,13 @@
 package local
 
 import (
-	"encoding/binary"
-	"encoding/json"
-	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
-)
 
-// contractVocab is the vocabulary of models/hanoitiny/FORMAT.md.
-var contractVocab = func() []string {
-	v := []string{"<pad>", "<bos>", "<sep>", "<eos>", "[", "]", ", ", "|", "none", "move = ", "\nnext_state = "}
-	for i := 0; i <= 20; i++ {
-		v = append(v, strconv.Itoa(i))
-	}
-	return v
-}()
+	"github.com/maker-go/maker/local/localtest"
+)
 
 // Token ids of the contract's vocabulary.
 const (
@@ -28,78 +16,10 @@ const (
 )
 
 // tiny describes a random model for tests.
-type tiny struct {
-	D, L, H, T int
-	seed       uint64
-	scale      float32 // spread of the weights (default 0.3)
-}
-
-// tensorNames lists a model's tensors in the order the trainer writes them.
-func tensorNames(layers int) []string {
-	names := []string{"tok_emb", "pos_emb"}
-	for i := 0; i < layers; i++ {
-		for _, s := range []string{"ln1.weight", "ln1.bias", "attn.qkv.weight", "attn.qkv.bias", "attn.proj.weight", "attn.proj.bias",
-			"ln2.weight", "ln2.bias", "mlp.fc.weight", "mlp.fc.bias", "mlp.proj.weight", "mlp.proj.bias"} {
-			names = append(names, fmt.Sprintf("blocks.%d.%s", i, s))
-		}
-	}
-	return append(names, "ln_f.weight", "ln_f.bias", "head.weight")
-}
-
-// tensors builds random weights in the format's layout.
-func (c tiny) tensors() map[string]tensor {
-	if c.scale == 0 {
-		c.scale = 0.3
-	}
-	rng := rand.New(rand.NewPCG(c.seed, 99))
-	V, D := len(contractVocab), c.D
-	rnd := func(shape ...int) tensor {
-		n := 1
-		for _, d := range shape {
-			n *= d
-		}
-		t := tensor{shape: shape, data: make([]float32, n)}
-		for i := range t.data {
-			t.data[i] = float32(rng.NormFloat64()) * c.scale
-		}
-		return t
-	}
-	// LayerNorm weights near 1, as trained ones are.
-	ln := func() tensor {
-		t := rnd(D)
-		for i := range t.data {
-			t.data[i] += 1
-		}
-		return t
-	}
-	ts := map[string]tensor{"tok_emb": rnd(V, D), "pos_emb": rnd(c.T, D), "ln_f.weight": ln(), "ln_f.bias": rnd(D), "head.weight": rnd(V, D)}
-	for i := 0; i < c.L; i++ {
-		p := fmt.Sprintf("blocks.%d.", i)
-		ts[p+"ln1.weight"], ts[p+"ln1.bias"] = ln(), rnd(D)
-		ts[p+"attn.qkv.weight"], ts[p+"attn.qkv.bias"] = rnd(3*D, D), rnd(3*D)
-		ts[p+"attn.proj.weight"], ts[p+"attn.proj.bias"] = rnd(D, D), rnd(D)
-		ts[p+"ln2.weight"], ts[p+"ln2.bias"] = ln(), rnd(D)
-		ts[p+"mlp.fc.weight"], ts[p+"mlp.fc.bias"] = rnd(4*D, D), rnd(4*D)
-		ts[p+"mlp.proj.weight"], ts[p+"mlp.proj.bias"] = rnd(D, 4*D), rnd(D)
-	}
-	return ts
-}
-
-func (c tiny) meta() map[string]string {
-	v, _ := json.Marshal(contractVocab)
-	return map[string]string{"format": Format, "vocab": string(v), "d_model": strconv.Itoa(c.D), "n_layer": strconv.Itoa(c.L),
-		"n_head": strconv.Itoa(c.H), "max_len": strconv.Itoa(c.T), "seed": strconv.FormatUint(c.seed, 10)}
-}
+type tiny localtest.Model
 
 // file is the model as the bytes of a safetensors file.
-func (c tiny) file(t testing.TB) []byte {
-	t.Helper()
-	b, err := writeSafetensors(tensorNames(c.L), c.tensors(), c.meta())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
+func (c tiny) file(t testing.TB) []byte { return localtest.Model(c).File() }
 
 // net loads the model.
 func (c tiny) net(t testing.TB) *Net {
@@ -119,38 +39,6 @@ func (c tiny) path(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return p
-}
-
-// writeSafetensors writes tensors and metadata in the safetensors layout,
-// tensors in the order of names, the header padded with spaces to 8 bytes
-// as the trainer pads it.
-func writeSafetensors(names []string, tensors map[string]tensor, meta map[string]string) ([]byte, error) {
-	header := map[string]any{}
-	if meta != nil {
-		header["__metadata__"] = meta
-	}
-	var off int64
-	for _, name := range names {
-		t := tensors[name]
-		header[name] = headerEntry{DType: "F32", Shape: t.shape, Offsets: []int64{off, off + 4*int64(len(t.data))}}
-		off += 4 * int64(len(t.data))
-	}
-	h, err := json.Marshal(header)
-	if err != nil {
-		return nil, err
-	}
-	for len(h)%8 != 0 {
-		h = append(h, ' ')
-	}
-	out := make([]byte, 8, 8+len(h)+int(off))
-	binary.LittleEndian.PutUint64(out, uint64(len(h)))
-	out = append(out, h...)
-	for _, name := range names {
-		for _, v := range tensors[name].data {
-			out = binary.LittleEndian.AppendUint32(out, math.Float32bits(v))
-		}
-	}
-	return out, nil
 }
 
 // naiveLogits is the contract's network written out plainly, in float64,

@@ -404,3 +404,32 @@ func mix(xs ...uint64) uint64 {
 	}
 	return h
 }
+
+// Info describes a committed model, for `maker models local`.
+type Info struct {
+	Name    string `json:"name"`
+	Params  int    `json:"params"`
+	DModel  int    `json:"d_model"`
+	Layers  int    `json:"n_layer"`
+	Heads   int    `json:"n_head"`
+	MaxLen  int    `json:"max_len"`
+	Seed    string `json:"seed,omitempty"`
+	Steps   string `json:"train_steps,omitempty"`
+	CPUMin  string `json:"train_cpu_minutes,omitempty"`
+	HeldOut string `json:"held_out,omitempty"`
+}
+
+// Committed describes the models committed under models/hanoitiny, which
+// local/NAME runs by name.
+func Committed(ctx context.Context) ([]Info, error) {
+	var out []Info
+	for _, name := range hanoitiny.Names() {
+		n, err := load(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("model %s/%s: %w", Prefix, name, err)
+		}
+		out = append(out, Info{Name: Prefix + "/" + name, Params: n.Params(), DModel: n.D, Layers: n.L, Heads: n.H, MaxLen: n.T,
+			Seed: n.Meta("seed"), Steps: n.Meta("train_steps"), CPUMin: n.Meta("train_cpu_minutes"), HeldOut: n.Meta("held_out")})
+	}
+	return out, nil
+}

@@ -21,7 +21,7 @@ import (
 const prompt9 = "9|[1, 0, 2]|[[9, 8, 7, 6, 5, 4, 3, 2], [], [1]]"
 
 // small is a random model big enough to give varied answers.
-var small = tiny{D: 16, L: 2, H: 2, T: 96, seed: 7}
+var small = tiny{D: 16, L: 2, H: 2, T: 96, Seed: 7}
 
 func openBare(t *testing.T, c tiny, opts map[string]string) *Model {
 	t.Helper()
@@ -244,7 +244,7 @@ func mustEncode(t *testing.T, m *Model, s string) []int {
 // TestFinishLength: an answer stopped by the token limit, or by the end of
 // the model's positions, is finish "length", which the engine red-flags.
 func TestFinishLength(t *testing.T) {
-	short := tiny{D: 8, L: 1, H: 2, T: 40, seed: 3}
+	short := tiny{D: 8, L: 1, H: 2, T: 40, Seed: 3}
 	const rest = -1 // the positions the prompt leaves
 	for _, tc := range []struct {
 		name      string
@@ -279,7 +279,7 @@ func TestFinishLength(t *testing.T) {
 // TestBadRequests: what the model cannot read is an error that says why,
 // never retried and never a panic.
 func TestBadRequests(t *testing.T) {
-	m := openBare(t, tiny{D: 8, L: 1, H: 2, T: 30, seed: 3}, nil)
+	m := openBare(t, tiny{D: 8, L: 1, H: 2, T: 30, Seed: 3}, nil)
 	long := "9|none|[[" + strings.Repeat("1, ", 40) + "1], [], []]"
 	for _, tc := range []struct {
 		name string
@@ -313,7 +313,7 @@ func TestBadRequests(t *testing.T) {
 // TestCancel: a cancelled request stops between tokens and returns the
 // caller's cancellation.
 func TestCancel(t *testing.T) {
-	m := openBare(t, tiny{D: 64, L: 4, H: 4, T: 256, seed: 3}, nil)
+	m := openBare(t, tiny{D: 64, L: 4, H: 4, T: 256, Seed: 3}, nil)
 	m.net.eos = -1
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
