@@ -8,12 +8,14 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/local"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/provider"
 	"github.com/maker-go/maker/sim"
@@ -93,7 +95,7 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.IntVar(&f.minChars, "min-chars", maker.DefaultMinChars, "shorter answers are red-flagged")
 	fs.IntVar(&f.concurrency, "concurrency", 0, "most samples in flight (0: as many as the leader needs)")
 	fs.IntVar(&f.maxSamples, "max-samples", maker.DefaultMaxSamples, "samples per step before it is an error (no consensus)")
-	fs.Uint64Var(&f.seed, "seed", d.Seed, "seed of the simulated model")
+	fs.Uint64Var(&f.seed, "seed", d.Seed, "seed of the simulated model, and of a local/ model's sampling")
 	fs.Float64Var(&f.simError, "sim-error", d.ErrorRate, "per-sample error rate of the simulated model")
 	fs.DurationVar(&f.simLatency, "sim-latency", 0, "median latency of a simulated sample")
 	fs.Float64Var(&f.temp0, "first-temperature", maker.DefaultFirstTemperature, "temperature of a step's first sample")
@@ -215,8 +217,14 @@ func (f *runFlags) openOne(ctx context.Context, name string, oracle maker.Oracle
 		}
 		return m, nil
 	}
-	m, err := maker.OpenModel(ctx, maker.ModelSpec{Name: name, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout,
-		Transport: maker.Transport{Retries: f.retries, RetryWait: f.retryWait, RPM: f.rpm, TPM: f.tpm, Pacer: f.pacer}})
+	spec := maker.ModelSpec{Name: name, BaseURL: f.baseURL, APIKeyEnv: f.apiKeyEnv, Timeout: f.timeout,
+		Transport: maker.Transport{Retries: f.retries, RetryWait: f.retryWait, RPM: f.rpm, TPM: f.tpm, Pacer: f.pacer}}
+	if strings.HasPrefix(name, local.Prefix+"/") {
+		// A local model samples in this process: --seed seeds it, as it
+		// seeds the simulator, so that a run is reproducible.
+		spec.Options = map[string]string{"seed": strconv.FormatUint(f.seed, 10)}
+	}
+	m, err := maker.OpenModel(ctx, spec)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/local"
 	"github.com/maker-go/maker/provider"
 )
 
@@ -20,10 +21,12 @@ func newModelsCmd() *cobra.Command {
 		Long: `Without an argument, list the registered providers with their default endpoint and
 the environment variable their API key is read from. With a provider, list the
 models the price catalog (catwalk, shipped inside the binary) knows for it, in US
-dollars per million tokens. A model missing here still runs: its cost is reported
+dollars per million tokens; "maker models local" lists the models that run in
+this process. A model missing here still runs: its cost is reported
 as 0 unless --price-in and --price-out are given.`,
 		Example: `  maker models
   maker models openai
+  maker models local
   maker models openrouter --json`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -50,6 +53,9 @@ func listModels(cmd *cobra.Command, name string, jsonOut bool) error {
 	if !isProvider(name) {
 		return usageErr("unknown provider %q (known: %s)", name, strings.Join(maker.Providers(), ", "))
 	}
+	if name == local.Prefix {
+		return listLocal(cmd, jsonOut)
+	}
 	d := describe(name)
 	if d.Local {
 		fmt.Fprintf(w, "%s runs models locally at %s: no per-token charge; ask the server which models it has.\n", name, d.BaseURL)
@@ -72,6 +78,32 @@ func listModels(cmd *cobra.Command, name string, jsonOut bool) error {
 		}
 		fmt.Fprintf(tw, "%s/%s\t%.4g\t%s\t%.4g\t%d\n", name, m.ID, m.Pricing.InPerMTok, cached, m.Pricing.OutPerMTok, m.ContextWindow)
 	}
+	return tw.Flush()
+}
+
+// listLocal lists the models that run in this process.
+func listLocal(cmd *cobra.Command, jsonOut bool) error {
+	models, err := local.Committed(cmd.Context())
+	if err != nil {
+		return err
+	}
+	w := cmd.OutOrStdout()
+	if jsonOut {
+		if models == nil {
+			models = []local.Info{}
+		}
+		return json.NewEncoder(w).Encode(models)
+	}
+	if len(models) == 0 {
+		fmt.Fprintf(w, "no model is committed under models/hanoitiny; %s/PATH.safetensors runs a weight file\n", local.Prefix)
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "model\tparameters\td_model\tlayers\theads\tseed\ttrain steps\ttrain CPU-minutes\theld out")
+	for _, m := range models {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", m.Name, m.Params, m.DModel, m.Layers, m.Heads, orDash(m.Seed), orDash(m.Steps), orDash(m.CPUMin), orDash(m.HeldOut))
+	}
+	fmt.Fprintf(tw, "(in this process, no key and no charge; run Hanoi with --prompt-file models/hanoitiny/prompt.tmpl)\n")
 	return tw.Flush()
 }
 

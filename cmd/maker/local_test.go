@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/local"
+	"github.com/maker-go/maker/local/localtest"
+	"github.com/maker-go/maker/models/hanoitiny"
+)
+
+// tinyModelFile writes a random model of the local format and returns its
+// local/ name.
+func tinyModelFile(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "tiny.safetensors")
+	if err := os.WriteFile(p, localtest.Model{D: 16, L: 2, H: 2, T: 96, Seed: 3}.File(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return local.Prefix + "/" + p
+}
+
+// TestLocalModelsListed: maker models lists the local provider, and maker
+// models local every committed model.
+func TestLocalModelsListed(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "models")
+	if code != 0 || !strings.Contains(stdout, "local/") {
+		t.Fatalf("maker models: exit %d, no local/:\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = runCLI(t, "models", "local", "--json")
+	var listed []local.Info
+	if err := json.Unmarshal([]byte(stdout), &listed); code != 0 || err != nil {
+		t.Fatalf("maker models local --json: exit %d, %v: %s%s", code, err, stdout, stderr)
+	}
+	names := hanoitiny.Names()
+	if len(listed) != len(names) {
+		t.Fatalf("listed %d models, %d are committed", len(listed), len(names))
+	}
+	for i, m := range listed {
+		if m.Name != "local/"+names[i] || m.Params < 1 || m.DModel < 1 || m.Layers < 1 {
+			t.Errorf("listed %+v for %s", m, names[i])
+		}
+	}
+	if code, stdout, _ := runCLI(t, "models", "local"); code != 0 || (len(names) > 0 && !strings.Contains(stdout, "local/"+names[0])) {
+		t.Errorf("maker models local: exit %d:\n%s", code, stdout)
+	}
+}
+
+// TestLocalSeedFlag: --seed seeds a local model's sampling, so the same
+// seed draws the same samples and another seed others; flags for a server
+// are refused.
+func TestLocalSeedFlag(t *testing.T) {
+	name := tinyModelFile(t)
+	draw := func(seed uint64) string {
+		t.Helper()
+		f := runFlags{seed: seed}
+		m, err := f.openOne(context.Background(), name, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := m.(maker.BatchModel).GenerateBatch(context.Background(), maker.Request{
+			Prompt: maker.Prompt{User: "3|none|[[3, 2, 1], [], []]"}, Temperature: 1, MaxTokens: 30, Step: 2}, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts []string
+		for _, r := range rs {
+			texts = append(texts, r.Text)
+		}
+		return strings.Join(texts, "\x00")
+	}
+	if a, b := draw(5), draw(5); a != b {
+		t.Fatalf("--seed 5 drew different samples:\n%q\n%q", a, b)
+	}
+	if draw(5) == draw(6) {
+		t.Fatal("--seed 5 and --seed 6 drew the same samples")
+	}
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--base-url", "http://127.0.0.1:1/v1"}, "--base-url does not apply to " + name},
+		{[]string{"--api-key-env", "SOME_KEY"}, "--api-key-env does not apply to " + name},
+	} {
+		args := append([]string{"hanoi", "--disks", "3", "--model", name, "--prompt-file", "../../models/hanoitiny/prompt.tmpl", "--no-journal"}, tc.args...)
+		code, _, stderr := runCLI(t, args...)
+		if code != exitUsage || !strings.Contains(stderr, tc.msg) {
+			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, stderr, exitUsage, tc.msg)
+		}
+	}
+}
