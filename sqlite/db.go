@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -51,6 +52,7 @@ type DB struct {
 	sql      *sql.DB
 	path     string
 	readOnly bool
+	wlock    chan struct{} // the file's in-process write lock: see begin
 }
 
 var _ maker.Journal = (*DB)(nil)
@@ -101,7 +103,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("journal: open %s: %w", path, err)
 	}
-	db := &DB{sql: sdb, path: path}
+	db := &DB{sql: sdb, path: path, wlock: writeLock(path)}
 	if err := db.migrate(ctx); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("journal: open %s: %w", path, err)
@@ -174,7 +176,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if v == schemaVersion {
 		return nil
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -245,4 +247,63 @@ func (db *DB) lookup(ctx context.Context, id string) (int64, string, error) {
 		return 0, "", fmt.Errorf("journal: %w", err)
 	}
 	return journalio.PickRun(id, seqs, ids)
+}
+
+// writeLocks holds, for each journal file this process writes, the lock
+// its write transactions take turns by (see DB.begin).
+var (
+	writeLocksMu sync.Mutex
+	writeLocks   = map[string]chan struct{}{}
+)
+
+// writeLock is the in-process write lock of the journal file at path.
+func writeLock(path string) chan struct{} {
+	writeLocksMu.Lock()
+	defer writeLocksMu.Unlock()
+	l := writeLocks[path]
+	if l == nil {
+		l = make(chan struct{}, 1)
+		writeLocks[path] = l
+	}
+	return l
+}
+
+// writeTx is a write transaction that holds its file's in-process write
+// lock until it commits or rolls back.
+type writeTx struct {
+	*sql.Tx
+	release func()
+}
+
+func (tx *writeTx) Commit() error {
+	defer tx.release()
+	return tx.Tx.Commit()
+}
+
+func (tx *writeTx) Rollback() error {
+	defer tx.release()
+	return tx.Tx.Rollback()
+}
+
+// begin starts a write transaction. SQLite lets one connection write at a
+// time and makes the others poll for the file's lock with growing sleeps
+// (up to 100 ms each), in no order; the writers of one process (the runs
+// of a service, each with its own connection) instead queue here, in
+// order, and wake the moment the one before them is done. Writers in other
+// processes still meet at the file's lock and its busy timeout.
+func (db *DB) begin(ctx context.Context) (*writeTx, error) {
+	l := db.wlock
+	select {
+	case l <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	var once sync.Once
+	release := func() { once.Do(func() { <-l }) }
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return &writeTx{Tx: tx, release: release}, nil
 }

@@ -69,7 +69,7 @@ func (db *DB) Create(ctx context.Context, nr maker.NewRun, opts maker.JournalOpt
 		return nil, err
 	}
 	now := millis(time.Now())
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err)
 	}
@@ -127,7 +127,7 @@ func (db *DB) Resume(ctx context.Context, id string, opts maker.JournalOptions) 
 	if err != nil {
 		return nil, nil, err
 	}
-	tx, err := db.sql.BeginTx(ctx, nil)
+	tx, err := db.begin(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
@@ -140,7 +140,7 @@ func (db *DB) Resume(ctx context.Context, id string, opts maker.JournalOptions) 
 	if status == maker.StatusDone {
 		return nil, nil, fmt.Errorf("journal: run %s is done: nothing to resume", id)
 	}
-	if err := checkLock(ctx, tx, seq, id); err != nil {
+	if err := checkLock(ctx, tx.Tx, seq, id); err != nil {
 		return nil, nil, err
 	}
 	if !db.hold(seq) {
@@ -236,12 +236,12 @@ type querier interface {
 // Commit implements [journalio.Store]: the steps and the run's count in
 // one transaction.
 func (st *store) Commit(ctx context.Context, rows []journalio.Row) error {
-	tx, err := st.db.sql.BeginTx(ctx, nil)
+	tx, err := st.db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := st.insert(ctx, tx, rows); err != nil {
+	if err := st.insert(ctx, tx.Tx, rows); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -287,12 +287,12 @@ func (st *store) End(ctx context.Context, rows []journalio.Row, sum *maker.Summa
 		}
 		sumJSON = string(b)
 	}
-	tx, err := st.db.sql.BeginTx(ctx, nil)
+	tx, err := st.db.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := st.insert(ctx, tx, rows); err != nil {
+	if err := st.insert(ctx, tx.Tx, rows); err != nil {
 		return err
 	}
 	now := millis(time.Now())
@@ -304,7 +304,7 @@ func (st *store) End(ctx context.Context, rows []journalio.Row, sum *maker.Summa
 		return err
 	}
 	if st.endTx != nil {
-		if err := st.endTx(ctx, tx, status); err != nil {
+		if err := st.endTx(ctx, tx.Tx, status); err != nil {
 			return err
 		}
 	}
