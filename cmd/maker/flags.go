@@ -135,6 +135,23 @@ func (f *runFlags) simulated() bool {
 	return true
 }
 
+// seeded reports whether every model --model names draws its samples from
+// --seed, the step and the sample index alone (the simulator and local/
+// models), so that tallying them in launch order makes a run reproducible
+// whatever the timing.
+func (f *runFlags) seeded() bool {
+	entries, err := f.models()
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if !sim.IsName(e.name) && !strings.HasPrefix(e.name, local.Prefix+"/") {
+			return false
+		}
+	}
+	return true
+}
+
 // Upper bounds of the numeric flags: far above any useful value, low
 // enough that a typo cannot exhaust memory before the run starts.
 const (
@@ -338,7 +355,7 @@ func (f *runFlags) config(k int) maker.Config {
 		Concurrency:  f.concurrency,
 		MaxSamples:   f.maxSamples,
 		Batch:        f.batch,
-		Ordered:      f.simulated(),
+		Ordered:      f.seeded(),
 		Speculate:    f.speculate,
 		PlannedP:     f.plannedSuccess(),
 		ModelName:    f.model,

@@ -94,3 +94,26 @@ func TestLocalSeedFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestLocalRunsAreOrdered: a local model's samples depend only on the
+// seed, the step and the sample index, as the simulator's do, so the
+// engine tallies them in launch order and a seeded run is the same run
+// whatever the timing.
+func TestLocalRunsAreOrdered(t *testing.T) {
+	for _, tc := range []struct {
+		model   string
+		ordered bool
+	}{
+		{"sim", true},
+		{"local/h128s1", true},
+		{"local/a,local/b", true},
+		{"sim/x,local/a", true},
+		{"openai/gpt-4.1-mini", false},
+		{"local/a,openai/gpt-4.1-mini", false},
+	} {
+		f := runFlags{model: tc.model, maxSamples: 10}
+		if got := f.config(3).Ordered; got != tc.ordered {
+			t.Errorf("--model %s: ordered %v, want %v", tc.model, got, tc.ordered)
+		}
+	}
+}
