@@ -64,7 +64,7 @@ type RunQuery struct {
 }
 
 // Check validates q and returns it with its limit defaulted: what every
-// backend's [RunLister] takes. Its errors wrap [ErrRunQuery].
+// backend's [RunLister] takes. Its errors are [*RunQueryError]s.
 func (q RunQuery) Check() (RunQuery, error) {
 	switch {
 	case q.Status != "" && !slices.Contains(RunStatuses, q.Status):
@@ -137,13 +137,14 @@ type RunPage struct {
 // still lists, by reading every run.
 type RunLister interface {
 	// ListRuns returns the page q selects. q has been through
-	// [RunQuery.Check]. A cursor that names no run of the journal is an
-	// error wrapping [ErrRunQuery].
+	// [RunQuery.Check]. A cursor that names no run of the journal is a
+	// [*RunQueryError] of field "cursor".
 	ListRuns(ctx context.Context, q RunQuery) (*RunPage, error)
 }
 
 // ListRuns returns the page of j's runs that q selects, newest first, and
-// how many match in all. It checks q (errors wrap [ErrRunQuery]) and asks
+// how many match in all. It checks q (a [*RunQueryError] names what is
+// wrong) and asks
 // j's [RunLister] when it has one; otherwise it reads every run with
 // [Journal.Runs] and pages them here, the same way.
 func ListRuns(ctx context.Context, j Journal, q RunQuery) (*RunPage, error) {

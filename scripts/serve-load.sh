@@ -23,13 +23,18 @@ for _ in $(seq 200); do
 done
 [ -n "$url" ] || { echo "maker serve did not start:"; cat "$dir/serve.log"; exit 1; }
 
-start=$(date +%s.%N)
+# Submit every run at once: one client with a connection per run (curl
+# --parallel), as a program would, rather than a process per run, whose
+# start-up on a small machine would count in the answers' times.
+posts=()
 for i in $(seq "$runs"); do
-  curl -sf -X POST "$url/v1/runs" -H 'Content-Type: application/json' \
-    -d "{\"kind\":\"hanoi\",\"params\":{\"disks\":$disks},\"settings\":{\"k\":3,\"sim-error\":0.01,\"seed\":$i}}" \
-    -o /dev/null -w 'POST/v1/runs %{time_total}\n' >>"$dir/lat" &
+  [ "$i" = 1 ] || posts+=(--next)
+  posts+=(-sf -X POST "$url/v1/runs" -H 'Content-Type: application/json'
+    -d "{\"kind\":\"hanoi\",\"params\":{\"disks\":$disks},\"settings\":{\"k\":3,\"sim-error\":0.01,\"seed\":$i}}"
+    -o /dev/null -w 'POST/v1/runs %{time_total}\n')
 done
-wait $(jobs -p | grep -v "^$pid$") 2>/dev/null || true
+start=$(date +%s.%N)
+curl -sZ --parallel-immediate --parallel-max "$runs" "${posts[@]}" >>"$dir/lat"
 # Poll the API (a run's state, the list, the metrics) until every run has stopped.
 while :; do
   for path in "/v1/runs?limit=50" "/metrics" "/healthz"; do
