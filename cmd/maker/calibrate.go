@@ -24,6 +24,7 @@ func newCalibrateCmd() *cobra.Command {
 		perStep  int
 		probe    uint64
 		models   []string
+		prompt   string
 	)
 	cmd := &cobra.Command{
 		Use:   "calibrate",
@@ -71,6 +72,13 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
 			task, err := hanoi.New(disks)
 			if err != nil {
 				return usageErr("%v", err)
+			}
+			if prompt != "" {
+				tmpl, err := hanoi.LoadTemplate(cmd.Context(), prompt)
+				if err != nil {
+					return usageErr("%v", err)
+				}
+				task = task.WithTemplate(tmpl)
 			}
 			refs := hanoi.Draw(disks, max(1, samples/perStep), probe)
 			probes := make([]calibrate.Probe[hanoi.State], len(refs))
@@ -127,6 +135,7 @@ what maker plan prints for the same p, v, tokens, latency and model.`,
 	fs.IntVar(&samples, "samples", 1000, fmt.Sprintf("model calls to make in all (at most %d)", calibrate.MaxSamples))
 	fs.IntVar(&perStep, "per-step", 2, "independent samples per step (two or more show collisions)")
 	fs.Uint64Var(&probe, "probe-seed", 1, "seed that picks the steps")
+	fs.StringVar(&prompt, "prompt-file", "", "user-prompt template, as maker hanoi takes it (Go text/template with {{.Prev}} and {{.State}})")
 	// Calibration takes independent single samples: no voting, budget,
 	// journal or report flags apply.
 	fs.StringArrayVar(&models, "model", []string{sim.Name}, "model to measure: sim, sim/NAME?error=0.01&..., or provider/model; give it several times (or a comma list) to compare models on the same steps")

@@ -117,3 +117,27 @@ func TestLocalRunsAreOrdered(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibrateTakesPromptFile: maker calibrate renders its probes with a
+// --prompt-file template, as maker hanoi does, so a model that reads only
+// a compact prompt, such as a local/ one, can be measured.
+func TestCalibrateTakesPromptFile(t *testing.T) {
+	name := tinyModelFile(t)
+	code, stdout, stderr := runCLI(t, "calibrate", "--task", "hanoi", "--disks", "4", "--samples", "6", "--model", name,
+		"--prompt-file", "../../models/hanoitiny/prompt.tmpl", "--temperature", "1", "--json")
+	var rep struct {
+		Samples int `json:"samples"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &rep) != nil || rep.Samples != 6 {
+		t.Fatalf("exit %d: %s%s", code, stdout, stderr)
+	}
+	// Without the template the model cannot read the default prompt.
+	code, _, stderr = runCLI(t, "calibrate", "--task", "hanoi", "--disks", "4", "--samples", "6", "--model", name)
+	if code != exitFailed || !strings.Contains(stderr, "does not tokenise") {
+		t.Fatalf("default prompt: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "calibrate", "--task", "hanoi", "--disks", "4", "--samples", "6", "--prompt-file", "no-such.tmpl")
+	if code != exitUsage || !strings.Contains(stderr, "prompt file") {
+		t.Fatalf("missing prompt file: exit %d, %q", code, stderr)
+	}
+}
