@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -139,5 +141,77 @@ func TestCalibrateTakesPromptFile(t *testing.T) {
 	code, _, stderr = runCLI(t, "calibrate", "--task", "hanoi", "--disks", "4", "--samples", "6", "--prompt-file", "no-such.tmpl")
 	if code != exitUsage || !strings.Contains(stderr, "prompt file") {
 		t.Fatalf("missing prompt file: exit %d, %q", code, stderr)
+	}
+}
+
+// The voting test's runs: a committed model, a temperature and a seed at
+// which one sample a step goes wrong early on the 9-disk trajectory, and
+// the samples each run may draw (MAKER_LONG=1 runs the whole trajectory).
+const (
+	votingModel       = "h128s1"
+	votingTemperature = "1"
+	votingSeed        = "7"
+	votingSamplesK1   = 250
+	votingSamplesK3   = 1000
+)
+
+// hanoiRun is what the voting test reads of a run's summary.
+type hanoiRun struct {
+	Steps          int     `json:"steps"`
+	FirstWrongStep *int    `json:"first_wrong_step"`
+	WrongSteps     int     `json:"wrong_steps"`
+	Samples        int     `json:"samples"`
+	StopReason     string  `json:"stop_reason"`
+	WallSeconds    float64 `json:"wall_seconds"`
+	InputTokens    int     `json:"input_tokens"`
+	OutputTokens   int     `json:"output_tokens"`
+}
+
+func (r hanoiRun) String() string {
+	first := "none"
+	if r.FirstWrongStep != nil {
+		first = strconv.Itoa(*r.FirstWrongStep)
+	}
+	return fmt.Sprintf("%d steps decided, first wrong step %s, %d wrong, %d samples (%d tokens in, %d out), %.1f s, stop: %s",
+		r.Steps, first, r.WrongSteps, r.Samples, r.InputTokens, r.OutputTokens, r.WallSeconds, r.StopReason)
+}
+
+// TestLocalHanoiVoting runs a committed model in-process on the 9-disk
+// trajectory, seeded, at one temperature: with one sample a step (--k 1)
+// the run goes wrong, and with voting (--k 3) it gets further, its first
+// wrong step later or none. Both runs stop after a fixed number of samples
+// so that the test stays short; MAKER_LONG=1 runs all 511 steps.
+func TestLocalHanoiVoting(t *testing.T) {
+	if _, ok := hanoitiny.Weights(votingModel); !ok {
+		t.Skipf("local/%s is not committed under models/hanoitiny (committed: %v)", votingModel, hanoitiny.Names())
+	}
+	long := os.Getenv("MAKER_LONG") != ""
+	run := func(k string, samples int) hanoiRun {
+		t.Helper()
+		args := []string{"hanoi", "--disks", "9", "--model", "local/" + votingModel, "--prompt-file", "../../models/hanoitiny/prompt.tmpl",
+			"--k", k, "--temperature", votingTemperature, "--first-temperature", votingTemperature, "--seed", votingSeed,
+			"--no-journal", "--json"}
+		if !long {
+			args = append(args, "--max-samples-total", strconv.Itoa(samples))
+		}
+		code, stdout, stderr := runCLI(t, args...)
+		var r hanoiRun
+		if err := json.Unmarshal([]byte(stdout), &r); err != nil || (code != 0 && code != exitFailed && code != exitBudget) {
+			t.Fatalf("--k %s: exit %d, %v:\n%s%s", k, code, err, stdout, stderr)
+		}
+		t.Logf("--k %s: %s", k, r)
+		return r
+	}
+	single := run("1", votingSamplesK1)
+	if single.FirstWrongStep == nil {
+		t.Fatalf("one sample a step made no wrong move in %d steps: the test needs a temperature at which it does", single.Steps)
+	}
+	voted := run("3", votingSamplesK3)
+	w := *single.FirstWrongStep
+	if voted.FirstWrongStep != nil && *voted.FirstWrongStep <= w {
+		t.Fatalf("voting went wrong at step %d, no later than one sample a step (step %d)", *voted.FirstWrongStep, w)
+	}
+	if voted.Steps <= w {
+		t.Fatalf("voting decided %d steps, not past step %d where one sample a step went wrong", voted.Steps, w)
 	}
 }
