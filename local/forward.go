@@ -221,8 +221,7 @@ func matmul(out, x []float32, m, in int, w, bias []float32, outDim int, add bool
 		if bias != nil {
 			b0, b1, b2, b3 = bias[o], bias[o+1], bias[o+2], bias[o+3]
 		}
-		for j := 0; j < m; j++ {
-			s0, s1, s2, s3 := dot4(w0, w1, w2, w3, x[j*in:(j+1)*in])
+		put := func(j int, s0, s1, s2, s3 float32) {
 			dst := out[j*outDim+o : j*outDim+o+4]
 			if add {
 				dst[0] += s0 + b0
@@ -232,6 +231,16 @@ func matmul(out, x []float32, m, in int, w, bias []float32, outDim int, add bool
 			} else {
 				dst[0], dst[1], dst[2], dst[3] = s0+b0, s1+b1, s2+b2, s3+b3
 			}
+		}
+		j := 0
+		for ; j+2 <= m; j += 2 {
+			a0, a1, a2, a3, c0, c1, c2, c3 := dot4x2(w0, w1, w2, w3, x[j*in:(j+1)*in], x[(j+1)*in:(j+2)*in])
+			put(j, a0, a1, a2, a3)
+			put(j+1, c0, c1, c2, c3)
+		}
+		if j < m {
+			s0, s1, s2, s3 := dot4(w0, w1, w2, w3, x[j*in:(j+1)*in])
+			put(j, s0, s1, s2, s3)
 		}
 	}
 	for ; o < outDim; o++ {
@@ -251,34 +260,39 @@ func matmul(out, x []float32, m, in int, w, bias []float32, outDim int, add bool
 	}
 }
 
-// dot4 is the dot product of x with four rows at once. Two sets of
-// accumulators keep eight sums in flight, so the additions of one wait on
-// none of the others.
+// dot4 is the dot product of x with four rows at once.
 func dot4(w0, w1, w2, w3, x []float32) (s0, s1, s2, s3 float32) {
 	n := len(x)
 	w0, w1, w2, w3 = w0[:n], w1[:n], w2[:n], w3[:n]
-	var t0, t1, t2, t3 float32
-	i := 0
-	for ; i+2 <= n; i += 2 {
-		x0, x1 := x[i], x[i+1]
-		a, b, c, d := w0[i:i+2:i+2], w1[i:i+2:i+2], w2[i:i+2:i+2], w3[i:i+2:i+2]
-		s0 += a[0] * x0
-		s1 += b[0] * x0
-		s2 += c[0] * x0
-		s3 += d[0] * x0
-		t0 += a[1] * x1
-		t1 += b[1] * x1
-		t2 += c[1] * x1
-		t3 += d[1] * x1
-	}
-	if i < n {
-		xi := x[i]
+	for i, xi := range x {
 		s0 += w0[i] * xi
 		s1 += w1[i] * xi
 		s2 += w2[i] * xi
 		s3 += w3[i] * xi
 	}
-	return s0 + t0, s1 + t1, s2 + t2, s3 + t3
+	return
+}
+
+// dot4x2 is the dot products of two rows of x with four weight rows:
+// each weight loaded serves two products, each x value four. Each product
+// is summed term by term in order, exactly as dot4 sums it, so a row's
+// result does not depend on the row beside it.
+func dot4x2(w0, w1, w2, w3, xa, xb []float32) (a0, a1, a2, a3, c0, c1, c2, c3 float32) {
+	n := len(xa)
+	w0, w1, w2, w3, xb = w0[:n], w1[:n], w2[:n], w3[:n], xb[:n]
+	for i, x := range xa {
+		y := xb[i]
+		v0, v1, v2, v3 := w0[i], w1[i], w2[i], w3[i]
+		a0 += v0 * x
+		a1 += v1 * x
+		a2 += v2 * x
+		a3 += v3 * x
+		c0 += v0 * y
+		c1 += v1 * y
+		c2 += v2 * y
+		c3 += v3 * y
+	}
+	return
 }
 
 // dot is the dot product of a and b (len(b) ≥ len(a)).

@@ -113,3 +113,40 @@ func TestGELU(t *testing.T) {
 		t.Errorf("GELU(NaN) = %v", nan[0])
 	}
 }
+
+// TestForwardSameAloneOrBatched: a row's logits are the same to the bit
+// whether it runs alone or beside others, at any place in the batch, so a
+// batch of samples draws exactly what the same requests draw one by one.
+func TestForwardSameAloneOrBatched(t *testing.T) {
+	n := tiny{D: 32, L: 2, H: 4, T: 32, Seed: 9}.net(t)
+	prompt := []int{1, 20, 7, 8, 7, 4, 4, 21, 5, 6, 4, 5, 6, 4, 5, 5, 2}
+	pre := n.newCache()
+	rows := make([]row, len(prompt))
+	for i, id := range prompt {
+		rows[i] = row{c: pre, pos: i, tok: id}
+	}
+	n.forward(&workspace{}, rows, len(rows)-1)
+	next := []int{9, 4, 12, 6, 11}
+	alone := make([][]float32, len(next))
+	for i, tok := range next {
+		c := n.newCache()
+		c.copyPrefix(pre, len(prompt), n.D)
+		alone[i] = append([]float32(nil), n.forward(&workspace{}, []row{{c: c, pos: len(prompt), tok: tok}}, 0)...)
+	}
+	for m := 2; m <= len(next); m++ {
+		var rs []row
+		for _, tok := range next[:m] {
+			c := n.newCache()
+			c.copyPrefix(pre, len(prompt), n.D)
+			rs = append(rs, row{c: c, pos: len(prompt), tok: tok})
+		}
+		got := n.forward(&workspace{}, rs, 0)
+		for i := 0; i < m; i++ {
+			for v := 0; v < n.V; v++ {
+				if got[i*n.V+v] != alone[i][v] {
+					t.Fatalf("row %d of %d: logit %d is %v, alone %v", i, m, v, got[i*n.V+v], alone[i][v])
+				}
+			}
+		}
+	}
+}
