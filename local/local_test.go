@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -379,4 +380,27 @@ func writeFile(t *testing.T, name string, b []byte) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// BenchmarkSample draws one 40-token answer to a 9-disk prompt from a model
+// of the committed models' shape, alone and three to a batch; the prompt
+// is run once and then found in the cache, as for a step's later samples.
+func BenchmarkSample(b *testing.B) {
+	c := tiny{D: 128, L: 4, H: 4, T: 256, Seed: 1, Scale: 0.1}
+	m, err := New(context.Background(), maker.ModelSpec{Name: "local/" + c.path(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.net.eos = -1
+	req := maker.Request{Prompt: maker.Prompt{User: prompt9}, Temperature: 1, MaxTokens: 40}
+	for _, n := range []int{1, 3} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				if _, err := m.GenerateBatch(context.Background(), req, n); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*n), "ms/sample")
+		})
+	}
 }
