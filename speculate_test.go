@@ -341,28 +341,30 @@ func (m *execModel) Generate(ctx context.Context, r maker.Request) (maker.Respon
 // before every step before it was decided and executed, whatever
 // Config.Speculate says, and only decided actions are executed.
 func TestExecutorNeverSpeculates(t *testing.T) {
-	task := &execTask{chainTask: chainTask{n: 60}}
-	m := &execModel{chainModel: &chainModel{seed: 11, p: 0.8, delay: time.Millisecond}, task: task}
-	obs := &record{}
-	res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Speculate: 4, Observers: []maker.Observer{obs}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < len(m.seen); i += 2 {
-		if step, executed := m.seen[i], m.seen[i+1]; executed != step {
-			t.Fatalf("step %d was asked with %d actions executed", step+1, executed)
+	for _, depth := range []int{4, maker.SpeculateAuto} {
+		task := &execTask{chainTask: chainTask{n: 60}}
+		m := &execModel{chainModel: &chainModel{seed: 11, p: 0.8, delay: time.Millisecond}, task: task}
+		obs := &record{}
+		res, err := maker.Run(context.Background(), task, m, maker.Config{K: 2, Speculate: depth, PlannedP: 0.9978, Observers: []maker.Observer{obs}})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	if len(task.executed) != len(obs.steps) {
-		t.Fatalf("%d actions executed for %d decided steps", len(task.executed), len(obs.steps))
-	}
-	for i, rec := range obs.steps {
-		if task.executed[i] != rec.Action {
-			t.Fatalf("step %d: executed %s, decided %s", i+1, task.executed[i], rec.Action)
+		for i := 0; i < len(m.seen); i += 2 {
+			if step, executed := m.seen[i], m.seen[i+1]; executed != step {
+				t.Fatalf("depth %d: step %d was asked with %d actions executed", depth, step+1, executed)
+			}
 		}
-	}
-	if sp := res.Summary.Speculation; sp.Depth != 0 || sp.Started != 0 {
-		t.Fatalf("an executor task speculated: %+v", sp)
+		if len(task.executed) != len(obs.steps) {
+			t.Fatalf("depth %d: %d actions executed for %d decided steps", depth, len(task.executed), len(obs.steps))
+		}
+		for i, rec := range obs.steps {
+			if task.executed[i] != rec.Action {
+				t.Fatalf("depth %d: step %d: executed %s, decided %s", depth, i+1, task.executed[i], rec.Action)
+			}
+		}
+		if sp := res.Summary.Speculation; sp.Depth != 0 || sp.Auto || sp.Started != 0 {
+			t.Fatalf("depth %d: an executor task speculated: %+v", depth, sp)
+		}
 	}
 }
 
