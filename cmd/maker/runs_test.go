@@ -75,3 +75,37 @@ func TestRunsPages(t *testing.T) {
 		}
 	}
 }
+
+// The service pages its runs as the local journal does, and refuses a
+// kind it does not run, naming the parameter; maker runs --server says
+// the same with exit 2.
+func TestServiceRunsPages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	db, err := maker.OpenJournal(context.Background(), path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		r, err := db.Create(context.Background(), maker.NewRun{Kind: "hanoi", Task: fmt.Sprintf("hanoi-%d", i), Model: "sim"}, maker.JournalOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Finish(nil, maker.StatusDone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s := startTestService(t, path)
+	var e struct{ Error string }
+	if code := s.do("GET", "/v1/runs?kind=chess", nil, &e); code != 400 || !strings.Contains(e.Error, `query kind: want one of hanoi, cube`) || !strings.Contains(e.Error, `got "chess"`) {
+		t.Errorf("GET /v1/runs?kind=chess: %d %q", code, e.Error)
+	}
+	code, out, stderr := runCLI(t, "runs", "--server", s.url, "--kind", "chess")
+	if code != exitUsage || !strings.Contains(stderr, "query kind: want one of hanoi") {
+		t.Errorf("runs --server --kind chess: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr = runCLI(t, "runs", "--server", s.url, "--limit", "2")
+	if code != 0 || strings.Count(out, "hanoi-") != 2 || !regexp.MustCompile(`^2 of 3 runs; the next page: maker runs --limit 2 --server \S+ --cursor \w+\n$`).MatchString(stderr) {
+		t.Errorf("runs --server --limit 2: exit %d\n%s%s", code, out, stderr)
+	}
+}
