@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -114,8 +115,8 @@ var listParams = []string{"status", "kind", "text", "cursor", "offset", "limit"}
 // (the status among the statuses, the cursor a run). The error names the
 // parameter.
 func listFilter(q url.Values) (runs.Filter, error) {
-	for name, vs := range q {
-		switch {
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		switch vs := q[name]; {
 		case !slices.Contains(listParams, name):
 			return runs.Filter{}, fmt.Errorf("query %s: unknown parameter (known: %s)", name, strings.Join(listParams, ", "))
 		case len(vs) > 1:
