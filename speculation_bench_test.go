@@ -137,7 +137,7 @@ func TestSpeculationTable(t *testing.T) {
 		}
 	}
 	fmt.Println("\nREADME (sigma 0.3):")
-	fmt.Println("| p | depth 0 | 1 | 2 | 4 | 8 | auto (default) | waste at auto | HTTP, depth 0 | HTTP, auto |")
+	fmt.Println("| p | depth 0 | 1 | 2 | 4 | 8 | auto (default) | waste at auto | `sim serve`, depth 0 | `sim serve`, auto |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for _, p := range []float64{0.9978, 0.99, 0.9} {
 		fmt.Printf("| %g | %s |\n", p, strings.Join(readme[p], " | "))
