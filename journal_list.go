@@ -32,6 +32,7 @@ type RunQueryError struct {
 	Problem string
 }
 
+// Error says the field, then what is wrong with it, on one line.
 func (e *RunQueryError) Error() string { return e.Field + ": " + e.Problem }
 
 // Is makes the error match [ErrRunQuery].
