@@ -183,7 +183,8 @@ func planSchema() *jsonschema.Schema {
 		"in_tokens":        "mean input tokens per call",
 		"out_tokens":       "mean output tokens per call",
 		"cached_in_tokens": "mean cached input tokens per call",
-		"latency_seconds":  "seconds one call takes (a high percentile); 0 leaves the wall time out",
+		"latency_seconds":  "seconds one call takes (its 90th percentile); 0 leaves the wall time out",
+		"latency_spread":   "sigma of the log-normal latency the wall time with and without speculation assumes (default 0.3)",
 		"concurrency":      "most calls in flight (default k_min)",
 		"rounds":           "rows of the undecided-steps table (default: until under 0.01 steps)",
 	} {
