@@ -15,7 +15,7 @@ import (
 // files holds the committed weight files, each NAME.safetensors, and the
 // prompt template the models read.
 //
-//go:embed prompt.tmpl
+//go:embed prompt.tmpl *.safetensors
 var files embed.FS
 
 // Prompt is the user-prompt template for `maker hanoi --prompt-file` that
