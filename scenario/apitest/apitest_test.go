@@ -172,7 +172,7 @@ func TestBadInstanceFiles(t *testing.T) {
 		_, err := Load(p)
 		return err
 	}, []struct{ Name, Body, Want string }{
-		{"not json", "{", "unexpected EOF"},
+		{"not json", "{", "not JSON"},
 		{"unknown field", `{"max_parallel":3,"max_attempts":3,"tests":[],"x":1}`, "unknown field"},
 		{"no tests", `{"max_parallel":3,"max_attempts":3,"tests":[]}`, "no tests"},
 		{"bad op", `{"max_parallel":3,"max_attempts":3,"tests":[{"id":"t01","op":"fly","deps":[]}]}`, "unknown op"},

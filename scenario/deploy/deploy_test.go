@@ -219,7 +219,7 @@ func TestBadInstanceFiles(t *testing.T) {
 		_, err := Load(p)
 		return err
 	}, []struct{ Name, Body, Want string }{
-		{"not json", "[", "unexpected EOF"},
+		{"not json", "[", "got JSON array"},
 		{"unknown field", `{"from":"v1","to":"v2","services":[],"regions":3}`, "unknown field"},
 		{"same version", `{"from":"v1","to":"v1","services":[{"name":"a","instances":2,"deps":[]}]}`, "two different versions"},
 		{"one instance", `{"from":"v1","to":"v2","services":[{"name":"a","instances":1,"deps":[]}]}`, "between 2 and 99"},
