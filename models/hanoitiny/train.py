@@ -41,6 +41,8 @@ def main():
     ap.add_argument("--traj", type=float, default=0.4, help="share of trajectory steps in a batch")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--init", metavar="FILE", help="start from these weights (a .safetensors file this script wrote) "
+                    "instead of random ones; the steps and CPU-minutes recorded add up")
     ap.add_argument("--out", required=True, help="model name: writes NAME.safetensors")
     args = ap.parse_args()
     if args.d_model % args.heads:
@@ -53,6 +55,16 @@ def main():
     rng = random.Random(args.seed)
     recipe = data.Recipe(rng, traj=args.traj)
     m = gpt.GPT(args.d_model, args.layers, args.heads)
+    before = {"train_steps": 0, "train_cpu_minutes": 0.0}
+    if args.init:
+        if not os.path.exists(args.init):
+            ap.error("--init: %s does not exist" % args.init)
+        init, meta0 = export.read_safetensors(args.init)
+        if init.cfg != m.cfg:
+            ap.error("--init: %s is %s, not the --d-model/--layers/--heads given" % (args.init, init.cfg))
+        m.load_state_dict(init.state_dict())
+        before = {"train_steps": int(meta0["train_steps"]), "train_cpu_minutes": float(meta0["train_cpu_minutes"]),
+                  "seed": meta0["seed"]}
     decay = [p for n, p in m.named_parameters() if p.dim() == 2 and n not in ("tok_emb", "pos_emb")]
     rest = [p for n, p in m.named_parameters() if not (p.dim() == 2 and n not in ("tok_emb", "pos_emb"))]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": rest, "weight_decay": 0.0}],
@@ -67,7 +79,7 @@ def main():
         return args.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * f)))
 
     cpu0, wall0 = time.process_time(), time.time()
-    record = {"args": vars(args), "params": m.n_params(), "evals": []}
+    record = {"args": vars(args), "params": m.n_params(), "init": before if args.init else None, "evals": []}
     queue = []
     loss_avg = None
     for step in range(args.steps):
@@ -104,9 +116,13 @@ def main():
     cpu_min = (time.process_time() - cpu0) / 60
     wall_min = (time.time() - wall0) / 60
     record.update(cpu_minutes=round(cpu_min, 2), wall_minutes=round(wall_min, 2))
-    meta = {"seed": args.seed, "train_steps": args.steps, "train_cpu_minutes": "%.1f" % cpu_min,
+    meta = {"seed": before["seed"] if args.init else args.seed, "train_steps": before["train_steps"] + args.steps,
+            "train_cpu_minutes": "%.1f" % (before["train_cpu_minutes"] + cpu_min),
             "held_out": ",".join(str(n) for n in data.HELD_OUT), "batch": args.batch,
             "recipe": "hanoitiny data.py, traj share %.2f" % args.traj}
+    if args.init:  # the seed is the first stage's; this stage's is recorded here
+        meta["continued"] = "from %s steps, seed %d, %d steps, peak lr %g" % (
+            before["train_steps"], args.seed, args.steps, args.lr)
     path = export.export(m, args.out, meta)
     with open(os.path.join(HERE, args.out + ".train.json"), "w") as f:
         json.dump(record, f, indent=1)
