@@ -183,7 +183,10 @@ func (r hanoiRun) String() string {
 // so that the test stays short; MAKER_LONG=1 runs all 511 steps.
 func TestLocalHanoiVoting(t *testing.T) {
 	if _, ok := hanoitiny.Weights(votingModel); !ok {
-		t.Skipf("local/%s is not committed under models/hanoitiny (committed: %v)", votingModel, hanoitiny.Names())
+		if len(hanoitiny.Names()) == 0 {
+			t.Skip("no model is committed under models/hanoitiny")
+		}
+		t.Fatalf("local/%s is not committed under models/hanoitiny (committed: %v): choose another votingModel", votingModel, hanoitiny.Names())
 	}
 	long := os.Getenv("MAKER_LONG") != ""
 	run := func(k string, samples int) hanoiRun {
