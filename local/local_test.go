@@ -404,3 +404,27 @@ func BenchmarkSample(b *testing.B) {
 		})
 	}
 }
+
+// FuzzEncode feeds arbitrary prompts to the tokenizer: an error, or tokens
+// of the vocabulary that write the prompt back as it was read.
+func FuzzEncode(f *testing.F) {
+	tok := newTokenizer(small.net(f))
+	for _, s := range []string{prompt9, "3|none (this is the first move)|[[3, 2, 1], [], []]\n", "", "move = [1, 0, 2]\nnext_state = [[], [], []]", "20|21|\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ids, err := tok.encode(s)
+		if err != nil {
+			return
+		}
+		for _, id := range ids {
+			if id < 0 || id >= len(tok.vocab) || id == idPad || id == idBOS || id == idSep || id == idEOS {
+				t.Fatalf("%q: token %d", s, id)
+			}
+		}
+		want := strings.TrimSpace(strings.ReplaceAll(s, hanoiFirstPrev, "none"))
+		if got := tok.decode(ids); got != want {
+			t.Fatalf("%q reads as %q", want, got)
+		}
+	})
+}
