@@ -204,17 +204,30 @@ func testKillResume(t *testing.T, bin string, extra ...string) {
 		var err error
 		finished := false
 		if kills < 8 {
-			delay := time.Duration(40+rng.IntN(360)) * time.Millisecond
-			select {
-			case err = <-done:
-				finished = true
-			case <-time.After(delay):
-				if kerr := c.Process.Kill(); kerr != nil {
-					t.Fatal(kerr)
+			// Kill once the run has committed a seeded number of steps
+			// past where this session began: a condition, not a delay, so
+			// the kill lands mid-run however loaded the machine is.
+			target := committedSteps(path) + 1 + rng.IntN(300)
+			tick := time.NewTicker(10 * time.Millisecond)
+		wait:
+			for {
+				select {
+				case err = <-done:
+					finished = true
+					break wait
+				case <-tick.C:
+					if committedSteps(path) < target {
+						continue
+					}
+					if kerr := c.Process.Kill(); kerr != nil {
+						t.Fatal(kerr)
+					}
+					err = <-done
+					finished = c.ProcessState.Exited() // it may have ended just before the kill
+					break wait
 				}
-				err = <-done
-				finished = c.ProcessState.Exited() // it may have ended just before the kill
 			}
+			tick.Stop()
 		} else {
 			err = <-done
 			finished = true
@@ -305,6 +318,22 @@ func listRuns(t *testing.T, path string) []*maker.RunRecord {
 		t.Fatal(err)
 	}
 	return runs
+}
+
+// committedSteps is how many steps the journal at path holds for its one
+// run, read without taking any lock a writer needs; 0 while it has none.
+func committedSteps(path string) int {
+	ctx := context.Background()
+	db, err := maker.OpenJournal(ctx, path, true)
+	if err != nil {
+		return 0 // not made yet
+	}
+	defer db.Close()
+	runs, err := db.Runs(ctx)
+	if err != nil || len(runs) != 1 {
+		return 0
+	}
+	return runs[0].Steps
 }
 
 // testShowMatchesRun checks that maker show reports what the run reported
