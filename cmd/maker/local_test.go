@@ -148,11 +148,11 @@ func TestCalibrateTakesPromptFile(t *testing.T) {
 // which one sample a step goes wrong early on the 9-disk trajectory, and
 // the samples each run may draw (MAKER_LONG=1 runs the whole trajectory).
 const (
-	votingModel       = "h96s3"
+	votingModel       = "h128s2"
 	votingTemperature = "1"
 	votingSeed        = "7"
-	votingSamplesK1   = 60
-	votingSamplesK3   = 400
+	votingSamplesK1   = 250
+	votingSamplesK3   = 800
 )
 
 // hanoiRun is what the voting test reads of a run's summary.
