@@ -23,7 +23,6 @@ import (
 	"github.com/maker-go/maker/internal/pgtest"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
-	"github.com/maker-go/maker/sim"
 )
 
 // fleetRun is a run the fleet tests queue: its task command and flags,
@@ -579,18 +578,8 @@ func TestFleetRateLimit(t *testing.T) {
 	t.Parallel() // other fleets, on databases of their own
 	url := pgtest.Database(t)
 	bin := buildMaker(t)
-	srv, err := sim.NewServer(simOracles(), sim.ServerConfig{Model: sim.DefaultConfig()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := sim.Listen("127.0.0.1:0", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := sim.HTTPServer(srv, sim.DefaultTimeouts)
-	go hs.Serve(ln)
-	t.Cleanup(func() { hs.Close() })
-	base := "http://" + ln.Addr().String() + "/v1"
+	srv, _, addr := startSimHTTP(t)
+	base := "http://" + addr + "/v1"
 	for i := range 9 {
 		enqueue(t, bin, url, []string{"hanoi", "--disks", "8", "--k", "3", "--seed", fmt.Sprint(i + 1),
 			"--model", "vllm/sim", "--base-url", base, "--rpm", "600", "-q", "--json"})

@@ -601,10 +601,10 @@ func TestServeHosts(t *testing.T) {
 	}
 }
 
-// TestSimServeDrainDoesNotWaitForSlowClients: maker sim serve's server,
-// built as the command builds it, stops within the drain's grace with slow
-// clients connected, and closes them.
-func TestSimServeDrainDoesNotWaitForSlowClients(t *testing.T) {
+// startSimHTTP serves the simulated model's OpenAI-compatible API on a
+// loopback port, as maker sim serve builds its server, until the test ends.
+func startSimHTTP(t *testing.T) (*sim.Server, *http.Server, string) {
+	t.Helper()
 	srv, err := sim.NewServer(simOracles(), sim.ServerConfig{Model: sim.DefaultConfig()})
 	if err != nil {
 		t.Fatal(err)
@@ -616,9 +616,17 @@ func TestSimServeDrainDoesNotWaitForSlowClients(t *testing.T) {
 	hs := sim.HTTPServer(srv, sim.DefaultTimeouts)
 	go hs.Serve(ln)
 	t.Cleanup(func() { hs.Close() })
+	return srv, hs, ln.Addr().String()
+}
+
+// TestSimServeDrainDoesNotWaitForSlowClients: maker sim serve's server,
+// built as the command builds it, stops within the drain's grace with slow
+// clients connected, and closes them.
+func TestSimServeDrainDoesNotWaitForSlowClients(t *testing.T) {
+	_, hs, addr := startSimHTTP(t)
 	var conns []*slowloris.Conn
 	for range 20 {
-		c, err := slowloris.Dial(context.Background(), ln.Addr().String(), "/v1/chat/completions", nil, 10000, time.Second)
+		c, err := slowloris.Dial(context.Background(), addr, "/v1/chat/completions", nil, 10000, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
