@@ -86,17 +86,7 @@ func TestMigrateFromVersion1(t *testing.T) {
 // The run list's indexes are used: a page of the newest runs, by status or
 // by kind, reads the index in order rather than sorting every run.
 func TestRunListUsesIndexes(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "m.db")
-	db, err := sqlite.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := freshRaw(t)
 	for _, tt := range []struct{ where, index string }{
 		{"1", "runs_created"},
 		{"status = 'done'", "runs_status"},
@@ -123,8 +113,10 @@ func TestRunListUsesIndexes(t *testing.T) {
 	}
 }
 
-// freshVersion is the schema version of a new journal.
-func freshVersion(t *testing.T) int {
+// freshRaw is a new journal, made by sqlite.Open and closed, opened again
+// as a plain database for the test's own SQL; it is closed when the test
+// ends.
+func freshRaw(t *testing.T) *sql.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "fresh.db")
 	db, err := sqlite.Open(context.Background(), path)
@@ -136,9 +128,15 @@ func freshVersion(t *testing.T) int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer raw.Close()
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
+// freshVersion is the schema version of a new journal.
+func freshVersion(t *testing.T) int {
+	t.Helper()
 	var v int
-	if err := raw.QueryRow(`PRAGMA user_version`).Scan(&v); err != nil {
+	if err := freshRaw(t).QueryRow(`PRAGMA user_version`).Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return v
