@@ -100,15 +100,32 @@ type Config struct {
 	Observers []Observer
 	// ModelName is reported in the summary.
 	ModelName string
+	// Cache, when set, decides a step whose vote it has seen before without
+	// a model call, and keeps the steps this run decides (see
+	// [DecisionCache]). CacheScope must name everything besides the engine
+	// settings and the prompt that can change a vote: the task kind and
+	// its version, the models and their settings (a simulator's error rate
+	// and seed, a provider's endpoint). CacheOrigin is the run id stored
+	// with this run's entries.
+	Cache       DecisionCache
+	CacheScope  string
+	CacheOrigin string
 	// Logger receives progress and policy messages (default: discarded).
 	Logger *slog.Logger
 }
 
-// Budget limits a run. Zero fields are no limit.
+// Budget limits a run. Zero fields are no limit. The limits are the whole
+// run's, over every session: a resumed run is given what its earlier
+// sessions spent (Spent, from its journal), and stops at once when that
+// reaches a limit already. The cost limit counts the samples in flight at
+// the dearest cost seen, so the cost stays under it; a sample answered
+// dearer than any before may overshoot it by the difference.
 type Budget struct {
 	MaxCost         float64       // US dollars
 	MaxSamplesTotal int64         // model calls
-	MaxWall         time.Duration // since the run (or its resumption) began
+	MaxWall         time.Duration // wall time over the run's sessions
+	// Spent is what the run spent before this session.
+	Spent Spent
 }
 
 // KPolicy chooses the margin of each step, for example raising it when the
@@ -153,6 +170,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.MaxSteps < 0 {
 		return c, fmt.Errorf("config: max steps must not be negative, got %d", c.MaxSteps)
+	}
+	if sp := c.Budget.Spent; sp.CostUSD < 0 || sp.Samples < 0 || sp.Wall < 0 {
+		return c, fmt.Errorf("config: what a run spent before must not be negative, got %+v", sp)
 	}
 	if c.Budget.MaxCost < 0 || c.Budget.MaxSamplesTotal < 0 || c.Budget.MaxWall < 0 {
 		return c, fmt.Errorf("config: budget limits must not be negative")

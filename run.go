@@ -72,6 +72,7 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		quit:    make(chan struct{}),
 	}
 	r.ensemble = ens
+	r.cache = newStepCache(cfg, task.Name())
 	defer close(r.quit)
 	r.checker, _ = task.(Checker[S])
 	r.executor, _ = task.(Executor[S])
@@ -89,7 +90,7 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 	r.sampleCtx = ctx
 	if w := cfg.Budget.MaxWall; w > 0 {
 		var cancel context.CancelFunc
-		r.sampleCtx, cancel = context.WithDeadline(ctx, r.start.Add(w))
+		r.sampleCtx, cancel = context.WithDeadline(ctx, r.start.Add(w-cfg.Budget.Spent.Wall))
 		defer cancel()
 	}
 	r.sum = Summary{
@@ -105,12 +106,24 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		Pricing:        pricing,
 	}
 	r.sum.Speculation.Depth = max(r.cfg.Speculate, 0)
+	r.sum.Budget = cfg.Budget.use()
 	res := &Result[S]{State: from.State}
-	if r.cfg.Speculate != 0 {
+	switch {
+	case r.cfg.Speculate == SpeculateAuto:
+		// Probe first: vote step by step until the model's latency is known,
+		// and vote ahead only for a model slow enough to hide.
+		r.sum.Auto, r.probing = true, true
+		err = r.loop(ctx, from, res)
+		if errors.Is(err, errVoteAhead) {
+			r.probing = false
+			err = r.pipelined(ctx, r.handover, res)
+		}
+	case r.cfg.Speculate != 0:
 		err = r.pipelined(ctx, from, res)
-	} else {
+	default:
 		err = r.loop(ctx, from, res)
 	}
+	r.cache.flush(ctx)
 	r.sum.WallSeconds = time.Since(r.start).Seconds()
 	r.sum.Derive()
 	r.sum.Success = err == nil && r.sum.Done && r.sum.WrongSteps == 0
@@ -151,6 +164,8 @@ type runner[S any] struct {
 	// sampleCtx is the caller's context, with the wall limit as deadline
 	// when one is set.
 	sampleCtx context.Context
+	// cache is the decision cache of Config.Cache (nil without one).
+	cache *stepCache
 	// jobs hands a sample to an idle worker; quit ends the workers when the
 	// run returns (every sample is back by then).
 	jobs chan func()
@@ -158,6 +173,14 @@ type runner[S any] struct {
 	// maxSampleCost is the dearest sample so far: the budget assumes every
 	// sample in flight may cost as much.
 	maxSampleCost float64
+	// latency and answered sum the reported latency of the samples
+	// answered so far, for automatic speculation's probe (probeLatency).
+	latency  time.Duration
+	answered int64
+	// probing is set while an automatic-speculation run votes step by step
+	// to measure its model; handover is where the pipeline takes over.
+	probing  bool
+	handover Checkpoint[S]
 }
 
 func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]) error {
@@ -186,6 +209,12 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if r.probing && step-from.Step >= probeSteps {
+			if r.probe() {
+				r.handover = Checkpoint[S]{Step: step, State: state, Prev: prev}
+				return errVoteAhead
+			}
+		}
 		k := r.cfg.K
 		if r.cfg.KPolicy != nil {
 			k = r.cfg.KPolicy.K(step)
@@ -194,9 +223,12 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 			}
 		}
 		prompt := r.task.Prompt(state, prev, step)
-		rec, winner, err := r.decide(ctx, step, prev, prompt, k)
-		if err != nil {
-			return err
+		digest, rec, winner, hit := r.fromCache(ctx, step, prev, prompt, k)
+		if !hit {
+			var err error
+			if rec, winner, err = r.decide(ctx, step, prev, prompt, k); err != nil {
+				return err
+			}
 		}
 		if r.checker != nil {
 			if cerr := r.checker.Check(step, state, winner); cerr != nil {
@@ -205,11 +237,15 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 		}
 		next := winner.State
 		if r.executor != nil {
+			var err error
 			if next, err = r.executor.Execute(ctx, state, winner); err != nil {
 				return fmt.Errorf("step %d: execute %q: %w", step+1, winner.Action, err)
 			}
 		}
 		rec.State = next
+		if r.cache != nil && !hit {
+			r.cache.remember(ctx, digest, rec)
+		}
 		r.sum.addDecision(rec)
 		if r.cfg.KPolicy != nil {
 			r.cfg.KPolicy.Observe(rec)
@@ -239,10 +275,10 @@ func (r *runner[S]) pastUntil() bool {
 // budget limit, counting the samples in flight at the dearest cost seen.
 func (r *runner[S]) admit(step, inflight int, prompt Prompt) error {
 	b := r.cfg.Budget
-	if b.MaxWall > 0 && time.Since(r.start) >= b.MaxWall {
+	if b.MaxWall > 0 && time.Since(r.start)+b.Spent.Wall >= b.MaxWall {
 		return r.wallError(step)
 	}
-	if b.MaxSamplesTotal > 0 && r.sum.Samples+int64(inflight)+1 > b.MaxSamplesTotal {
+	if b.MaxSamplesTotal > 0 && b.Spent.Samples+r.sum.Samples+int64(inflight)+1 > b.MaxSamplesTotal {
 		return &BudgetError{Limit: "max-samples-total", Step: step + 1, Value: fmt.Sprint(b.MaxSamplesTotal)}
 	}
 	if b.MaxCost > 0 {
@@ -251,7 +287,7 @@ func (r *runner[S]) admit(step, inflight int, prompt Prompt) error {
 			// Nothing seen yet: assume a full-length answer.
 			est = r.pricing.Cost(Response{InputTokens: prompt.EstimateTokens(), OutputTokens: r.cfg.MaxTokens})
 		}
-		if r.sum.CostUSD+float64(inflight+1)*est > b.MaxCost {
+		if b.Spent.CostUSD+r.sum.ChargedUSD()+float64(inflight+1)*est > b.MaxCost {
 			return &BudgetError{Limit: "max-cost", Step: step + 1, Value: fmt.Sprintf("$%.4f", b.MaxCost)}
 		}
 	}

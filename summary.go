@@ -25,6 +25,7 @@ type Summary struct {
 	FirstWrongStep *int           `json:"first_wrong_step"`
 	FirstWrongWhy  string         `json:"first_wrong_reason,omitempty"`
 	Samples        int64          `json:"samples"`
+	CacheHits      int64          `json:"cache_hits"` // steps the decision cache decided, free
 	ValidVotes     int64          `json:"valid_votes"`
 	WinnerVotes    int64          `json:"winner_votes"` // valid votes for the candidate that won their step
 	RightVotes     int64          `json:"right_votes"`  // valid votes of decided steps that were right ([RightVotes]; [Summary.MeasuredP])
@@ -52,6 +53,9 @@ type Summary struct {
 	// Models is what each model of an ensemble did (modelstats.go); empty
 	// for a run on one model.
 	Models ModelTable `json:"models,omitempty"`
+	// Budget is the run's limits and what it spent before this session
+	// (budget.go); nil when it has no limit.
+	Budget *BudgetUse `json:"budget,omitempty"`
 }
 
 // FlaggedTotal is the number of samples discarded by red flags.
@@ -117,8 +121,13 @@ func (s *Summary) addDecision(rec *StepRecord) {
 		s.K = rec.K
 	}
 	s.Steps++
-	s.Models.addDecision(rec)
-	s.VotesHistogram[rec.Votes]++
+	if rec.FromCache() {
+		// No vote: the step counts, and its check, but no tally.
+		s.CacheHits++
+	} else {
+		s.Models.addDecision(rec)
+		s.VotesHistogram[rec.Votes]++
+	}
 	for _, kc := range rec.Tally {
 		if kc.Key == rec.Key {
 			s.WinnerVotes += int64(kc.Votes)
@@ -210,6 +219,7 @@ func (s *Summary) Merge(o *Summary) {
 		s.FirstWrongStep, s.FirstWrongWhy = &n, o.FirstWrongWhy
 	}
 	s.Samples += o.Samples
+	s.CacheHits += o.CacheHits
 	s.ValidVotes += o.ValidVotes
 	s.WinnerVotes += o.WinnerVotes
 	s.RightVotes += o.RightVotes
@@ -235,6 +245,7 @@ func (s *Summary) Merge(o *Summary) {
 	s.WallSeconds += o.WallSeconds
 	s.Speculation.Add(o.Speculation)
 	s.Models.merge(o.Models)
+	s.mergeBudget(o)
 	s.Derive()
 }
 

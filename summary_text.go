@@ -39,6 +39,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "samples     %s: %s, %s flagged%s, %s cancelled, %s\n",
 		group(s.Samples), count(s.ValidVotes, "vote", "votes"), group(s.FlaggedTotal()), flagText(s.Flagged), group(s.Cancelled), count(s.Retries, "retry", "retries"))
 	fmt.Fprintf(&b, "votes/step  max %d; %s needed more than k\n", s.MaxVotesInStep, count(s.StepsOverK, "step", "steps"))
+	if s.CacheHits > 0 {
+		fmt.Fprintf(&b, "cache       %s decided before, reused without a model call\n", count(s.CacheHits, "step", "steps"))
+	}
 	fmt.Fprintf(&b, "tokens      %s in (%s cached), %s out\n", group(s.InputTokens), group(s.CachedInputTokens), group(s.OutputTokens))
 	price := ""
 	if !s.Pricing.Zero() && len(s.Models) == 0 {
@@ -52,6 +55,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 		price += " (" + s.PriceNote + ")"
 	}
 	fmt.Fprintf(&b, "cost        $%.4f ($%.6f a sample, $%.6f a step)%s\n", s.CostUSD, s.CostPerSample, s.CostPerStep, price)
+	s.Usage.writeBilled(&b, s.Samples)
+	s.writeBudget(&b)
 	s.Models.writeText(&b)
 	fmt.Fprintf(&b, "wall        %.2fs\n", s.WallSeconds)
 	s.writeSpeculation(&b)
