@@ -53,6 +53,11 @@ type Response struct {
 	// Retries counts the transport retries spent on this sample. A retry is
 	// not a vote; it is reported separately.
 	Retries int
+	// BilledCostUSD is what the provider says the request cost, when it
+	// says (CostReported), such as OpenRouter's usage.cost; the summary
+	// shows it beside the catalog cost and budgets count it instead.
+	BilledCostUSD float64
+	CostReported  bool
 }
 
 // Model draws one sample per call. It must be safe for concurrent use: the

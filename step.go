@@ -307,8 +307,8 @@ func (d *decision[S]) record(a arrival, m mark) {
 	r := d.r
 	pricing, model := r.samplePricing(d.step, a.idx)
 	u := a.resp.Usage(pricing)
-	if u.CostUSD > r.maxSampleCost {
-		r.maxSampleCost = u.CostUSD
+	if c := u.ChargedUSD(); c > r.maxSampleCost {
+		r.maxSampleCost = c
 	}
 	sr := SampleRecord{
 		Index:       a.idx,

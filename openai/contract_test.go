@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -162,5 +164,73 @@ func TestContractMockLLM(t *testing.T) {
 	}
 	if strings.Contains(fmt.Sprint(s), testKey) {
 		t.Error("the summary shows the key")
+	}
+}
+
+// TestContractBilledCost runs against mock-llm answering with OpenRouter's
+// usage.cost, a billed figure ten times the catalog's: the summary shows
+// both, and a --max-cost budget that the catalog figure would never reach
+// stops the run on the billed one.
+func TestContractBilledCost(t *testing.T) {
+	const disks = 3
+	const billed = 0.01 // USD a request, far above gpt-4.1-mini's catalog price
+	rules := hanoiRules(t, disks)
+	rules = rules[:len(rules)-3] // no failures: every request is billed once
+	for i := range rules {
+		var body map[string]any
+		if err := json.Unmarshal([]byte(rules[i].Response.Content), &body); err != nil {
+			t.Fatal(err)
+		}
+		body["usage"].(map[string]any)["cost"] = billed
+		b, _ := json.Marshal(body)
+		rules[i].Response.Content = string(b)
+	}
+	base := startMockLLM(t, rules)
+	t.Setenv("OPENAI_API_KEY", testKey)
+	m, err := maker.OpenModel(context.Background(), maker.ModelSpec{Name: "openai/gpt-4.1-mini", BaseURL: base,
+		Timeout: 5 * time.Second, Transport: maker.Transport{Retries: provider.DefaultMaxRetries, RetryWait: 10 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	task, _ := hanoi.New(disks)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	res, err := maker.Run(ctx, task, m, maker.Config{K: 2})
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	s := res.Summary
+	if s.BilledSamples != s.Samples {
+		t.Errorf("%d of %d samples billed, want all", s.BilledSamples, s.Samples)
+	}
+	if want := billed * float64(s.Samples); math.Abs(s.BilledCostUSD-want) > 1e-9 || math.Abs(s.ChargedUSD()-want) > 1e-9 {
+		t.Errorf("billed $%.6f, charged $%.6f, want $%.6f", s.BilledCostUSD, s.ChargedUSD(), want)
+	}
+	if s.CostUSD <= 0 || s.CostUSD >= s.BilledCostUSD/2 {
+		t.Errorf("catalog $%.6f beside billed $%.6f: want a positive catalog figure well below the bill", s.CostUSD, s.BilledCostUSD)
+	}
+	var text bytes.Buffer
+	if err := s.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{fmt.Sprintf("$%.4f", s.CostUSD), fmt.Sprintf("billed      $%.4f", s.BilledCostUSD), "catalog"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, text.String())
+		}
+	}
+
+	// A budget of three requests' bills: the catalog figure of the whole
+	// run is far below it, the billed one crosses it.
+	budget := 3.5 * billed
+	if s.CostUSD >= budget {
+		t.Fatalf("catalog cost $%.6f reaches the budget $%.4f: the test cannot tell the figures apart", s.CostUSD, budget)
+	}
+	res, err = maker.Run(ctx, task, m, maker.Config{K: 2, Budget: maker.Budget{MaxCost: budget}})
+	if !errors.Is(err, maker.ErrBudget) {
+		t.Fatalf("run with --max-cost $%.4f: err %v, want a budget stop on the billed cost", budget, err)
+	}
+	if got := res.Summary.ChargedUSD(); got > budget+1e-9 {
+		t.Errorf("charged $%.6f past the budget $%.4f", got, budget)
 	}
 }

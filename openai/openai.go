@@ -17,8 +17,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -296,7 +299,29 @@ func responses(cc *oa.ChatCompletion, n int) []maker.Response {
 	}
 	out[0].InputTokens = int(cc.Usage.PromptTokens)
 	out[0].CachedInputTokens = int(cc.Usage.PromptTokensDetails.CachedTokens)
+	if c, ok := billedCost(cc.Usage); ok {
+		// The request's bill, like its prompt, goes on the first response.
+		out[0].BilledCostUSD, out[0].CostReported = c, true
+	}
 	return out
+}
+
+// billedCost reads the cost a server reports in the usage, in US dollars:
+// OpenRouter's usage.cost (and LiteLLM's, which copies it). OpenAI itself
+// reports none. A value that is not a finite, non-negative number is
+// ignored rather than trusted: the catalog price stands then.
+func billedCost(u oa.CompletionUsage) (float64, bool) {
+	// The SDK keeps a field it does not declare with its raw JSON only
+	// (never marked valid), so the raw text is parsed here.
+	f, ok := u.JSON.ExtraFields["cost"]
+	if !ok {
+		return 0, false
+	}
+	c, err := strconv.ParseFloat(strings.TrimSpace(f.Raw()), 64)
+	if err != nil || math.IsNaN(c) || math.IsInf(c, 0) || c < 0 {
+		return 0, false
+	}
+	return c, true
 }
 
 func finish(reason string) maker.FinishReason {
