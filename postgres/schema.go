@@ -158,6 +158,19 @@ UNION ALL
 			FROM steps st, jsonb_array_elements(st.samples::jsonb) WITH ORDINALITY s(value, n)
 			WHERE st.samples LIKE '[2%' AND s.n >= 3) a) b;
 `,
+	// 5 -> 6: the decision cache (cache.go), which a fleet's workers
+	// share: a decided step's winning text by the digest of everything
+	// that determined its vote, with the run and step that decided it.
+	`
+CREATE TABLE IF NOT EXISTS decisions (
+	key        text PRIMARY KEY,
+	text       text NOT NULL,
+	run        text NOT NULL,
+	step       integer NOT NULL,
+	created_at bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_created ON decisions (created_at);
+`,
 }
 
 // schemaVersion is the version this maker writes.

@@ -32,7 +32,24 @@ CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at);
 	// internal/journalio), and the samples view reads both.
 	4: `DROP VIEW IF EXISTS samples;
 ` + samplesView,
+	// 5 -> 6: the decision cache (cache.go): a decided step's winning
+	// text by the digest of everything that determined its vote.
+	5: decisionsTable,
 }
+
+// decisionsTable is the decision cache: one row a decided step, keyed by
+// the hex digest of what determined its vote (see maker.DecisionCache),
+// with the run and step that decided it first. created_at (Unix
+// nanoseconds) is what `maker cache prune` goes by.
+const decisionsTable = `CREATE TABLE IF NOT EXISTS decisions (
+	key        TEXT PRIMARY KEY,
+	text       TEXT NOT NULL,
+	run        TEXT NOT NULL,
+	step       INTEGER NOT NULL,
+	created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS decisions_created ON decisions (created_at);
+`
 
 // schema creates the journal's tables. Runs are keyed by a short text id for
 // people and by an integer for the rows that reference them, which keeps the

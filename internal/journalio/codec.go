@@ -84,6 +84,9 @@ type header struct {
 	// defaults.
 	Temp  *float64 `json:"t,omitempty"`
 	Temp0 *float64 `json:"t0,omitempty"`
+	// Hit is where a step the decision cache decided was decided first
+	// (maker.StepRecord.CacheHit); such a step has no samples.
+	Hit string `json:"hit,omitempty"`
 }
 
 // The temperatures a step's samples have when its header names none: the
@@ -146,6 +149,7 @@ func EncodeStep(rec *maker.StepRecord, keep maker.Keep, before *string) (Row, er
 		h.Cached = sharedTokens(rec.Samples, rec.CachedInputTokens/n, func(s *maker.SampleRecord) int64 { return s.CachedInputTokens })
 	}
 	h.Temp, h.Temp0 = temperatures(rec.Samples)
+	h.Hit = rec.CacheHit
 	temp, temp0 := h.temperatures()
 	var flags map[maker.Flag]int
 	b := make([]byte, 0, 24*len(rec.Samples)+48)
@@ -414,6 +418,12 @@ func appendHeader(b []byte, h *header) ([]byte, error) {
 			return nil, fmt.Errorf("temperature: %w", err)
 		}
 	}
+	if h.Hit != "" {
+		sep()
+		if b, err = appendString(b, `"hit":`, h.Hit); err != nil {
+			return nil, err
+		}
+	}
 	return append(b, '}'), nil
 }
 
@@ -636,6 +646,7 @@ func (r *Row) record2(rec *maker.StepRecord) error {
 	if rec.Tally, err = decodeTally(r.Tally, rec.Key, r.Votes); err != nil {
 		return fmt.Errorf("tally: %w", err)
 	}
+	rec.CacheHit = h.Hit
 	raw = raw[2:]
 	if len(raw) == 0 {
 		return nil

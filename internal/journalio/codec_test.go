@@ -119,6 +119,10 @@ func TestEncodeStepRoundTrip(t *testing.T) {
 			r.Samples[0].CostUSD, r.Samples[1].CostUSD, r.Samples[2].CostUSD = 0.1+0.2, 1e-300, math.Copysign(0, -1)
 		}},
 		{"no samples, no tally", func(r *maker.StepRecord) { r.Samples, r.Tally = nil, nil }},
+		{"decided by the decision cache", func(r *maker.StepRecord) {
+			r.Samples, r.Tally, r.Votes, r.Usage = nil, nil, 0, maker.Usage{}
+			r.CacheHit = `run a1b2 "x" step 7`
+		}},
 		{"a vote for a key the tally lacks is no vote", func(r *maker.StepRecord) {
 			r.Samples[1].Key, r.Samples[1].Voted = "", false
 		}},

@@ -1,0 +1,199 @@
+package maker_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/hanoi"
+	"github.com/maker-go/maker/sim"
+)
+
+// memCache is a DecisionCache in memory.
+type memCache struct {
+	mu      sync.Mutex
+	entries map[string]maker.CachedStep
+	stores  int
+}
+
+func (c *memCache) Lookup(_ context.Context, key string) (maker.CachedStep, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	return e, ok, nil
+}
+
+func (c *memCache) Store(_ context.Context, es []maker.CachedStep) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]maker.CachedStep{}
+	}
+	c.stores++
+	for _, e := range es {
+		if _, ok := c.entries[e.Key]; !ok {
+			c.entries[e.Key] = e
+		}
+	}
+	return nil
+}
+
+// counted counts the calls that reach a model.
+type counted struct {
+	maker.Model
+	calls atomic.Int64
+}
+
+func (c *counted) Generate(ctx context.Context, req maker.Request) (maker.Response, error) {
+	c.calls.Add(1)
+	return c.Model.Generate(ctx, req)
+}
+
+func cachedSim(t *testing.T, task *hanoi.Task, errRate float64) *counted {
+	t.Helper()
+	cfg := sim.DefaultConfig()
+	cfg.ErrorRate = errRate
+	m, err := sim.New(task, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &counted{Model: m}
+}
+
+func hanoiTask(t *testing.T, disks int) *hanoi.Task {
+	t.Helper()
+	task, err := hanoi.New(disks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return task
+}
+
+// A run started again on the same cache and settings decides every step
+// from the cache: no model call, no cost, the same actions; a setting that
+// could change the vote (the scope, k, a temperature) votes again.
+func TestCacheReusesDecidedSteps(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		speculate int
+	}{{"step by step", 0}, {"voting ahead", 3}} {
+		t.Run(tc.name, func(t *testing.T) {
+			task := hanoiTask(t, 6)
+			cache := &memCache{}
+			cfg := func(scope string, k int, temp float64) maker.Config {
+				return maker.Config{K: k, Speculate: tc.speculate, Ordered: true, Cache: cache, CacheScope: scope, CacheOrigin: "run1",
+					Temperatures: &maker.Temperatures{First: 0, Rest: temp}}
+			}
+			first := cachedSim(t, task, 0.05)
+			res1, err := maker.Run(context.Background(), task, first, cfg("sim error=0.05", 3, 0.1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first.calls.Load() == 0 || res1.Summary.CacheHits != 0 {
+				t.Fatalf("first run: %d calls, %d cache hits; want calls and no hits", first.calls.Load(), res1.Summary.CacheHits)
+			}
+			again := cachedSim(t, task, 0.05)
+			res2, err := maker.Run(context.Background(), task, again, cfg("sim error=0.05", 3, 0.1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := again.calls.Load(); n != 0 {
+				t.Errorf("second run made %d model calls, want 0", n)
+			}
+			if res2.Summary.CacheHits != 63 || res2.Summary.CostUSD != 0 || res2.Summary.Samples != 0 || !res2.Summary.Success {
+				t.Errorf("second run: cache_hits %d, cost $%g, samples %d, success %v; want 63, 0, 0, true",
+					res2.Summary.CacheHits, res2.Summary.CostUSD, res2.Summary.Samples, res2.Summary.Success)
+			}
+			if !slices.Equal(res1.Actions, res2.Actions) {
+				t.Errorf("the cached run decided other actions")
+			}
+			for _, other := range []struct {
+				scope string
+				k     int
+				temp  float64
+			}{{"sim error=0.3", 3, 0.1}, {"sim error=0.05", 4, 0.1}, {"sim error=0.05", 3, 0.7}} {
+				m := cachedSim(t, task, 0.05)
+				res, err := maker.Run(context.Background(), task, m, cfg(other.scope, other.k, other.temp))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if m.calls.Load() == 0 || res.Summary.CacheHits != 0 {
+					t.Errorf("%+v: %d calls, %d cache hits; want a vote on every step", other, m.calls.Load(), res.Summary.CacheHits)
+				}
+			}
+		})
+	}
+}
+
+// Every hit says where its step was decided.
+func TestCacheHitNamesItsOrigin(t *testing.T) {
+	task := hanoiTask(t, 3)
+	cache := &memCache{}
+	var recs []*maker.StepRecord
+	for i, origin := range []string{"first", "second"} {
+		cfg := maker.Config{Ordered: true, Cache: cache, CacheScope: "s", CacheOrigin: origin}
+		if i == 1 {
+			cfg.Observers = []maker.Observer{maker.ObserverFunc(func(_ context.Context, r *maker.StepRecord) error {
+				recs = append(recs, r)
+				return nil
+			})}
+		}
+		if _, err := maker.Run(context.Background(), task, cachedSim(t, task, 0), cfg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(recs) != 7 {
+		t.Fatalf("%d steps observed, want 7", len(recs))
+	}
+	for _, r := range recs {
+		want := fmt.Sprintf("run first step %d", r.Step+1)
+		if r.CacheHit != want || len(r.Samples) != 0 || r.Votes != 0 {
+			t.Errorf("step %d: cache_hit %q, %d samples, %d votes; want %q and none", r.Step+1, r.CacheHit, len(r.Samples), r.Votes, want)
+		}
+	}
+}
+
+// A step the task's checker rejected is not kept: the next run votes it.
+func TestCacheKeepsNoWrongStep(t *testing.T) {
+	task := numberedTask{countTask{n: 4}}
+	cache := &memCache{}
+	wrongAt1 := script(func(step, _ int) string {
+		if step == 1 {
+			return "answer=W"
+		}
+		return "answer=R"
+	})
+	cfg := maker.Config{K: 1, Cache: cache, CacheScope: "s"}
+	if _, err := maker.Run(context.Background(), task, wrongAt1, cfg); err != nil {
+		t.Fatal(err)
+	}
+	calls := atomic.Int64{}
+	right := maker.ModelFunc(func(_ context.Context, req maker.Request) (maker.Response, error) {
+		calls.Add(1)
+		return maker.Response{Text: "answer=R", Finish: maker.FinishStop}, nil
+	})
+	res, err := maker.Run(context.Background(), task, right, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Step 2 is voted again (the checker rejected it), and so is step 3,
+	// whose prompt names step 2's action; steps 1 and 4 are free.
+	if res.Summary.CacheHits != 2 || calls.Load() != 2 || res.Summary.WrongSteps != 0 {
+		t.Errorf("second run: %d cache hits, %d calls, %d wrong steps; want 2, 2, 0",
+			res.Summary.CacheHits, calls.Load(), res.Summary.WrongSteps)
+	}
+}
+
+// numberedTask is countTask with the step number in its prompt, so no two
+// steps share one.
+type numberedTask struct{ countTask }
+
+func (c numberedTask) Prompt(s int, prev string, step int) maker.Prompt {
+	p := c.countTask.Prompt(s, prev, step)
+	p.User += fmt.Sprintf(" step %d", step)
+	return p
+}
