@@ -100,6 +100,15 @@ type Config struct {
 	Observers []Observer
 	// ModelName is reported in the summary.
 	ModelName string
+	// NoStructured leaves the task's answer schema off the requests, so no
+	// provider constrains its output to it (see [Structured]); structured
+	// outputs are on by default.
+	NoStructured bool
+	// Escalate, when set, votes a step that reaches MaxSamples without a
+	// candidate ahead by k again on a stronger model instead of stopping
+	// the run (see [Escalation]); nil keeps the default, a
+	// [NoConsensusError].
+	Escalate *Escalation
 	// Cache, when set, decides a step whose vote it has seen before without
 	// a model call, and keeps the steps this run decides (see
 	// [DecisionCache]). CacheScope must name everything besides the engine
@@ -176,6 +185,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Budget.MaxCost < 0 || c.Budget.MaxSamplesTotal < 0 || c.Budget.MaxWall < 0 {
 		return c, fmt.Errorf("config: budget limits must not be negative")
+	}
+	if err := c.Escalate.check(); err != nil {
+		return c, err
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -2,6 +2,7 @@ package maker
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -40,6 +41,12 @@ type Request struct {
 	// run does not depend on timing.
 	Step   int
 	Sample int
+	// Schema is the JSON Schema the answer must satisfy, when the task
+	// states one ([Structured]) and structured outputs are on. A provider
+	// that can constrain its output to a schema does so; the others, and
+	// the simulator, ignore it. The engine red-flags answers by the task's
+	// own parser either way.
+	Schema json.RawMessage
 }
 
 // Response is one sample: the text and what it cost.

@@ -25,9 +25,12 @@ type SampleRecord struct {
 	Retries int           `json:"retries"`         //
 	Error   string        `json:"error,omitempty"` // transport error, when the call failed
 
-	// Model is the ensemble member that drew the sample ("" for a run on
-	// one model).
+	// Model is the ensemble member that drew the sample, or the escalation
+	// model ("" for a run on one model).
 	Model string `json:"model,omitempty"`
+	// Escalated: the escalation model drew the sample, after the run's
+	// model could not decide the step (escalate.go).
+	Escalated bool `json:"escalated,omitempty"`
 }
 
 // UnmarshalJSON reads a sample record, including one written before the
@@ -72,6 +75,10 @@ type StepRecord struct {
 	// because they were built on a candidate that lost (speculation.go).
 	Speculative bool `json:"speculative,omitempty"`
 	Wasted      int  `json:"speculative_wasted,omitempty"`
+	// CacheHit, when set, says the step was decided by the decision cache
+	// without a model call, and where it was decided first ("run ID step
+	// N"); the step then has no samples and no tally.
+	CacheHit string `json:"cache_hit,omitempty"`
 }
 
 // Observer sees every decided step in order. An error stops the run: the

@@ -2,6 +2,7 @@ package maker
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -72,6 +73,10 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		quit:    make(chan struct{}),
 	}
 	r.ensemble = ens
+	r.schema = answerSchema(task, cfg)
+	if cfg.Escalate != nil {
+		r.escalationPricing = cfg.Escalate.pricing(cfg)
+	}
 	r.cache = newStepCache(cfg, task.Name())
 	defer close(r.quit)
 	r.checker, _ = task.(Checker[S])
@@ -170,6 +175,10 @@ type runner[S any] struct {
 	// run returns (every sample is back by then).
 	jobs chan func()
 	quit chan struct{}
+	// schema is the answer schema every request carries (structured.go).
+	schema json.RawMessage
+	// escalationPricing prices the samples of Config.Escalate's model.
+	escalationPricing Pricing
 	// maxSampleCost is the dearest sample so far: the budget assumes every
 	// sample in flight may cost as much.
 	maxSampleCost float64

@@ -290,6 +290,10 @@ func (p *pipeline[S]) fill() {
 				p.inflight += s.launched - before
 			}
 			if s.pending() == 0 && s.launched >= r.cfg.MaxSamples {
+				if s.escalate() {
+					i-- // vote this slot again, on the escalation model
+					continue
+				}
 				s.fail = &NoConsensusError{Step: s.step + 1, K: s.tally.K(), Samples: s.launched, Flagged: s.rec.Flagged, Tally: s.tally.Counts()}
 			}
 		}
@@ -394,6 +398,19 @@ func (p *pipeline[S]) arrive(a arrival) error {
 		p.leaderChanged(s, leader)
 	}
 	return nil
+}
+
+// escalate turns the slot's vote over to the escalation model (see
+// decision.escalate), with the early tally of ordered mode cleared too.
+func (s *slot[S]) escalate() bool {
+	if !s.decision.escalate() {
+		return false
+	}
+	if s.early != nil {
+		s.early = NewTally(s.tally.K())
+		clear(s.earlyCands)
+	}
+	return true
 }
 
 // leader is the candidate the next step is built on: the winner, or the

@@ -43,6 +43,10 @@ type decision[S any] struct {
 	seen        bool
 	seenText    string
 	seenReading reading[S]
+	// escalated: the vote went over to Config.Escalate's model after base
+	// samples on the run's model (escalate.go).
+	escalated bool
+	base      int
 }
 
 // decide samples one step until a candidate is ahead by k.
@@ -115,6 +119,9 @@ func (d *decision[S]) run(ctx, stepCtx context.Context, results chan arrival) er
 			if stop != nil {
 				return stop
 			}
+			if d.escalate() {
+				continue
+			}
 			return &NoConsensusError{Step: d.step + 1, K: d.tally.K(), Samples: d.launched, Flagged: d.rec.Flagged, Tally: d.tally.Counts()}
 		}
 		if d.inflight == 0 {
@@ -178,8 +185,9 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 	if idx == 0 {
 		temp = r.cfg.Temperatures.First
 	}
-	req := Request{Prompt: d.prompt, Temperature: temp, MaxTokens: r.cfg.MaxTokens, Step: d.step, Sample: idx}
-	bm, batch := r.model.(BatchModel)
+	req := Request{Prompt: d.prompt, Temperature: temp, MaxTokens: r.cfg.MaxTokens, Step: d.step, Sample: idx, Schema: r.schema}
+	model := d.sampleModel()
+	bm, batch := model.(BatchModel)
 	n := 1
 	if batch && r.cfg.Batch && idx > 0 && want > 1 && !(d.single && idx < d.tally.K()) {
 		n = min(want, r.cfg.MaxSamples-idx)
@@ -188,7 +196,7 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 	d.inflight += n
 	if n == 1 {
 		r.spawn(func() {
-			resp, err := r.model.Generate(ctx, req)
+			resp, err := model.Generate(ctx, req)
 			results <- arrival{slot: d.id, idx: idx, temp: temp, resp: resp, err: err}
 		})
 		return
@@ -306,12 +314,15 @@ type mark struct {
 func (d *decision[S]) record(a arrival, m mark) {
 	r := d.r
 	pricing, model := r.samplePricing(d.step, a.idx)
+	if d.escalated {
+		pricing, model = r.escalationPricing, r.cfg.Escalate.Name
+	}
 	u := a.resp.Usage(pricing)
 	if c := u.ChargedUSD(); c > r.maxSampleCost {
 		r.maxSampleCost = c
 	}
 	sr := SampleRecord{
-		Index:       a.idx,
+		Index:       d.base + a.idx,
 		Model:       model,
 		Seq:         d.seq,
 		Temperature: a.temp,
@@ -324,6 +335,7 @@ func (d *decision[S]) record(a arrival, m mark) {
 		Voted:       m.voted,
 		Cancelled:   m.cancelled,
 		Error:       m.err,
+		Escalated:   d.escalated,
 	}
 	if a.batch > 1 && a.err == nil {
 		sr.Batch = a.batch

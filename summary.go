@@ -50,6 +50,8 @@ type Summary struct {
 	PriceNote string `json:"price_note,omitempty"`
 	// Speculation is what voting ahead did (speculation.go).
 	Speculation
+	// Escalations is what the escalation model did (escalate.go).
+	Escalations
 	// Models is what each model of an ensemble did (modelstats.go); empty
 	// for a run on one model.
 	Models ModelTable `json:"models,omitempty"`
@@ -121,6 +123,7 @@ func (s *Summary) addDecision(rec *StepRecord) {
 		s.K = rec.K
 	}
 	s.Steps++
+	s.Escalations.addDecision(rec)
 	if rec.FromCache() {
 		// No vote: the step counts, and its check, but no tally.
 		s.CacheHits++
@@ -161,6 +164,7 @@ func (s *Summary) addSample(sr *SampleRecord) {
 	}
 	s.Samples++
 	s.Models.addSample(sr)
+	s.Escalations.addSample(sr)
 	s.Usage.Add(sr.Usage)
 	s.Retries += int64(sr.Retries)
 	switch {
@@ -244,6 +248,7 @@ func (s *Summary) Merge(o *Summary) {
 	s.SavedUSD += o.SavedUSD
 	s.WallSeconds += o.WallSeconds
 	s.Speculation.Add(o.Speculation)
+	s.Escalations.merge(o.Escalations)
 	s.Models.merge(o.Models)
 	s.mergeBudget(o)
 	s.Derive()

@@ -58,6 +58,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	s.Usage.writeBilled(&b, s.Samples)
 	s.writeBudget(&b)
 	s.Models.writeText(&b)
+	s.Escalations.writeText(&b)
 	fmt.Fprintf(&b, "wall        %.2fs\n", s.WallSeconds)
 	s.writeSpeculation(&b)
 	_, err := io.WriteString(w, b.String())

@@ -138,8 +138,10 @@ func Redecide(rec *StepRecord, k int) StepReplay {
 		k = rec.K
 	}
 	keys := make([]string, 0, rec.Votes)
+	// An escalated step was decided by the escalation model's votes alone.
+	escalated := rec.DecidedBy() != ""
 	for _, s := range rec.Samples {
-		if s.Voted {
+		if s.Voted && s.Escalated == escalated {
 			keys = append(keys, s.Key)
 		}
 	}
