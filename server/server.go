@@ -35,6 +35,10 @@ type Config struct {
 	// Report writes the HTML report of run id (the command line's
 	// renderer); nil answers 501.
 	Report func(ctx context.Context, id string, w io.Writer) error
+	// Prompt rebuilds the prompt of a journaled step for GET
+	// /v1/runs/{id}/steps/{n} (the command line's task kinds); nil
+	// answers steps without it.
+	Prompt PromptFunc
 	// Metrics registers the server's collectors; nil: a registry of its
 	// own.
 	Metrics *Metrics
@@ -134,6 +138,8 @@ func (s *Server) routes() []route {
 		{"POST", "/v1/runs/{id}/cancel", s.cancelRun},
 		{"POST", "/v1/runs/{id}/resume", s.resumeRun},
 		{"GET", "/v1/runs/{id}/replay", s.replayRun},
+		{"GET", "/v1/runs/{id}/steps", s.listSteps},
+		{"GET", "/v1/runs/{id}/steps/{n}", s.getStep},
 		{"GET", "/v1/runs/{id}/events", s.events},
 		{"GET", "/v1/runs/{id}/report", s.report},
 		{"POST", "/v1/plan", s.plan},
