@@ -27,6 +27,10 @@ import (
 //	flag_share    part of the errors red-flagging catches
 //	hard          fraction of the steps that are hard
 //	hard_error    error rate on a hard step
+//	spellings     chance that a right answer is written in another
+//	              spelling that means the same (JSON key order and
+//	              layout, 1.50 for 1.5), as real models do
+//	bad_json      chance that a right JSON answer is broken JSON
 //	hard_steps    shared (the default: every model finds the same steps
 //	              hard and repeats the same wrong answer there) or private
 //	              (the model's own hard steps and wrong answer)
@@ -49,6 +53,8 @@ var params = map[string]func(c *Config, v string) error{
 	"flag_share":   rate(func(c *Config) *float64 { return &c.FlagShare }),
 	"hard":         rate(func(c *Config) *float64 { return &c.HardFraction }),
 	"hard_error":   rate(func(c *Config) *float64 { return &c.HardErrorRate }),
+	"spellings":    rate(func(c *Config) *float64 { return &c.Spellings }),
+	"bad_json":     rate(func(c *Config) *float64 { return &c.BadJSON }),
 	"price_in":     price(func(c *Config) *float64 { return &c.Pricing.InPerMTok }),
 	"price_cached": price(func(c *Config) *float64 { return &c.Pricing.CachedInPerMTok }),
 	"price_out":    price(func(c *Config) *float64 { return &c.Pricing.OutPerMTok }),

@@ -65,6 +65,14 @@ type Config struct {
 	// them, so their errors are correlated and voting across them does not
 	// undo those errors.
 	PrivateHard bool
+	// Spellings is the chance that a right answer is written in another
+	// spelling that means the same (JSON key order and layout, 1.50 for
+	// 1.5; see spell.go), as real models do; 0 (the default) writes every
+	// right answer as the oracle does.
+	Spellings float64
+	// BadJSON is the chance that a right answer that is a JSON object is
+	// written as broken JSON, which red-flagging must discard (default 0).
+	BadJSON float64
 }
 
 // DefaultConfig is the simulator as `maker` runs it by default.
@@ -87,7 +95,7 @@ func (c Config) Validate() error {
 	rates := []struct {
 		name string
 		v    float64
-	}{{"error rate", c.ErrorRate}, {"flag share", c.FlagShare}, {"hard fraction", c.HardFraction}, {"hard error rate", c.HardErrorRate}}
+	}{{"error rate", c.ErrorRate}, {"flag share", c.FlagShare}, {"hard fraction", c.HardFraction}, {"hard error rate", c.HardErrorRate}, {"spellings", c.Spellings}, {"bad JSON rate", c.BadJSON}}
 	for _, r := range rates {
 		if math.IsNaN(r.v) || r.v < 0 || r.v > 1 {
 			return fmt.Errorf("sim: %s must be between 0 and 1, got %g", r.name, r.v)
@@ -252,7 +260,20 @@ func (m *Model) answer(req maker.Request, rng *rand.Rand) maker.Response {
 		}
 		return maker.Response{Text: ramble(ans.Right, rng), OutputTokens: n, Finish: finish}
 	}
-	return maker.Response{Text: ans.Right, OutputTokens: normal(), Finish: maker.FinishStop}
+	return maker.Response{Text: m.spell(ans.Right, rng), OutputTokens: normal(), Finish: maker.FinishStop}
+}
+
+// spell writes a right answer as a real model might: in another spelling
+// that means the same, or, for a JSON object, broken. Without Spellings
+// and BadJSON it draws nothing, so seeded runs stay as they were.
+func (m *Model) spell(right string, rng *rand.Rand) string {
+	if m.cfg.BadJSON > 0 && strings.HasPrefix(strings.TrimSpace(right), "{") && rng.Float64() < m.cfg.BadJSON {
+		return breakJSON(right, rng)
+	}
+	if m.cfg.Spellings > 0 && rng.Float64() < m.cfg.Spellings {
+		return respell(right, rng)
+	}
+	return right
 }
 
 func outcome(rng *rand.Rand, rate, flagShare float64) Outcome {
