@@ -56,7 +56,10 @@ const defaultSchema = `{
 
 // jsonFormat reads the whole answer as one JSON object, checks it against
 // the schema, and takes the string fields action and state.
-type jsonFormat struct{ schema *jsonschema.Schema }
+type jsonFormat struct {
+	schema *jsonschema.Schema
+	raw    json.RawMessage // the schema as JSON, for the requests (policy.go)
+}
 
 // errSchemaRef is a schema's $ref to a document outside it, refused when
 // the task file may name no file.
@@ -107,7 +110,7 @@ func newJSONFormat(schema any, noFiles bool) (*jsonFormat, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &jsonFormat{schema: sch}, nil
+	return &jsonFormat{schema: sch, raw: schemaJSON(schema)}, nil
 }
 
 func (f *jsonFormat) parse(text string) (Answer, error) {
@@ -124,16 +127,59 @@ func (f *jsonFormat) parse(text string) (Answer, error) {
 	}
 	action, ok1 := obj["action"].(string)
 	state, ok2 := obj["state"].(string)
-	if !ok1 || !ok2 {
-		return Answer{}, fmt.Errorf("taskfile: %w: action and state must be strings", maker.ErrMalformed)
+	if !ok1 {
+		return Answer{}, fmt.Errorf("taskfile: %w: action must be a string", maker.ErrMalformed)
+	}
+	if !ok2 {
+		// A state that is a JSON object or array is kept as written, so
+		// that its spelling is the model's (key.json keys it by meaning).
+		switch obj["state"].(type) {
+		case map[string]any, []any:
+			raw, err := rawField(text, "state")
+			if err != nil {
+				return Answer{}, fmt.Errorf("taskfile: %w: %v", maker.ErrMalformed, err)
+			}
+			state = raw
+		default:
+			return Answer{}, fmt.Errorf("taskfile: %w: state must be a string, an object or an array", maker.ErrMalformed)
+		}
 	}
 	return Answer{Action: action, State: state}, nil
 }
 
+// rawField is the text of one field of the JSON object in text, as written.
+func rawField(text, name string) (string, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(strings.TrimSpace(text)), &fields); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(fields[name])), nil
+}
+
+// render writes the state as a JSON string, or, when the schema takes
+// only a JSON value there and the state is a JSON object or array, as that
+// value.
 func (f *jsonFormat) render(a Answer) (string, error) {
 	b, err := json.Marshal(struct {
 		Action string `json:"action"`
 		State  string `json:"state"`
 	}{a.Action, a.State})
-	return string(b), err
+	if err != nil {
+		return "", err
+	}
+	st := strings.TrimSpace(a.State)
+	if st == "" || st[0] != '{' && st[0] != '[' || !json.Valid([]byte(st)) {
+		return string(b), nil
+	}
+	if v, err := jsonschema.UnmarshalJSON(bytes.NewReader(b)); err == nil && f.schema.Validate(v) == nil {
+		return string(b), nil
+	}
+	raw, err := json.Marshal(struct {
+		Action string          `json:"action"`
+		State  json.RawMessage `json:"state"`
+	}{a.Action, json.RawMessage(st)})
+	if err != nil {
+		return "", err
+	}
+	return string(raw), nil
 }

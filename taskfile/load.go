@@ -328,8 +328,11 @@ func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 
 func (d *decoder) keyRule(n *yaml.Node) (KeyRule, error) {
 	k := KeyRule{Trim: true, CollapseSpaces: true, Case: CaseKeep}
-	m, err := d.mapping(n, "key", "trim", "collapse_spaces", "case")
+	m, err := d.mapping(n, "key", keyFields...)
 	if err != nil {
+		return k, err
+	}
+	if err := d.keyRuleMore(m, &k); err != nil {
 		return k, err
 	}
 	if v, ok := m["trim"]; ok {

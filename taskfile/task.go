@@ -76,28 +76,23 @@ type KeyRule struct {
 	Trim           bool
 	CollapseSpaces bool
 	Case           Case
+	// JSON keys a field that is a JSON object or array by its canonical
+	// form ([maker.CanonicalJSON]): key order, number spelling and blank
+	// space outside strings do not split votes.
+	JSON bool
+	// Number writes every number in one spelling ([maker.CanonicalNumber]),
+	// rounded to a grid of Tolerance when that is set ([maker.NumberGrid]).
+	Number    bool
+	Tolerance string
+
+	more *keyMore // regex_replace, the number grid, the key program (keys.go)
 }
 
 var spaces = regexp.MustCompile(`[ \t]+`)
 
-// Normalize applies the rule to one field of an answer.
-func (k KeyRule) Normalize(s string) string {
-	if k.Trim {
-		s = strings.TrimSpace(s)
-	}
-	// Only a tab or two spaces in a row make a run to collapse; most
-	// answers have neither, and skip the regular expression.
-	if k.CollapseSpaces && (strings.Contains(s, "  ") || strings.ContainsRune(s, '\t')) {
-		s = spaces.ReplaceAllString(s, " ")
-	}
-	switch k.Case {
-	case CaseLower:
-		s = strings.ToLower(s)
-	case CaseUpper:
-		s = strings.ToUpper(s)
-	}
-	return s
-}
+// Normalize applies the rule to one field of an answer (not the key
+// program, which reads the whole answer).
+func (k KeyRule) Normalize(s string) string { return k.normalize(s) }
 
 // PromptData is what the user template sees.
 type PromptData struct {
@@ -207,6 +202,9 @@ func (t *Task) Key(c maker.Candidate[string]) string {
 
 func (t *Task) keyOf(a Answer) string {
 	b, _ := json.Marshal([2]string{t.key.Normalize(a.Action), t.key.Normalize(a.State)})
+	if t.key.more != nil && t.key.more.command != nil {
+		return t.commandKey(a, string(b))
+	}
 	return string(b)
 }
 
