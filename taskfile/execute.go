@@ -77,7 +77,14 @@ func (d *decoder) execute(n *yaml.Node) (*execSpec, error) {
 	if strings.TrimSpace(prog) == "" {
 		return nil, d.errf(cn, "execute.command[0]", "must name a program")
 	}
-	if strings.ContainsRune(prog, filepath.Separator) || strings.ContainsRune(prog, '/') {
+	if d.opts.NoFiles {
+		// A client's task file: only a program in an allowed directory.
+		p, err := d.clientProgram(prog)
+		if err != nil {
+			return nil, d.errf(cn, "execute.command[0]", "%v", err)
+		}
+		spec.argv[0] = p
+	} else if strings.ContainsRune(prog, filepath.Separator) || strings.ContainsRune(prog, '/') {
 		p := resolve(d.file, prog)
 		if err := executable(p); err != nil {
 			return nil, d.errf(cn, "execute.command[0]", "%v", err)
@@ -113,6 +120,11 @@ func (d *decoder) execute(n *yaml.Node) (*execSpec, error) {
 			return nil, err
 		}
 		p := resolve(d.file, s)
+		if d.opts.NoFiles {
+			if p, err = d.confine(p); err != nil {
+				return nil, d.errf(dn, "execute.dir", "%s %v", quote(s), err)
+			}
+		}
 		if st, err := os.Stat(p); err != nil || !st.IsDir() {
 			return nil, d.errf(dn, "execute.dir", "%s is not a directory", p)
 		}

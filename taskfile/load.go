@@ -24,13 +24,22 @@ import (
 type Options struct {
 	// NoFiles refuses every path the file names: an inputs file,
 	// expected_file and a JSON schema's $ref, before anything is opened or
-	// looked up. It is for a task file a server receives from a client:
+	// looked up; only Files and AllowDirs let some through. It is for a task file a server receives from a client:
 	// a path would be looked up on the server, and a record, a line or
 	// even whether the file exists would come back in the errors.
 	NoFiles bool
 	// NoExecute refuses execute, before its program is looked up: running
 	// it would run a program on the machine that reads the file.
 	NoExecute bool
+	// Files, with NoFiles, are the data files sent with the task file
+	// (its inputs and expected_file), by the name the file gives them:
+	// such a name is read from here and never looked up (confine.go).
+	Files map[string][]byte
+	// AllowDirs, with NoFiles, are the directories whose files and
+	// programs the task file may name after all: a path is cleaned, made
+	// absolute and its symbolic links resolved, and taken only when it is
+	// inside one of them (confine.go).
+	AllowDirs []string
 }
 
 // Load reads and checks the task file at path. Errors name the path as

@@ -1,6 +1,7 @@
 package taskfile
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -19,7 +20,8 @@ import (
 // [cursor] reads it again in order, holding only a small window of records.
 type source struct {
 	name   string // as the task file writes it, for errors
-	path   string // resolved against the task file's directory
+	path   string // resolved against the task file's directory; the name when data is set
+	data   []byte // the file's contents when it was sent with the task file ([Options.Files])
 	format string
 	count  int
 	sha256 string
@@ -27,11 +29,12 @@ type source struct {
 }
 
 // source is the data file a task file names at node at: placed by
-// [resolve], or refused when the file may name none ([Options.NoFiles]);
-// instead says what to write in its place.
+// [resolve], or, for a file that may name none of the reader's own
+// ([Options.NoFiles]), taken from the files sent with it or confined to an
+// allowed directory (confine.go); instead says what to write in its place.
 func (d *decoder) source(at *yaml.Node, field, name, format, instead string) (*source, error) {
 	if d.opts.NoFiles {
-		return nil, d.errf(at, field, "%s is a path, looked up on the server that reads this task file, which is not allowed here: %s", quote(name), instead)
+		return d.clientSource(at, field, name, format, instead)
 	}
 	return &source{name: name, path: resolve(d.file, name), format: format}, nil
 }
@@ -47,7 +50,10 @@ func resolve(taskFile, p string) string {
 
 // open opens the source's file, refusing anything but a regular file (a
 // device or a pipe would make a run that never ends or cannot resume).
-func (s *source) open() (*os.File, error) {
+func (s *source) open() (io.ReadCloser, error) {
+	if s.data != nil {
+		return io.NopCloser(bytes.NewReader(s.data)), nil
+	}
 	f, err := os.Open(s.path)
 	if err != nil {
 		return nil, err
@@ -122,7 +128,7 @@ type cursor struct {
 	src *source
 
 	mu     sync.Mutex
-	f      *os.File
+	f      io.Closer
 	r      recordReader
 	next   int // index of the record r reads next
 	window [cursorWindow]Record
