@@ -24,6 +24,8 @@ type SampleRecord struct {
 	Latency time.Duration `json:"latency_ns"`      //
 	Retries int           `json:"retries"`         //
 	Error   string        `json:"error,omitempty"` // transport error, when the call failed
+	// FlagReason is the task's [Validator]'s reason, for [FlagInvalid].
+	FlagReason string `json:"flag_reason,omitempty"`
 
 	// Model is the ensemble member that drew the sample, or the escalation
 	// model ("" for a run on one model).

@@ -235,7 +235,7 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 		digest, rec, winner, hit := r.fromCache(ctx, step, prev, prompt, k)
 		if !hit {
 			var err error
-			if rec, winner, err = r.decide(ctx, step, prev, prompt, k); err != nil {
+			if rec, winner, err = r.decide(ctx, step, state, prev, prompt, k); err != nil {
 				return err
 			}
 		}

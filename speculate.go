@@ -238,6 +238,7 @@ func (p *pipeline[S]) open(step int, state S, prev, baseKey string) (*slot[S], e
 		decision: &decision[S]{
 			r:      r,
 			step:   step,
+			state:  state,
 			prompt: r.task.Prompt(state, prev, step),
 			tally:  NewTally(k),
 			rec:    &StepRecord{Step: step, K: k, Prev: prev},

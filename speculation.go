@@ -120,6 +120,11 @@ func (s *Summary) toWasted(sr *SampleRecord) {
 		if s.Flagged[sr.Flag]--; s.Flagged[sr.Flag] == 0 {
 			delete(s.Flagged, sr.Flag)
 		}
+		if why := FlagReason(sr.FlagReason); sr.Flag == FlagInvalid && s.Invalid[why] > 0 {
+			if s.Invalid[why]--; s.Invalid[why] == 0 {
+				delete(s.Invalid, why)
+			}
+		}
 	}
 	s.Wasted++
 	s.WastedInputTokens += sr.InputTokens

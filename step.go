@@ -22,6 +22,7 @@ type arrival struct {
 type decision[S any] struct {
 	r       *runner[S]
 	step    int
+	state   S // the state the step starts from, for the task's Validator
 	prompt  Prompt
 	tally   *Tally
 	rec     *StepRecord
@@ -64,6 +65,7 @@ func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Pr
 	d := &decision[S]{
 		r:      r,
 		step:   step,
+		state:  state,
 		prompt: prompt,
 		tally:  NewTally(k),
 		rec:    &StepRecord{Step: step, K: k, Prev: prev},
@@ -249,9 +251,10 @@ func (d *decision[S]) count(a arrival) {
 
 // reading is an arrival read: its red flag, or its candidate and key.
 type reading[S any] struct {
-	flag Flag
-	cand Candidate[S]
-	key  string
+	flag   Flag
+	reason string // the validator's, for FlagInvalid
+	cand   Candidate[S]
+	key    string
 }
 
 // read red-flags an arrival and parses it. Most samples of a step say the
@@ -270,7 +273,7 @@ func (d *decision[S]) read(a arrival) reading[S] {
 		var err error
 		if rd.cand, err = r.task.Parse(a.resp.Text); err != nil {
 			rd.flag = FlagMalformed
-		} else {
+		} else if rd.flag, rd.reason = validate(r.sampleCtx, r.task, d.state, rd.cand); rd.flag == FlagNone {
 			rd.key = r.task.Key(rd.cand)
 		}
 	}
@@ -282,7 +285,7 @@ func (d *decision[S]) read(a arrival) reading[S] {
 func (d *decision[S]) cast(a arrival, rd reading[S]) {
 	if rd.flag != FlagNone {
 		d.rec.Flagged++
-		d.record(a, mark{flag: rd.flag})
+		d.record(a, mark{flag: rd.flag, reason: rd.reason})
 		return
 	}
 	d.cands.add(rd.key, rd.cand)
@@ -304,6 +307,7 @@ func (d *decision[S]) late(a arrival) {
 // mark is what became of a sample, for its record.
 type mark struct {
 	flag      Flag
+	reason    string
 	key       string
 	voted     bool
 	cancelled bool
@@ -332,6 +336,7 @@ func (d *decision[S]) record(a arrival, m mark) {
 		Retries:     a.resp.Retries,
 		Key:         m.key,
 		Flag:        m.flag,
+		FlagReason:  m.reason,
 		Voted:       m.voted,
 		Cancelled:   m.cancelled,
 		Error:       m.err,

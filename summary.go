@@ -48,6 +48,9 @@ type Summary struct {
 	Pricing           Pricing `json:"pricing"`
 	// PriceNote says why the cost is zero or unknown, when it is.
 	PriceNote string `json:"price_note,omitempty"`
+	// Invalid counts the samples the task's [Validator] rejected (those
+	// Flagged as [FlagInvalid]) by the validator's reason.
+	Invalid map[string]int64 `json:"invalid,omitempty"`
 	// Speculation is what voting ahead did (speculation.go).
 	Speculation
 	// Escalations is what the escalation model did (escalate.go).
@@ -174,6 +177,12 @@ func (s *Summary) addSample(sr *SampleRecord) {
 		s.Cancelled++
 	case sr.Flag != FlagNone:
 		s.Flagged[sr.Flag]++
+		if sr.Flag == FlagInvalid {
+			if s.Invalid == nil {
+				s.Invalid = map[string]int64{}
+			}
+			countReason(s.Invalid, FlagReason(sr.FlagReason))
+		}
 	}
 	s.addSaving(sr)
 }
@@ -232,6 +241,12 @@ func (s *Summary) Merge(o *Summary) {
 	}
 	for f, n := range o.Flagged {
 		s.Flagged[f] += n
+	}
+	for why, n := range o.Invalid {
+		if s.Invalid == nil {
+			s.Invalid = map[string]int64{}
+		}
+		s.Invalid[why] += n
 	}
 	s.Cancelled += o.Cancelled
 	s.Retries += o.Retries

@@ -38,6 +38,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "k           %s\n", k)
 	fmt.Fprintf(&b, "samples     %s: %s, %s flagged%s, %s cancelled, %s\n",
 		group(s.Samples), count(s.ValidVotes, "vote", "votes"), group(s.FlaggedTotal()), flagText(s.Flagged), group(s.Cancelled), count(s.Retries, "retry", "retries"))
+	if len(s.Invalid) > 0 {
+		fmt.Fprintf(&b, "invalid     %s\n", reasonText(s.Invalid))
+	}
 	fmt.Fprintf(&b, "votes/step  max %d; %s needed more than k\n", s.MaxVotesInStep, count(s.StepsOverK, "step", "steps"))
 	if s.CacheHits > 0 {
 		fmt.Fprintf(&b, "cache       %s decided before, reused without a model call\n", count(s.CacheHits, "step", "steps"))
@@ -119,6 +122,26 @@ func flagText(f map[Flag]int64) string {
 		parts[i] = fmt.Sprintf("%s %d", k, f[Flag(k)])
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// reasonText lists a validator's reasons, the commonest first: "table
+// name missing 3; unbalanced parentheses 1".
+func reasonText(m map[string]int64) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s %d", k, m[k])
+	}
+	return strings.Join(parts, "; ")
 }
 
 // group writes n with thousands separators.

@@ -107,6 +107,7 @@ type extra struct {
 	Vote      *int     `json:"v,omitempty"` // index of its key in the tally; -1: no vote
 	Temp      *float64 `json:"t,omitempty"`
 	Flag      string   `json:"f,omitempty"`
+	Reason    string   `json:"fr,omitempty"` // the validator's, for an invalid sample
 	Cancelled bool     `json:"c,omitempty"`
 	Text      string   `json:"x,omitempty"`
 	In        *int64   `json:"in,omitempty"`
@@ -468,6 +469,12 @@ func appendSample(b []byte, s *maker.SampleRecord, vote int, text string, d *def
 			return nil, err
 		}
 	}
+	if s.FlagReason != "" {
+		field(`"fr":`)
+		if x, err = appendString(x, "", s.FlagReason); err != nil {
+			return nil, err
+		}
+	}
 	if s.Cancelled {
 		field(`"c":true`)
 	}
@@ -731,6 +738,7 @@ func decodeSample(e json.RawMessage, d *defaults, tally []maker.KeyCount, s *mak
 		s.Temperature = *x.Temp
 	}
 	s.Flag, s.Cancelled, s.Text, s.Error, s.Model = maker.Flag(x.Flag), x.Cancelled, x.Text, x.Error, x.Model
+	s.FlagReason = x.Reason
 	s.InputTokens, s.CachedInputTokens = d.in, d.cached
 	if x.In != nil {
 		s.InputTokens = *x.In
