@@ -58,7 +58,7 @@ type decision[S any] struct {
 // flagged sample is therefore replaced, and a vote for the leader lowers
 // what is needed. When a candidate wins, the samples still in flight are
 // cancelled through their context, waited for and counted.
-func (r *runner[S]) decide(ctx context.Context, step int, prev string, prompt Prompt, k int) (*StepRecord, Candidate[S], error) {
+func (r *runner[S]) decide(ctx context.Context, step int, state S, prev string, prompt Prompt, k int) (*StepRecord, Candidate[S], error) {
 	began := time.Now()
 	stepCtx, cancel := context.WithCancel(r.sampleCtx)
 	defer cancel()

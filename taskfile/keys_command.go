@@ -74,14 +74,23 @@ func (t *Task) commandKey(a Answer, fallback string) string {
 	return key
 }
 
-// Close stops the task's key program, if it has one and it runs. A task
-// can be used again after Close: the program starts again when a key is
-// needed.
+// Close stops the task's key program, if it has one and it runs, and
+// removes the directories made for its programs. A task can be used again
+// after Close: a program starts again when it is needed.
 func (t *Task) Close() error {
-	if t.key.more == nil || t.key.more.command == nil {
-		return nil
+	var err error
+	if t.validator != nil {
+		t.validator.mu.Lock()
+		if t.validator.dir != "" {
+			err = os.RemoveAll(t.validator.dir)
+			t.validator.dir = ""
+		}
+		t.validator.mu.Unlock()
 	}
-	return t.key.more.command.close()
+	if t.key.more == nil || t.key.more.command == nil {
+		return err
+	}
+	return errors.Join(err, t.key.more.command.close())
 }
 
 func (k *keyCommand) key(a Answer) (string, error) {
@@ -151,6 +160,7 @@ type keyProc struct {
 	r      *bufio.Reader
 	stderr *lockedTail
 	done   chan struct{} // closed when the program has exited
+	errEOF chan struct{} // closed when its stderr is read to the end
 }
 
 // startProc starts spec's program in dir, in its own process group, with
@@ -171,7 +181,7 @@ func startProc(spec *execSpec, dir string) (*keyProc, error) {
 		p.close()
 		return nil, fmt.Errorf("could not run: %w", err)
 	}
-	kp := &keyProc{cmd: cmd, in: p.inW, out: p.outR, r: bufio.NewReaderSize(p.outR, 4096), stderr: &lockedTail{}, done: make(chan struct{})}
+	kp := &keyProc{cmd: cmd, in: p.inW, out: p.outR, r: bufio.NewReaderSize(p.outR, 4096), stderr: &lockedTail{}, done: make(chan struct{}), errEOF: make(chan struct{})}
 	go func() {
 		buf := make([]byte, 4096)
 		for {
@@ -179,6 +189,7 @@ func startProc(spec *execSpec, dir string) (*keyProc, error) {
 			_, _ = kp.stderr.Write(buf[:n])
 			if err != nil {
 				_ = p.errR.Close()
+				close(kp.errEOF)
 				return
 			}
 		}
@@ -260,3 +271,5 @@ func (l *lockedTail) tail() string {
 	defer l.mu.Unlock()
 	return tail(maker.Redact(string(l.b.b)))
 }
+
+func timeNowPlus(d time.Duration) time.Time { return time.Now().Add(d) }

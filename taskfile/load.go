@@ -249,7 +249,7 @@ func (d *decoder) regex(n *yaml.Node, field string) (*regexp.Regexp, error) {
 // task reads the whole file, the expected items from list when it was cut
 // out of the file.
 func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
-	m, err := d.mapping(root, "", "name", "system", "user", "initial", "answer", "key", "done", "expected", "expected_file", "inputs", "execute")
+	m, err := d.mapping(root, "", "name", "system", "user", "initial", "answer", "key", "done", "expected", "expected_file", "inputs", "execute", "validate")
 	if err != nil {
 		return nil, err
 	}
@@ -300,6 +300,11 @@ func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 			return nil, d.errf(n, "execute", "runs a program on the server that reads this task file, which is not allowed here")
 		}
 		if t.exec, err = d.execute(n); err != nil {
+			return nil, err
+		}
+	}
+	if n, ok := m["validate"]; ok {
+		if t.validator, err = d.validate(n); err != nil {
 			return nil, err
 		}
 	}

@@ -32,6 +32,8 @@ type Task struct {
 	expFile *cursor
 	// exec runs each decided action, nil without `execute`.
 	exec *execSpec
+	// validator checks each candidate's form, nil without `validate`.
+	validator *validateSpec
 
 	errMu sync.Mutex
 	err   error // a data file that failed to read during the run
