@@ -25,7 +25,7 @@ const DefaultAPIKeyEnv = "ANTHROPIC_API_KEY"
 
 // description is what `maker models` and `maker plan` know of the provider.
 var description = provider.Description{Prefix: Prefix, KeyEnv: DefaultAPIKeyEnv, Catalog: Prefix,
-	About: "Anthropic Messages API (anthropic-sdk-go)", Price: PriceOf}
+	About: "Anthropic Messages API (anthropic-sdk-go)", Price: PriceOf, Structured: true}
 
 func init() { provider.Register(description, Open) }
 
@@ -248,6 +248,11 @@ func (m *Model) Generate(ctx context.Context, req maker.Request) (maker.Response
 	if m.temp {
 		params.Temperature = sdk.Float(req.Temperature)
 	}
+	if req.Schema != nil {
+		if err := withAnswerTool(&params, req.Schema); err != nil {
+			return maker.Response{}, &provider.Error{Info: m.info, Message: err.Error()}
+		}
+	}
 
 	reqCtx, cancel := ctx, context.CancelFunc(func() {})
 	if m.timeout > 0 {
@@ -288,6 +293,11 @@ func decode(info provider.Info, msg *sdk.Message) (maker.Response, error) {
 		if block.Type == "text" {
 			text.WriteString(block.Text)
 		}
+	}
+	if answer, ok := toolAnswer(msg.Content); ok {
+		// A request with an answer schema is answered by the tool's input.
+		text.Reset()
+		text.WriteString(answer)
 	}
 	resp := maker.Response{
 		Text:              text.String(),

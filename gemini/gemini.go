@@ -34,7 +34,7 @@ const MaxCandidates = 8
 
 // description is what `maker models` and `maker plan` know of the provider.
 var description = provider.Description{Prefix: Prefix, KeyEnv: KeyEnvs[0], Catalog: Prefix,
-	About: "Google Gemini API (google.golang.org/genai)", Price: PriceOf}
+	About: "Google Gemini API (google.golang.org/genai)", Price: PriceOf, Structured: true}
 
 func init() { provider.Register(description, Open) }
 
@@ -297,6 +297,9 @@ func (m *Model) generate(ctx context.Context, req maker.Request, n int) ([]maker
 	}
 	if m.thinking != nil {
 		cfg.ThinkingConfig = &genai.ThinkingConfig{ThinkingBudget: m.thinking}
+	}
+	if req.Schema != nil {
+		withResponseSchema(cfg, req.Schema)
 	}
 	contents := []*genai.Content{genai.NewContentFromText(req.User, genai.RoleUser)}
 

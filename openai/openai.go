@@ -230,6 +230,9 @@ func (m *Model) complete(ctx context.Context, req maker.Request, n int) ([]maker
 	if n > 1 {
 		params.N = oa.Int(int64(n))
 	}
+	if req.Schema != nil && m.preset.Structured {
+		params.ResponseFormat = responseFormat(req.Schema)
+	}
 	cc, err := m.chat.New(provider.WithBodyLimit(ctx, provider.BodyLimit(req, n)), params)
 	if err != nil {
 		return nil, m.classify(err)

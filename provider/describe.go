@@ -18,8 +18,11 @@ type Description struct {
 	// none).
 	Catalog string `json:"catalog,omitempty"`
 	// Local servers charge nothing per token.
-	Local bool   `json:"local,omitempty"`
-	About string `json:"about,omitempty"`
+	Local bool `json:"local,omitempty"`
+	// Structured: the provider constrains answers to a task's answer
+	// schema (structured outputs, see maker.Structured).
+	Structured bool   `json:"structured,omitempty"`
+	About      string `json:"about,omitempty"`
 	// Price is the provider's own price list, asked before the catalog
 	// (nil: none).
 	Price func(model string) (maker.Pricing, bool) `json:"-"`

@@ -249,7 +249,7 @@ func (d *decoder) regex(n *yaml.Node, field string) (*regexp.Regexp, error) {
 // task reads the whole file, the expected items from list when it was cut
 // out of the file.
 func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
-	m, err := d.mapping(root, "", "name", "system", "user", "initial", "answer", "key", "done", "expected", "expected_file", "inputs", "execute", "validate")
+	m, err := d.mapping(root, "", "name", "system", "user", "initial", "answer", "key", "done", "expected", "expected_file", "inputs", "execute", "on_no_consensus", "validate")
 	if err != nil {
 		return nil, err
 	}
@@ -305,6 +305,11 @@ func (d *decoder) task(root *yaml.Node, list *expectedList) (*Task, error) {
 	}
 	if n, ok := m["validate"]; ok {
 		if t.validator, err = d.validate(n); err != nil {
+			return nil, err
+		}
+	}
+	if n, ok := m["on_no_consensus"]; ok {
+		if err := d.onNoConsensus(n, t); err != nil {
 			return nil, err
 		}
 	}

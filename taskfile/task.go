@@ -32,6 +32,8 @@ type Task struct {
 	expFile *cursor
 	// exec runs each decided action, nil without `execute`.
 	exec *execSpec
+	// onNoConsensus is `on_no_consensus` (policy.go).
+	onNoConsensus string
 	// validator checks each candidate's form, nil without `validate`.
 	validator *validateSpec
 
