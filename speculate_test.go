@@ -57,8 +57,10 @@ type chainModel struct {
 	// flag is the chance of a malformed answer.
 	flag  float64
 	delay time.Duration
-	mu    sync.Mutex
-	reqs  []maker.Request
+	// instant reports no latency, as an in-process model does.
+	instant bool
+	mu      sync.Mutex
+	reqs    []maker.Request
 }
 
 func (m *chainModel) Generate(ctx context.Context, r maker.Request) (maker.Response, error) {
@@ -88,7 +90,14 @@ func (m *chainModel) Generate(ctx context.Context, r maker.Request) (maker.Respo
 	if rng.Float64() < m.flag {
 		text = "no answer"
 	}
-	return maker.Response{Text: text, InputTokens: 7, OutputTokens: 5, Finish: maker.FinishStop}, nil
+	// It reports the latency of a remote model even when it answers at
+	// once: automatic speculation votes ahead only for a model that takes
+	// time (maker.MinSpeculationLatency).
+	lat := m.delay
+	if lat == 0 && !m.instant {
+		lat = 50 * time.Millisecond
+	}
+	return maker.Response{Text: text, InputTokens: 7, OutputTokens: 5, Finish: maker.FinishStop, Latency: lat}, nil
 }
 
 // record is an observer that keeps the decided steps.
@@ -572,6 +581,9 @@ func TestSpeculationOpensWithSingleRequests(t *testing.T) {
 		opening, later := 0, 0
 		for key, n := range m.sizes {
 			switch {
+			case depth == maker.SpeculateAuto && key[0] < 16:
+				// The probe: automatic speculation votes its first 16 steps
+				// one at a time, batched, to measure the model.
 			case key[1] < k && n > 1:
 				opening++
 			case key[1] >= k && n > 1:
@@ -621,6 +633,39 @@ func TestSpeculationSummaryText(t *testing.T) {
 		}
 		if c.without != "" && strings.Contains(b.String(), c.without) {
 			t.Errorf("depth %d, p %g: the summary says %q:\n%s", c.depth, c.p, c.without, b.String())
+		}
+	}
+}
+
+// TestSpeculationAutoProbe: automatic speculation measures its model on the
+// first steps and votes ahead only when the model takes time to answer; an
+// instant one (the in-process simulator) is voted step by step, and the
+// summary says why.
+func TestSpeculationAutoProbe(t *testing.T) {
+	for _, instant := range []bool{false, true} {
+		m := &chainModel{seed: 5, p: 0.999, instant: instant}
+		res, err := maker.Run(context.Background(), chainTask{n: 500}, m, maker.Config{K: 3, Speculate: maker.SpeculateAuto, PlannedP: 0.999})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := res.Summary
+		checkInvariant(t, s)
+		text := s.SpeculationText()
+		t.Logf("instant=%v: %s", instant, text)
+		if !s.Auto {
+			t.Errorf("instant=%v: summary does not say speculation was automatic", instant)
+		}
+		if instant {
+			if s.Started != 0 || s.Depth != 0 || !s.Instant {
+				t.Errorf("instant model: started %d steps ahead at depth %d (instant %v), want none", s.Started, s.Depth, s.Instant)
+			}
+			if !strings.Contains(text, "the model answers in") {
+				t.Errorf("instant model: text %q does not say why speculation is off", text)
+			}
+			continue
+		}
+		if s.Started == 0 || s.Depth == 0 || s.Instant {
+			t.Errorf("50 ms model: started %d steps ahead at depth %d (instant %v), want speculation", s.Started, s.Depth, s.Instant)
 		}
 	}
 }

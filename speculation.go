@@ -1,9 +1,11 @@
 package maker
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
+	"time"
 )
 
 // Speculation is what speculative step pipelining did in a run (see
@@ -23,6 +25,11 @@ type Speculation struct {
 	// Auto says the engine chose it (SpeculateAuto).
 	Depth int  `json:"speculation_depth"`
 	Auto  bool `json:"speculation_auto,omitempty"`
+	// Instant says automatic speculation stayed off because the model's
+	// mean sample latency, MeanLatency seconds, was under
+	// MinSpeculationLatency.
+	Instant     bool    `json:"speculation_instant,omitempty"`
+	MeanLatency float64 `json:"speculation_probe_latency_seconds,omitempty"`
 	// Started counts the steps started ahead of their predecessor's
 	// decision; Hits those of them that were kept, because their predecessor
 	// decided for the candidate they were built on; Discarded those thrown
@@ -65,7 +72,37 @@ const (
 	// (p = 0.8 for 0.9978) still turns it off within about ten steps.
 	unknownChangeRate = 0.005
 	changeRateWeight  = 200
+	// probeSteps is how many steps an automatic-speculation run votes one
+	// at a time to measure its model before it may vote ahead, and
+	// MinSpeculationLatency the mean sample latency below which it never
+	// does: speculation hides the time a step waits on its model, and a
+	// model that answers within a millisecond (the in-process simulator, a
+	// cache) leaves nothing to hide, while pipelining costs the engine a few
+	// microseconds a step (a 20-disk run's million steps take 20 s without
+	// it, 23 s with it).
+	probeSteps            = 16
+	MinSpeculationLatency = time.Millisecond
 )
+
+// errVoteAhead ends the probe of an automatic-speculation run: the model
+// is slow enough for the pipeline to take over (runner.handover).
+var errVoteAhead = errors.New("vote ahead")
+
+// probe reports whether the model's mean sample latency so far calls for
+// speculation; when it does not, the run stays step by step, and says why.
+func (r *runner[S]) probe() bool {
+	r.probing = false
+	if r.answered == 0 {
+		return false
+	}
+	mean := r.latency / time.Duration(r.answered)
+	if mean >= MinSpeculationLatency {
+		return true
+	}
+	r.sum.Instant = true
+	r.sum.MeanLatency = mean.Seconds()
+	return false
+}
 
 // SpeculationDepth is the depth automatic speculation uses at a
 // leader-change rate r (changes per decided step; 1-p for a model that
@@ -137,6 +174,8 @@ func (s *Summary) toWasted(sr *SampleRecord) {
 func (s *Speculation) Add(o Speculation) {
 	s.Depth = max(s.Depth, o.Depth)
 	s.Auto = s.Auto || o.Auto
+	s.Instant = s.Instant || o.Instant
+	s.MeanLatency = max(s.MeanLatency, o.MeanLatency)
 	s.LeaderChanges += o.LeaderChanges
 	s.Started += o.Started
 	s.Hits += o.Hits
@@ -177,6 +216,10 @@ func (s *Summary) SpeculationText() string {
 	auto := ""
 	if s.Auto {
 		auto = " (auto)"
+	}
+	if s.Depth == 0 && s.Instant {
+		return fmt.Sprintf("off%s: the model answers in %s on average, under the %s worth voting ahead for; %.3fs a step",
+			auto, time.Duration(s.MeanLatency*float64(time.Second)).Round(time.Microsecond), MinSpeculationLatency, s.WallPerStep)
 	}
 	if s.Depth == 0 {
 		return fmt.Sprintf("off%s: leaders changed in %.2f%% of steps, too often to vote ahead within %.0f%% waste; %.3fs a step",

@@ -353,6 +353,10 @@ func (d *decision[S]) record(a arrival, m mark) {
 	d.rec.Retries += sr.Retries
 	d.rec.Usage.Add(u)
 	r.sum.addSample(&sr)
+	if a.err == nil {
+		r.latency += a.resp.Latency
+		r.answered++
+	}
 }
 
 // candidates are a step's candidates by key, the first of each kept: a
