@@ -39,7 +39,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	fmt.Fprintf(&b, "samples     %s: %s, %s flagged%s, %s cancelled, %s\n",
 		group(s.Samples), count(s.ValidVotes, "vote", "votes"), group(s.FlaggedTotal()), flagText(s.Flagged), group(s.Cancelled), count(s.Retries, "retry", "retries"))
 	if len(s.Invalid) > 0 {
-		fmt.Fprintf(&b, "invalid     %s\n", reasonText(s.Invalid))
+		fmt.Fprintf(&b, "invalid     %s\n", s.InvalidText())
 	}
 	fmt.Fprintf(&b, "votes/step  max %d; %s needed more than k\n", s.MaxVotesInStep, count(s.StepsOverK, "step", "steps"))
 	if s.CacheHits > 0 {

@@ -74,6 +74,11 @@ func FlagReason(s string) string {
 	return s
 }
 
+// InvalidText lists the summary's invalid samples by the validator's
+// reason, the commonest first ("table name missing 3; unbalanced
+// parentheses 1"), or "" when the validator rejected none.
+func (s *Summary) InvalidText() string { return reasonText(s.Invalid) }
+
 // countReason counts one rejection by reason in m, bounding the reasons.
 func countReason(m map[string]int64, reason string) {
 	if _, ok := m[reason]; !ok && len(m) >= maxReasons {

@@ -47,6 +47,12 @@ func facts(s *maker.Summary, a *aggregate, pText string) []fact {
 			group64(s.Samples), group64(s.ValidVotes), group64(s.FlaggedTotal()), flagText64(s.Flagged),
 			group64(s.Cancelled), group64(s.Retries))},
 		fact{"votes per step", fmt.Sprintf("max %d; %s steps needed more than k", s.MaxVotesInStep, group64(s.StepsOverK))},
+	)
+	if inv := s.InvalidText(); inv != "" {
+		// The validator's reasons: what the red flag "invalid" caught.
+		out = append(out, fact{"invalid samples", inv})
+	}
+	out = append(out,
 		fact{"p per vote (measured)", pText},
 		fact{"tokens", fmt.Sprintf("%s in (%s cached), %s out", group64(s.InputTokens), group64(s.CachedInputTokens), group64(s.OutputTokens))},
 	)
