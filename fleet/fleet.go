@@ -15,6 +15,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/pgerr"
@@ -247,7 +249,7 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 		}
 		if status == maker.StatusQueued {
 			c := river.ClientFromContext[pgx.Tx](ctx)
-			if _, err := c.InsertTx(jctx, ptx, ChunkArgs{Run: job.Args.Run}, &river.InsertOpts{Queue: job.Queue}); err != nil {
+			if _, err := c.InsertTx(jctx, ptx, ChunkArgs{Run: job.Args.Run, Trace: job.Args.Trace}, &river.InsertOpts{Queue: job.Queue}); err != nil {
 				return fmt.Errorf("fleet: enqueue the next chunk: %w", err)
 			}
 		}
@@ -269,7 +271,8 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 		cfg.Prepare(rj)
 	}
 	start := time.Now()
-	err := cfg.Builder.Run(ctx, rj)
+	// The chunk's spans join the run's trace.
+	err := cfg.Builder.Run(otel.GetTextMapPropagator().Extract(ctx, propagation.MapCarrier(job.Args.Trace)), rj)
 	if ending {
 		// The transaction that ran EndTx may have failed to commit (the
 		// database went away): only the job's state in the database

@@ -8,6 +8,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // DefaultQueue is the queue runs go to unless told otherwise.
@@ -15,8 +19,12 @@ const DefaultQueue = "maker"
 
 // ChunkArgs is the job of one chunk of a run.
 type ChunkArgs struct {
-	// Run is the journaled run's id.
-	Run string `json:"run"`
+	// Run is the journaled run's id; it alone makes a job unique.
+	Run string `json:"run" river:"unique"`
+	// Trace is the run's trace context (W3C traceparent), carried from the
+	// process that queued the run to each of its chunks in turn, so that a
+	// fleet run is one trace; empty while tracing is off.
+	Trace map[string]string `json:"trace,omitempty"`
 }
 
 // Kind implements [river.JobArgs].
@@ -59,11 +67,25 @@ func Enqueue(ctx context.Context, tx any, id, queue string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	res, err := c.InsertTx(ctx, ptx, ChunkArgs{Run: id}, &river.InsertOpts{Queue: orDefault(queue)})
+	res, err := c.InsertTx(ctx, ptx, ChunkArgs{Run: id, Trace: traceContext(ctx, id)}, &river.InsertOpts{Queue: orDefault(queue)})
 	if err != nil {
 		return false, fmt.Errorf("fleet: enqueue run %s: %w", id, err)
 	}
 	return !res.UniqueSkippedAsDuplicate, nil
+}
+
+// traceContext is the trace context the chunks of run id go on: a
+// "maker.enqueue" span under ctx's, when tracing is on (nil otherwise).
+func traceContext(ctx context.Context, id string) map[string]string {
+	ctx, span := otel.Tracer("github.com/maker-go/maker/fleet").Start(ctx, "maker.enqueue",
+		trace.WithAttributes(attribute.String("maker.run.id", id)))
+	defer span.End()
+	c := propagation.MapCarrier{}
+	otel.GetTextMapPropagator().Inject(ctx, c)
+	if len(c) == 0 {
+		return nil
+	}
+	return c
 }
 
 func orDefault(queue string) string {

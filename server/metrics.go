@@ -4,13 +4,16 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/runs"
+	"github.com/maker-go/maker/telemetry"
 )
 
 // Metrics are the service's Prometheus collectors. Make them before the
@@ -49,8 +52,25 @@ func NewMetrics(reg *prometheus.Registry) *Metrics {
 			return float64(len(met.manager.Running()))
 		})
 	reg.MustRegister(met.steps, met.samples, met.flagged, met.cost, met.retries, met.requests, runsByState,
-		&stateCollector{met: met})
+		&stateCollector{met: met},
+		// What dashboards of any Go service expect: resident memory, CPU,
+		// open files (process_*), goroutines, heap and GC (go_*).
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), collectors.NewGoCollector())
+	// The GenAI client metrics of every run this process runs.
+	if g, err := telemetry.NewGenAIMetrics(reg); err == nil {
+		telemetry.SetMetrics(g)
+	}
 	return met
+}
+
+// routeLabel is a route's label: its pattern as a person writes it, the
+// dashboard's "/{$}" (exactly "/") as "/". Path values stay named
+// ("/v1/runs/{id}"), so the label never carries a run's id.
+func routeLabel(pattern string) string {
+	if p := strings.TrimSuffix(pattern, "{$}"); p != "" {
+		return p
+	}
+	return pattern
 }
 
 // SetManager sets the Manager whose runs are counted by state; call it
@@ -76,6 +96,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 
 // instrument times the requests of one route.
 func (met *Metrics) instrument(route string, h http.HandlerFunc) http.Handler {
+	route = routeLabel(route)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}

@@ -141,7 +141,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		runModel = e.wrapModel(model)
 	}
 	chunk := e.bound(&cfg, from.Step)
+	sess := e.traceSession(ctx, jr, &cfg, from.Step)
 	res, runErr := maker.RunFrom(ctx, e.task, runModel, cfg, from)
+	endTrace(sess, res, runErr)
 	if bar != nil {
 		bar.finish()
 	}
