@@ -81,6 +81,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		note += "; the step count is an upper bound on the voted steps"
 	}
 	cfg := f.config(k)
+	if cfg.Escalate, err = e.escalation(ctx); err != nil {
+		return err
+	}
 	cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	cfg.Observers = append(cfg.Observers, e.observers...)
 	jr, from, err := startJournal(cmd, e, model, k)

@@ -57,6 +57,11 @@ type runFlags struct {
 	tpm       float64
 	retries   int
 	retryWait time.Duration
+	// structured sends the task's answer schema to providers that can
+	// constrain their answers to it; onNoConsensus is the policy for a
+	// step without consensus (escalate.go).
+	structured    bool
+	onNoConsensus string
 }
 
 // modelFlags open the model: the simulator's or a provider's settings.
@@ -119,6 +124,8 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.tpm, "tpm", 0, "most tokens per minute to the provider, estimated before each request (0: no limit)")
 	fs.IntVar(&f.retries, "retries", provider.DefaultMaxRetries, "most retries of one request on 429, 5xx, timeouts and dropped connections (0: none)")
 	fs.DurationVar(&f.retryWait, "retry-wait", provider.DefaultRetryInitial, "first backoff wait between retries; it doubles each time, with jitter")
+	fs.BoolVar(&f.structured, "structured", true, "send the task's answer schema to providers that can constrain their answers to it (structured outputs); the answers are still checked against it")
+	fs.StringVar(&f.onNoConsensus, "on-no-consensus", "", "a step without consensus: error (stop the run; the default) or escalate:MODEL (vote the step again on MODEL, e.g. escalate:openai/gpt-4.1); default: the task file's on_no_consensus")
 }
 
 // simulated reports whether every model --model names is simulated.
@@ -214,6 +221,8 @@ func (f *runFlags) validate() error {
 		return usageErr("--speculate must be auto or a depth from 0 to %d, got %d", maxSpeculate, f.speculate)
 	case f.rpm < 0 || f.tpm < 0 || f.retries < 0 || f.retryWait < 0 || f.timeout < 0:
 		return usageErr("--rpm, --tpm, --retries, --retry-wait and --timeout must not be negative")
+	case f.checkOnNoConsensus() != nil:
+		return f.checkOnNoConsensus()
 	case f.simulated() && f.baseURL != "":
 		return usageErr("--base-url sets a provider's endpoint: it does not apply to --model %s", f.model)
 	}
@@ -360,6 +369,7 @@ func (f *runFlags) config(k int) maker.Config {
 		PlannedP:     f.plannedSuccess(),
 		ModelName:    f.model,
 		Budget:       maker.Budget{MaxCost: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: f.maxWall},
+		NoStructured: !f.structured,
 	}
 	if f.priceIn > 0 || f.priceOut > 0 {
 		cfg.Pricing = maker.Pricing{InPerMTok: f.priceIn, OutPerMTok: f.priceOut}
