@@ -5,12 +5,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/runs"
@@ -29,7 +33,11 @@ func newRunsCmd() *cobra.Command {
 		Short: "List journaled runs, newest first",
 		Long: `List the runs in the journal, newest first, a page at a time: id, status, task,
 model, steps committed and when each started and last committed. A run whose
-process was killed stays "running" until it is resumed.
+process was killed stays "running" until it is resumed. The table fits the
+terminal ($COLUMNS, else the terminal's width, else 100 columns): a long task
+name or model list (an ensemble's) is cut short with an ellipsis, and in a
+narrow terminal STARTED loses its seconds and UPDATED goes; --json gives them
+whole.
 
 --status, --kind and --text (in the id, task or model, in any case) select runs;
 the journal filters and pages them itself, so a page is quick however many runs
@@ -83,17 +91,7 @@ command of the next page (--cursor). --limit 0 lists every run.`,
 				_, err = fmt.Fprintln(cmd.OutOrStdout(), string(b))
 				return err
 			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSTATUS\tTASK\tMODEL\tSTEPS\tSTARTED\tUPDATED")
-			for _, r := range shown {
-				steps := fmt.Sprint(r.Steps)
-				if r.TotalSteps > 0 {
-					steps += fmt.Sprintf("/%d", r.TotalSteps)
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, r.Task, r.Model, steps,
-					r.Created.Local().Format(time.DateTime), r.Updated.Local().Format(time.DateTime))
-			}
-			if err := tw.Flush(); err != nil {
+			if err := writeRunTable(cmd.OutOrStdout(), shown, terminalWidth(cmd.OutOrStdout())); err != nil {
 				return err
 			}
 			if last.Next != "" {
@@ -187,3 +185,129 @@ func runLister(cmd *cobra.Command, dbPath string, cl *server.Client) (*runList, 
 func (b runsBuilder) Kinds() []string { return kindNames() }
 
 var _ runs.KindLister = runsBuilder{}
+
+// runColumns is the table maker runs prints when the terminal's width is
+// unknown (output to a file or a pipe), and minColumns the narrowest it
+// lays the table out for.
+const (
+	runColumns = 100
+	minColumns = 60
+)
+
+// terminalWidth is the width maker runs lays its table out for: $COLUMNS
+// when it is a number, else the width of the terminal w is, else
+// runColumns.
+func terminalWidth(w io.Writer) int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return max(n, minColumns)
+	}
+	if f, ok := w.(*os.File); ok {
+		if n, _, err := term.GetSize(int(f.Fd())); err == nil && n > 0 {
+			return max(n, minColumns)
+		}
+	}
+	return runColumns
+}
+
+// writeRunTable writes the runs as maker runs' table, width columns wide at
+// most: the task and model columns share what the others leave, and a name
+// longer than its share ends in an ellipsis, so that one ensemble's model
+// list does not widen every row. Where they would share fewer than
+// roomyNames columns, STARTED loses its seconds and then UPDATED goes.
+func writeRunTable(w io.Writer, shown []*maker.RunRecord, width int) error {
+	const (
+		gap         = 2
+		task, model = 2, 3
+		roomyNames  = 30
+	)
+	table := func(startedLayout string, updated bool) [][]string {
+		header := []string{"ID", "STATUS", "TASK", "MODEL", "STEPS", "STARTED", "UPDATED"}
+		if !updated {
+			header = header[:6]
+		}
+		rows := [][]string{header}
+		for _, r := range shown {
+			steps := fmt.Sprint(r.Steps)
+			if r.TotalSteps > 0 {
+				steps += fmt.Sprintf("/%d", r.TotalSteps)
+			}
+			started, upd := r.Created.Local(), r.Updated.Local()
+			row := []string{r.ID, r.Status, r.Task, r.Model, steps, started.Format(startedLayout)}
+			if updated {
+				u := upd.Format(time.DateTime)
+				if upd.Format(time.DateOnly) == started.Format(time.DateOnly) {
+					u = upd.Format(time.TimeOnly) // the same day as it started
+				}
+				row = append(row, u)
+			}
+			rows = append(rows, row)
+		}
+		return rows
+	}
+	// layout is the columns' widths and what is left for task and model.
+	layout := func(rows [][]string) ([]int, int) {
+		widths := make([]int, len(rows[0]))
+		for _, row := range rows {
+			for i, c := range row {
+				widths[i] = max(widths[i], utf8.RuneCountInString(c))
+			}
+		}
+		left := width - gap*(len(widths)-1)
+		for i, n := range widths {
+			if i != task && i != model {
+				left -= n
+			}
+		}
+		return widths, left
+	}
+	rows := table(time.DateTime, true)
+	widths, left := layout(rows)
+	for _, less := range []struct {
+		started string
+		updated bool
+	}{{"2006-01-02 15:04", true}, {"2006-01-02 15:04", false}} {
+		if left >= roomyNames || widths[task]+widths[model] <= left {
+			break
+		}
+		rows = table(less.started, less.updated)
+		widths, left = layout(rows)
+	}
+	// Each of task and model keeps its width when both fit, else the
+	// narrower keeps its width up to half and the other takes the rest.
+	left = max(left, 2*utf8.RuneCountInString("TASK…"))
+	if widths[task]+widths[model] > left {
+		small, big := task, model
+		if widths[model] < widths[task] {
+			small, big = model, task
+		}
+		widths[small] = min(widths[small], left/2)
+		widths[big] = left - widths[small]
+	}
+	var b strings.Builder
+	for _, row := range rows {
+		b.Reset()
+		for i, c := range row {
+			c = ellipsize(c, widths[i])
+			b.WriteString(c)
+			if i < len(row)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c)+gap))
+			}
+		}
+		if _, err := fmt.Fprintln(w, b.String()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ellipsize is s cut to n runes, its last one an ellipsis when it was
+// longer.
+func ellipsize(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n < 1 {
+		return ""
+	}
+	return string([]rune(s)[:n-1]) + "…"
+}
