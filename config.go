@@ -109,6 +109,10 @@ type Config struct {
 	// the run (see [Escalation]); nil keeps the default, a
 	// [NoConsensusError].
 	Escalate *Escalation
+	// Approval, when set, asks a person before each action of a task
+	// with an Executor, or about a step without consensus (see
+	// [Approval]); nil asks nobody.
+	Approval *Approval
 	// Cache, when set, decides a step whose vote it has seen before without
 	// a model call, and keeps the steps this run decides (see
 	// [DecisionCache]). CacheScope must name everything besides the engine
@@ -187,6 +191,9 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("config: budget limits must not be negative")
 	}
 	if err := c.Escalate.check(); err != nil {
+		return c, err
+	}
+	if err := c.Approval.check(); err != nil {
 		return c, err
 	}
 	if c.Logger == nil {

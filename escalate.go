@@ -51,18 +51,21 @@ func (e *Escalation) pricing(cfg Config) Pricing {
 const (
 	OnNoConsensusError    = "error"
 	OnNoConsensusEscalate = "escalate:"
+	// OnNoConsensusAsk puts the step to a person ([Approval.Ask]).
+	OnNoConsensusAsk = "ask"
 )
 
 // ParseOnNoConsensus reads a policy for steps without consensus: "error"
-// (or "", the default: the run stops) or "escalate:MODEL" (the step is voted
-// again on MODEL). It returns the model to escalate to, "" for error.
+// (or "", the default: the run stops), "escalate:MODEL" (the step is voted
+// again on MODEL) or "ask" (a person decides it, see [Approval.Ask]). It
+// returns the model to escalate to, "" for error and ask.
 func ParseOnNoConsensus(s string) (model string, err error) {
-	if s == "" || s == OnNoConsensusError {
+	if s == "" || s == OnNoConsensusError || s == OnNoConsensusAsk {
 		return "", nil
 	}
 	m, ok := strings.CutPrefix(s, OnNoConsensusEscalate)
 	if !ok {
-		return "", fmt.Errorf("want error or escalate:MODEL, got %q", s)
+		return "", fmt.Errorf("want error, escalate:MODEL or ask, got %q", s)
 	}
 	if strings.TrimSpace(m) == "" || strings.TrimSpace(m) != m {
 		return "", fmt.Errorf("escalate: want a model name after the colon, such as escalate:openai/gpt-4.1, got %q", s)

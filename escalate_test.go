@@ -134,8 +134,8 @@ func TestParseOnNoConsensus(t *testing.T) {
 		{"escalate:openai/gpt-4.1", "openai/gpt-4.1", ""},
 		{"escalate:", "", "want a model name"},
 		{"escalate: x", "", "want a model name"},
-		{"plurality", "", "want error or escalate:MODEL"},
-		{"ask", "", "want error or escalate:MODEL"},
+		{"plurality", "", "want error, escalate:MODEL or ask"},
+		{"ask", "", ""},
 	}
 	for _, tc := range tests {
 		m, err := maker.ParseOnNoConsensus(tc.in)

@@ -10,7 +10,7 @@ import (
 
 // RunStatuses are the statuses a journal records ([StatusRunning] and the
 // rest), in the order front ends list them.
-var RunStatuses = []string{StatusRunning, StatusQueued, StatusDone, StatusFailed, StatusBudget, StatusInterrupted, StatusStopped}
+var RunStatuses = []string{StatusRunning, StatusWaiting, StatusQueued, StatusDone, StatusFailed, StatusBudget, StatusInterrupted, StatusStopped}
 
 // Bounds of a [RunQuery].
 const (

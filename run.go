@@ -89,6 +89,11 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 		}
 		r.cfg.Speculate = 0
 	}
+	if r.cfg.Approval.asks() {
+		// A step ahead cannot be decided while a person is asked about
+		// the one before it.
+		r.cfg.Speculate = 0
+	}
 	// Samples run under the wall limit's deadline, so reaching it cancels
 	// those in flight instead of waiting for them (a sample may take
 	// minutes); observers and executors keep the caller's context.
@@ -147,6 +152,8 @@ func stopReason(err error) string {
 		return "budget: " + be.Limit
 	case errors.Is(err, ErrNoConsensus):
 		return "no consensus"
+	case errors.Is(err, ErrRejected):
+		return "rejected"
 	case errors.Is(err, ErrStepLimit):
 		return "step limit"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
@@ -233,10 +240,17 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 		}
 		prompt := r.task.Prompt(state, prev, step)
 		digest, rec, winner, hit := r.fromCache(ctx, step, prev, prompt, k)
+		asked := false // a person decided the step: not a vote to cache
 		if !hit {
 			var err error
 			if rec, winner, err = r.decide(ctx, step, state, prev, prompt, k); err != nil {
-				return err
+				if !errors.Is(err, ErrNoConsensus) || !r.cfg.Approval.asks() {
+					return err
+				}
+				if winner, err = r.ask(ctx, step, state, prev, rec); err != nil {
+					return err
+				}
+				asked = true
 			}
 		}
 		if r.checker != nil {
@@ -246,13 +260,18 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 		}
 		next := winner.State
 		if r.executor != nil {
+			if r.cfg.Approval.actions() {
+				if err := r.approve(ctx, step, prev, winner); err != nil {
+					return err
+				}
+			}
 			var err error
 			if next, err = r.executor.Execute(ctx, state, winner); err != nil {
 				return fmt.Errorf("step %d: execute %q: %w", step+1, winner.Action, err)
 			}
 		}
 		rec.State = next
-		if r.cache != nil && !hit {
+		if r.cache != nil && !hit && !asked {
 			r.cache.remember(ctx, digest, rec)
 		}
 		r.sum.addDecision(rec)

@@ -328,6 +328,9 @@ const (
 	// StatusQueued: the run waits for a worker of a fleet to take its next
 	// chunk (package fleet); a session that handed the run on ends so.
 	StatusQueued = "queued"
+	// StatusWaiting: the run waits for a person's decision (an action to
+	// approve, or a step without consensus to answer; see [Approval]).
+	StatusWaiting = "waiting"
 )
 
 // RunStatus is the status of a run that ended with sum and err, the values
