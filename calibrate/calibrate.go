@@ -24,6 +24,10 @@ type Probe[S any] struct {
 	State S
 	Prev  string
 	Right maker.Candidate[S]
+	// Key, when set, is the right answer's vote key, in place of
+	// Task.Key(Right): a pilot knows the key its vote decided, where the
+	// candidate's state may be the world's (a task that executes).
+	Key string
 }
 
 // Options control a calibration.
@@ -42,6 +46,11 @@ type Options struct {
 	// MinChars and RefusalPatterns as in maker.Config.
 	MinChars        int
 	RefusalPatterns []string
+	// FollowUp draws this many more samples on every step where two valid
+	// samples were wrong, to measure the hard steps' p from samples their
+	// selection did not see (0: none). Each adds to Samples and the cost,
+	// not to the error rates, which stay those of steps drawn at random.
+	FollowUp int
 }
 
 // Bucket is the error rate among answers of one length range.
@@ -99,6 +108,16 @@ type Report struct {
 	// round of parallel calls waits for its slowest, so plans use a high
 	// percentile rather than the mean.
 	LatencyP90Seconds float64 `json:"latency_p90_seconds"`
+	// Hard is how p varies across steps (hard.go): the share of hard
+	// steps and their p, from the several samples drawn on each step.
+	Hard Hard `json:"hard_steps"`
+	// Truth says where the right answers came from: "known" (the task's
+	// oracle or expected answers) or "pilot" (decided by a vote at a high
+	// k, see Pilot), and TruthNote what that means for p.
+	Truth     string `json:"truth,omitempty"`
+	// FollowUpSamples are the samples of Options.FollowUp, in Samples.
+	FollowUpSamples int `json:"follow_up_samples,omitempty"`
+	TruthNote string `json:"truth_note,omitempty"`
 }
 
 // buckets are the length ranges of the error-by-length table.
@@ -142,50 +161,33 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 	type result struct {
 		resp maker.Response
 	}
-	results := make([][]result, len(probes))
-	for i := range results {
-		results[i] = make([]result, opt.PerStep)
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(opt.Concurrency)
-launch:
-	for i, pr := range probes {
-		prompt := task.Prompt(pr.State, pr.Prev, pr.Step)
-		for j := 0; j < opt.PerStep; j++ {
-			if gctx.Err() != nil {
-				break launch // stopped, or a sample failed
-			}
-			g.Go(func() error {
-				if err := gctx.Err(); err != nil {
-					return err // stopped while this sample waited for its turn
-				}
-				resp, err := model.Generate(gctx, maker.Request{Prompt: prompt, Temperature: opt.Temperature, MaxTokens: flags.MaxTokens, Step: pr.Step, Sample: j})
-				if err != nil {
-					return fmt.Errorf("calibrate: step %d: %w", pr.Step+1, err)
-				}
-				results[i][j] = result{resp}
-				return nil
-			})
-		}
-	}
-	if err := g.Wait(); err != nil {
+	raw, err := draw(ctx, task, model, probes, 0, opt.PerStep, opt.Concurrency, opt.Temperature, flags.MaxTokens)
+	if err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("calibrate: %w", err)
+	results := make([][]result, len(probes))
+	for i := range raw {
+		results[i] = make([]result, len(raw[i]))
+		for j, r := range raw[i] {
+			results[i][j] = result{r}
+		}
 	}
 
 	rep := &Report{Task: task.Name(), Simulated: maker.IsSimulated(model), Steps: len(probes), Flagged: map[maker.Flag]int{}}
 	var notRight, valid, validWrong, parsed, parsedWrong int
 	var inTok, outTok int64
 	lat := make([]float64, 0, len(probes)*opt.PerStep)
+	votes := make([]stepVotes, 0, len(probes))
 	bk := make([]Bucket, len(buckets))
 	for i, b := range buckets {
 		bk[i] = Bucket{MinTokens: b[0], MaxTokens: b[1]}
 	}
 	for i, pr := range probes {
-		rightKey := task.Key(pr.Right)
-		wrongHere := 0
+		rightKey := pr.Key
+		if rightKey == "" {
+			rightKey = task.Key(pr.Right)
+		}
+		wrongHere, validHere := 0, 0
 		for _, r := range results[i] {
 			rep.Samples++
 			inTok += int64(r.resp.InputTokens)
@@ -215,6 +217,7 @@ launch:
 				rep.Flagged[flag]++
 			} else {
 				valid++
+				validHere++
 				if !right {
 					validWrong++
 				}
@@ -230,6 +233,7 @@ launch:
 			rep.Collisions++
 			rep.CollisionSteps = append(rep.CollisionSteps, pr.Step+1)
 		}
+		votes = append(votes, stepVotes{valid: validHere, wrong: wrongHere})
 	}
 	rep.ErrorRate = interval(notRight, rep.Samples)
 	rep.VoteErrorRate = interval(validWrong, valid)
@@ -250,10 +254,94 @@ launch:
 		pairs = float64(opt.PerStep*(opt.PerStep-1)/2) * float64(len(probes))
 	}
 	rep.ExpectedCollisions = pairs * q * q * rep.V * rep.V
+	// The collision rate expected per probe is that of at least one pair
+	// of its samples, which for rare errors is close to the pairs' sum.
+	followQ := -1.0
+	if opt.FollowUp > 0 {
+		// A second look at the steps that erred twice: fresh samples,
+		// which the first look's selection did not touch, measure the
+		// hard steps' p.
+		var hard []Probe[S]
+		for i, v := range votes {
+			if v.wrong >= 2 {
+				hard = append(hard, probes[i])
+			}
+		}
+		if len(hard) > 0 {
+			more, err := draw(ctx, task, model, hard, opt.PerStep, opt.FollowUp, opt.Concurrency, opt.Temperature, flags.MaxTokens)
+			if err != nil {
+				return nil, err
+			}
+			var fv, fw int
+			for i, pr := range hard {
+				rightKey := pr.Key
+				if rightKey == "" {
+					rightKey = task.Key(pr.Right)
+				}
+				for _, r := range more[i] {
+					rep.Samples++
+					rep.FollowUpSamples++
+					rep.CostUSD += pricing.Cost(r)
+					if flags.Check(r) != maker.FlagNone {
+						continue
+					}
+					cand, perr := task.Parse(r.Text)
+					if perr != nil {
+						continue
+					}
+					fv++
+					if task.Key(cand) != rightKey {
+						fw++
+					}
+				}
+			}
+			if fv > 0 {
+				followQ = float64(fw) / float64(fv)
+			}
+		}
+	}
+	rep.Hard = fitHard(votes, rep.Collisions, len(probes), rep.ExpectedCollisions, followQ)
 	sort.Ints(rep.CollisionSteps)
 	sort.Float64s(lat)
 	rep.LatencyP90Seconds = lat[(len(lat)*9+9)/10-1] // nearest rank
 	return rep, nil
+}
+
+// draw takes n samples, indices from..from+n-1, of every probe.
+func draw[S any](ctx context.Context, task maker.Task[S], model maker.Model, probes []Probe[S], from, n, concurrency int, temp float64, maxTokens int) ([][]maker.Response, error) {
+	out := make([][]maker.Response, len(probes))
+	for i := range out {
+		out[i] = make([]maker.Response, n)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(concurrency)
+launch:
+	for i, pr := range probes {
+		prompt := task.Prompt(pr.State, pr.Prev, pr.Step)
+		for j := range n {
+			if gctx.Err() != nil {
+				break launch // stopped, or a sample failed
+			}
+			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err // stopped while this sample waited for its turn
+				}
+				resp, err := model.Generate(gctx, maker.Request{Prompt: prompt, Temperature: temp, MaxTokens: maxTokens, Step: pr.Step, Sample: from + j})
+				if err != nil {
+					return fmt.Errorf("calibrate: step %d: %w", pr.Step+1, err)
+				}
+				out[i][j] = resp
+				return nil
+			})
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("calibrate: %w", err)
+	}
+	return out, nil
 }
 
 func interval(errs, n int) Interval {

@@ -59,6 +59,9 @@ type Input struct {
 	// zero picks rows until the expected number of open steps drops below
 	// 0.01 (at most 64).
 	Rounds int `json:"rounds"`
+	// Hard, when its share is set, plans for hard steps (hard.go): that
+	// share of the steps has per-vote success Hard.P, the others P.
+	Hard
 }
 
 // Plan is the a-priori projection for a run: the margin to use, what it buys,
@@ -99,6 +102,9 @@ type Plan struct {
 	SpeculationDepth        int     `json:"speculation_depth"`
 	SpeculativeWallSeconds  float64 `json:"speculative_wall_seconds"`
 	SpeculativeExtraSamples float64 `json:"speculative_extra_samples"`
+	// Flat, in a plan with hard steps, is what a plan at the steps'
+	// average p would say, and how wrong it would be (hard.go).
+	Flat *FlatView `json:"flat,omitempty"`
 }
 
 // Compute validates in, fills its defaults and returns the Plan. With m > 1
@@ -136,7 +142,19 @@ func Compute(in Input) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
-	k, err := KMin(in.P, in.Steps, in.Target, in.M) // validates P, Steps, M, Target
+	hard := in.Hard.Share > 0
+	if err := in.Hard.check(); err != nil {
+		return Plan{}, err
+	}
+	if hard && in.M != 1 {
+		return Plan{}, fmt.Errorf("plan: hard steps are planned for one step a call (m = 1), got m = %d: %w", in.M, ErrOutOfRange)
+	}
+	var k int
+	if hard {
+		k, err = KMinHard(in.P, in.Hard, in.Steps, in.Target)
+	} else {
+		k, err = KMin(in.P, in.Steps, in.Target, in.M) // validates P, Steps, M, Target
+	}
 	if err != nil {
 		return Plan{}, err
 	}
@@ -146,13 +164,25 @@ func Compute(in Input) (Plan, error) {
 
 	pl := Plan{Input: in, KMin: k, CostPerSampleUSD: cps}
 	n := float64(in.Steps) / float64(in.M)
-	pl.PFull = successFull(in.P, k, n)
+	success := func(k int) float64 {
+		if hard {
+			return successFullHard(in.P, in.Hard, k, n)
+		}
+		return successFull(in.P, k, n)
+	}
+	pl.PFull = success(k)
 	if k > 1 {
-		prev := successFull(in.P, k-1, n)
+		prev := success(k - 1)
 		pl.PFullKMinus1 = &prev
 	}
 	pl.ExpectedVotesPerStep, _ = ExpectedVotes(in.P, k)
 	samples, _ := ExpectedSamples(in.P, k, in.V)
+	if hard {
+		// A hard step takes its own, longer, vote.
+		pl.ExpectedVotesPerStep = (1-in.Hard.Share)*pl.ExpectedVotesPerStep + in.Hard.Share*expectedVotesAny(in.Hard.P, k)
+		samples = pl.ExpectedVotesPerStep / in.V
+		pl.Flat = flatView(in, k)
+	}
 	pl.ExpectedSamplesPerStep = samples / math.Pow(in.P, float64(in.M-1))
 	if math.IsInf(pl.ExpectedSamplesPerStep, 1) {
 		return Plan{}, fmt.Errorf("plan: m = %d: p^(m-1) underflows, so a subtask needs unboundedly many samples: %w",
