@@ -35,6 +35,9 @@ CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at);
 	// 5 -> 6: the decision cache (cache.go): a decided step's winning
 	// text by the digest of everything that determined its vote.
 	5: decisionsTable,
+	// 6 -> 7: the questions runs ask a person (approvals.go) and their
+	// answers.
+	6: pendingDecisionsTable,
 }
 
 // decisionsTable is the decision cache: one row a decided step, keyed by
