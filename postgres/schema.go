@@ -171,6 +171,9 @@ CREATE TABLE IF NOT EXISTS decisions (
 );
 CREATE INDEX IF NOT EXISTS decisions_created ON decisions (created_at);
 `,
+	// 6 -> 7: the questions runs ask a person (approvals.go) and their
+	// answers.
+	pendingDecisionsTable,
 }
 
 // schemaVersion is the version this maker writes.
