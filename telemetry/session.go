@@ -171,6 +171,11 @@ func (s *Session) chat(ctx context.Context, start time.Time, sr *maker.SampleRec
 	span.End(trace.WithTimestamp(end))
 }
 
+// SlowStep is the least wall time of a step traced for being slow (four
+// times the session's mean): below it, a step is slow only by the
+// scheduler's noise, which would trace many steps of a fast model.
+const SlowStep = 250 * time.Millisecond
+
 // sample says why a step is traced, or "" when it is not (see the package
 // comment).
 func (s *Session) sample(rec *maker.StepRecord) string {
@@ -185,7 +190,7 @@ func (s *Session) sample(rec *maker.StepRecord) string {
 		return "retried"
 	case rec.Votes > rec.K:
 		return "hard"
-	case s.seen >= 20 && rec.Wall > 4*s.wall/time.Duration(s.seen):
+	case s.seen >= 20 && rec.Wall >= SlowStep && rec.Wall > 4*s.wall/time.Duration(s.seen):
 		return "slow"
 	}
 	if every := state.every.Load(); every > 0 && int64(rec.Step)%every == 0 {

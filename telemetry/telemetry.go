@@ -43,7 +43,7 @@ const ScopeName = "github.com/maker-go/maker/telemetry"
 
 // FullSteps is how many steps of a session are traced whatever they were,
 // so that a short run has a span for every step.
-const FullSteps = 1000
+const FullSteps = 100
 
 // DefaultStepRatio is the share of the unremarkable steps past FullSteps
 // that are traced when MAKER_OTEL_STEP_RATIO is not set.

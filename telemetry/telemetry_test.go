@@ -128,7 +128,7 @@ func TestSessionTrace(t *testing.T) {
 func TestStepSampling(t *testing.T) {
 	state.every.Store(100)
 	t.Cleanup(func() { state.every.Store(0) })
-	s := &Session{seen: FullSteps, wall: time.Duration(FullSteps) * time.Millisecond}
+	s := &Session{seen: FullSteps, wall: time.Duration(FullSteps) * 100 * time.Millisecond}
 	for _, tc := range []struct {
 		rec  maker.StepRecord
 		want string
@@ -139,7 +139,8 @@ func TestStepSampling(t *testing.T) {
 		{maker.StepRecord{Step: 1513, K: 3, Votes: 3, Flagged: 1, Wall: time.Millisecond}, "flagged"},
 		{maker.StepRecord{Step: 1514, K: 3, Votes: 3, Retries: 2, Wall: time.Millisecond}, "retried"},
 		{maker.StepRecord{Step: 1515, K: 3, Votes: 3, Wrong: true, Wall: time.Millisecond}, "wrong"},
-		{maker.StepRecord{Step: 1516, K: 3, Votes: 3, Wall: 10 * time.Millisecond}, "slow"},
+		{maker.StepRecord{Step: 1516, K: 3, Votes: 3, Wall: time.Second}, "slow"},
+		{maker.StepRecord{Step: 1517, K: 3, Votes: 3, Wall: 200 * time.Millisecond}, ""},
 	} {
 		if got := s.sample(&tc.rec); got != tc.want {
 			t.Errorf("step %d: traced because %q, want %q", tc.rec.Step, got, tc.want)
