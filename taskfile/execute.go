@@ -29,6 +29,8 @@ type execSpec struct {
 	pass    []string // variables of maker's environment the program is given (execute.env NAME)
 	set     []string // NAME=value pairs the program is given (execute.env NAME=value)
 	dir     string   // execute.dir, absolute; "" for the run's own directory
+	// approval is execute.approve and its timeout (approve.go).
+	approval approval
 }
 
 // defaultExecTimeout bounds an action when the file gives no timeout.
@@ -54,7 +56,7 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 // A program named with a slash is taken from the task file's directory; a
 // bare name from PATH.
 func (d *decoder) execute(n *yaml.Node) (*execSpec, error) {
-	m, err := d.mapping(n, "execute", "command", "timeout", "env", "dir")
+	m, err := d.mapping(n, "execute", "command", "timeout", "env", "dir", "approve", "approve_timeout", "approve_default")
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +133,9 @@ func (d *decoder) execute(n *yaml.Node) (*execSpec, error) {
 		if spec.dir, err = filepath.Abs(p); err != nil {
 			return nil, d.errf(dn, "execute.dir", "%v", err)
 		}
+	}
+	if err := d.approval(m, spec); err != nil {
+		return nil, err
 	}
 	return spec, nil
 }

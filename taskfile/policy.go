@@ -36,7 +36,7 @@ func schemaJSON(schema any) json.RawMessage {
 }
 
 // OnNoConsensus is the file's `on_no_consensus` policy, "" when it names
-// none: "error" or "escalate:MODEL" (see [maker.ParseOnNoConsensus]). A
+// none: "error", "escalate:MODEL" or "ask" (see [maker.ParseOnNoConsensus]). A
 // command-line flag overrides it.
 func (t *Task) OnNoConsensus() string { return t.onNoConsensus }
 
