@@ -46,6 +46,9 @@ type ModelOpener interface {
 type Job struct {
 	Desc   *Description
 	Resume string
+	// Caps, with Resume, replace the run's budget caps (nil: it keeps
+	// its own).
+	Caps *Caps
 	// DB is the journal database the run is recorded in.
 	DB string
 	// Started must be called once the run is journaled, before its first

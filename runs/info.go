@@ -27,10 +27,14 @@ type Info struct {
 	StepsPerSecond float64 `json:"steps_per_second"`
 	// ETASeconds is the time left at that pace (0 when unknown).
 	ETASeconds float64 `json:"eta_seconds"`
-	// CostUSD is the cost so far and BudgetUSD the run's cost limit per
-	// session (0: none).
+	// CostUSD is the run's cost so far, over all its sessions, and
+	// BudgetUSD its cost cap over all of them (0: none): the one it started
+	// with, or the one a resume set last.
 	CostUSD   float64 `json:"cost_usd"`
 	BudgetUSD float64 `json:"budget_usd"`
+	// Spent says so in words: "spent $4.3240 of $5" ("spent $4.3240"
+	// without a cap).
+	Spent string `json:"spent,omitempty"`
 }
 
 // Get is run id (or a unique prefix) with its summary and pace.
@@ -61,6 +65,18 @@ func (m *Manager) info(ctx context.Context, run *maker.RunRecord, summary bool) 
 	}
 	if json.Unmarshal(run.Config, &cfg) == nil {
 		in.BudgetUSD = cfg.Budget.MaxCostUSD
+	}
+	if in.Summary != nil {
+		if b := in.Summary.Budget; b != nil {
+			in.BudgetUSD = b.MaxCostUSD
+		}
+		if a := m.running(run.ID); a != nil && a.caps != nil && a.caps.MaxCostUSD != nil {
+			in.BudgetUSD = *a.caps.MaxCostUSD // the session's, which it records when it ends
+		}
+		in.Spent = fmt.Sprintf("spent $%.4f", in.CostUSD)
+		if in.BudgetUSD > 0 {
+			in.Spent += fmt.Sprintf(" of $%g", in.BudgetUSD)
+		}
 	}
 	steps := run.Steps
 	if a := m.running(run.ID); a != nil {

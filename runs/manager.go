@@ -121,6 +121,16 @@ func (m *Manager) Start(ctx context.Context, d Description) (string, error) {
 // Resume continues a journaled run that is not running or done from its
 // last committed step, and returns its id.
 func (m *Manager) Resume(ctx context.Context, id string) (string, error) {
+	return m.ResumeWith(ctx, id, nil)
+}
+
+// ResumeWith is [Manager.Resume] with budget caps that replace the run's
+// (nil: the run keeps its own). The caps are the whole run's: a run
+// stopped by one stops again at once unless it is raised.
+func (m *Manager) ResumeWith(ctx context.Context, id string, caps *Caps) (string, error) {
+	if err := caps.Check(); err != nil {
+		return "", invalid{err}
+	}
 	run, err := m.db.Run(ctx, id)
 	if err != nil {
 		return "", err
@@ -135,14 +145,17 @@ func (m *Manager) Resume(ctx context.Context, id string) (string, error) {
 		if m.draining.Load() {
 			return "", ErrDraining
 		}
+		if caps.Given() {
+			return "", invalid{fmt.Errorf("run %s is worked by the fleet, whose queue keeps no new caps: resume it with the caps it has", run.ID)}
+		}
 		return m.opts.Fleet.Enqueue(ctx, &Job{Resume: run.ID, DB: m.location})
 	}
-	return m.resume(ctx, run.ID)
+	return m.resume(ctx, run.ID, caps)
 }
 
 // resume launches the resumption of run id unless this process is already
 // running or resuming it.
-func (m *Manager) resume(ctx context.Context, id string) (string, error) {
+func (m *Manager) resume(ctx context.Context, id string, caps *Caps) (string, error) {
 	m.mu.Lock()
 	if m.active[id] != nil || m.resuming[id] {
 		m.mu.Unlock()
@@ -155,7 +168,7 @@ func (m *Manager) resume(ctx context.Context, id string) (string, error) {
 		delete(m.resuming, id)
 		m.mu.Unlock()
 	}()
-	return m.launch(ctx, &Job{Resume: id})
+	return m.launch(ctx, &Job{Resume: id, Caps: caps})
 }
 
 // Cancel stops a running run: its in-flight samples are cancelled, its
@@ -313,7 +326,7 @@ func (m *Manager) launch(ctx context.Context, job *Job) (string, error) {
 		return "", ErrDraining
 	}
 	runCtx, cancel := context.WithCancel(m.base)
-	a := &active{cancel: cancel, done: make(chan struct{}), wake: make(chan struct{}), started: time.Now()}
+	a := &active{cancel: cancel, done: make(chan struct{}), wake: make(chan struct{}), started: time.Now(), caps: job.Caps}
 	started := make(chan string, 1)
 	failed := make(chan error, 1)
 	var once sync.Once
@@ -374,6 +387,8 @@ type active struct {
 	err     error
 	started time.Time
 	onStep  func(string, *maker.StepRecord)
+	// caps are the budget caps the session was resumed with, if any.
+	caps *Caps
 
 	mu sync.Mutex
 	// tail holds the latest decided steps, tail[0] being step first (0-based):

@@ -59,11 +59,16 @@ func (s *Server) fail(w http.ResponseWriter, err error) {
 // its type; the error names the field. The body is read whole first, so a
 // body over MaxBody is refused as such whatever it holds.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	return decodeMax(w, r, v, MaxBody)
+}
+
+// decodeMax is [decode] with a body of up to max bytes.
+func decodeMax(w http.ResponseWriter, r *http.Request, v any, max int64) error {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
 	var mb *http.MaxBytesError
 	switch {
 	case errors.As(err, &mb):
-		return fmt.Errorf("request body larger than %d bytes", MaxBody)
+		return fmt.Errorf("request body larger than %d bytes", max)
 	case err != nil:
 		return fmt.Errorf("request body: %w", err)
 	}
@@ -84,7 +89,8 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 
 func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 	var d runs.Description
-	if err := decode(w, r, &d); err != nil {
+	// A task file's data files come in its params (params.files).
+	if err := decodeMax(w, r, &d, MaxRunBody); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
@@ -179,7 +185,17 @@ func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) resumeRun(w http.ResponseWriter, r *http.Request) {
-	id, err := s.cfg.Manager.Resume(r.Context(), r.PathValue("id"))
+	// The body, when there is one, holds budget caps that replace the
+	// run's (runs.Caps); none keeps them.
+	var caps *runs.Caps
+	if r.ContentLength != 0 {
+		caps = new(runs.Caps)
+		if err := decode(w, r, caps); err != nil {
+			writeError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	}
+	id, err := s.cfg.Manager.ResumeWith(r.Context(), r.PathValue("id"), caps)
 	if err != nil {
 		s.fail(w, err)
 		return

@@ -97,8 +97,13 @@ func (t Timeouts) withDefaults() Timeouts {
 // in forgets it by the next day, and the page asks for the token again.
 const SessionLifetime = 12 * time.Hour
 
-// MaxBody is the largest request body read (a task file's text included).
+// MaxBody is the largest request body read, but for a new run's.
 const MaxBody = 1 << 20
+
+// MaxRunBody is the largest body of POST /v1/runs: a task file's text and
+// the data files sent with it (params.files) are read whole, and kept in
+// the journal with the run.
+const MaxRunBody = 16 << 20
 
 // Server is the HTTP handler of the service.
 type Server struct {

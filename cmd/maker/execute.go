@@ -96,6 +96,12 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 			return err
 		}
 	}
+	if e.resume != "" {
+		// The caps are the whole run's (resume_budget.go).
+		if cfg.Budget.Spent, err = jr.spent(ctx); err != nil {
+			return err
+		}
+	}
 	if err := e.started(jr, &cfg); err != nil {
 		return err
 	}

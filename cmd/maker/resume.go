@@ -9,7 +9,10 @@ import (
 )
 
 func newResumeCmd() *cobra.Command {
-	var session runFlags
+	var (
+		session runFlags
+		budget  budgetFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "resume RUN",
 		Short: "Continue a journaled run from its last committed step",
@@ -19,9 +22,14 @@ the run decided but had not committed when it stopped are decided again; none th
 was committed is repeated. A simulated run resumed this way ends exactly as an
 uninterrupted run with the same seed.
 
+The run's budget (--max-cost, --max-samples-total, --max-wall) is the whole run's,
+over all its sessions: a run stopped by a cap stops again at once unless the cap is
+raised here, and the new cap then holds for later resumptions too.
+
 Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget reached.`,
 		Example: `  maker resume 3f9a2c1b
-  maker resume 3f9a --events steps.jsonl`,
+  maker resume 3f9a --events steps.jsonl
+  maker resume 3f9a --max-cost 10   # raise the run's cost cap to $10 in all`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			jf := session.journal
@@ -40,7 +48,11 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 				}
 				return err
 			}
-			r, err := reopen(run, func(f *runFlags) { f.jsonOut, f.quiet, f.journal = session.jsonOut, session.quiet, jf })
+			caps := budget.given()
+			r, err := reopen(run, func(f *runFlags) {
+				f.jsonOut, f.quiet, f.journal = session.jsonOut, session.quiet, jf
+				applyCaps(&caps, f)
+			})
 			if err != nil {
 				return usageErr("%v", err)
 			}
@@ -51,6 +63,7 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 	fs.BoolVar(&session.jsonOut, "json", false, "print the summary as one JSON object")
 	fs.BoolVarP(&session.quiet, "quiet", "q", false, "no progress bar")
 	session.journal.register(fs)
+	budget.register(fs)
 	fs.BoolVar(&session.journal.reexecute, "reexecute", false, "run again the action of a step that a crash interrupted (tasks with execute)")
 	fs.MarkHidden("no-journal")
 	return cmd

@@ -34,7 +34,7 @@ Exit status: 0 done, 1 a wrong or undecided step, 2 bad usage or a bad file,
 			}
 			e, err := taskfileExecution(taskfileParams{File: args[0], YAML: string(data), Simulated: f.simulated()})
 			if err != nil {
-				return err
+				return onClient(cmd.Context(), err)
 			}
 			e.flags = &f
 			return e.execute(cmd)
@@ -55,6 +55,13 @@ type taskfileParams struct {
 	// expected answers) when the run started: a resume refuses a file that
 	// has changed since, as its steps would no longer match its records.
 	Data map[string]string `json:"data,omitempty"`
+	// Files are the data files' contents, by the name the task file gives
+	// them, when a client sent them with the task file (maker submit): the
+	// run reads them from here, never from the disk of the service that
+	// runs it, and so does its resume.
+	Files map[string]string `json:"files,omitempty"`
+	// paths are where the data files were read, by name (sendFiles).
+	paths map[string]string
 	// opts say what the file may reach: the command line's by default, a
 	// client's for a run a service is asked for (runsBuilder.described).
 	opts taskfile.Options
@@ -62,11 +69,13 @@ type taskfileParams struct {
 
 // taskfileExecution is the execution of a task file.
 func taskfileExecution(p taskfileParams) (execution[string], error) {
+	p.opts.Files = sentFiles(p.Files)
 	task, err := taskfile.ParseWith(p.File, p.YAML, p.opts)
 	if err != nil {
 		return execution[string]{}, usageErr("%w", err)
 	}
 	data := task.DataFiles()
+	p.paths = task.DataPaths()
 	if p.Data == nil {
 		p.Data = data
 	} else if err := sameData(p.Data, data); err != nil {

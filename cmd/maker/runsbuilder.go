@@ -29,6 +29,9 @@ type runsBuilder struct {
 	log io.Writer
 	// allowExecute accepts a task file with execute: by default a client
 	// of the service cannot make it run programs (maker serve
+	// allowDirs are the directories a client's task file may name files
+	// and programs in (maker serve --allow-dir); none by default.
+	allowDirs []string
 	// --allow-execute).
 	allowExecute bool
 }
@@ -141,8 +144,9 @@ func (b runsBuilder) clientOpener(kind taskKind) taskOpener {
 	if kind.name != "taskfile" {
 		return kind.open
 	}
-	opts := taskfile.Options{NoFiles: true, NoExecute: !b.allowExecute}
+	opts := taskfile.Options{NoFiles: true, NoExecute: !b.allowExecute, AllowDirs: b.allowDirs}
 	return opener(func(p taskfileParams) (execution[string], error) {
+		applyCaps(job.Caps, f)
 		p.opts = opts
 		return taskfileExecution(p)
 	})
@@ -180,6 +184,7 @@ func noPathParams(kind string, params json.RawMessage) error {
 	}
 	for _, p := range pathParams[kind] {
 		if v, ok := m[p]; ok && v != "" {
+	sessionCaps(run, f)
 			return fmt.Errorf("params.%s: not accepted here: the service writes no file a request names", p)
 		}
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
+	"github.com/maker-go/maker/taskfile"
 )
 
 func newServeCmd() *cobra.Command {
@@ -27,6 +28,7 @@ func newServeCmd() *cobra.Command {
 		dbPath       string
 		tokenEnv     string
 		allowExecute bool
+		allowDirs    []string
 		allowHosts   []string
 		secureCookie bool
 	)
@@ -76,16 +78,21 @@ docs/service.md, "Security model".`,
 			if err != nil {
 				return err
 			}
+			dirs, err := serveDirs(allowDirs)
+			if err != nil {
+				return err
+			}
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelInfo}))
 			return serve(cmd.Context(), serveConfig{addr: addr, db: dbPath, token: token, log: log, stderr: cmd.ErrOrStderr(),
-				allowExecute: allowExecute, allowHosts: hosts, secureCookie: secureCookie})
+				allowExecute: allowExecute, allowDirs: dirs, allowHosts: hosts, secureCookie: secureCookie})
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&addr, "addr", "127.0.0.1:7777", "address to listen on (a non-loopback one needs --token-env)")
 	registerDB(fs, &dbPath)
 	fs.StringVar(&tokenEnv, "token-env", "", "environment variable holding the bearer token requests must carry")
-	fs.BoolVar(&allowExecute, "allow-execute", false, "accept task files with execute: a client may then run programs on this machine")
+	fs.BoolVar(&allowExecute, "allow-execute", false, "accept task files with execute: a client may then run programs on this machine, from a directory --allow-dir allows")
+	fs.StringArrayVar(&allowDirs, "allow-dir", nil, "a directory whose files (inputs, expected_file) and programs (execute, with --allow-execute) a client's task file may name; repeatable (by default it may name none: a client sends the data files with the task file)")
 	fs.StringArrayVar(&allowHosts, "allow-host", nil, "a name (or name:port) clients may give in the Host header besides localhost, 127.0.0.1, [::1] and the listen address, e.g. the proxy's public name; repeatable (others are answered 421)")
 	fs.BoolVar(&secureCookie, "secure-cookie", false, "mark the dashboard's session cookie Secure although this service speaks plain HTTP: behind a proxy that terminates TLS")
 	return cmd
@@ -117,6 +124,21 @@ func serveHosts(addr string, allow []string) ([]string, error) {
 		hosts = append(hosts, h)
 	}
 	return hosts, nil
+}
+
+// serveDirs are the --allow-dir directories, each absolute with its
+// symbolic links resolved, so that a path a task file names is checked
+// against where the files really are.
+func serveDirs(dirs []string) ([]string, error) {
+	var out []string
+	for _, d := range dirs {
+		real, err := taskfile.AllowDir(d)
+		if err != nil {
+			return nil, usageErr("--allow-dir %q: %v", d, err)
+		}
+		out = append(out, real)
+	}
+	return out, nil
 }
 
 // serveToken is the bearer token the server requires: none on a loopback
@@ -156,6 +178,9 @@ type serveConfig struct {
 	stderr          io.Writer
 	// allowExecute accepts task files whose steps run a program.
 	allowExecute bool
+	// allowDirs are the directories a client's task file may name files
+	// and programs in (taskfile.Options.AllowDirs), resolved by serveDirs.
+	allowDirs []string
 	// allowHosts and secureCookie are server.Config's AllowHosts and
 	// SecureCookie.
 	allowHosts   []string
@@ -183,7 +208,7 @@ func closeHTTP(hs *http.Server, grace time.Duration) {
 // serve runs the service until ctx ends, then drains.
 func serve(ctx context.Context, c serveConfig) error {
 	met := server.NewMetrics(prometheus.NewRegistry())
-	b := runsBuilder{log: c.stderr, allowExecute: c.allowExecute}
+	b := runsBuilder{log: c.stderr, allowExecute: c.allowExecute, allowDirs: c.allowDirs}
 	opts := runs.Options{OnStep: met.OnStep, Logger: c.log}
 	var fr *fleetRuns
 	if s := maker.JournalScheme(c.db); s == "postgres" || s == "postgresql" {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker/runs"
+	"github.com/maker-go/maker/taskfile"
 )
 
 // A task file whose steps run a program is refused by the service unless
@@ -31,8 +32,13 @@ func TestServiceRefusesExecuteByDefault(t *testing.T) {
 	if !errors.Is(err, runs.ErrInvalid) || !strings.Contains(err.Error(), "--allow-execute") {
 		t.Fatalf("a task with execute was not refused by default: %v", err)
 	}
-	if _, err := (runsBuilder{allowExecute: true}).described(job()); err != nil {
-		t.Fatalf("refused with --allow-execute: %v", err)
+	// The program is taken from a directory the service allows.
+	dir, err := taskfile.AllowDir(filepath.Dir(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (runsBuilder{allowExecute: true, allowDirs: []string{dir}}).described(job()); err != nil {
+		t.Fatalf("refused with --allow-execute --allow-dir: %v", err)
 	}
 	sum, _ := os.ReadFile("../../examples/yaml/running-sum.yaml")
 	plain, _ := json.Marshal(taskfileParams{File: "running-sum.yaml", YAML: string(sum)})

@@ -84,7 +84,7 @@ func (e execution[S]) submit(cmd *cobra.Command) error {
 	if _, known := lookupKind(e.kind); !known {
 		return usageErr("task %s cannot run on a service: its kind %q is not in taskKinds", e.task.Name(), e.kind)
 	}
-	params, err := json.Marshal(e.params)
+	params, err := submitParams(cmd.Context(), e.params)
 	if err != nil {
 		return err
 	}
