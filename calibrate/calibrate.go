@@ -115,9 +115,9 @@ type Report struct {
 	// oracle or expected answers) or "pilot" (decided by a vote at a high
 	// k, see Pilot), and TruthNote what that means for p.
 	Truth     string `json:"truth,omitempty"`
+	TruthNote string `json:"truth_note,omitempty"`
 	// FollowUpSamples are the samples of Options.FollowUp, in Samples.
 	FollowUpSamples int `json:"follow_up_samples,omitempty"`
-	TruthNote string `json:"truth_note,omitempty"`
 }
 
 // buckets are the length ranges of the error-by-length table.

@@ -109,6 +109,7 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 		return err
 	}
 	cfg.Observers = append(cfg.Observers, jr.observers...)
+	e.useCache(jr, &cfg)
 	if f.k == "adaptive" {
 		pol, err := plan.NewAdaptiveK(k, e.task.Steps(), f.target, cfg.Logger)
 		if err != nil {

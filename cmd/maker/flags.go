@@ -62,6 +62,9 @@ type runFlags struct {
 	// step without consensus (escalate.go).
 	structured    bool
 	onNoConsensus string
+	// noCache votes every step, even one the journal's decision cache
+	// holds (cache.go).
+	noCache bool
 }
 
 // modelFlags open the model: the simulator's or a provider's settings.
@@ -126,6 +129,7 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.retryWait, "retry-wait", provider.DefaultRetryInitial, "first backoff wait between retries; it doubles each time, with jitter")
 	fs.BoolVar(&f.structured, "structured", true, "send the task's answer schema to providers that can constrain their answers to it (structured outputs); the answers are still checked against it")
 	fs.StringVar(&f.onNoConsensus, "on-no-consensus", "", "a step without consensus: error (stop the run; the default) or escalate:MODEL (vote the step again on MODEL, e.g. escalate:openai/gpt-4.1); default: the task file's on_no_consensus")
+	fs.BoolVar(&f.noCache, "no-cache", false, "vote every step, even one the journal's decision cache decided before under the same settings (see maker cache)")
 }
 
 // simulated reports whether every model --model names is simulated.

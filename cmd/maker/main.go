@@ -102,7 +102,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		}
 	}
 	add(groupTasks, newHanoiCmd(), newCubeCmd(), newSudokuCmd(), newRequirementsCmd(), newRunCmd(), newScenarioCmd())
-	add(groupJournal, newRunsCmd(), newShowCmd(), newResumeCmd(), newReplayCmd(), newReportCmd())
+	add(groupJournal, newRunsCmd(), newShowCmd(), newResumeCmd(), newReplayCmd(), newReportCmd(), newCacheCmd())
 	add(groupPlanning, newPlanCmd(), newCalibrateCmd())
 	add(groupService, newServeCmd(), newWorkerCmd(), newSubmitCmd(), newWatchCmd(), newCancelCmd(), newMCPCmd())
 	add(groupTools, newModelsCmd(), newSimCmd())
