@@ -56,6 +56,10 @@ type slot[S any] struct {
 	early      *Tally
 	earlyCands map[string]Candidate[S]
 	read1      map[int]reading[S]
+	// digest is the step's decision-cache key; hit, when set, says the
+	// cache decided it (its origin), with no sample drawn.
+	digest string
+	hit    string
 }
 
 type pipeline[S any] struct {
@@ -189,6 +193,9 @@ func (p *pipeline[S]) run() error {
 				return err
 			}
 			p.chain = append(p.chain, s)
+			if s.hit != "" {
+				continue // decided by the cache: nothing to wait for
+			}
 		}
 		if err := p.ctx.Err(); err != nil {
 			return err
@@ -257,6 +264,24 @@ func (p *pipeline[S]) open(step int, state S, prev, baseKey string) (*slot[S], e
 		s.read1 = map[int]reading[S]{}
 	}
 	p.live[s.id] = s
+	var rec *StepRecord
+	var c Candidate[S]
+	var hit bool
+	if s.digest, rec, c, hit = r.fromCache(p.ctx, step, prev, s.prompt, k); hit {
+		// The cached winner stands as k votes, so the slot is won before
+		// it launches anything; emit clears them from the record.
+		s.hit = rec.CacheHit
+		for range k {
+			s.tally.Add(rec.Key)
+			if s.early != nil {
+				s.early.Add(rec.Key)
+			}
+		}
+		s.cands.add(rec.Key, c)
+		if s.earlyCands != nil {
+			s.earlyCands[rec.Key] = c
+		}
+	}
 	return s, nil
 }
 
@@ -458,6 +483,9 @@ func (p *pipeline[S]) decideHead() {
 		}
 	}
 	h.next = w.State
+	if h.hit != "" {
+		h.rec.CacheHit = h.hit
+	}
 	r.sum.LeaderChanges += int64(h.changes)
 	if p.auto {
 		p.changes += h.changes
@@ -539,6 +567,11 @@ func (p *pipeline[S]) emit(ctx context.Context) error {
 		rec.Speculative = h.baseKey != ""
 		rec.Wasted = p.wasted[rec.Step]
 		delete(p.wasted, rec.Step)
+		if rec.FromCache() {
+			rec.Tally, rec.Votes = nil, 0
+		} else if r.cache != nil {
+			r.cache.remember(ctx, h.digest, rec)
+		}
 		r.sum.addDecision(rec)
 		if r.cfg.KPolicy != nil {
 			r.cfg.KPolicy.Observe(rec)
