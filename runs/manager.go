@@ -185,7 +185,7 @@ func (m *Manager) Cancel(ctx context.Context, id string) error {
 	}
 	// A run whose end is journaled is over, even while its goroutine
 	// here is still winding down.
-	if a == nil || run.Status != maker.StatusRunning {
+	if a == nil || run.Status != maker.StatusRunning && run.Status != maker.StatusWaiting {
 		return fmt.Errorf("run %s is not running here (%s): %w", run.ID, run.Status, ErrConflict)
 	}
 	a.cancel()
@@ -247,8 +247,9 @@ func (m *Manager) Wait(ctx context.Context, id string) error {
 	}
 }
 
-// Recover resumes every run the journal holds as running that no process
-// is running: runs a killed (or drained) service or command left behind.
+// Recover resumes every run the journal holds as running (or waiting for a
+// person) that no process is running: runs a killed (or drained) service
+// or command left behind.
 // A run that cannot be resumed (its kind has no opener, another live
 // process holds it) is logged and skipped. It returns the ids resumed.
 func (m *Manager) Recover(ctx context.Context) ([]string, error) {
@@ -257,17 +258,20 @@ func (m *Manager) Recover(ctx context.Context) ([]string, error) {
 	}
 	// The running runs, a page at a time through the journal's status
 	// index: a journal of many finished runs is not read.
+	// A run that waited for a person's decision waits again.
 	var all []*maker.RunRecord
-	for q := (maker.RunQuery{Status: maker.StatusRunning, Limit: maker.MaxRunLimit}); ; {
-		p, err := maker.ListRuns(ctx, m.db, q)
-		if err != nil {
-			return nil, err
+	for _, status := range []string{maker.StatusRunning, maker.StatusWaiting} {
+		for q := (maker.RunQuery{Status: status, Limit: maker.MaxRunLimit}); ; {
+			p, err := maker.ListRuns(ctx, m.db, q)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, p.Runs...)
+			if p.Next == "" {
+				break
+			}
+			q.After = p.Next
 		}
-		all = append(all, p.Runs...)
-		if p.Next == "" {
-			break
-		}
-		q.After = p.Next
 	}
 	var ids []string
 	for _, r := range all {
