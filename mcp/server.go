@@ -28,9 +28,9 @@ func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 	t := tools{mgr: mgr}
 	sdk.AddTool(s, &sdk.Tool{Name: "plan", Description: planDesc, InputSchema: planSchema()}, exact(t.plan))
 	sdk.AddTool(s, &sdk.Tool{Name: "calibrate", Description: calibrateDesc}, exact(t.calibrate))
-	sdk.AddTool(s, &sdk.Tool{Name: "start_run", Description: startDesc, InputSchema: startSchema}, exact(t.start))
-	sdk.AddTool(s, &sdk.Tool{Name: "get_run", Description: getDesc, OutputSchema: runSchema}, exact(t.get))
-	sdk.AddTool(s, &sdk.Tool{Name: "list_runs", Description: listDesc, OutputSchema: listSchema}, exact(t.list))
+	sdk.AddTool(s, &sdk.Tool{Name: "start_run", Description: startDesc(), InputSchema: startSchema()}, exact(t.start))
+	sdk.AddTool(s, &sdk.Tool{Name: "get_run", Description: getDesc(), OutputSchema: runSchema}, exact(t.get))
+	sdk.AddTool(s, &sdk.Tool{Name: "list_runs", Description: listDesc, InputSchema: listInputSchema(), OutputSchema: listSchema}, exact(t.list))
 	sdk.AddTool(s, &sdk.Tool{Name: "cancel_run", Description: cancelDesc, OutputSchema: runSchema}, exact(t.cancel))
 	sdk.AddTool(s, &sdk.Tool{Name: "resume_run", Description: resumeDesc}, exact(t.resume))
 	sdk.AddTool(s, &sdk.Tool{Name: "replay", Description: replayDesc}, exact(t.replay))
@@ -102,7 +102,11 @@ type RunID struct {
 }
 
 func (t tools) start(ctx context.Context, _ *sdk.CallToolRequest, in startInput) (*sdk.CallToolResult, RunID, error) {
-	d := runs.Description{Kind: in.Kind, Settings: in.Settings}
+	settings, err := runs.SettingsOf(in.Settings)
+	if err != nil {
+		return nil, RunID{}, err
+	}
+	d := runs.Spec{Kind: in.Kind, Settings: settings}
 	if in.Params != nil {
 		b, err := json.Marshal(in.Params)
 		if err != nil {
@@ -121,7 +125,7 @@ type runRef struct {
 
 // listInput selects runs.
 type listInput struct {
-	Status string `json:"status,omitempty" jsonschema:"only runs with this status: running, queued, done, failed, interrupted"`
+	Status string `json:"status,omitempty" jsonschema:"only runs with this status (see get_run)"`
 	Kind   string `json:"kind,omitempty" jsonschema:"only runs of this task kind, e.g. hanoi"`
 	Offset int    `json:"offset,omitempty" jsonschema:"runs to skip, for paging"`
 	Limit  int    `json:"limit,omitempty" jsonschema:"most runs to return (default 50, at most 1000)"`

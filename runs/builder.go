@@ -9,16 +9,20 @@ import (
 	"github.com/maker-go/maker"
 )
 
-// Description is a run to start: the task kind (as in the journal, e.g.
-// "hanoi"), the task's parameters (the JSON the journal keeps for that
-// kind, e.g. {"disks":10}) and the run settings by the command line's flag
-// names (e.g. {"k":3,"sim-error":0.01}); a setting left out has the
+// Spec is a run to start, the one value every front end (the command
+// line's submit, the API, MCP, a fleet's queue) passes: the task kind (as
+// the journal records it, e.g. "hanoi", one of [Kinds]), the task's
+// parameters (the kind's params object; {} runs like the kind's command
+// with no flags) and the run's [Settings]; a setting left out has the
 // command line's default.
-type Description struct {
-	Kind     string                     `json:"kind"`
-	Params   json.RawMessage            `json:"params"`
-	Settings map[string]json.RawMessage `json:"settings,omitempty"`
+type Spec struct {
+	Kind     string          `json:"kind"`
+	Params   json.RawMessage `json:"params,omitempty"`
+	Settings Settings        `json:"settings,omitzero"`
 }
+
+// Description is the older name of [Spec].
+type Description = Spec
 
 // ErrInvalid marks a description (or a resume request) that cannot run as
 // given: an unknown kind, a bad parameter or setting. Front ends answer it

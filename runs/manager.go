@@ -106,9 +106,15 @@ func (m *Manager) OpenModel(ctx context.Context, name string, oracle maker.Oracl
 }
 
 // Start starts a new run of d and returns its id once it is journaled,
-// before its first step. An error before that (a bad description) wraps
-// [ErrInvalid] where the description is at fault.
-func (m *Manager) Start(ctx context.Context, d Description) (string, error) {
+// before its first step. The params are read and completed by the kind
+// first (see [Spec.Prepare]), so the builder and the journal see the
+// params a run keeps. An error before that (a bad spec) wraps
+// [ErrInvalid] where the spec is at fault.
+func (m *Manager) Start(ctx context.Context, d Spec) (string, error) {
+	d, err := d.Prepare()
+	if err != nil {
+		return "", err
+	}
 	if m.opts.Fleet != nil {
 		if m.draining.Load() {
 			return "", ErrDraining
@@ -278,7 +284,7 @@ func (m *Manager) Recover(ctx context.Context) ([]string, error) {
 		if m.running(r.ID) != nil {
 			continue
 		}
-		if _, err := m.resume(ctx, r.ID); err != nil {
+		if _, err := m.resume(ctx, r.ID, nil); err != nil {
 			m.opts.Logger.Warn("run not recovered", "run", r.ID, "err", err)
 			continue
 		}

@@ -120,10 +120,10 @@ func TestWatchIsGapFree(t *testing.T) {
 	ctx := context.Background()
 	s := &stepper{total: 40, gate: make(chan struct{}), batch: 7}
 	m := newManager(t, s, filepath.Join(t.TempDir(), "m.db"))
-	if _, err := m.Start(ctx, Description{Kind: "nope"}); !errors.Is(err, ErrInvalid) {
+	if _, err := m.Start(ctx, Spec{Kind: "nope"}); !errors.Is(err, ErrInvalid) {
 		t.Fatalf("bad kind: %v, want ErrInvalid", err)
 	}
-	id, err := m.Start(ctx, Description{Kind: "steps"})
+	id, err := m.Start(ctx, Spec{Kind: "steps"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestCancelResumeRecover(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := m.Start(ctx, Description{Kind: "steps"})
+	id, err := m.Start(ctx, Spec{Kind: "steps"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestCancelResumeRecover(t *testing.T) {
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = m.Shutdown(ctx) }()
 	wg.Wait()
-	if _, err := m.Start(ctx, Description{Kind: "steps"}); !errors.Is(err, ErrDraining) {
+	if _, err := m.Start(ctx, Spec{Kind: "steps"}); !errors.Is(err, ErrDraining) {
 		t.Errorf("start while draining: %v", err)
 	}
 	m2 := newManager(t, s, path)
@@ -256,7 +256,7 @@ func TestLiveSummary(t *testing.T) {
 	ctx := context.Background()
 	s := &stepper{total: 30, gate: make(chan struct{}), batch: 7}
 	m := newManager(t, s, filepath.Join(t.TempDir(), "m.db"))
-	id, err := m.Start(ctx, Description{Kind: "steps"})
+	id, err := m.Start(ctx, Spec{Kind: "steps"})
 	if err != nil {
 		t.Fatal(err)
 	}

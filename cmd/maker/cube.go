@@ -11,6 +11,7 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/cube"
 	"github.com/maker-go/maker/cubesolve"
+	"github.com/maker-go/maker/tasks"
 )
 
 // twoPhaseTarget and twoPhaseTime bound the comparison solve: a 20-move
@@ -93,10 +94,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 }
 
 // cubeParams are what the journal keeps to rebuild a cube run.
-type cubeParams struct {
-	Scramble  string `json:"scramble"`
-	NoOptimal bool   `json:"no_optimal,omitempty"`
-}
+type cubeParams = tasks.Cube
 
 // cubeExecution is the execution of a cube run.
 func cubeExecution(p cubeParams) (execution[cube.Facelets], error) {

@@ -485,7 +485,7 @@ func TestFleetService(t *testing.T) {
 	// Submitted to a, watched from b to its end.
 	args := []string{"hanoi", "--disks", "6", "--k", "2", "--seed", "9", "--sim-latency", "5ms", "-q", "--json"}
 	id, err := ca.Start(ctx, runs.Description{Kind: "hanoi", Params: json.RawMessage(`{"disks":6}`),
-		Settings: map[string]json.RawMessage{"k": json.RawMessage(`2`), "seed": json.RawMessage(`9`), "sim-latency": json.RawMessage(`"5ms"`)}})
+		Settings: testSettings(`{"k":2,"seed":9,"sim-latency":"5ms"}`)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +511,7 @@ func TestFleetService(t *testing.T) {
 
 	// A longer run cancelled through b while a worker runs it.
 	long := runs.Description{Kind: "hanoi", Params: json.RawMessage(`{"disks":9}`),
-		Settings: map[string]json.RawMessage{"k": json.RawMessage(`2`), "seed": json.RawMessage(`4`), "sim-latency": json.RawMessage(`"5ms"`)}}
+		Settings: testSettings(`{"k":2,"seed":4,"sim-latency":"5ms"}`)}
 	id, err = ca.Start(ctx, long)
 	if err != nil {
 		t.Fatal(err)
@@ -764,4 +764,13 @@ func TestFleetChunksSpeculate(t *testing.T) {
 		t.Errorf("run %s: the fleet decided %d steps, the uninterrupted run %d, and they differ", id, len(have), len(want))
 	}
 	t.Logf("%d sessions, %d ended on time, %d steps voted ahead", len(run.Sessions), onTime, ahead)
+}
+
+// testSettings reads settings a test writes as JSON.
+func testSettings(js string) runs.Settings {
+	var s runs.Settings
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		panic(err)
+	}
+	return s
 }

@@ -9,13 +9,12 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/hanoi"
 	"github.com/maker-go/maker/internal/fileio"
+	"github.com/maker-go/maker/tasks"
 )
 
-// hanoiParams are what the journal keeps to rebuild the task on resume.
-type hanoiParams struct {
-	Disks  int    `json:"disks"`
-	Prompt string `json:"prompt,omitempty"` // the --prompt-file template's text
-}
+// hanoiParams are what the journal keeps to rebuild the task on resume
+// (the kind's params, package tasks).
+type hanoiParams = tasks.Hanoi
 
 // hanoiExecution is the execution of a Hanoi run.
 func hanoiExecution(p hanoiParams) (execution[hanoi.State], error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/requirements"
+	"github.com/maker-go/maker/tasks"
 )
 
 func newRequirementsCmd() *cobra.Command {
@@ -97,15 +98,7 @@ Exit status: 0 defined, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 
 // requirementsParams are what the journal keeps to rebuild a requirements
 // run.
-type requirementsParams struct {
-	Request             string  `json:"request"`
-	PurposeProposers    int     `json:"purpose_proposers"`
-	FeatureProposers    int     `json:"feature_proposers"`
-	ProposalTemperature float64 `json:"proposal_temperature"`
-	OutMD               string  `json:"out_md,omitempty"`
-	OutJSON             string  `json:"out_json,omitempty"`
-	Scripted            bool    `json:"scripted,omitempty"` // the scripted intent plays the model
-}
+type requirementsParams = tasks.Requirements
 
 // requirementsExecution is the execution of a requirements definition.
 // The votes of each decision come from the steps this session observed,

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"reflect"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,30 +27,14 @@ type runsBuilder struct {
 	log io.Writer
 	// allowExecute accepts a task file with execute: by default a client
 	// of the service cannot make it run programs (maker serve
+	// --allow-execute).
+	allowExecute bool
 	// allowDirs are the directories a client's task file may name files
 	// and programs in (maker serve --allow-dir); none by default.
 	allowDirs []string
-	// --allow-execute).
-	allowExecute bool
 }
 
 var _ runs.Builder = runsBuilder{}
-
-// apiRefused are the run flags a description may not set: they name files
-// the server would read or write, or a key's variable and an endpoint
-// that together would send a server secret anywhere. The service sets
-// them itself or not at all.
-var apiRefused = map[string]string{
-	"db":          "the service journals every run in its own database",
-	"no-journal":  "the service journals every run",
-	"events":      "the service streams events itself (GET /v1/runs/{id}/events)",
-	"report":      "the service renders reports itself (GET /v1/runs/{id}/report)",
-	"json":        "not a run setting",
-	"quiet":       "not a run setting",
-	"base-url":    "the endpoint is the server's own setting",
-	"api-key-env": "API keys come from the server's environment, never from a request",
-	"local":       "the service decides where its runs run",
-}
 
 // Run implements [runs.Builder].
 func (b runsBuilder) Run(ctx context.Context, job *runs.Job) error {
@@ -146,7 +128,6 @@ func (b runsBuilder) clientOpener(kind taskKind) taskOpener {
 	}
 	opts := taskfile.Options{NoFiles: true, NoExecute: !b.allowExecute, AllowDirs: b.allowDirs}
 	return opener(func(p taskfileParams) (execution[string], error) {
-		applyCaps(job.Caps, f)
 		p.opts = opts
 		return taskfileExecution(p)
 	})
@@ -165,6 +146,7 @@ func (b runsBuilder) resumed(ctx context.Context, job *runs.Job) (runnable, erro
 	}
 	r, err := reopen(run, func(f *runFlags) {
 		f.journal, f.jsonOut, f.quiet = journalFlags{db: job.DB, queue: fleet.DefaultQueue}, true, true
+		applyCaps(job.Caps, f)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", runs.ErrInvalid, err)
@@ -184,7 +166,6 @@ func noPathParams(kind string, params json.RawMessage) error {
 	}
 	for _, p := range pathParams[kind] {
 		if v, ok := m[p]; ok && v != "" {
-	sessionCaps(run, f)
 			return fmt.Errorf("params.%s: not accepted here: the service writes no file a request names", p)
 		}
 	}
@@ -203,6 +184,7 @@ func reopen(run *maker.RunRecord, session func(*runFlags)) (runnable, error) {
 	if err != nil {
 		return nil, fmt.Errorf("run %s: %w", run.ID, err)
 	}
+	sessionCaps(run, f)
 	session(f)
 	task, err := kind.open(run.Params)
 	if err != nil {
@@ -211,46 +193,19 @@ func reopen(run *maker.RunRecord, session func(*runFlags)) (runnable, error) {
 	return task.resumeAs(f, run.ID), nil
 }
 
-// settingsFlags are the run flags a description's settings set, by flag
-// name (a dash or an underscore between words), over the command line's
-// defaults. A value is a JSON string, number or boolean, read as the flag
-// reads its text.
-func settingsFlags(settings map[string]json.RawMessage) (*runFlags, error) {
+// settingsFlags are the run flags a spec's settings set, over the command
+// line's defaults: each setting is set as its flag's text, so a setting
+// means what the flag means.
+func settingsFlags(settings runs.Settings) (*runFlags, error) {
 	f := new(runFlags)
 	fs := pflag.NewFlagSet("settings", pflag.ContinueOnError)
 	f.register(fs)
-	names := make([]string, 0, len(settings))
-	for name := range settings {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		flag := strings.ReplaceAll(name, "_", "-")
-		if why, refused := apiRefused[flag]; refused {
-			return nil, fmt.Errorf("settings.%s: not accepted here: %s", name, why)
+	for _, v := range settings.Values() {
+		if fs.Lookup(v.Flag) == nil {
+			return nil, fmt.Errorf("settings.%s: unknown setting", v.Flag)
 		}
-		if fs.Lookup(flag) == nil {
-			return nil, fmt.Errorf("settings.%s: unknown setting", name)
-		}
-		var v any
-		dec := json.NewDecoder(bytes.NewReader(settings[name]))
-		dec.UseNumber()
-		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("settings.%s: %v", name, err)
-		}
-		var text string
-		switch v := v.(type) {
-		case string:
-			text = v
-		case json.Number:
-			text = v.String()
-		case bool:
-			text = fmt.Sprint(v)
-		default:
-			return nil, fmt.Errorf("settings.%s: want a string, number or boolean, got %s", name, settings[name])
-		}
-		if err := fs.Set(flag, text); err != nil {
-			return nil, fmt.Errorf("settings.%s: %v", name, err)
+		if err := fs.Set(v.Flag, v.Text); err != nil {
+			return nil, fmt.Errorf("settings.%s: %v", v.Flag, err)
 		}
 	}
 	f.jsonOut, f.quiet = true, true
@@ -276,27 +231,9 @@ func setParam(params json.RawMessage, key string, v any) (json.RawMessage, error
 	return json.Marshal(m)
 }
 
-// jsonError says which field a JSON decoding error is about, without Go's
-// type names. A strictjson error says so already.
-func jsonError(err error) error {
-	var strict *strictjson.Error
-	if errors.As(err, &strict) {
-		return strict
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		field := te.Field
-		if field == "" {
-			field = "(the value)"
-		}
-		return fmt.Errorf("%s: want %s, got JSON %s", field, te.Type.Kind(), te.Value)
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Errorf("not JSON: %v", se)
-	}
-	return err
-}
+// jsonError says which field a JSON decoding error is about (see
+// [runs.JSONError]).
+func jsonError(err error) error { return runs.JSONError(err) }
 
 func kindNames() []string {
 	var names []string
@@ -390,7 +327,7 @@ func (w worldExecution[S]) strictParams(raw json.RawMessage) error { return w.e.
 // (retries, timeouts) with the model, seed and simulated error rate asked
 // for.
 func (b runsBuilder) OpenModel(ctx context.Context, name string, oracle maker.Oracle, seed uint64, simError float64) (maker.Model, error) {
-	f, err := settingsFlags(nil)
+	f, err := settingsFlags(runs.Settings{})
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,10 @@
 package main
 
-import "github.com/spf13/cobra"
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker/tasks"
+)
 
 func newScenarioCmd() *cobra.Command {
 	cmd := &cobra.Command{
@@ -22,6 +26,4 @@ func newScenarioCmd() *cobra.Command {
 // scenarioParams are what the journal keeps to rebuild a scenario run: the
 // instance itself, generated or read, so a run resumes on the instance it
 // started with.
-type scenarioParams[I any] struct {
-	Instance *I `json:"instance"`
-}
+type scenarioParams[I any] = tasks.Scenario[I]

@@ -158,6 +158,15 @@ type migrateParams struct {
 func migrateExecution(p migrateParams) (execution[migrate.State], func(error) error, error) {
 	var none execution[migrate.State]
 	ctx := context.Background()
+	if p.DBFile == "" && p.FileID == "" && p.Temporary {
+		// A new run a client asked for (package tasks): its database is
+		// a temporary file, as with no --db-file.
+		created, err := createTemporary(ctx, p)
+		if err != nil {
+			return none, nil, err
+		}
+		p = created
+	}
 	if p.DBFile == "" {
 		return none, nil, usageErr("the journal does not name the run's database file (an older maker ran it): continue it with maker scenario migrate --db-file FILE --resume")
 	}
@@ -244,4 +253,22 @@ func migrateRun(ctx context.Context, task *migrate.Task, p migrateParams) (execu
 			return facts
 		},
 	}, nil
+}
+
+// createTemporary creates the database of a new migration in a temporary
+// directory, as maker scenario migrate with no --db-file does, and returns
+// the params that name it.
+func createTemporary(ctx context.Context, p migrateParams) (migrateParams, error) {
+	dir, err := os.MkdirTemp("", tempPrefix)
+	if err != nil {
+		return p, err
+	}
+	task, err := migrate.Create(ctx, filepath.Join(dir, "shop.db"), p.Instance)
+	if err != nil {
+		os.RemoveAll(dir)
+		return p, usageErr("%v", err)
+	}
+	defer task.Close()
+	p.DBFile, p.FileID, p.Instance = task.Path(), task.ID(), task.Instance()
+	return p, nil
 }

@@ -83,10 +83,12 @@ func cliRun(t *testing.T, path string, c serviceCase) *maker.RunRecord {
 
 // description is the API's description of the run c made with the CLI.
 func description(c serviceCase, cli *maker.RunRecord) runs.Description {
-	d := runs.Description{Kind: cli.Kind, Params: cli.Params, Settings: map[string]json.RawMessage{}}
+	d := runs.Spec{Kind: cli.Kind, Params: cli.Params}
 	for name, v := range c.settings {
 		b, _ := json.Marshal(v)
-		d.Settings[name] = b
+		if err := d.Settings.Set(name, b); err != nil {
+			panic(err)
+		}
 	}
 	return d
 }

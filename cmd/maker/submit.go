@@ -90,14 +90,20 @@ func (e execution[S]) submit(cmd *cobra.Command) error {
 	}
 	run := pflag.NewFlagSet("run flags", pflag.ContinueOnError)
 	new(runFlags).registerAll(run)
-	d := runs.Description{Kind: e.kind, Params: params, Settings: map[string]json.RawMessage{}}
+	d := runs.Spec{Kind: e.kind, Params: params}
+	var setErr error
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
-		if run.Lookup(fl.Name) == nil || submitSession[fl.Name] {
+		if run.Lookup(fl.Name) == nil || submitSession[fl.Name] || setErr != nil {
 			return
 		}
 		v, _ := json.Marshal(fl.Value.String())
-		d.Settings[fl.Name] = v
+		if err := d.Settings.Set(fl.Name, v); err != nil {
+			setErr = usageErr("--%s: %v", fl.Name, err)
+		}
 	})
+	if setErr != nil {
+		return setErr
+	}
 	id, err := c.Start(cmd.Context(), d)
 	if err != nil {
 		return clientErr(err)

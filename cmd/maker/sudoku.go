@@ -7,6 +7,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/sudoku"
+	"github.com/maker-go/maker/tasks"
 )
 
 func newSudokuCmd() *cobra.Command {
@@ -63,9 +64,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 }
 
 // sudokuParams are what the journal keeps to rebuild a Sudoku run.
-type sudokuParams struct {
-	Puzzle string `json:"puzzle"` // 81 cells, as Grid.Compact writes them
-}
+type sudokuParams = tasks.Sudoku
 
 // sudokuExecution is the execution of a Sudoku run.
 func sudokuExecution(p sudokuParams) (execution[sudoku.Grid], error) {

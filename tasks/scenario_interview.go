@@ -1,0 +1,10 @@
+package tasks
+
+import (
+	"github.com/maker-go/maker/scenario/interview"
+)
+
+func init() {
+	registerScenario("interview", "interview scheduling: place interviews in slots and rooms by a greedy rule, one voted call per interview",
+		interview.DefaultSize, interview.Generate, (*interview.Instance).Validate)
+}
