@@ -1,6 +1,7 @@
 package maker
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -135,6 +136,20 @@ func (a *JournalApprover) Decide(ctx context.Context, req DecisionRequest) (Verd
 		}
 	}
 	pd, err := a.Journal.Ask(ctx, a.Run, req)
+	for err == nil && req.Kind == DecisionApprove && (pd.Action != req.Action || !bytes.Equal(pd.State, req.State)) {
+		// A resumed run voted the step again and decided another action
+		// than the one journaled: an answer about that one cannot stand
+		// for this one, which is asked anew.
+		if pd.Open() {
+			_, err = a.Journal.Answer(ctx, a.Run, pd.Step, Verdict{By: "maker",
+				Reason: fmt.Sprintf("superseded: the step was decided again, as %q", req.Action)})
+			if err != nil && !errors.Is(err, ErrNoDecision) {
+				return Verdict{}, err
+			}
+		}
+		req.Attempt = pd.Attempt + 1
+		pd, err = a.Journal.Ask(ctx, a.Run, req)
+	}
 	if err != nil {
 		return Verdict{}, err
 	}
@@ -168,7 +183,13 @@ func (a *JournalApprover) Decide(ctx context.Context, req DecisionRequest) (Verd
 			return Verdict{}, err
 		}
 	}
-	return *pd.Answer, nil
+	v := *pd.Answer
+	if pd.Kind == DecisionAsk && v.Approved && v.Pick > 0 && v.Pick <= len(pd.Candidates) {
+		// The pick names a candidate of the question as journaled, which
+		// the person saw: a resumed run may have drawn other samples.
+		v.Text, v.Pick = pd.Candidates[v.Pick-1].Text, 0
+	}
+	return v, nil
 }
 
 // lookup reads the journaled question that req asked.

@@ -131,4 +131,28 @@ func Decisions(t *testing.T, open func(t *testing.T) maker.Journal) {
 	if s := status(db); s != maker.StatusWaiting {
 		t.Fatalf("status of a run whose waiter stopped %s, want waiting", s)
 	}
+
+	// The run resumed, voted step 5 again and decided another action: the
+	// open question about the old one is superseded, and the new one asked
+	// as the next attempt, answered here by its pick-free approval.
+	go func() {
+		for {
+			ds, _ := other.Decisions(ctx, "")
+			if len(ds) == 1 && ds[0].Attempt == 1 {
+				if _, err := other.Answer(ctx, id, 5, maker.Verdict{Approved: true, By: "bo"}); err != nil {
+					t.Error(err)
+				}
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	v, err = (&maker.JournalApprover{Journal: dj, Run: id, Poll: 20 * time.Millisecond}).Decide(ctx, maker.DecisionRequest{Kind: maker.DecisionApprove, Step: 5, Action: "other"})
+	if err != nil || !v.Approved || v.By != "bo" {
+		t.Fatalf("the new question: %+v, %v", v, err)
+	}
+	all, err = dj.Decisions(ctx, id)
+	if err != nil || len(all) != 4 || all[2].Answer == nil || all[2].Answer.Approved || all[2].Answer.By != "maker" || all[3].Action != "other" {
+		t.Fatalf("after a superseded question: %v; %d decisions", err, len(all))
+	}
 }
