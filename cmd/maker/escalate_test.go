@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,7 +73,7 @@ func TestOnNoConsensusBad(t *testing.T) {
 	tests := []struct {
 		value, want string
 	}{
-		{"plurality", "--on-no-consensus: want error or escalate:MODEL"},
+		{"plurality", "--on-no-consensus: want error, escalate:MODEL or ask"},
 		{"escalate:", "--on-no-consensus: escalate: want a model name"},
 		{"escalate:sim/B?nope=1", "--on-no-consensus escalate:sim/B?nope=1"},
 	}
@@ -82,5 +83,45 @@ func TestOnNoConsensusBad(t *testing.T) {
 		if code != exitUsage || strings.Contains(msg, "\n") || !strings.Contains(msg, tc.want) {
 			t.Errorf("%q: exit %d, stderr %q; want exit %d and one line with %q", tc.value, code, msg, exitUsage, tc.want)
 		}
+	}
+}
+
+// TestOnNoConsensusTaskFile: a task file's on_no_consensus escalates as the
+// flag does, the flag overrides it, and a bad value is refused with its
+// line.
+func TestOnNoConsensusTaskFile(t *testing.T) {
+	src, err := os.ReadFile("../../examples/yaml/running-sum.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name, extra string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, append([]byte(extra+"\n"), src...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("escalate.yaml", "on_no_consensus: escalate:sim/B")
+	model := "sim/A?hard=0.05&hard_error=1&flag_share=1&hard_steps=private"
+	base := []string{"run", good, "--model", model, "--k", "3", "--max-samples", "12", "--json", "--no-journal", "-q"}
+	var sum struct {
+		Success        bool   `json:"success"`
+		WrongSteps     int    `json:"wrong_steps"`
+		EscalatedSteps int    `json:"escalated_steps"`
+		EscalatedTo    string `json:"escalated_to"`
+	}
+	code, stdout, stderr := runCLI(t, base...)
+	if err := json.Unmarshal([]byte(stdout), &sum); code != exitOK || err != nil || !sum.Success || sum.EscalatedSteps == 0 || sum.EscalatedTo != "sim/B" {
+		t.Fatalf("task file escalates: exit %d, %s%s", code, stdout, stderr)
+	}
+	code, _, stderr = runCLI(t, append(base, "--on-no-consensus", "error")...)
+	if code != exitFailed || !strings.Contains(stderr, "no candidate ahead by 3") {
+		t.Errorf("--on-no-consensus error over the file's escalate: exit %d, %s", code, stderr)
+	}
+	bad := write("bad.yaml", "on_no_consensus: plurality")
+	code, _, stderr = runCLI(t, "run", bad, "--no-journal", "-q")
+	if msg := strings.TrimSpace(stderr); code != exitUsage || !strings.Contains(msg, "bad.yaml:1: on_no_consensus: want error, escalate:MODEL or ask") {
+		t.Errorf("bad value: exit %d, %q", code, msg)
 	}
 }
