@@ -162,11 +162,19 @@ func (e *Escalations) merge(o Escalations) {
 	}
 }
 
-// writeText writes one line for people when a step was escalated.
-func (e *Escalations) writeText(b *strings.Builder) {
+// EscalationText says for people what escalation did: the steps, the
+// model, its samples and their cost; "" when nothing was escalated.
+func (e *Escalations) EscalationText() string {
 	if e.EscalatedSteps == 0 && e.EscalationSamples == 0 {
-		return
+		return ""
 	}
-	fmt.Fprintf(b, "escalated   %s to %s: %s, $%.4f\n", count(e.EscalatedSteps, "step", "steps"), e.EscalatedTo,
+	return fmt.Sprintf("%s to %s: %s, $%.4f", count(e.EscalatedSteps, "step", "steps"), e.EscalatedTo,
 		count(e.EscalationSamples, "sample", "samples"), e.EscalationCostUSD)
+}
+
+// writeText writes one line of the text summary when a step was escalated.
+func (e *Escalations) writeText(b *strings.Builder) {
+	if t := e.EscalationText(); t != "" {
+		fmt.Fprintf(b, "escalated   %s\n", t)
+	}
 }

@@ -70,6 +70,9 @@ func facts(s *maker.Summary, a *aggregate, pText string) []fact {
 	if sp := s.SpeculationText(); sp != "" {
 		out = append(out, fact{"speculation", sp})
 	}
+	if e := s.EscalationText(); e != "" {
+		out = append(out, fact{"escalated", e})
+	}
 	if a.steps != s.Steps-s.StartStep && a.steps > 0 {
 		out = append(out, fact{"steps in charts", group(a.steps)})
 	}

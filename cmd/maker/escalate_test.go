@@ -64,6 +64,12 @@ func TestOnNoConsensusEscalate(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &replay); code != exitOK || err != nil || replay.Same != replay.Steps || replay.Steps != 1023 {
 		t.Errorf("replay: exit %d, %s%s: every step must replay as decided", code, stdout, stderr)
 	}
+	html := filepath.Join(t.TempDir(), "r.html")
+	code, _, stderr = runCLI(t, "report", sum.RunID, "--db", db, "-o", html)
+	page, err := os.ReadFile(html)
+	if code != exitOK || err != nil || !strings.Contains(string(page), "escalated") || !strings.Contains(string(page), "to sim/B") {
+		t.Errorf("report: exit %d, %v %s: want the escalated steps among the facts", code, err, stderr)
+	}
 }
 
 // TestOnNoConsensusBad: a policy that is neither error nor escalate:MODEL
