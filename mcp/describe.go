@@ -14,14 +14,18 @@ import (
 // What an agent reads: the server's instructions and each tool's
 // description, written for one that has never heard of MAKER.
 
-const instructions = `maker runs long, many-step tasks with an LLM so that the whole task ends with no error:
+// instructions are the server's instructions; the statuses come from
+// package runs, so an agent knows every end a run can have.
+func instructions() string {
+	return `maker runs long, many-step tasks with an LLM so that the whole task ends with no error:
 every step is one small model call, several samples of each step vote until one answer leads
 the others by k votes, and answers with signs of confusion (too long, malformed) are thrown
 away. A run can last hours and cost real money with a real model; the model "sim" is a free,
 instant simulator for trying things. Typical use: plan (what k, samples and cost a task needs),
-start_run, then poll get_run while its status is running or queued; any other status is
-an end (done, failed, budget, interrupted, stopped). cancel_run stops one, resume_run
+start_run, then poll get_run while its status is ` + strings.Join(runs.LiveStatuses(), ", ") + `; any other status is
+an end (` + strings.Join(runs.EndStatuses(), ", ") + `). cancel_run stops one, resume_run
 continues it from its last committed step.`
+}
 
 const planDesc = `Plan a run before paying for it. Given the model's per-step success rate p (the chance
 that one sample answers one step right) and the number of steps, it returns k_min, the vote
@@ -114,7 +118,7 @@ var runSchema = &jsonschema.Schema{
 	Properties: map[string]*jsonschema.Schema{
 		"id":               {Type: "string"},
 		"kind":             {Type: "string"},
-		"status":           statusSchema("running or queued while the run goes on; any other status is its end"),
+		"status":           statusSchema("the run's status"),
 		"steps":            {Type: "integer", Description: "committed steps"},
 		"total_steps":      {Type: "integer"},
 		"progress":         {Type: "number", Description: "share of steps committed, 0 to 1"},

@@ -22,7 +22,7 @@ const Version = "1"
 // NewServer is the MCP server of maker: its tools drive mgr.
 func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 	s := sdk.NewServer(&sdk.Implementation{Name: "maker", Title: "maker: long LLM tasks with zero errors", Version: Version}, &sdk.ServerOptions{
-		Instructions: instructions,
+		Instructions: instructions(),
 		Logger:       quiet(log),
 	})
 	t := tools{mgr: mgr}

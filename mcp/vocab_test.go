@@ -57,7 +57,7 @@ func TestToolsVocabulary(t *testing.T) {
 		if !strings.Contains(tools["get_run"], st+" (") {
 			t.Errorf("get_run's description does not tell status %s", st)
 		}
-		if !strings.Contains(instructions, st) {
+		if !strings.Contains(instructions(), st) {
 			t.Errorf("the instructions do not name status %s", st)
 		}
 	}

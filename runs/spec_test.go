@@ -112,3 +112,13 @@ func TestSpecPrepare(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryStatusSaysWhatItMeans: a status the journal records has its
+// words for every front end's help.
+func TestEveryStatusSaysWhatItMeans(t *testing.T) {
+	for _, s := range Statuses() {
+		if StatusHelp(s) == "" {
+			t.Errorf("status %s says nothing of what it means (runs.statusHelp)", s)
+		}
+	}
+}

@@ -42,3 +42,21 @@ func StatusList() string {
 func Live(status string) bool {
 	return status == maker.StatusRunning || status == maker.StatusQueued || status == maker.StatusWaiting
 }
+
+// LiveStatuses are the statuses of runs that go on (see [Live]), in
+// [maker.RunStatuses]' order.
+func LiveStatuses() []string { return filterStatuses(true) }
+
+// EndStatuses are the statuses of runs that have ended: they go on only
+// when resumed.
+func EndStatuses() []string { return filterStatuses(false) }
+
+func filterStatuses(live bool) []string {
+	var out []string
+	for _, s := range maker.RunStatuses {
+		if Live(s) == live {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -144,6 +144,12 @@ func TestOpenAPIFromRegistry(t *testing.T) {
 			t.Errorf("schema %s in openapi.json is not the generated one (go test ./server -run TestOpenAPIFromRegistry -openapi-fragments FILE writes them all); want %s", name, b)
 		}
 	}
+	var status struct {
+		Enum []string `json:"enum"`
+	}
+	if err := json.Unmarshal(doc.Components.Schemas["Status"], &status); err != nil || !slices.Equal(status.Enum, maker.RunStatuses) {
+		t.Errorf("the document's statuses %v, the journal's %v", status.Enum, maker.RunStatuses)
+	}
 	if body := doc.Paths["/v1/runs"]["post"]; !bytes.Contains(body, []byte(`"#/components/schemas/RunSpec"`)) {
 		t.Errorf("POST /v1/runs does not take a RunSpec: %s", body)
 	}
