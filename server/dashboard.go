@@ -7,10 +7,15 @@ import (
 	"github.com/maker-go/maker/report"
 )
 
-// dashboardHTML is the live dashboard: the runs table and, for the run
-// chosen, its progress, pace, ETA and cost, with charts of samples per
-// step and red flags fed by the run's event stream. It loads nothing but
-// itself and the report's embedded ECharts build from this server.
+// dashboardHTML is the live dashboard: the runs table (status-coloured
+// progress, start, time taken, cost, model; filtered and paged by GET
+// /v1/runs) and, for the run chosen, why it stopped (its stop reason and
+// first wrong step with that step's tally), its settings, pace, ETA, cost
+// against its budget and speculation, charts of samples, cost and red
+// flags by step fed by the run's event stream, and a step explorer (GET
+// /v1/runs/{id}/steps/{n}) that a chart's point or a step number opens.
+// It fits a window 800 px wide. It loads nothing but itself and the
+// report's embedded ECharts build from this server.
 //
 //go:embed dashboard.html
 var dashboardHTML []byte

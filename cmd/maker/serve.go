@@ -50,6 +50,11 @@ fleet's workers (maker worker, on any machine with the same --db), follows them
 through the journal, and cancels them through the queue. Any number of services
 may share the database. See docs/fleet.md.
 
+A client's task file brings its data files with it (maker submit sends them):
+the service looks no path up on its own disk unless --allow-dir names the
+directory, and runs a task file's program (--allow-execute) only from such a
+directory.
+
 Only a loopback address is served without a token: any other needs --token-env,
 the environment variable that holds the bearer token every request must carry.
 
@@ -230,7 +235,7 @@ func serve(ctx context.Context, c serveConfig) error {
 	met.SetManager(mgr)
 	srv := server.New(server.Config{
 		Manager: mgr, Token: c.token, Metrics: met, Logger: c.log,
-		AllowHosts: c.allowHosts, SecureCookie: c.secureCookie, Timeouts: c.timeouts,
+		AllowHosts: c.allowHosts, SecureCookie: c.secureCookie, Timeouts: c.timeouts, Prompt: journaledPrompt,
 		Report: func(ctx context.Context, id string, w io.Writer) error {
 			run, err := mgr.DB().Run(ctx, id)
 			if err != nil {
