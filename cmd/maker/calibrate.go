@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/calibrate"
@@ -27,9 +28,13 @@ func newCalibrateCmd() *cobra.Command {
 		prompt   string
 	)
 	cmd := &cobra.Command{
-		Use:   "calibrate",
+		Use:   "calibrate [TASK [task flags]]",
 		Short: "Measure a model's per-step error rate on random steps, then plan the full task",
-		Long: `Draw random steps of the task (states from the known solution), take independent
+		Long: `Measure any task: TASK and its flags are those of the task commands (hanoi, cube,
+sudoku, requirements, run, scenario ...), e.g. maker calibrate run examples/yaml/ledger.yaml.
+Without TASK, --task hanoi --disks N is measured.
+
+Draw random steps of the task (states from the known solution), take independent
 single samples on each without voting, and report the per-step error rate with a 95%
 Wilson interval, the red-flag rate v, mean tokens, the error rate by answer length, and
 collisions (steps where two samples are both wrong, a sign of correlated errors). The
@@ -41,12 +46,42 @@ With several --model, every model answers the same steps and one table compares
 them: p with its 95% interval, v, mean tokens, and the plan for the full task at
 --target (k_min, cost per step, total cost and wall time at the measured p90
 latency); the cheapest model that meets the target is marked. Each row's plan is
-what maker plan prints for the same p, v, tokens, latency and model.`,
-		Example: `  maker calibrate --task hanoi --disks 20 --samples 1000
+what maker plan prints for the same p, v, tokens, latency and model.
+
+The steps' states and right answers come from the task's known answers: its oracle
+(hanoi, cube, sudoku, the scenarios) or a task file's expected answers. A task with
+none is measured by a pilot: its first --pilot-steps steps are decided by a vote at
+--pilot-k on the first --model, and p is the agreement with those decisions, which
+the output says, with its bias.
+
+Hard steps: with --per-step 3 or more, the report estimates how p varies across
+steps (hard_steps: the share of steps where the model errs often, their p and the
+others'), from the steps where two samples were wrong; --follow-up N samples those
+steps N more times to measure their p. The plan then plans for them (maker plan
+--calibration FILE reads the JSON) and says when no k reaches the target.`,
+		Example: `  maker calibrate run examples/yaml/ledger.yaml --samples 300 --model 'sim/a?error=0.01'
+  maker calibrate sudoku --seed 7 --model 'sim/a?error=0.02' --model 'sim/b?error=0.005'
+  maker calibrate hanoi --disks 14 --samples 24000 --per-step 8 --follow-up 40 --json > cal.json
+  maker calibrate --task hanoi --disks 20 --samples 1000
   maker calibrate --task hanoi --disks 20 --samples 400 --model 'sim/mini?error=0.002' --model 'sim/nano?error=0.02&price_in=0.1&price_out=0.4'
   maker calibrate --task hanoi --disks 10 --model openai/gpt-4.1-mini --samples 2000 --concurrency 16`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			own := pflag.NewFlagSet("calibrate", pflag.ContinueOnError)
+			new(calibration).register(own)
+			own.AddFlagSet(cmd.Flags()) // --task hanoi names no task command
+			if i := taskIndex(args, own); i >= 0 {
+				return calibrateTask(cmd, args[:i], args[i:])
+			}
+			if err := cmd.Flags().Parse(args); err != nil {
+				return usageErr("%v (see 'maker calibrate --help')", err)
+			}
+			if help, _ := cmd.Flags().GetBool("help"); help {
+				return cmd.Help()
+			}
+			if cmd.Flags().NArg() > 0 {
+				return usageErr("calibrate: %q is not a task (known: %s)", cmd.Flags().Arg(0), strings.Join(taskCommands(), ", "))
+			}
 			names, err := calibrationModels(models)
 			if err != nil {
 				return err
@@ -153,6 +188,9 @@ func calibrationPlans(rep *calibrate.Report, steps int, target float64) map[stri
 		no := map[string]string{"error": fmt.Sprintf("no plan: none of the %d samples passed the red flags (flagged %v), so the measured p is 0 and voting cannot help (p <= 0.5)", rep.Samples, rep.Flagged)}
 		return map[string]any{"measured": no, "pessimistic": no}
 	}
+	if rep.Hard.Share > 0 {
+		out["hard_steps"] = hardPlan(rep, steps, target)
+	}
 	for name, q := range map[string]float64{"measured": rep.VoteErrorRate.Value, "pessimistic": rep.VoteErrorRate.Hi} {
 		in := plan.Input{P: 1 - q, Steps: steps, Target: target, V: rep.V, InTokens: rep.MeanInputTokens, OutTokens: rep.MeanOutputTokens}
 		if rep.Samples > 0 && rep.CostUSD > 0 {
@@ -177,10 +215,17 @@ func writeCalibration(w io.Writer, rep *calibrate.Report, plans map[string]any) 
 		sim = " (SIMULATED: no LLM was called)"
 	}
 	fmt.Fprintf(&b, "task        %s\nmodel       %s%s\n", rep.Task, rep.Model, sim)
+	if rep.Truth == "pilot" {
+		fmt.Fprintf(&b, "truth       PILOT: %s\n", rep.TruthNote)
+	} else if rep.TruthNote != "" {
+		fmt.Fprintf(&b, "truth       %s: %s\n", rep.Truth, rep.TruthNote)
+	}
 	fmt.Fprintf(&b, "sampled     %d steps, %d samples, $%.4f\n", rep.Steps, rep.Samples, rep.CostUSD)
 	iv := func(name string, i calibrate.Interval) {
 		fmt.Fprintf(&b, "%-11s %.5f (95%% CI %.5f-%.5f, n=%d)\n", name, i.Value, i.Lo, i.Hi, i.N)
 	}
+	q := rep.VoteErrorRate
+	fmt.Fprintf(&b, "p           %.5f (95%% CI %.5f-%.5f): one valid vote's success rate, 1 - vote errors\n", 1-q.Value, 1-q.Hi, 1-q.Lo)
 	iv("error rate", rep.ErrorRate)
 	iv("vote errors", rep.VoteErrorRate)
 	iv("no flags", rep.NoFlagErrorRate)
@@ -199,9 +244,25 @@ func writeCalibration(w io.Writer, rep *calibrate.Report, plans map[string]any) 
 		fmt.Fprintf(&b, " at steps %v", rep.CollisionSteps)
 	}
 	b.WriteString("\n")
-	for _, name := range []string{"measured", "pessimistic"} {
+	h := rep.Hard
+	switch {
+	case h.Share > 0:
+		fmt.Fprintf(&b, "hard steps  %.3g%% of the steps at p = %.4f, the others at p = %.5f (%d steps measured", 100*h.Share, h.P, h.BaseP, h.StepsMeasured)
+		if rep.FollowUpSamples > 0 {
+			fmt.Fprintf(&b, ", %d follow-up samples", rep.FollowUpSamples)
+		}
+		b.WriteString(")\n")
+	case h.StepsMeasured > 0:
+		fmt.Fprintf(&b, "hard steps  none told apart (%d steps measured; %.3g%% of them under p = %g)\n", h.StepsMeasured, 100*h.Below, h.Threshold)
+	}
+	for _, name := range []string{"hard_steps", "measured", "pessimistic"} {
 		switch pl := plans[name].(type) {
 		case plan.Plan:
+			if pl.Flat != nil {
+				fmt.Fprintf(&b, "plan (hard steps): k_min %d, success %.4f, %.0f samples, $%.2f; a plan at the average p = %.5f would take k = %d and promise %.4f, but succeed %.4f\n",
+					pl.KMin, pl.PFull, pl.ExpectedSamples, pl.ExpectedCostUSD, pl.Flat.P, pl.Flat.KMin, pl.Flat.PFull, pl.Flat.TruePFull)
+				continue
+			}
 			fmt.Fprintf(&b, "plan (%s p = %.5f): k_min %d, success %.4f, %.0f samples, $%.2f\n", name, pl.P, pl.KMin, pl.PFull, pl.ExpectedSamples, pl.ExpectedCostUSD)
 		case map[string]string:
 			fmt.Fprintf(&b, "plan (%s): %s\n", name, pl["error"])

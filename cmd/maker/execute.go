@@ -61,6 +61,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err := f.validate(); err != nil {
 		return err
 	}
+	if c := calibrating(cmd.Context()); c != nil {
+		return e.calibrate(cmd, c)
+	}
 	if submitTo(cmd.Context()) != nil {
 		return e.submit(cmd)
 	}
@@ -86,6 +89,10 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	cfg.Observers = append(cfg.Observers, e.observers...)
+	approval, err := e.planApproval()
+	if err != nil {
+		return err
+	}
 	jr, from, err := startJournal(cmd, e, model, k)
 	if err != nil {
 		return err
@@ -110,6 +117,9 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	}
 	cfg.Observers = append(cfg.Observers, jr.observers...)
 	e.useCache(jr, &cfg)
+	if err := e.useApproval(cmd, approval, jr, &cfg); err != nil {
+		return err
+	}
 	if f.k == "adaptive" {
 		pol, err := plan.NewAdaptiveK(k, e.task.Steps(), f.target, cfg.Logger)
 		if err != nil {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strings"
 	"time"
@@ -10,6 +12,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/calibrate"
+	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/provider"
 	"github.com/maker-go/maker/sim"
@@ -44,6 +48,7 @@ func newPlanCmd() *cobra.Command {
 		priceOut float64
 		priceC   float64
 		jsonOut  bool
+		calFile  string
 	)
 	cmd := &cobra.Command{
 		Use:   "plan",
@@ -67,8 +72,20 @@ model or one per model, in the order of --model.`,
 			if err != nil {
 				return err
 			}
+			if calFile != "" {
+				if len(ps) > 0 || cmd.Flags().Changed("hard-share") || cmd.Flags().Changed("hard-p") {
+					return usageErr("--calibration gives p and the hard steps: leave out --p, --hard-share and --hard-p")
+				}
+				if len(names) > 1 {
+					return usageErr("--calibration plans the one model it measured: give at most one --model")
+				}
+				return planFromCalibration(cmd, calFile, in, names, jsonOut)
+			}
 			if len(ps) == 0 || in.Steps == 0 {
 				return usageErr("--p and --steps are required")
+			}
+			if (in.Hard.Share > 0) != (in.Hard.P > 0) {
+				return usageErr("--hard-share and --hard-p go together")
 			}
 			if err := checkPlanFlags(in, ps, vs, inToks, outToks, lats, [3]float64{priceIn, priceOut, priceC}); err != nil {
 				return err
@@ -145,15 +162,7 @@ model or one per model, in the order of --model.`,
 			if x.Prices, err = pricesOf(name); err != nil {
 				return err
 			}
-			pl, err := plan.Compute(x)
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			if jsonOut {
-				return writeJSON(out, pl)
-			}
-			_, err = fmt.Fprint(out, planText(pl))
-			return err
+			return printPlan(out, x, jsonOut)
 		},
 	}
 	fs := cmd.Flags()
@@ -174,6 +183,9 @@ model or one per model, in the order of --model.`,
 	fs.IntVar(&in.Concurrency, "concurrency", 0, "most calls in flight (0: k_min)")
 	fs.IntVar(&in.Rounds, "rounds", 0, "rows of the undecided table (0: until under 0.01 steps)")
 	fs.BoolVar(&jsonOut, "json", false, "print the plan as one JSON object")
+	fs.Float64Var(&in.Hard.Share, "hard-share", 0, "share of the steps that are hard (see maker calibrate --per-step 3 or more): --p is then the other steps' p")
+	fs.Float64Var(&in.Hard.P, "hard-p", 0, "p of a valid vote on a hard step (with --hard-share)")
+	fs.StringVar(&calFile, "calibration", "", "plan from maker calibrate's JSON (one model): its p, v, tokens, latency, cost per sample and hard steps; give --steps")
 	return cmd
 }
 
@@ -248,6 +260,57 @@ func planModels(values []string) ([]string, error) {
 	return calibrationModels(values)
 }
 
+// printPlan computes the plan and prints it. A plan whose hard steps no
+// margin gets through is a failure (exit 1) that says what would help,
+// not bad usage.
+func printPlan(out io.Writer, x plan.Input, jsonOut bool) error {
+	pl, err := plan.Compute(x)
+	if errors.Is(err, plan.ErrUnreachable) {
+		return &exitError{code: exitFailed, err: err}
+	}
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if jsonOut {
+		return writeJSON(out, pl)
+	}
+	_, err = fmt.Fprint(out, planText(pl))
+	return err
+}
+
+// planFromCalibration plans from calibrate's JSON: the report's measured
+// p, v, tokens, p90 latency and cost per sample, and its hard steps, for
+// the task of --steps steps at --target.
+func planFromCalibration(cmd *cobra.Command, file string, in plan.Input, names []string, jsonOut bool) error {
+	if in.Steps == 0 {
+		return usageErr("--calibration needs --steps: the task's length")
+	}
+	b, err := fileio.ReadCapped(cmd.Context(), file, 64<<20)
+	if err != nil {
+		return usageErr("--calibration: %v", err)
+	}
+	var rep calibrate.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return usageErr("--calibration %s: not calibrate's JSON: %v", file, err)
+	}
+	if rep.Samples == 0 || rep.VoteErrorRate.N == 0 {
+		return usageErr("--calibration %s: no measured sample (is it the JSON of maker calibrate with one --model?)", file)
+	}
+	x := rep.PlanInput(in.Steps, in.Target)
+	x.M, x.Concurrency, x.Rounds, x.LatencySpread = in.M, in.Concurrency, in.Rounds, in.LatencySpread
+	if len(names) == 1 {
+		p, ok, err := modelPrices(names[0])
+		if err != nil {
+			return err
+		}
+		if ok {
+			x.Prices = plan.Prices{InPerMTok: p.InPerMTok, OutPerMTok: p.OutPerMTok, CachedInPerMTok: p.CachedInPerMTok}
+			x.InTokens = rep.MeanInputTokens
+		}
+	}
+	return printPlan(cmd.OutOrStdout(), x, jsonOut)
+}
+
 func planText(pl plan.Plan) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "steps              %d (p = %g, target %g", pl.Steps, pl.P, pl.Target)
@@ -255,10 +318,17 @@ func planText(pl plan.Plan) string {
 		fmt.Fprintf(&b, ", v = %g", pl.V)
 	}
 	b.WriteString(")\n")
+	if pl.Hard.Share > 0 {
+		fmt.Fprintf(&b, "hard steps         %.3g%% of the steps at p = %g (p above is the others')\n", 100*pl.Hard.Share, pl.Hard.P)
+	}
 	fmt.Fprintf(&b, "k_min              %d\n", pl.KMin)
 	fmt.Fprintf(&b, "success at k_min   %.6f\n", pl.PFull)
 	if pl.PFullKMinus1 != nil {
 		fmt.Fprintf(&b, "success at k_min-1 %.6f\n", *pl.PFullKMinus1)
+	}
+	if f := pl.Flat; f != nil {
+		fmt.Fprintf(&b, "flat-p plan        at the average p = %.6f: k = %d, promising %.6f, but %.6f with the hard steps; at k_min it promises %.6f\n",
+			f.P, f.KMin, f.PFull, f.TruePFull, f.PFullAtK)
 	}
 	fmt.Fprintf(&b, "votes per step     %.4f expected\n", pl.ExpectedVotesPerStep)
 	fmt.Fprintf(&b, "samples per step   %.4f expected\n", pl.ExpectedSamplesPerStep)
