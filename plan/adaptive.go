@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -28,6 +29,11 @@ type AdaptiveK struct {
 	Target   float64 // the whole-task success target t
 	MinVotes int     // votes to see before acting (default DefaultAdaptiveMinVotes)
 	Logger   *slog.Logger
+	// Hard is the calibration's estimate of the hard steps (share and p):
+	// when set, k_min is planned with them, the run's pessimistic p
+	// standing for the other steps. The run's votes say little about hard
+	// steps, which are rare, so the estimate comes from calibrate.
+	Hard Hard
 
 	k     int
 	right int
@@ -49,6 +55,14 @@ func NewAdaptiveK(floor, steps int, target float64, logger *slog.Logger) (*Adapt
 		logger = slog.New(slog.DiscardHandler)
 	}
 	return &AdaptiveK{Floor: floor, Steps: steps, Target: target, MinVotes: DefaultAdaptiveMinVotes, Logger: logger, k: floor}, nil
+}
+
+// kMin is k_min at p for the other steps, with the hard steps when set.
+func (a *AdaptiveK) kMin(p float64) (int, error) {
+	if a.Hard.Share > 0 {
+		return KMinHard(p, a.Hard, a.Steps, a.Target)
+	}
+	return KMin(p, a.Steps, a.Target, 1)
 }
 
 // K implements [maker.KPolicy].
@@ -84,7 +98,8 @@ func (a *AdaptiveK) Observe(rec *maker.StepRecord) {
 		if k, err := KMin(p, a.Steps, a.Target, 1); err == nil {
 			want = max(k, a.Floor)
 		}
-	} else if k, err := KMin(lower, a.Steps, a.Target, 1); err == nil && k > want {
+	} else if k, err := a.kMin(lower); k > want && (err == nil || errors.Is(err, ErrUnreachable)) {
+		// Unreachable: the best margin there is.
 		want = k
 	}
 	if want != a.k {

@@ -74,3 +74,31 @@ func TestAdaptiveKNeverBelowFloor(t *testing.T) {
 		t.Fatal("floor 0 accepted")
 	}
 }
+
+// With the calibration's hard steps, adaptive k plans for them: 400
+// right votes alone ask for k = 3 on 1,023 steps, the hard steps for
+// more.
+func TestAdaptiveKPlansForHardSteps(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		hard plan.Hard
+		want func(k int) bool
+	}{
+		{"no hard steps: k_min at the votes' pessimistic p", plan.Hard{}, func(k int) bool { return k == 3 }},
+		{"hard steps raise k", plan.Hard{Share: 0.01, P: 0.68}, func(k int) bool { return k >= 6 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pol, err := plan.NewAdaptiveK(2, 1023, 0.95, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pol.Hard = tc.hard
+			for step := range 200 {
+				pol.Observe(&maker.StepRecord{Step: step, K: 2, Key: "r", Tally: []maker.KeyCount{{Key: "r", Votes: 2}}})
+			}
+			if k := pol.K(200); !tc.want(k) {
+				t.Errorf("k = %d", k)
+			}
+		})
+	}
+}
