@@ -34,6 +34,7 @@ func NewServer(mgr *runs.Manager, log *slog.Logger) *sdk.Server {
 	sdk.AddTool(s, &sdk.Tool{Name: "cancel_run", Description: cancelDesc, OutputSchema: runSchema}, exact(t.cancel))
 	sdk.AddTool(s, &sdk.Tool{Name: "resume_run", Description: resumeDesc}, exact(t.resume))
 	sdk.AddTool(s, &sdk.Tool{Name: "replay", Description: replayDesc}, exact(t.replay))
+	addDecisionTools(s, t)
 	s.AddResourceTemplate(&sdk.ResourceTemplate{
 		Name: "run", URITemplate: runTemplate, MIMEType: "application/json",
 		Description: "a run's state and summary so far, as get_run answers it",

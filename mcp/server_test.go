@@ -63,6 +63,7 @@ func TestInputSchemas(t *testing.T) {
 	want := map[string][]string{
 		"plan": {"p", "steps"}, "start_run": {"kind"}, "get_run": {"id"},
 		"list_runs": nil, "calibrate": nil, "cancel_run": {"id"}, "resume_run": {"id"}, "replay": {"id"},
+		"pending_decisions": nil, "decide": {"id", "approve"},
 	}
 	for _, tool := range lt.Tools {
 		b, _ := json.Marshal(tool.InputSchema)
