@@ -14,6 +14,8 @@ import (
 	"github.com/maker-go/maker/tasks"
 )
 
+func init() { openKind("cube", opener(cubeExecution)) }
+
 // twoPhaseTarget and twoPhaseTime bound the comparison solve: a 20-move
 // solution is usually found in well under a second.
 const (

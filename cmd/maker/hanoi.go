@@ -12,6 +12,8 @@ import (
 	"github.com/maker-go/maker/tasks"
 )
 
+func init() { openKind("hanoi", opener(hanoiExecution)) }
+
 // hanoiParams are what the journal keeps to rebuild the task on resume
 // (the kind's params, package tasks).
 type hanoiParams = tasks.Hanoi

@@ -13,6 +13,8 @@ import (
 	"github.com/maker-go/maker/tasks"
 )
 
+func init() { openKind("requirements", opener(requirementsExecution)) }
+
 func newRequirementsCmd() *cobra.Command {
 	var (
 		f                runFlags

@@ -9,6 +9,8 @@ import (
 	"github.com/maker-go/maker/scenario/apitest"
 )
 
+func init() { openKind("scenario-apitest", worldOpener(apitestExecution)) }
+
 func newScenarioAPITestCmd() *cobra.Command {
 	var (
 		f   runFlags

@@ -12,6 +12,8 @@ import (
 	"github.com/maker-go/maker/scenario/deploy"
 )
 
+func init() { openKind("scenario-deploy", worldOpener(deployExecution)) }
+
 func newScenarioDeployCmd() *cobra.Command {
 	var (
 		f         runFlags

@@ -11,6 +11,8 @@ import (
 	"github.com/maker-go/maker/scenario/deps"
 )
 
+func init() { openKind("scenario-deps", opener(depsExecution)) }
+
 func newScenarioDepsCmd() *cobra.Command {
 	var (
 		f   runFlags

@@ -10,6 +10,8 @@ import (
 	"github.com/maker-go/maker/scenario/infra"
 )
 
+func init() { openKind("scenario-infra", opener(infraExecution)) }
+
 func newScenarioInfraCmd() *cobra.Command {
 	var (
 		f   runFlags

@@ -10,6 +10,8 @@ import (
 	"github.com/maker-go/maker/scenario/interview"
 )
 
+func init() { openKind("scenario-interview", opener(interviewExecution)) }
+
 func newScenarioInterviewCmd() *cobra.Command {
 	var (
 		f   runFlags

@@ -14,6 +14,8 @@ import (
 	"github.com/maker-go/maker/scenario/migrate"
 )
 
+func init() { openKind("scenario-migrate", worldOpener(migrateExecution)) }
+
 func newScenarioMigrateCmd() *cobra.Command {
 	var (
 		f      runFlags

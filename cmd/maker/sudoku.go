@@ -10,6 +10,8 @@ import (
 	"github.com/maker-go/maker/tasks"
 )
 
+func init() { openKind("sudoku", opener(sudokuExecution)) }
+
 func newSudokuCmd() *cobra.Command {
 	var (
 		f      runFlags

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/spf13/cobra"
 )
@@ -29,33 +31,38 @@ type taskKind struct {
 	open taskOpener
 }
 
-// taskKinds is the one list of the task kinds this maker journals. Every
-// task command sets one of these kinds; a test starts, kills and resumes a
-// run of each.
-func taskKinds() []taskKind {
-	return []taskKind{
-		{name: "hanoi", open: opener(hanoiExecution)},
-		{name: "cube", open: opener(cubeExecution)},
-		{name: "sudoku", open: opener(sudokuExecution)},
-		{name: "requirements", open: opener(requirementsExecution)},
-		{name: "taskfile", open: opener(taskfileExecution)},
-		{name: "scenario-deps", open: opener(depsExecution)},
-		{name: "scenario-infra", open: opener(infraExecution)},
-		{name: "scenario-interview", open: opener(interviewExecution)},
-		{name: "scenario-apitest", open: worldOpener(apitestExecution)},
-		{name: "scenario-deploy", open: worldOpener(deployExecution)},
-		{name: "scenario-migrate", open: worldOpener(migrateExecution)},
+// openers are how the command line opens each task kind's runs, set by
+// each kind's command file (openKind).
+var openers = map[string]taskOpener{}
+
+// openKind records, from the init of a task kind's command file, how the
+// command line opens the kind's runs: from their journaled params, for a
+// new run a client asks for (runsbuilder.go) and for maker resume. The
+// kind itself (its params, their defaults and checks) is registered once
+// in package tasks.
+func openKind(name string, open taskOpener) {
+	if _, dup := openers[name]; dup {
+		panic("maker: task kind " + name + " opened twice")
 	}
+	openers[name] = open
+}
+
+// taskKinds are the task kinds this maker runs: the kinds package tasks
+// registers, with their openers. Every task command sets one of these
+// kinds; a test starts, kills and resumes a run of each, and another
+// starts each through the API and MCP.
+func taskKinds() []taskKind {
+	var out []taskKind
+	for _, name := range slices.Sorted(maps.Keys(openers)) {
+		out = append(out, taskKind{name: name, open: openers[name]})
+	}
+	return out
 }
 
 // lookupKind finds a task kind by name.
 func lookupKind(name string) (taskKind, bool) {
-	for _, k := range taskKinds() {
-		if k.name == name {
-			return k, true
-		}
-	}
-	return taskKind{}, false
+	open, ok := openers[name]
+	return taskKind{name: name, open: open}, ok
 }
 
 // opener makes the opener of a task kind from the function that builds its
