@@ -65,7 +65,7 @@ func exampleText(k runs.Kind) string {
 func getDesc() string {
 	return `One run's state: status (` + runs.StatusList() + `), committed steps of
 total_steps, progress (0..1), steps_per_second and eta_seconds while it runs, cost_usd against
-budget_usd, and the summary so far (samples, votes, red flags, whether every step was right
+budget_usd (spent says "spent $X of $Y"; both are the whole run's, over all its sessions), and the summary so far (samples, votes, red flags, whether every step was right
 for tasks that can check it). Poll it to follow a run started with start_run, or give
 wait_seconds to have it answer when the run ends (or the wait is over), with progress
 notifications meanwhile.`
@@ -78,7 +78,10 @@ const cancelDesc = `Stop a running run: samples in flight are cancelled, decided
 run ends "interrupted" (resume_run continues it). Returns the run's state once it has stopped.`
 
 const resumeDesc = `Continue an interrupted or failed run from its last committed step, with its own
-settings; returns its id at once. A run that is running or done cannot be resumed.`
+settings; returns its id at once. A run that is running or done cannot be resumed. Budget caps
+(max-cost, max-samples-total, max-wall) hold over all of a run's sessions: a run stopped by one
+(status budget) stops again at once unless resumed with a raised cap, e.g. {"id": ..., "max-cost": 10},
+which holds for later resumptions too. Raise a cap only when the user agrees to spend more.`
 
 // startSchema is start_run's input: the kinds from the registry, each
 // setting with its type.
@@ -125,8 +128,9 @@ var runSchema = &jsonschema.Schema{
 		"live":             {Type: "boolean", Description: "running in this process"},
 		"steps_per_second": {Type: "number"},
 		"eta_seconds":      {Type: "number"},
-		"cost_usd":         {Type: "number"},
-		"budget_usd":       {Type: "number", Description: "cost limit per session, 0: none"},
+		"cost_usd":         {Type: "number", Description: "what the run has cost, over all its sessions"},
+		"budget_usd":       {Type: "number", Description: "the run's cost cap over all its sessions, 0: none"},
+		"spent":            {Type: "string", Description: "what the run spent of its cost cap, in words: spent $4.3240 of $5"},
 		"summary":          {Type: "object", Description: "the run's summary so far"},
 	},
 }

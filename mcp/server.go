@@ -165,8 +165,18 @@ func (t tools) cancel(ctx context.Context, _ *sdk.CallToolRequest, in runRef) (*
 	return nil, info, err
 }
 
-func (t tools) resume(ctx context.Context, _ *sdk.CallToolRequest, in runRef) (*sdk.CallToolResult, RunID, error) {
-	id, err := t.mgr.Resume(ctx, in.ID)
+// resumeInput is resume_run's input: the run, and budget caps that
+// replace its own (runs.Caps).
+type resumeInput struct {
+	ID              string   `json:"id" jsonschema:"the run's id, or a unique prefix of it"`
+	MaxCost         *float64 `json:"max-cost,omitempty" jsonschema:"a new cost cap in USD for the whole run, over all its sessions (0: none)"`
+	MaxSamplesTotal *int64   `json:"max-samples-total,omitempty" jsonschema:"a new cap on model calls for the whole run (0: none)"`
+	MaxWall         *string  `json:"max-wall,omitempty" jsonschema:"a new cap on the whole run's wall time, a duration such as 2h (0s: none)"`
+}
+
+func (t tools) resume(ctx context.Context, _ *sdk.CallToolRequest, in resumeInput) (*sdk.CallToolResult, RunID, error) {
+	caps := &runs.Caps{MaxCostUSD: in.MaxCost, MaxSamplesTotal: in.MaxSamplesTotal, MaxWall: in.MaxWall}
+	id, err := t.mgr.ResumeWith(ctx, in.ID, caps)
 	return nil, RunID{ID: id}, err
 }
 

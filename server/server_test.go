@@ -160,7 +160,10 @@ func TestStrictDecoding(t *testing.T) {
 		{"/v1/runs", `{"kind":"hanoi"} {}`, "more than one"},
 		{"/v1/plan", `{"p":0.99,"steps":"ten"}`, "steps"},
 		{"/v1/plan", `{"p":0.99,"steps":10,"turbo":true}`, "turbo"},
-		{"/v1/runs", `{"kind":"hanoi","params":{"disks":3},"settings":{}, "x":"` + strings.Repeat("a", MaxBody) + `"}`, "larger than"},
+		{"/v1/runs", `{"kind":"hanoi","params":{"disks":3},"settings":{}, "x":"` + strings.Repeat("a", MaxRunBody) + `"}`, "larger than"},
+		{"/v1/plan", `{"p":0.99,"steps":10,"x":"` + strings.Repeat("a", MaxBody) + `"}`, "larger than"},
+		{"/v1/runs/r1/resume", `{"max-cost":"ten"}`, "max-cost"},
+		{"/v1/runs/r1/resume", `{"max-cost":1,"more":true}`, "more"},
 	} {
 		res, err := http.Post(hs.URL+c.path, "application/json", strings.NewReader(c.body))
 		if err != nil {

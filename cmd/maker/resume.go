@@ -49,6 +49,9 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
 				return err
 			}
 			caps := budget.given()
+			if s := maker.JournalScheme(jf.db); caps.Given() && (s == "postgres" || s == "postgresql") && !jf.local {
+				return usageErr("--max-cost, --max-samples-total and --max-wall: the fleet's queue keeps no new caps; give --local to resume the run here with them")
+			}
 			r, err := reopen(run, func(f *runFlags) {
 				f.jsonOut, f.quiet, f.journal = session.jsonOut, session.quiet, jf
 				applyCaps(&caps, f)

@@ -20,6 +20,11 @@ task commands (hanoi, cube, sudoku, requirements, run, scenario ...), read here,
 the run is journaled and carried out by the service. It prints the run's id at
 once; follow it with maker watch.
 
+A task file (run TASK.yaml) is sent with the data files it names (inputs,
+expected_file), read here, so the service needs none of this machine's files;
+a program it runs (execute) must be in a directory the service allows
+(maker serve --allow-execute --allow-dir DIR).
+
 The service refuses the flags that would make it read or write a file of its
 own (--db, --events, --report) and those that name a key's variable or an
 endpoint (--api-key-env, --base-url): those are the service's settings.`,

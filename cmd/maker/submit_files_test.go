@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/mcp"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
 	"github.com/maker-go/maker/taskfile"
@@ -178,5 +180,65 @@ expected:
 	var out map[string]any
 	if code := s.do("POST", "/v1/runs", map[string]any{"kind": "taskfile", "params": map[string]any{"file": taskPath, "yaml": yaml}, "settings": map[string]any{"model": "sim"}}, &out); code != 201 {
 		t.Fatalf("a file in the allowed directory: %d %v", code, out)
+	}
+}
+
+// connectMCP connects an MCP client to the service's manager in memory.
+func connectMCP(t *testing.T, s *testService) *sdk.ClientSession {
+	t.Helper()
+	ctx := context.Background()
+	st, ct := sdk.NewInMemoryTransports()
+	ss, err := mcp.NewServer(s.mgr, nil).Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ss.Close() })
+	cs, err := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cs.Close() })
+	return cs
+}
+
+// TestMCPTaskFileDataAndCaps: MCP start_run takes a task file with its
+// data files (params.files), and resume_run raises a run's budget cap.
+func TestMCPTaskFileDataAndCaps(t *testing.T) {
+	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), runsBuilder{})
+	cs := connectMCP(t, s)
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("../../examples/yaml", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	params := map[string]any{"file": "ledger.yaml", "yaml": read("ledger.yaml"), "files": map[string]string{
+		"ledger.jsonl": read("ledger.jsonl"), "ledger.expected.jsonl": read("ledger.expected.jsonl")}}
+	var started struct{ ID string }
+	structured(t, "start_run", callTool(t, cs, "start_run", map[string]any{"kind": "taskfile", "params": params}), &started)
+	if in := s.wait(started.ID, 2*time.Minute); in.Status != maker.StatusDone || in.Summary == nil || !in.Summary.Success {
+		t.Fatalf("ledger.yaml through MCP: %s, summary %+v", in.Status, in.Summary)
+	}
+
+	var created map[string]string
+	desc := map[string]any{"kind": "hanoi", "params": map[string]any{"disks": 8},
+		"settings": map[string]any{"k": 2, "max-cost": 0.3, "price-in": 20, "price-out": 20}}
+	if code := s.do("POST", "/v1/runs", desc, &created); code != 201 {
+		t.Fatalf("POST /v1/runs: %d %v", code, created)
+	}
+	id := created["id"]
+	first := s.wait(id, time.Minute)
+	over := 4 * first.CostUSD / float64(first.Summary.Samples)
+	structured(t, "resume_run", callTool(t, cs, "resume_run", map[string]any{"id": id, "max-cost": 0.6}), &started)
+	for {
+		in := s.wait(id, time.Minute)
+		if last := in.Sessions[len(in.Sessions)-1]; last.N == 1 && last.Status != maker.StatusRunning {
+			if in.Status != maker.StatusBudget || in.BudgetUSD != 0.6 || in.CostUSD > 0.6+over || in.CostUSD <= first.CostUSD {
+				t.Fatalf("resumed through MCP with max-cost 0.6: %s, %s", in.Status, in.Spent)
+			}
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
