@@ -65,6 +65,8 @@ type runFlags struct {
 	// noCache votes every step, even one the journal's decision cache
 	// holds (cache.go).
 	noCache bool
+	// approval makes each action wait for a person (approve.go).
+	approval approvalFlags
 }
 
 // modelFlags open the model: the simulator's or a provider's settings.
@@ -128,7 +130,8 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 	fs.IntVar(&f.retries, "retries", provider.DefaultMaxRetries, "most retries of one request on 429, 5xx, timeouts and dropped connections (0: none)")
 	fs.DurationVar(&f.retryWait, "retry-wait", provider.DefaultRetryInitial, "first backoff wait between retries; it doubles each time, with jitter")
 	fs.BoolVar(&f.structured, "structured", true, "send the task's answer schema to providers that can constrain their answers to it (structured outputs); the answers are still checked against it")
-	fs.StringVar(&f.onNoConsensus, "on-no-consensus", "", "a step without consensus: error (stop the run; the default) or escalate:MODEL (vote the step again on MODEL, e.g. escalate:openai/gpt-4.1); default: the task file's on_no_consensus")
+	fs.StringVar(&f.onNoConsensus, "on-no-consensus", "", "a step without consensus: error (stop the run; the default), escalate:MODEL (vote the step again on MODEL, e.g. escalate:openai/gpt-4.1) or ask (wait for a person to pick a candidate: maker approve RUN --pick N); default: the task file's on_no_consensus")
+	f.approval.register(fs)
 	fs.BoolVar(&f.noCache, "no-cache", false, "vote every step, even one the journal's decision cache decided before under the same settings (see maker cache)")
 }
 
@@ -227,6 +230,8 @@ func (f *runFlags) validate() error {
 		return usageErr("--rpm, --tpm, --retries, --retry-wait and --timeout must not be negative")
 	case f.checkOnNoConsensus() != nil:
 		return f.checkOnNoConsensus()
+	case f.approval.check() != nil:
+		return f.approval.check()
 	case f.simulated() && f.baseURL != "":
 		return usageErr("--base-url sets a provider's endpoint: it does not apply to --model %s", f.model)
 	}

@@ -104,7 +104,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	add(groupTasks, newHanoiCmd(), newCubeCmd(), newSudokuCmd(), newRequirementsCmd(), newRunCmd(), newScenarioCmd())
 	add(groupJournal, newRunsCmd(), newShowCmd(), newResumeCmd(), newReplayCmd(), newReportCmd(), newCacheCmd())
 	add(groupPlanning, newPlanCmd(), newCalibrateCmd())
-	add(groupService, newServeCmd(), newWorkerCmd(), newSubmitCmd(), newWatchCmd(), newCancelCmd(), newMCPCmd())
+	add(groupService, newServeCmd(), newWorkerCmd(), newSubmitCmd(), newWatchCmd(), newCancelCmd(), newApproveCmd(), newRejectCmd(), newMCPCmd())
 	add(groupTools, newModelsCmd(), newSimCmd())
 	root.SetHelpCommandGroupID(groupTools)
 	root.SetCompletionCommandGroupID(groupTools)

@@ -34,6 +34,10 @@ type runDescription struct {
 	Budget    budgetDescription `json:"budget"`
 	// Report is the HTML report the run writes when it ends.
 	Report string `json:"report,omitempty"`
+	// OnNoConsensus is the policy for a step without consensus ("" for
+	// the task's own); Approval, the approval of each action (approve.go).
+	OnNoConsensus string               `json:"on_no_consensus,omitempty"`
+	Approval      *approvalDescription `json:"approval,omitempty"`
 }
 
 // runDescriptionFormat is the Format of runDescription.
@@ -90,12 +94,14 @@ func (f *runFlags) describe(k int) runDescription {
 		},
 		Target: f.target, P: f.p, MaxTokens: f.maxTokens, MinChars: f.minChars,
 		Concurrency: f.concurrency, MaxSamples: f.maxSamples,
-		Temperatures: tempDescription{First: f.temp0, Rest: f.temp},
-		Batch:        f.batch,
-		Speculate:    f.speculate,
-		Prices:       priceDescription{InPerMTok: f.priceIn, OutPerMTok: f.priceOut},
-		Budget:       budgetDescription{MaxCostUSD: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: dur(f.maxWall)},
-		Report:       f.report,
+		Temperatures:  tempDescription{First: f.temp0, Rest: f.temp},
+		Batch:         f.batch,
+		Speculate:     f.speculate,
+		Prices:        priceDescription{InPerMTok: f.priceIn, OutPerMTok: f.priceOut},
+		Budget:        budgetDescription{MaxCostUSD: f.maxCost, MaxSamplesTotal: f.maxSamplesT, MaxWall: dur(f.maxWall)},
+		Report:        f.report,
+		OnNoConsensus: f.onNoConsensus,
+		Approval:      f.approval.describe(),
 	}
 }
 
@@ -112,6 +118,11 @@ func (d runDescription) runFlags() (*runFlags, error) {
 		priceIn: d.Prices.InPerMTok, priceOut: d.Prices.OutPerMTok,
 		maxCost: d.Budget.MaxCostUSD, maxSamplesT: d.Budget.MaxSamplesTotal, report: d.Report,
 		rpm: d.Model.RPM, tpm: d.Model.TPM, retries: d.Model.Retries,
+		onNoConsensus: d.OnNoConsensus,
+	}
+	var err error
+	if f.approval, err = d.Approval.flags(); err != nil {
+		return nil, err
 	}
 	for _, p := range []struct {
 		name string
