@@ -47,7 +47,7 @@ func (m *Manager) Get(ctx context.Context, id string) (*Info, error) {
 }
 
 func (m *Manager) info(ctx context.Context, run *maker.RunRecord, summary bool) (*Info, error) {
-	in := &Info{RunRecord: run}
+	in := &Info{RunRecord: shown(run)}
 	if summary {
 		sum, err := m.summary(ctx, run)
 		if err != nil && !errors.Is(err, maker.ErrInconsistent) {

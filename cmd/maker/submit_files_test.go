@@ -74,6 +74,13 @@ func TestSubmitTaskFileWithData(t *testing.T) {
 	if in.Status != maker.StatusDone || in.Summary == nil || !in.Summary.Success || in.Steps != 10000 {
 		t.Fatalf("ledger.yaml on the service: %s, %d steps, summary %+v", in.Status, in.Steps, in.Summary)
 	}
+	// The run as the API shows it names the files with their SHA-256,
+	// without their text.
+	var shown struct{ Params map[string]json.RawMessage }
+	s.do("GET", "/v1/runs/"+id, nil, &shown)
+	if _, ok := shown.Params["files"]; ok || !strings.Contains(string(shown.Params["data"]), "ledger.expected.jsonl") {
+		t.Fatalf("GET /v1/runs/%s params: files shown, or data missing: %.300s", id, shown.Params)
+	}
 
 	// Stopped part way and resumed, the run reads the files it was sent.
 	id, code, stderr = submitCLI(s, "run", "../../examples/yaml/ledger.yaml", "--sim-latency", "1ms")

@@ -1,0 +1,34 @@
+package runs
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/maker-go/maker"
+)
+
+// shown is run as front ends show it: a task file's params without the
+// text of the data files sent with it (params.files), which may be
+// megabytes and which a dashboard polling the run would fetch again every
+// time; params.data still names each file with its SHA-256. The journal
+// keeps the files: the run resumes from them.
+func shown(run *maker.RunRecord) *maker.RunRecord {
+	if !bytes.Contains(run.Params, []byte(`"files"`)) {
+		return run
+	}
+	var p map[string]json.RawMessage
+	if len(run.Params) == 0 || run.Params[0] != '{' || json.Unmarshal(run.Params, &p) != nil {
+		return run
+	}
+	if _, ok := p["files"]; !ok {
+		return run
+	}
+	delete(p, "files")
+	b, err := json.Marshal(p)
+	if err != nil {
+		return run
+	}
+	out := *run
+	out.Params = b
+	return &out
+}
