@@ -93,10 +93,6 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	if err != nil {
 		return err
 	}
-	approval, err := e.planApproval()
-	if err != nil {
-		return err
-	}
 	jr, from, err := startJournal(cmd, e, model, k)
 	if err != nil {
 		return err
@@ -122,9 +118,6 @@ func (e execution[S]) execute(cmd *cobra.Command) error {
 	cfg.Observers = append(cfg.Observers, jr.observers...)
 	e.useCache(jr, &cfg)
 	if err := e.useApproval(cmd.ErrOrStderr(), approval, jr, &cfg); err != nil {
-		return err
-	}
-	if err := e.useApproval(cmd, approval, jr, &cfg); err != nil {
 		return err
 	}
 	if f.k == "adaptive" {
