@@ -117,8 +117,10 @@ func Setup(ctx context.Context, o Options) (func(context.Context) error, error) 
 	if err != nil {
 		return noop, fmt.Errorf("OTel resource: %w", err)
 	}
-	// OTEL_SERVICE_NAME, where set, wins over the default name.
-	if env, err := resource.New(ctx, resource.WithFromEnv()); err == nil {
+	// OTEL_SERVICE_NAME, where set, wins over the default name; the
+	// process id and host name tell a fleet run's workers apart in its
+	// trace.
+	if env, err := resource.New(ctx, resource.WithProcessPID(), resource.WithHost(), resource.WithFromEnv()); err == nil {
 		if merged, err := resource.Merge(res, env); err == nil {
 			res = merged
 		}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Jaeger (all-in-one: OTLP receiver on :4317/:4318, query API on :16686) for
-# the tracing test in cmd/maker (TestOTelJaeger), which starts its own Jaeger
-# on free loopback ports and reads the run's trace back through the query
-# API. Built from source through the module proxy, as a tool of a throwaway
+# Jaeger (the v2 all-in-one, an OpenTelemetry Collector build) for the
+# tracing tests in cmd/maker (TestOTelJaeger, TestOTelFleet): each starts its
+# own Jaeger with a --config that puts the OTLP/HTTP receiver and the query
+# API on free loopback ports (nothing on the defaults 4317/4318/16686), and
+# reads the run's trace back through the query API. Built from source through the module proxy, as a tool of a throwaway
 # module (jaeger's own go.mod has replace directives, so `go install pkg@v`
 # refuses it), which keeps its dependencies out of this module's go.mod. The
 # build is large (several minutes on two cores). Idempotent: does nothing when
