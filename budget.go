@@ -11,9 +11,21 @@ import (
 // limits count it, so that they cap the whole run however often it is
 // stopped and resumed.
 type Spent struct {
+	// CostUSD is the charged cost ([Usage.ChargedUSD]): the bill where the
+	// provider reported one, as the session's own spending counts.
 	CostUSD float64
 	Samples int64
 	Wall    time.Duration
+}
+
+// Spent is what the summary's sessions spent, as a later session's budget
+// counts it: the charged cost, the samples and the wall time.
+func (s *Summary) Spent() Spent {
+	return Spent{
+		CostUSD: s.ChargedUSD(),
+		Samples: s.Samples,
+		Wall:    time.Duration(s.WallSeconds * float64(time.Second)),
+	}
 }
 
 // BudgetUse is a summary's account of the run's limits: the caps in force
@@ -26,7 +38,7 @@ type BudgetUse struct {
 	MaxSamplesTotal int64   `json:"max_samples_total,omitempty"`
 	MaxWallSeconds  float64 `json:"max_wall_seconds,omitempty"`
 	// CostUSDBefore, SamplesBefore and WallSecondsBefore are what the
-	// run spent before this session.
+	// run spent before this session (the cost as charged: see [Spent]).
 	CostUSDBefore     float64 `json:"cost_usd_before,omitempty"`
 	SamplesBefore     int64   `json:"samples_before,omitempty"`
 	WallSecondsBefore float64 `json:"wall_seconds_before,omitempty"`
@@ -50,13 +62,14 @@ func (b Budget) Caps() Budget {
 	return b
 }
 
-// RunCostUSD is what the whole run has cost: this summary's cost and that
-// of the sessions before it.
+// RunCostUSD is what the whole run has cost as its budget counts it: this
+// summary's charged cost ([Usage.ChargedUSD], the bill where the provider
+// reported one) and that of the sessions before it.
 func (s *Summary) RunCostUSD() float64 {
 	if s.Budget == nil {
-		return s.CostUSD
+		return s.ChargedUSD()
 	}
-	return s.CostUSD + s.Budget.CostUSDBefore
+	return s.ChargedUSD() + s.Budget.CostUSDBefore
 }
 
 // RunSamples is how many samples the whole run has drawn.

@@ -96,9 +96,5 @@ func (jr *journaling) spent(ctx context.Context) (maker.Spent, error) {
 	if sum == nil {
 		return maker.Spent{}, nil
 	}
-	return maker.Spent{
-		CostUSD: sum.CostUSD,
-		Samples: sum.Samples,
-		Wall:    time.Duration(sum.WallSeconds * float64(time.Second)),
-	}, nil
+	return sum.Spent(), nil
 }
