@@ -86,15 +86,17 @@ func (d *decoder) allowed(p string) bool {
 	return false
 }
 
-// clientSource is the data file a client's task file names: sent with
-// it, or inside an allowed directory.
-func (d *decoder) clientSource(at *yaml.Node, field, name, format, instead string) (*source, error) {
-	if data, ok := d.opts.Files[name]; ok {
-		if data == nil {
-			data = []byte{}
-		}
-		return &source{name: name, path: name, data: data, format: format}, nil
+// sentSource is a data file sent with the task file ([Options.Files]).
+func sentSource(name, format string, data []byte) *source {
+	if data == nil {
+		data = []byte{}
 	}
+	return &source{name: name, path: name, data: data, format: format}
+}
+
+// clientSource is the data file a client's task file names that was not
+// sent with it: only inside an allowed directory.
+func (d *decoder) clientSource(at *yaml.Node, field, name, format, instead string) (*source, error) {
 	if len(d.opts.AllowDirs) == 0 {
 		return nil, d.errf(at, field, "%s is a path, looked up on the server that reads this task file, which is not allowed here: send the file with the task file (maker submit does), or %s", quote(name), instead)
 	}

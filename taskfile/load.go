@@ -31,9 +31,10 @@ type Options struct {
 	// NoExecute refuses execute, before its program is looked up: running
 	// it would run a program on the machine that reads the file.
 	NoExecute bool
-	// Files, with NoFiles, are the data files sent with the task file
-	// (its inputs and expected_file), by the name the file gives them:
-	// such a name is read from here and never looked up (confine.go).
+	// Files are the data files sent with the task file (its inputs and
+	// expected_file), by the name the file gives them: such a name is read
+	// from here and never looked up (confine.go). A journaled run keeps
+	// them, and is resumed from them.
 	Files map[string][]byte
 	// AllowDirs, with NoFiles, are the directories whose files and
 	// programs the task file may name after all: a path is cleaned, made

@@ -33,6 +33,9 @@ type source struct {
 // ([Options.NoFiles]), taken from the files sent with it or confined to an
 // allowed directory (confine.go); instead says what to write in its place.
 func (d *decoder) source(at *yaml.Node, field, name, format, instead string) (*source, error) {
+	if data, ok := d.opts.Files[name]; ok {
+		return sentSource(name, format, data), nil
+	}
 	if d.opts.NoFiles {
 		return d.clientSource(at, field, name, format, instead)
 	}
