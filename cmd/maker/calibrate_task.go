@@ -29,6 +29,9 @@ type calibration struct {
 	pilotSteps int
 	pilotK     int
 	followUp   int
+	// json prints the report as JSON whatever the task's --json (the
+	// service's calibrations).
+	json bool
 }
 
 // register adds calibrate's own flags: those that are not a run's.
@@ -190,7 +193,7 @@ const maxWalk = 1 << 21
 // its known solution when it has one (an oracle, expected answers), else
 // the first steps as a pilot vote decided them. It prints the report and
 // the plan, or the comparison of the models.
-func (e execution[S]) calibrate(cmd *cobra.Command, c *calibration) error {
+func (e execution[S]) calibrate(cmd session, c *calibration) error {
 	f := e.flags
 	ctx := cmd.Context()
 	names, err := calibrationModels(c.models)
@@ -278,7 +281,7 @@ func (e execution[S]) calibrate(cmd *cobra.Command, c *calibration) error {
 	out := cmd.OutOrStdout()
 	if len(reps) > 1 {
 		tab := compareModels(reps, prices, steps, f.target)
-		if f.jsonOut {
+		if f.jsonOut || c.json {
 			return writeJSON(out, tab)
 		}
 		if note != "" {
@@ -287,7 +290,7 @@ func (e execution[S]) calibrate(cmd *cobra.Command, c *calibration) error {
 		return tab.writeText(out)
 	}
 	plans := calibrationPlans(reps[0], steps, f.target)
-	if f.jsonOut {
+	if f.jsonOut || c.json {
 		return writeJSON(out, struct {
 			*calibrate.Report
 			Plans map[string]any `json:"plans"`

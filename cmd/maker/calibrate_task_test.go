@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -11,7 +12,10 @@ import (
 	"strings"
 	"testing"
 
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/mcp"
 	"github.com/maker-go/maker/sim"
 )
 
@@ -176,5 +180,50 @@ func TestPlanFromCalibration(t *testing.T) {
 	code, _, stderr = runCLI(t, "plan", "--p", "0.9986", "--hard-share", "0.01", "--steps", "1023")
 	if code != exitUsage || !strings.Contains(stderr, "--hard-share and --hard-p go together") {
 		t.Errorf("--hard-share alone: exit %d, %q", code, stderr)
+	}
+}
+
+// The MCP calibrate tool, on maker serve's /mcp as on stdio, calibrates
+// any task kind with its params, as start_run takes them.
+func TestCalibrateThroughMCP(t *testing.T) {
+	ctx := context.Background()
+	st, ct := sdk.NewInMemoryTransports()
+	ss, err := mcp.NewServer(newTestManager(t), nil).Connect(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	cs, err := sdk.NewClient(&sdk.Implementation{Name: "test", Version: "1"}, nil).Connect(ctx, ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	yaml, err := os.ReadFile("../../examples/yaml/running-sum.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cal struct {
+		Task    string         `json:"task"`
+		Truth   string         `json:"truth"`
+		Samples int            `json:"samples"`
+		Plans   map[string]any `json:"plans"`
+	}
+	structured(t, "calibrate", callTool(t, cs, "calibrate", map[string]any{"kind": "taskfile", "params": map[string]any{"yaml": string(yaml)}, "samples": 100, "model": "sim/a?error=0.02"}), &cal)
+	if cal.Task != "running-sum" || cal.Truth != "known" || cal.Samples != 100 || cal.Plans["measured"] == nil {
+		t.Errorf("taskfile: %+v", cal)
+	}
+	var cmp struct {
+		Comparison struct {
+			Models []struct {
+				Model string `json:"model"`
+			} `json:"models"`
+		} `json:"comparison"`
+	}
+	structured(t, "calibrate", callTool(t, cs, "calibrate", map[string]any{"kind": "sudoku", "params": map[string]any{"blanks": 20}, "samples": 40, "models": []string{"sim/a?error=0.01", "sim/b?error=0.1"}}), &cmp)
+	if len(cmp.Comparison.Models) != 2 {
+		t.Errorf("two models: %+v", cmp)
+	}
+	if res := callTool(t, cs, "calibrate", map[string]any{"kind": "chess"}); !res.IsError || !strings.Contains(resultText(res), "chess") {
+		t.Errorf("unknown kind: %s", resultText(res))
 	}
 }
