@@ -155,7 +155,7 @@ func (e *RejectedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "step %d: ", e.Step)
 	if e.Kind == DecisionAsk {
-		b.WriteString("no consensus, and the answer was a rejection")
+		b.WriteString("no consensus; rejected")
 	} else {
 		fmt.Fprintf(&b, "action %q rejected", e.Action)
 	}

@@ -199,8 +199,22 @@ func writeCandidates(w io.Writer, req maker.DecisionRequest) {
 	if req.Note != "" {
 		fmt.Fprintf(w, "  (%s)\n", req.Note)
 	}
+	if len(req.Candidates) == 0 {
+		fmt.Fprintln(w, "  (no sample was valid: write the answer with --answer)")
+	}
+	// Candidates differ in their state when their actions are the same:
+	// then each is shown whole.
+	seen, whole := map[string]bool{}, false
+	for _, c := range req.Candidates {
+		whole = whole || seen[c.Action]
+		seen[c.Action] = true
+	}
 	for i, c := range req.Candidates {
-		fmt.Fprintf(w, "  %d. %s (%s)\n", i+1, oneLine(c.Action, c.Text), plural2(c.Votes, "vote", "votes"))
+		action := c.Action
+		if whole {
+			action = ""
+		}
+		fmt.Fprintf(w, "  %d. %s (%s)\n", i+1, oneLine(action, c.Text), plural2(c.Votes, "vote", "votes"))
 	}
 }
 
