@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/spf13/cobra"
-
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/fleet"
 )
@@ -20,7 +18,7 @@ func (e execution[S]) queued() bool {
 }
 
 // enqueue queues the run (see queueRun) and says so.
-func (e execution[S]) enqueue(cmd *cobra.Command) error {
+func (e execution[S]) enqueue(cmd session) error {
 	f := e.flags
 	id, location, err := e.queueRun(cmd)
 	if err != nil {
@@ -39,7 +37,7 @@ func (e execution[S]) enqueue(cmd *cobra.Command) error {
 // journaled run again) and queues its first chunk in the same transaction,
 // for a worker to take: maker worker on any machine with the same --db.
 // It returns the run's id and the journal's location.
-func (e execution[S]) queueRun(cmd *cobra.Command) (id, location string, _ error) {
+func (e execution[S]) queueRun(cmd session) (id, location string, _ error) {
 	f := e.flags
 	ctx := cmd.Context()
 	switch {

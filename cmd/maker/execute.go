@@ -3,15 +3,29 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/provider"
 	"github.com/maker-go/maker/runs"
 )
+
+// session is where an execution runs: its context, where its output
+// goes, and the flags it was given. A task command's *cobra.Command is
+// one; a service's job is another (jobSession), with no command at all.
+type session interface {
+	Context() context.Context
+	OutOrStdout() io.Writer
+	ErrOrStderr() io.Writer
+	Flags() *pflag.FlagSet
+}
+
+var _ session = (*cobra.Command)(nil)
 
 // execution is one task run from the command line.
 type execution[S any] struct {
@@ -28,7 +42,7 @@ type execution[S any] struct {
 	wrapModel func(maker.Model) maker.Model
 	// export, when set, runs after the run and before the summary: files
 	// the task writes from its result.
-	export func(cmd *cobra.Command, res *maker.Result[S], jsonOut bool) error
+	export func(cmd session, res *maker.Result[S], jsonOut bool) error
 	// observers are added to the run's (journal, events).
 	observers []maker.Observer
 	// configure adjusts the engine configuration last.
@@ -53,7 +67,7 @@ type execution[S any] struct {
 
 // execute opens the model, plans k, runs the task with a progress bar and
 // prints the summary.
-func (e execution[S]) execute(cmd *cobra.Command) error {
+func (e execution[S]) execute(cmd session) error {
 	f := e.flags
 	if _, known := lookupKind(e.kind); !known {
 		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.task.Name(), e.kind)

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
@@ -267,7 +266,7 @@ func (f *runFlags) openOne(ctx context.Context, name string, oracle maker.Oracle
 }
 
 // errorRate is the per-sample error rate --k auto plans for.
-func (f *runFlags) errorRate(cmd *cobra.Command) (float64, error) {
+func (f *runFlags) errorRate(cmd session) (float64, error) {
 	if f.simulated() && !cmd.Flags().Changed("p") {
 		return f.simErrorRate()
 	}
@@ -279,7 +278,7 @@ func (f *runFlags) errorRate(cmd *cobra.Command) (float64, error) {
 
 // plannedP is the per-step success rate the run is planned for: the
 // simulator's own, or --p; 0 when neither is known.
-func (f *runFlags) plannedP(cmd *cobra.Command) float64 {
+func (f *runFlags) plannedP(cmd session) float64 {
 	if e, err := f.errorRate(cmd); err == nil {
 		return 1 - e
 	}
@@ -326,7 +325,7 @@ func (v *speculateValue) Set(s string) error {
 func (v *speculateValue) Type() string { return "auto|depth" }
 
 // resolveK turns --k into a number, planning k_min for auto.
-func (f *runFlags) resolveK(cmd *cobra.Command, steps int) (k int, note string, err error) {
+func (f *runFlags) resolveK(cmd session, steps int) (k int, note string, err error) {
 	if f.k != "auto" && f.k != "adaptive" {
 		k, err := strconv.Atoi(f.k)
 		if err != nil || k < 1 {

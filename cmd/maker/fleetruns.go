@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
-
-	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/fleet"
@@ -46,16 +42,7 @@ func (fr *fleetRuns) Enqueue(ctx context.Context, job *runs.Job) (string, error)
 	if err != nil {
 		return "", err
 	}
-	cmd := &cobra.Command{}
-	cmd.SetContext(ctx)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	id, err := r.(jobRunnable).enqueueJob(cmd)
-	var ee *exitError
-	if errors.As(err, &ee) && ee.code == exitUsage {
-		return "", fmt.Errorf("%w: %w", runs.ErrInvalid, err)
-	}
-	return id, err
+	return r.(jobRunnable).enqueueJob(newJobSession(ctx, io.Discard))
 }
 
 // Cancel implements [runs.Fleet]: a running chunk is cancelled by its
@@ -70,7 +57,7 @@ func (fr *fleetRuns) Cancel(ctx context.Context, id string) (bool, error) {
 }
 
 // enqueueJob queues a service's run for the fleet.
-func (e execution[S]) enqueueJob(cmd *cobra.Command) (string, error) {
+func (e execution[S]) enqueueJob(cmd session) (string, error) {
 	if err := e.flags.validate(); err != nil {
 		return "", err
 	}
@@ -78,4 +65,4 @@ func (e execution[S]) enqueueJob(cmd *cobra.Command) (string, error) {
 	return id, err
 }
 
-func (w worldExecution[S]) enqueueJob(cmd *cobra.Command) (string, error) { return w.e.enqueueJob(cmd) }
+func (w worldExecution[S]) enqueueJob(cmd session) (string, error) { return w.e.enqueueJob(cmd) }

@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"strconv"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
@@ -117,7 +116,7 @@ type journaling struct {
 
 // startJournal opens the journal of e (a new run, or the run e resumes) and
 // its events file, and returns the checkpoint the run starts from.
-func startJournal[S any](cmd *cobra.Command, e execution[S], model maker.Model, k int) (*journaling, maker.Checkpoint[S], error) {
+func startJournal[S any](cmd session, e execution[S], model maker.Model, k int) (*journaling, maker.Checkpoint[S], error) {
 	ctx := cmd.Context()
 	f := e.flags
 	jf := f.journal
@@ -278,7 +277,7 @@ func (jr *journaling) annotate(extra map[string]any) map[string]any {
 }
 
 // printID ends the text summary with the run id.
-func (jr *journaling) printID(cmd *cobra.Command, jsonOut bool) {
+func (jr *journaling) printID(cmd session, jsonOut bool) {
 	if jr == nil || jr.id == "" || jsonOut {
 		return
 	}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/report"
@@ -25,7 +23,7 @@ type runReport struct {
 
 // openReport creates the report file named by --report, or returns nil
 // when there is none.
-func (f *runFlags) openReport(cmd *cobra.Command) (*runReport, error) {
+func (f *runFlags) openReport(cmd session) (*runReport, error) {
 	if f.report == "" {
 		return nil, nil
 	}
@@ -56,7 +54,7 @@ func (r *runReport) observe(obs []maker.Observer) []maker.Observer {
 // finish writes the report of a run that ended with sum and final state and
 // returns the command's error: runErr, or the report's failure (exit 4)
 // when the run itself succeeded.
-func (r *runReport) finish(cmd *cobra.Command, sum *maker.Summary, final any, runErr error) error {
+func (r *runReport) finish(cmd session, sum *maker.Summary, final any, runErr error) error {
 	if r == nil {
 		return runErr
 	}

@@ -136,7 +136,7 @@ func requirementsExecution(p requirementsParams) (execution[requirements.Doc], e
 		wrapModel: func(m maker.Model) maker.Model {
 			return requirements.WithProposalTemperature(m, p.ProposalTemperature)
 		},
-		export: func(cmd *cobra.Command, res *maker.Result[requirements.Doc], jsonOut bool) error {
+		export: func(cmd session, res *maker.Result[requirements.Doc], jsonOut bool) error {
 			stderr := cmd.ErrOrStderr()
 			if !res.Summary.Done {
 				if p.OutMD != "" || p.OutJSON != "" {

@@ -97,11 +97,11 @@ func TestServiceRunsPages(t *testing.T) {
 	db.Close()
 	s := startTestService(t, path)
 	var e struct{ Error string }
-	if code := s.do("GET", "/v1/runs?kind=chess", nil, &e); code != 400 || !strings.Contains(e.Error, `query kind: want one of hanoi, cube`) || !strings.Contains(e.Error, `got "chess"`) {
+	if code := s.do("GET", "/v1/runs?kind=chess", nil, &e); code != 400 || !strings.Contains(e.Error, `query kind: want one of cube, hanoi`) || !strings.Contains(e.Error, `got "chess"`) {
 		t.Errorf("GET /v1/runs?kind=chess: %d %q", code, e.Error)
 	}
 	code, out, stderr := runCLI(t, "runs", "--server", s.url, "--kind", "chess")
-	if code != exitUsage || !strings.Contains(stderr, "query kind: want one of hanoi") {
+	if code != exitUsage || !strings.Contains(stderr, "query kind: want one of cube, hanoi") {
 		t.Errorf("runs --server --kind chess: exit %d\n%s%s", code, out, stderr)
 	}
 	code, out, stderr = runCLI(t, "runs", "--server", s.url, "--limit", "2")

@@ -9,7 +9,6 @@ import (
 	"reflect"
 	"strings"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
@@ -50,20 +49,35 @@ func (b runsBuilder) Run(ctx context.Context, job *runs.Job) error {
 	if err != nil {
 		return err
 	}
-	cmd := &cobra.Command{}
-	cmd.SetContext(ctx)
-	cmd.SetOut(io.Discard)
 	w := b.log
 	if w == nil {
 		w = io.Discard
 	}
-	cmd.SetErr(w)
-	err = r.(jobRunnable).withJob(job).execute(cmd)
-	var ee *exitError
-	if errors.As(err, &ee) && ee.code == exitUsage {
-		return fmt.Errorf("%w: %w", runs.ErrInvalid, err)
-	}
-	return err
+	return r.(jobRunnable).withJob(job).execute(newJobSession(ctx, w))
+}
+
+// jobSession is the session of a service's run: its output is the
+// journal's and the API's, so the summary goes nowhere and warnings to
+// the service's log; it was given no flags (its settings are the spec's).
+type jobSession struct {
+	ctx    context.Context
+	stderr io.Writer
+	flags  *pflag.FlagSet
+}
+
+func newJobSession(ctx context.Context, stderr io.Writer) jobSession {
+	return jobSession{ctx: ctx, stderr: stderr, flags: pflag.NewFlagSet("job", pflag.ContinueOnError)}
+}
+
+func (s jobSession) Context() context.Context { return s.ctx }
+func (s jobSession) OutOrStdout() io.Writer   { return io.Discard }
+func (s jobSession) ErrOrStderr() io.Writer   { return s.stderr }
+func (s jobSession) Flags() *pflag.FlagSet    { return s.flags }
+
+// Is makes a usage error (exit status 2: a bad flag, param or setting)
+// a [runs.ErrInvalid] too, so a service answers it as bad input.
+func (e *exitError) Is(target error) bool {
+	return target == runs.ErrInvalid && e.code == exitUsage
 }
 
 // described is the execution of a new run from its description.
@@ -252,7 +266,7 @@ type jobRunnable interface {
 	// runsPrograms: the task's steps run a program the request names.
 	runsPrograms() bool
 	// enqueueJob queues the run for a fleet's workers (fleetruns.go).
-	enqueueJob(cmd *cobra.Command) (string, error)
+	enqueueJob(cmd session) (string, error)
 }
 
 func (e execution[S]) runsPrograms() bool {

@@ -84,7 +84,7 @@ var submitSession = map[string]bool{"json": true, "quiet": true, "db": true, "no
 
 // submit sends the run to the service instead of running it: its kind,
 // params and the run flags given on the command line.
-func (e execution[S]) submit(cmd *cobra.Command) error {
+func (e execution[S]) submit(cmd session) error {
 	c := submitTo(cmd.Context())
 	if _, known := lookupKind(e.kind); !known {
 		return usageErr("task %s cannot run on a service: its kind %q is not in taskKinds", e.task.Name(), e.kind)

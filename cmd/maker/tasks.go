@@ -5,13 +5,11 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-
-	"github.com/spf13/cobra"
 )
 
 // runnable is an execution ready to go, whatever its state type.
 type runnable interface {
-	execute(cmd *cobra.Command) error
+	execute(cmd session) error
 }
 
 // resumable is a task rebuilt from the journal, waiting for the flags of the
@@ -112,6 +110,6 @@ func (w worldExecution[S]) resumeAs(f *runFlags, run string) runnable {
 }
 
 // execute implements runnable.
-func (w worldExecution[S]) execute(cmd *cobra.Command) error {
+func (w worldExecution[S]) execute(cmd session) error {
 	return w.end(w.e.execute(cmd))
 }
