@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/pgtest"
 )
 
 // cacheRun is what a run's JSON summary says about its spending.
@@ -175,5 +176,16 @@ func rewrite(t *testing.T, path string, f func(n int, line string) string) {
 	}
 	if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// On a PostgreSQL journal the cache is the database's: a run on one
+// machine decides what a run on another then gets free.
+func TestCacheOnPostgres(t *testing.T) {
+	db := pgtest.Database(t)
+	first := cachedRun(t, "hanoi", "--disks", "6", "--db", db, "--local")
+	second := cachedRun(t, "hanoi", "--disks", "6", "--db", db, "--local")
+	if first.Samples == 0 || second.Samples != 0 || second.CacheHits != 63 || !second.Success {
+		t.Fatalf("first %+v, second %+v; want the second decided from the cache", first, second)
 	}
 }
