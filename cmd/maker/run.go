@@ -34,7 +34,7 @@ Exit status: 0 done, 1 a wrong or undecided step, 2 bad usage or a bad file,
 			if err != nil {
 				return usageErr("task file: %v", err)
 			}
-			e, err := taskfileExecution(taskfileParams{File: args[0], YAML: string(data), Simulated: f.simulated()})
+			e, err := taskfileExecution(taskfileParams{File: args[0], YAML: string(data), Simulated: f.simulated() && calibrating(cmd.Context()) == nil})
 			if err != nil {
 				return onClient(cmd.Context(), err)
 			}
