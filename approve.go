@@ -151,6 +151,7 @@ type RejectedError struct {
 	Verdict
 }
 
+// Error names the step, what was rejected, by whom and why, on one line.
 func (e *RejectedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "step %d: ", e.Step)

@@ -61,7 +61,7 @@ func TestListRunsQuery(t *testing.T) {
 		query string
 		want  string
 	}{
-		{"status=bogus", "query status: want one of running, queued, done"},
+		{"status=bogus", "query status: want one of running, waiting, queued, done"},
 		{"limit=0", "query limit"},
 		{"limit=1001", "query limit"},
 		{"limit=ten", "query limit"},

@@ -64,7 +64,7 @@ func TestRunsPages(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--status", "bogus"}, "--status: want one of running, queued, done"},
+		{[]string{"--status", "bogus"}, "--status: want one of running, waiting, queued, done"},
 		{[]string{"--limit", "1001"}, "--limit: want 0 (every run) to 1000, got 1001"},
 		{[]string{"--limit", "-1"}, "--limit"},
 		{[]string{"--cursor", "nosuchrun"}, `--cursor: no run "nosuchrun"`},
