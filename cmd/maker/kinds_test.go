@@ -147,3 +147,17 @@ func actions(steps []journaledStep) []string {
 	}
 	return out
 }
+
+// TestServiceDocNamesEveryKind: the service's guide lists the kinds the
+// registry holds.
+func TestServiceDocNamesEveryKind(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "service.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range runs.KindNames() {
+		if !strings.Contains(string(b), "`"+k+"`") {
+			t.Errorf("docs/service.md does not name kind %s", k)
+		}
+	}
+}
