@@ -202,6 +202,8 @@ func planSchema() *jsonschema.Schema {
 		"latency_spread":   "sigma of the log-normal latency the wall time with and without speculation assumes (default 0.3)",
 		"concurrency":      "most calls in flight (default k_min)",
 		"rounds":           "rows of the undecided-steps table (default: until under 0.01 steps)",
+		"hard_share":       "share of the steps that are hard (calibrate's hard_steps.share); p is then the other steps' p (default 0: one p for every step)",
+		"hard_p":           "p of a valid vote on a hard step (calibrate's hard_steps.p), with hard_share",
 	} {
 		if p := s.Properties[name]; p != nil {
 			p.Description = d
