@@ -28,6 +28,7 @@ type Run struct {
 type Session struct {
 	ctx              context.Context // carries the session span
 	span             trace.Span
+	tracer           trace.Tracer
 	provider, model  string
 	metrics          *GenAIMetrics
 	traced, untraced int64
@@ -46,9 +47,9 @@ func Start(ctx context.Context, r Run) *Session {
 	if !Tracing() && met == nil {
 		return nil
 	}
-	s := &Session{metrics: met}
+	s := &Session{metrics: met, tracer: tracer()}
 	s.provider, s.model = SplitModel(r.Model)
-	s.ctx, s.span = tracer().Start(ctx, "maker.run "+r.Task, trace.WithAttributes(
+	s.ctx, s.span = s.tracer.Start(ctx, "maker.run "+r.Task, trace.WithAttributes(
 		attribute.String("maker.run.id", r.ID),
 		attribute.String("maker.task", r.Task),
 		attribute.Int("maker.k", r.K),
@@ -87,23 +88,30 @@ func (s *Session) Observe(_ context.Context, rec *maker.StepRecord) error {
 	s.traced++
 	end := time.Now()
 	start := end.Add(-rec.Wall)
-	_, step := tracer().Start(s.ctx, "maker.step", trace.WithTimestamp(start), trace.WithAttributes(
+	// Counts and flags that are zero or false are left out: the export's
+	// cost grows with every attribute of every span.
+	attrs := append(make([]attribute.KeyValue, 0, 16),
 		attribute.Int("maker.step", rec.Step+1),
 		attribute.Int("maker.k", rec.K),
 		attribute.Int("maker.votes", rec.Votes),
 		attribute.Int("maker.samples", len(rec.Samples)),
-		attribute.Int("maker.flagged", rec.Flagged),
-		attribute.Int("maker.cancelled", rec.Cancelled),
-		attribute.Int("maker.retries", rec.Retries),
 		attribute.String("maker.decided_key", rec.Key),
-		attribute.Bool("maker.speculative", rec.Speculative),
-		attribute.Int("maker.speculative_wasted", rec.Wasted),
-		attribute.Bool("maker.wrong", rec.Wrong),
 		attribute.String("maker.traced_because", why),
 		semconv.GenAIUsageInputTokensKey.Int64(rec.InputTokens),
 		semconv.GenAIUsageOutputTokensKey.Int64(rec.OutputTokens),
 		attribute.Float64("maker.cost_usd", rec.CostUSD),
-	))
+	)
+	attrs = appendNonZero(attrs, "maker.flagged", rec.Flagged)
+	attrs = appendNonZero(attrs, "maker.cancelled", rec.Cancelled)
+	attrs = appendNonZero(attrs, "maker.retries", rec.Retries)
+	attrs = appendNonZero(attrs, "maker.speculative_wasted", rec.Wasted)
+	if rec.Speculative {
+		attrs = append(attrs, attribute.Bool("maker.speculative", true))
+	}
+	if rec.Wrong {
+		attrs = append(attrs, attribute.Bool("maker.wrong", true))
+	}
+	_, step := s.tracer.Start(s.ctx, "maker.step", trace.WithTimestamp(start), trace.WithAttributes(attrs...))
 	if rec.Wrong {
 		step.SetStatus(codes.Error, "the task's checker rejected the step: "+rec.WrongWhy)
 	}
@@ -138,25 +146,30 @@ func (s *Session) chat(ctx context.Context, start time.Time, sr *maker.SampleRec
 	case sr.Cancelled && sr.Text == "":
 		finish = "cancelled"
 	}
-	_, span := tracer().Start(ctx, "chat "+model, trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(start), trace.WithAttributes(
+	attrs := append(make([]attribute.KeyValue, 0, 16),
 		semconv.GenAIOperationNameChat,
 		semconv.GenAIProviderNameKey.String(provider),
 		semconv.GenAIRequestModelKey.String(model),
 		semconv.GenAIRequestTemperatureKey.Float64(sr.Temperature),
 		semconv.GenAIUsageInputTokensKey.Int64(sr.InputTokens),
 		semconv.GenAIUsageOutputTokensKey.Int64(sr.OutputTokens),
-		semconv.GenAIUsageCacheReadInputTokensKey.Int64(sr.CachedInputTokens),
 		semconv.GenAIResponseFinishReasons(finish),
 		attribute.Int("maker.sample", sr.Index),
 		attribute.String("maker.key", sr.Key),
 		attribute.Bool("maker.voted", sr.Voted),
-		attribute.Bool("maker.cancelled", sr.Cancelled),
-		attribute.Int("maker.retries", sr.Retries),
 		attribute.Float64("maker.cost_usd", sr.CostUSD),
-	))
-	if sr.BilledSamples > 0 {
-		span.SetAttributes(attribute.Float64("maker.billed_cost_usd", sr.BilledCostUSD))
+	)
+	if sr.CachedInputTokens > 0 {
+		attrs = append(attrs, semconv.GenAIUsageCacheReadInputTokensKey.Int64(sr.CachedInputTokens))
 	}
+	attrs = appendNonZero(attrs, "maker.retries", sr.Retries)
+	if sr.Cancelled {
+		attrs = append(attrs, attribute.Bool("maker.cancelled", true))
+	}
+	if sr.BilledSamples > 0 {
+		attrs = append(attrs, attribute.Float64("maker.billed_cost_usd", sr.BilledCostUSD))
+	}
+	_, span := s.tracer.Start(ctx, "chat "+model, trace.WithSpanKind(trace.SpanKindClient), trace.WithTimestamp(start), trace.WithAttributes(attrs...))
 	if sr.Retries > 0 {
 		span.AddEvent("retry", trace.WithTimestamp(start), trace.WithAttributes(attribute.Int("maker.retries", sr.Retries)))
 	}
@@ -169,6 +182,14 @@ func (s *Session) chat(ctx context.Context, start time.Time, sr *maker.SampleRec
 		span.SetAttributes(semconv.ErrorTypeOther)
 	}
 	span.End(trace.WithTimestamp(end))
+}
+
+// appendNonZero appends the count n as attribute key unless it is 0.
+func appendNonZero(attrs []attribute.KeyValue, key string, n int) []attribute.KeyValue {
+	if n == 0 {
+		return attrs
+	}
+	return append(attrs, attribute.Int(key, n))
 }
 
 // SlowStep is the least wall time of a step traced for being slow (four
