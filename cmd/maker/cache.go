@@ -23,7 +23,10 @@ const cacheVersion = "1"
 // settings and the prompt that can change a vote: the task kind, the
 // models and the settings that shape their answers.
 func (e execution[S]) useCache(jr *journaling, cfg *maker.Config) {
-	if e.flags.noCache || jr == nil || jr.db == nil {
+	if e.flags.noCache || jr == nil || jr.db == nil || e.wrapModel != nil {
+		// A wrapper's per-step model settings (wrapModel) may depend on
+		// the step, which the digest does not see: such a task votes
+		// every step.
 		return
 	}
 	cj, ok := jr.db.(maker.CachingJournal)
@@ -35,9 +38,7 @@ func (e execution[S]) useCache(jr *journaling, cfg *maker.Config) {
 	cfg.CacheOrigin = jr.id
 }
 
-// cacheScope is the run's cache scope: the kind and the model flags; with
-// per-step model settings (wrapModel), the task's parameters too, which
-// hold them.
+// cacheScope is the run's cache scope: the kind and the model flags.
 func (e execution[S]) cacheScope() string {
 	f := e.flags
 	parts := []string{
@@ -47,10 +48,6 @@ func (e execution[S]) cacheScope() string {
 		"seed=" + strconv.FormatUint(f.seed, 10),
 		"sim-error=" + strconv.FormatFloat(f.simError, 'g', -1, 64),
 		"base-url=" + f.baseURL,
-	}
-	if e.wrapModel != nil {
-		b, _ := json.Marshal(e.params)
-		parts = append(parts, "params="+string(b))
 	}
 	return strings.Join(parts, "\n")
 }

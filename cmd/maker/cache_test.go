@@ -189,3 +189,15 @@ func TestCacheOnPostgres(t *testing.T) {
 		t.Fatalf("first %+v, second %+v; want the second decided from the cache", first, second)
 	}
 }
+
+// A task whose model settings change by step (requirements' proposal
+// temperature) votes every step: the digest cannot see such a setting.
+func TestCacheSkipsPerStepModelSettings(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "j.db")
+	for range 2 {
+		r := cachedRun(t, "requirements", "Build a simple task management API", "--k", "1", "--seed", "29", "--db", db)
+		if r.Samples == 0 || r.CacheHits != 0 {
+			t.Fatalf("requirements: %+v; want every step voted", r)
+		}
+	}
+}

@@ -64,7 +64,7 @@ func TestHanoiExitCodes(t *testing.T) {
 		{"auto k on a real model needs p", []string{"hanoi", "--model", "nosuch/x"}, 2, ""},
 		{"missing prompt file", []string{"hanoi", "--prompt-file", "/nonexistent/p.tmpl"}, 2, "prompt file"},
 		{"task fails: k=1 at a high error rate", []string{"hanoi", "--disks", "6", "--k", "1", "--sim-error", "0.5"}, 1, ""},
-		{"budget", []string{"hanoi", "--disks", "6", "--max-samples-total", "20"}, 3, "max-samples-total"},
+		{"budget", []string{"hanoi", "--disks", "6", "--max-samples-total", "20", "--no-cache"}, 3, "max-samples-total"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
