@@ -52,6 +52,12 @@ type Settings struct {
 	TPM              *float64  `json:"tpm,omitempty" help:"most tokens per minute to the provider (0: no limit)"`
 	Retries          *int      `json:"retries,omitempty" help:"most retries of one request on 429, 5xx and timeouts"`
 	RetryWait        *Duration `json:"retry-wait,omitempty" help:"first backoff wait between retries, e.g. 1s"`
+	Structured       *bool     `json:"structured,omitempty" help:"send the task's answer schema to providers that can constrain answers to it"`
+	OnNoConsensus    *string   `json:"on-no-consensus,omitempty" help:"a step without consensus: error (the default), escalate:MODEL or ask (a person decides)"`
+	NoCache          *bool     `json:"no-cache,omitempty" help:"vote every step, even one the journal's decision cache decided before"`
+	Approve          *bool     `json:"approve,omitempty" help:"wait for a person's approval before each action the task carries out"`
+	ApproveTimeout   *Duration `json:"approve-timeout,omitempty" help:"with approve, answer a question nobody answered within this time with approve-default (0: wait for ever)"`
+	ApproveDefault   *string   `json:"approve-default,omitempty" help:"with approve-timeout, the answer a timeout gives: approve or reject"`
 	KeepSamples      *string   `json:"keep-samples,omitempty" help:"sample texts to journal: none, flagged or all"`
 	Queue            *string   `json:"queue,omitempty" help:"the fleet queue the run goes to (a PostgreSQL journal)"`
 }

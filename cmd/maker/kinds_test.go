@@ -13,6 +13,7 @@ import (
 	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker/mcp"
 	"github.com/maker-go/maker/runs"
@@ -158,6 +159,26 @@ func TestServiceDocNamesEveryKind(t *testing.T) {
 	for _, k := range runs.KindNames() {
 		if !strings.Contains(string(b), "`"+k+"`") {
 			t.Errorf("docs/service.md does not name kind %s", k)
+		}
+	}
+}
+
+// TestEveryRunFlagIsASetting: every run flag is a typed setting of a run
+// spec (runs.Settings), or one a spec may not set (runs.RefusedSettings),
+// so maker submit, the API and MCP can ask for whatever the command line
+// can.
+func TestEveryRunFlagIsASetting(t *testing.T) {
+	fs := pflag.NewFlagSet("run flags", pflag.ContinueOnError)
+	new(runFlags).registerAll(fs)
+	settings := runs.SettingNames()
+	fs.VisitAll(func(fl *pflag.Flag) {
+		if _, refused := runs.RefusedSettings[fl.Name]; !refused && !slices.Contains(settings, fl.Name) {
+			t.Errorf("run flag --%s is neither a runs.Settings field nor in runs.RefusedSettings", fl.Name)
+		}
+	})
+	for _, name := range settings {
+		if fs.Lookup(name) == nil {
+			t.Errorf("setting %s is no run flag", name)
 		}
 	}
 }
