@@ -70,7 +70,7 @@ func (w *Worker) handOn(ctx context.Context) (int, error) {
 		return 0, w.clean(err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	rows, err := tx.Query(ctx, `SELECT id, args ->> 'run', queue, attempt FROM river_job
+	rows, err := tx.Query(ctx, `SELECT id, args ->> 'run', queue, attempt, coalesce(args -> 'trace', 'null') FROM river_job
 		WHERE kind = $1 AND state = 'running' AND attempted_at < now() - make_interval(secs => $2)
 		AND NOT metadata ? 'cancel_attempted_at'
 		ORDER BY id FOR UPDATE SKIP LOCKED`, ChunkArgs{}.Kind(), w.cfg.DeadAfter.Seconds())
@@ -81,14 +81,19 @@ func (w *Worker) handOn(ctx context.Context) (int, error) {
 		job        int64
 		run, queue string
 		attempt    int
+		// trace is the run's trace context, handed on with the run so its
+		// next chunks stay in the run's trace.
+		trace map[string]string
 	}
 	var found []stuck
 	for rows.Next() {
 		var s stuck
-		if err := rows.Scan(&s.job, &s.run, &s.queue, &s.attempt); err != nil {
+		var trace []byte
+		if err := rows.Scan(&s.job, &s.run, &s.queue, &s.attempt, &trace); err != nil {
 			rows.Close()
 			return 0, w.clean(err)
 		}
+		_ = json.Unmarshal(trace, &s.trace) // a chunk without one starts its own trace
 		found = append(found, s)
 	}
 	if err := rows.Err(); err != nil {
@@ -115,7 +120,7 @@ func (w *Worker) handOn(ctx context.Context) (int, error) {
 			WHERE id = $1 AND state = 'running'`, s.job, note); err != nil {
 			return 0, w.clean(fmt.Errorf("retire chunk %d of run %s: %w", s.job, s.run, err))
 		}
-		if _, err := c.InsertTx(ctx, tx, ChunkArgs{Run: s.run}, &river.InsertOpts{Queue: s.queue}); err != nil {
+		if _, err := c.InsertTx(ctx, tx, ChunkArgs{Run: s.run, Trace: s.trace}, &river.InsertOpts{Queue: s.queue}); err != nil {
 			return 0, w.clean(fmt.Errorf("queue run %s's next chunk: %w", s.run, err))
 		}
 		w.cfg.Logger.Info("run handed on: its chunk's worker died", "run", s.run, "job", s.job)

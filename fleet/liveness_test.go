@@ -120,6 +120,10 @@ func TestDeadChunkHandedOn(t *testing.T) {
 func testDeadChunkHandedOn(t *testing.T, early bool) {
 	url := pgtest.Database(t)
 	id := queueRun(t, url)
+	// The run's trace context, as a traced enqueue leaves it in the job:
+	// the chunk that takes over must carry it on.
+	const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	setTrace(t, url, id, traceparent)
 	b := &dyingBuilder{url: url, early: early, cut: make(chan time.Time, 1)}
 	w, err := Start(context.Background(), Config{URL: url, Builder: b, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -170,11 +174,44 @@ func testDeadChunkHandedOn(t *testing.T, early bool) {
 	if discarded != 1 || completed != 1 || live != 0 || note != handOnNote {
 		t.Errorf("run %s's jobs: %d discarded (%q), %d completed, %d live; want the dead chunk's retired, one completed, none live", id, discarded, note, completed, live)
 	}
+	var traces []string
+	rows, err := conn.Query(context.Background(), `SELECT coalesce(args -> 'trace' ->> 'traceparent', '') FROM river_job WHERE args ->> 'run' = $1 ORDER BY id`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var tp string
+		if err := rows.Scan(&tp); err != nil {
+			t.Fatal(err)
+		}
+		traces = append(traces, tp)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, tp := range traces {
+		if tp != traceparent {
+			t.Errorf("run %s's chunk %d of %d carries trace %q, want the run's %q", id, i+1, len(traces), tp, traceparent)
+		}
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for i, err := range b.resume {
 		if err != nil && !errors.Is(err, maker.ErrLocked) {
 			t.Errorf("chunk %d: resume: %v", i+1, err)
 		}
+	}
+}
+
+// setTrace puts a trace context in the queued jobs of run id.
+func setTrace(t *testing.T, url, id, traceparent string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `UPDATE river_job SET args = jsonb_set(args, '{trace}', jsonb_build_object('traceparent', $2::text)) WHERE args ->> 'run' = $1`, id, traceparent); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -55,7 +55,9 @@ func (m *Manager) info(ctx context.Context, run *maker.RunRecord, summary bool) 
 		}
 		in.Summary = sum
 		if sum != nil {
-			in.CostUSD = sum.CostUSD
+			// What the run was charged: the provider's bill where it sent
+			// one, the catalog price elsewhere, as its budget counts.
+			in.CostUSD = sum.ChargedUSD()
 		}
 	}
 	var cfg struct {
