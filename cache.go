@@ -77,7 +77,7 @@ type CachingJournal interface {
 // cacheFlushEvery is how many new entries a run gathers before it stores
 // them in one write: one transaction for many steps keeps the cache's cost
 // far below the journal's own.
-const cacheFlushEvery = 256
+const cacheFlushEvery = 1024
 
 // cacheFormat versions the digest: a change to what it covers changes it,
 // so older entries are simply never found again.
@@ -92,7 +92,13 @@ type stepCache struct {
 	settings []byte
 	pending  []CachedStep
 	byKey    map[string]int // index in pending
-	err      error          // the first store error, reported once
+	// Batches are stored by a writer of their own, so that a step never
+	// waits on the database's write lock (which the journal's recorder
+	// holds while it commits); batches holds those on their way, and
+	// written is closed when the writer is done.
+	batches chan []CachedStep
+	written chan struct{}
+	err     error // the first store error
 }
 
 func newStepCache(cfg Config, taskName string) *stepCache {
@@ -175,11 +181,36 @@ func (c *stepCache) flush(ctx context.Context) {
 	if c == nil || len(c.pending) == 0 {
 		return
 	}
-	if err := c.cache.Store(context.WithoutCancel(ctx), c.pending); err != nil && c.err == nil {
-		c.err = err
+	if c.batches == nil {
+		c.batches, c.written = make(chan []CachedStep, 4), make(chan struct{})
+		ctx := context.WithoutCancel(ctx)
+		go func() {
+			defer close(c.written)
+			for b := range c.batches {
+				if err := c.cache.Store(ctx, b); err != nil && c.err == nil {
+					c.err = err
+				}
+			}
+		}()
 	}
-	c.pending = c.pending[:0]
+	// A writer four batches behind holds the run back rather than let
+	// the entries pile up in memory.
+	c.batches <- c.pending
+	c.pending = make([]CachedStep, 0, cacheFlushEvery)
 	clear(c.byKey)
+}
+
+// close stores what is gathered and waits until every batch is written:
+// a run's entries are in the cache when it returns.
+func (c *stepCache) close(ctx context.Context) {
+	if c == nil {
+		return
+	}
+	c.flush(ctx)
+	if c.batches != nil {
+		close(c.batches)
+		<-c.written
+	}
 }
 
 // winningText is the raw text of a sample that voted for the step's winner.

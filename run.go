@@ -133,7 +133,7 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 	default:
 		err = r.loop(ctx, from, res)
 	}
-	r.cache.flush(ctx)
+	r.cache.close(ctx)
 	r.sum.WallSeconds = time.Since(r.start).Seconds()
 	r.sum.Derive()
 	r.sum.Success = err == nil && r.sum.Done && r.sum.WrongSteps == 0

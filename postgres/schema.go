@@ -169,7 +169,6 @@ CREATE TABLE IF NOT EXISTS decisions (
 	step       integer NOT NULL,
 	created_at bigint NOT NULL
 );
-CREATE INDEX IF NOT EXISTS decisions_created ON decisions (created_at);
 `,
 	// 6 -> 7: the questions runs ask a person (approvals.go) and their
 	// answers.

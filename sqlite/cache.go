@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/maker-go/maker"
@@ -49,16 +50,26 @@ func (c decisions) Store(ctx context.Context, entries []maker.CachedStep) error 
 		return fmt.Errorf("decision cache: %w", err)
 	}
 	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO decisions (key, text, run, step, created_at) VALUES (?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("decision cache: %w", err)
-	}
-	defer stmt.Close()
+	// Many rows a statement: a pure-Go SQLite spends more on each
+	// statement than on each row.
 	now := time.Now().UnixNano()
-	for _, e := range entries {
-		if _, err := stmt.ExecContext(ctx, e.Key, e.Text, e.Run, e.Step, now); err != nil {
+	const rows = 200
+	for len(entries) > 0 {
+		n := min(rows, len(entries))
+		q := strings.Builder{}
+		q.WriteString(`INSERT OR IGNORE INTO decisions (key, text, run, step, created_at) VALUES `)
+		args := make([]any, 0, 5*n)
+		for i, e := range entries[:n] {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?, ?, ?, ?, ?)")
+			args = append(args, e.Key, e.Text, e.Run, e.Step, now)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("decision cache: %w", err)
 		}
+		entries = entries[n:]
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("decision cache: %w", err)

@@ -43,7 +43,9 @@ CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at);
 // decisionsTable is the decision cache: one row a decided step, keyed by
 // the hex digest of what determined its vote (see maker.DecisionCache),
 // with the run and step that decided it first. created_at (Unix
-// nanoseconds) is what `maker cache prune` goes by.
+// nanoseconds) is what `maker cache prune` goes by; it has no index, which
+// would cost every stored step a second random insert for the sake of a
+// rare prune that may as well read the table.
 const decisionsTable = `CREATE TABLE IF NOT EXISTS decisions (
 	key        TEXT PRIMARY KEY,
 	text       TEXT NOT NULL,
@@ -51,7 +53,6 @@ const decisionsTable = `CREATE TABLE IF NOT EXISTS decisions (
 	step       INTEGER NOT NULL,
 	created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS decisions_created ON decisions (created_at);
 `
 
 // schema creates the journal's tables. Runs are keyed by a short text id for
