@@ -9,49 +9,6 @@ import (
 	"testing"
 )
 
-// TestFlagRanges gives every run flag a value out of its range: each is
-// refused before anything runs, with exit 2 and one line that names the
-// flag, and no run is journaled.
-func TestFlagRanges(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-	}{
-		{[]string{"--k", "1000000000"}, "--k must be between 1 and"},
-		{[]string{"--k", "200"}, "at most --max-samples"},
-		{[]string{"--k", "5", "--max-samples", "4"}, "at most --max-samples, 4"},
-		{[]string{"--max-samples", "1000000000"}, "--max-samples must be between 1 and"},
-		{[]string{"--concurrency", "1000000000"}, "--concurrency must be between 0 and"},
-		{[]string{"--max-cost", "NaN"}, "--max-cost must be a finite number"},
-		{[]string{"--max-cost", "-1"}, "--max-cost must not be negative"},
-		{[]string{"--price-in", "Inf"}, "--price-in must be a finite number"},
-		{[]string{"--price-in", "-5"}, "--price-in: want a price from 0 to 10000"},
-		{[]string{"--price-out", "1e308"}, "--price-out: want a price from 0 to 10000"},
-		{[]string{"--temperature", "99"}, "--temperature must be between 0 and 2"},
-		{[]string{"--first-temperature", "-0.1"}, "--first-temperature must be between 0 and 2"},
-		{[]string{"--target", "NaN"}, "--target must be a finite number"},
-		{[]string{"--max-tokens", "0"}, "--max-tokens must be between 1 and"},
-		{[]string{"--sim-latency", "-1s"}, "--sim-latency must not be negative"},
-		{[]string{"--base-url", "http://127.0.0.1:1/v1"}, "--base-url sets a provider's endpoint"},
-		{[]string{"--base-url", "http://127.0.0.1:1/v1", "--model", "sim"}, "does not apply to --model sim"},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			db := filepath.Join(t.TempDir(), "j.db")
-			var out, errOut bytes.Buffer
-			args := append([]string{"hanoi", "--disks", "3", "-q", "--db", db}, tt.args...)
-			code := run(context.Background(), args, &out, &errOut)
-			msg := errOut.String()
-			if code != exitUsage || !strings.Contains(msg, tt.want) || strings.Count(msg, "\n") != 1 {
-				t.Fatalf("exit %d, stderr %q; want exit 2 and one line with %q", code, msg, tt.want)
-			}
-			if _, err := os.Stat(db); err == nil {
-				t.Errorf("a refused run was journaled in %s", db)
-			}
-		})
-	}
-}
-
 // TestExitCodes checks the exit codes of ends other than success, failure
 // and a budget: an interruption (130), whatever it interrupts, and a
 // successful run whose report could not be written (4).
