@@ -1,6 +1,9 @@
 package maker
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // RunReplay is the outcome of re-deciding a whole journaled run.
 type RunReplay struct {
@@ -29,6 +32,14 @@ func ReplayRun(ctx context.Context, j Journal, id string, k, limit int) (*RunRep
 	}
 	out := &RunReplay{Run: run.ID, K: max(k, 0), Limit: max(limit, 0), Changed: []StepReplay{}}
 	err = j.Steps(ctx, run.ID, 0, -1, func(rec *StepRecord) error {
+		if rec.FromCache() {
+			// Decided by the cache: re-decide the votes of the step it
+			// came from, which the origin names.
+			if orig := originStep(ctx, j, rec.CacheHit); orig != nil {
+				orig.Step = rec.Step
+				rec = orig
+			}
+		}
 		r := Redecide(rec, k)
 		out.Steps++
 		switch {
@@ -49,4 +60,20 @@ func ReplayRun(ctx context.Context, j Journal, id string, k, limit int) (*RunRep
 		return nil, err
 	}
 	return out, nil
+}
+
+// originStep is the journaled step a cache hit's origin ("run ID step N")
+// names, or nil when it is not in the journal (its run was deleted).
+func originStep(ctx context.Context, j Journal, origin string) *StepRecord {
+	var id string
+	var n int
+	if _, err := fmt.Sscanf(origin, "run %s step %d", &id, &n); err != nil || n < 1 {
+		return nil
+	}
+	var out *StepRecord
+	_ = j.Steps(ctx, id, n-1, n, func(rec *StepRecord) error {
+		out = rec
+		return ErrStopSteps
+	})
+	return out
 }

@@ -79,13 +79,20 @@ func TestCacheSecondRunIsFree(t *testing.T) {
 			t.Fatalf("step %d: %q then %q, cache hit %q (want %q), %d samples", i+1, a[i].Action, b[i].Action, b[i].CacheHit, want, len(b[i].Samples))
 		}
 	}
+	// A replay of the cached run re-decides each step on the votes of the
+	// step it came from.
+	code, out, stderr := runCLI(t, "replay", second.RunID, "--db", db, "--json")
+	var rp maker.RunReplay
+	if code != 0 || json.Unmarshal([]byte(out), &rp) != nil || rp.Same != 1023 || rp.Undecided != 0 {
+		t.Errorf("replay of the cached run: exit %d, %s%s; want 1023 steps the same", code, out, stderr)
+	}
 	for _, args := range [][]string{{"--sim-error", "0.3"}, {"--no-cache"}} {
 		r := cachedRun(t, append([]string{"hanoi", "--disks", "10", "--db", db}, args...)...)
 		if r.Samples == 0 || r.CacheHits != 0 {
 			t.Errorf("%v: %+v; want a vote on every step", args, r)
 		}
 	}
-	code, out, stderr := runCLI(t, "cache", "stats", "--db", db, "--json")
+	code, out, stderr = runCLI(t, "cache", "stats", "--db", db, "--json")
 	var st maker.CacheStats
 	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Entries != 2*1023 || st.Runs != 2 {
 		t.Errorf("cache stats: exit %d, %s%s; want 2046 entries from 2 runs (the first run and the one at --sim-error 0.3)", code, out, stderr)
