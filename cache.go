@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"log/slog"
 	"math"
 	"time"
 )
@@ -98,7 +99,8 @@ type stepCache struct {
 	// written is closed when the writer is done.
 	batches chan []CachedStep
 	written chan struct{}
-	err     error // the first store error
+	err     error // the first store error, the writer's
+	log     *slog.Logger
 }
 
 func newStepCache(cfg Config, taskName string) *stepCache {
@@ -120,7 +122,7 @@ func newStepCache(cfg Config, taskName string) *stepCache {
 	for _, p := range patterns {
 		field(p)
 	}
-	return &stepCache{cache: cfg.Cache, origin: cfg.CacheOrigin, settings: h.Sum(nil), byKey: map[string]int{}}
+	return &stepCache{cache: cfg.Cache, origin: cfg.CacheOrigin, settings: h.Sum(nil), byKey: map[string]int{}, log: cfg.Logger}
 }
 
 // digest is the cache key of a step's vote at margin k on prompt.
@@ -210,6 +212,12 @@ func (c *stepCache) close(ctx context.Context) {
 	if c.batches != nil {
 		close(c.batches)
 		<-c.written
+		c.batches = nil
+	}
+	if c.err != nil {
+		// The run's steps are decided and journaled all the same; only
+		// a later run will pay for them again.
+		c.log.Warn("decision cache: this run's steps could not be stored", "err", c.err)
 	}
 }
 

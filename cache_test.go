@@ -1,9 +1,13 @@
 package maker_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -196,4 +200,29 @@ func (c numberedTask) Prompt(s int, prev string, step int) maker.Prompt {
 	p := c.countTask.Prompt(s, prev, step)
 	p.User += fmt.Sprintf(" step %d", step)
 	return p
+}
+
+// failingCache finds nothing and can store nothing.
+type failingCache struct{}
+
+func (failingCache) Lookup(context.Context, string) (maker.CachedStep, bool, error) {
+	return maker.CachedStep{}, false, errors.New("disk on fire")
+}
+func (failingCache) Store(context.Context, []maker.CachedStep) error {
+	return errors.New("disk on fire")
+}
+
+// A cache that fails costs the run nothing but the reuse: every step is
+// voted and decided, and the run says what went wrong.
+func TestCacheThatFailsIsNoFailure(t *testing.T) {
+	task := hanoiTask(t, 4)
+	var log bytes.Buffer
+	res, err := maker.Run(context.Background(), task, cachedSim(t, task, 0.01), maker.Config{Ordered: true, Cache: failingCache{}, CacheScope: "s",
+		Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	if err != nil || !res.Summary.Success || res.Summary.CacheHits != 0 {
+		t.Fatalf("run: %v, %+v", err, res.Summary)
+	}
+	if !strings.Contains(log.String(), "could not be stored") || !strings.Contains(log.String(), "disk on fire") {
+		t.Errorf("log: %q", log.String())
+	}
 }
