@@ -124,16 +124,17 @@ func calibrateTask(cmd *cobra.Command, before, task []string) error {
 	fs := pflag.NewFlagSet("calibrate", pflag.ContinueOnError)
 	fs.SetOutput(discard{})
 	c.register(fs)
-	if err := fs.Parse(before); err != nil {
-		return usageErr("calibrate: %v", err)
-	}
-	if fs.NArg() > 0 {
-		return usageErr("calibrate: %q before the task is not a calibrate flag", fs.Arg(0))
-	}
-	rest, err := takeOwnFlags(fs, task)
+	// Calibrate's flags may come before the task or after it; the task
+	// command reads the others (--json, --target, ...) wherever they are.
+	head, err := takeOwnFlags(fs, before)
 	if err != nil {
 		return usageErr("calibrate: %v", err)
 	}
+	tail, err := takeOwnFlags(fs, task[1:])
+	if err != nil {
+		return usageErr("calibrate: %v", err)
+	}
+	rest := append(append([]string{task[0]}, head...), tail...)
 	if err := c.check(); err != nil {
 		return err
 	}

@@ -51,6 +51,7 @@ func TestCalibrateAnyTask(t *testing.T) {
 		{"scenario", "deps", "--samples", "20"},
 		{"hanoi", "--disks", "6", "--samples", "40"},
 		{"--samples", "40", "cube", "--scramble", "R U F"},
+		{"--json", "--samples", "40", "--target", "0.9", "sudoku", "--blanks", "10"},
 	} {
 		rep := calibrateJSON(t, args...)
 		if rep["truth"] != "known" || rep["samples"] == float64(0) {
