@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,25 +19,22 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-// buildMaker returns the maker binary, built once per test binary into
-// its scratch directory, for tests that must run or kill a real process.
+// buildMaker returns the maker command for tests that must run or kill a
+// real process: this test binary, which TestMain puts first on PATH under
+// the name maker, where it runs maker's own main (see TestMain). No test
+// waits on a build of its own, and the scripts of TestScripts run the same
+// command.
 func buildMaker(t *testing.T) string {
 	t.Helper()
-	makerBin.once.Do(func() {
-		makerBin.path = filepath.Join(scratchDir, "bin", "maker")
-		makerBin.out, makerBin.err = exec.Command("go", "build", "-o", makerBin.path, ".").CombinedOutput()
-	})
-	if makerBin.err != nil {
-		t.Fatalf("go build: %v\n%s", makerBin.err, makerBin.out)
+	dirs := filepath.SplitList(os.Getenv("PATH"))
+	if len(dirs) == 0 {
+		t.Fatal("PATH is empty: TestMain did not put maker on it")
 	}
-	return makerBin.path
-}
-
-var makerBin struct {
-	once sync.Once
-	path string
-	out  []byte
-	err  error
+	bin := filepath.Join(dirs[0], "maker")
+	if _, err := os.Stat(bin); err != nil {
+		t.Fatalf("TestMain did not put maker first on PATH: %v", err)
+	}
+	return bin
 }
 
 // makerCmd runs the binary with the user's data directory pointed into the
@@ -101,17 +97,21 @@ func loadSteps(t *testing.T, path, id string) []journaledStep {
 	return out
 }
 
-// TestJournalCLI runs the journal's command-line tests on one build of the
-// binary.
+// TestJournalCLI runs the journal's command-line tests against the maker
+// command, side by side.
 func TestJournalCLI(t *testing.T) {
+	t.Parallel() // each case in a directory of its own, its runs in processes of their own
 	bin := buildMaker(t)
-	t.Run("KillResume", func(t *testing.T) { testKillResume(t, bin) })
-	t.Run("KillResumeSpeculate", func(t *testing.T) { testKillResume(t, bin, "--speculate", "4") })
-	t.Run("ShowMatchesRun", func(t *testing.T) { testShowMatchesRun(t, bin) })
-	t.Run("ShowMatchesSpeculativeRun", func(t *testing.T) { testShowMatchesRun(t, bin, "--speculate", "2", "--sim-latency", "2ms") })
-	t.Run("Replay", func(t *testing.T) { testReplay(t, bin) })
-	t.Run("Interrupt", func(t *testing.T) { testInterrupt(t, bin) })
-	t.Run("ResumeRace", func(t *testing.T) { testResumeRace(t, bin) })
+	t.Run("KillResume", func(t *testing.T) { t.Parallel(); testKillResume(t, bin) })
+	t.Run("KillResumeSpeculate", func(t *testing.T) { t.Parallel(); testKillResume(t, bin, "--speculate", "4") })
+	t.Run("ShowMatchesRun", func(t *testing.T) { t.Parallel(); testShowMatchesRun(t, bin) })
+	t.Run("ShowMatchesSpeculativeRun", func(t *testing.T) {
+		t.Parallel()
+		testShowMatchesRun(t, bin, "--speculate", "2", "--sim-latency", "2ms")
+	})
+	t.Run("Replay", func(t *testing.T) { t.Parallel(); testReplay(t, bin) })
+	t.Run("Interrupt", func(t *testing.T) { t.Parallel(); testInterrupt(t, bin) })
+	t.Run("ResumeRace", func(t *testing.T) { t.Parallel(); testResumeRace(t, bin) })
 }
 
 // testInterrupt stops a run with SIGINT, as Ctrl-C does: the run records

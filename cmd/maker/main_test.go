@@ -1,23 +1,24 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"strconv"
 	"testing"
 
 	"github.com/maker-go/maker/internal/pgtest"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// scratchDir is the test binary's scratch directory, removed when it ends.
-var scratchDir string
-
 // TestMain points the default journal at a scratch directory, so
 // that commands the tests run in-process never write into the user's own
-// data directory. The test binary is also the maker command of the
-// scripts in testdata/script (see TestScripts): run under that name, it is
-// maker's own main.
+// data directory. The test binary is also the maker command: testscript
+// copies it under that name into a directory it puts first on PATH, and run
+// as maker it is maker's own main. The scripts in testdata/script and the
+// tests that run a process (buildMaker) run that command.
 func TestMain(m *testing.M) {
 	testscript.Main(packageTests{m}, map[string]func(){"maker": main})
 }
@@ -32,12 +33,29 @@ func (p packageTests) Run() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	scratchDir = dir
 	os.Setenv("XDG_DATA_HOME", dir+"/data")
 	os.Unsetenv(dbEnv)
+	widenParallel()
 	code := pgtest.Main(p.m) // a PostgreSQL cluster for the journal's tests, when one can start
 	os.RemoveAll(dir)
 	return code
+}
+
+// e2eParallel is how many parallel tests run at once unless -parallel says.
+const e2eParallel = 6
+
+// widenParallel lets e2eParallel parallel tests run at once when the
+// command line does not set -parallel. go test's default is GOMAXPROCS (2
+// on a 2-core machine), which suits tests that compute; this package's
+// parallel tests mostly wait, on maker processes, services and simulated
+// latency, and with two at a time its run took minutes more.
+func widenParallel() {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set && runtime.GOMAXPROCS(0) < e2eParallel {
+		flag.Set("test.parallel", strconv.Itoa(e2eParallel))
+	}
 }
 
 // TestEveryCommandHasAGroup keeps maker --help grouped: a command added to
