@@ -67,7 +67,7 @@ func makerOut(t *testing.T, bin string, want int, args ...string) string {
 // again, and a rejection stops it, failed, with the reason journaled.
 func TestApproveCLI(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and kills a run")
+		t.Skip("kills a run")
 	}
 	bin := buildMaker(t)
 	path := filepath.Join(t.TempDir(), "m.db")
@@ -180,7 +180,7 @@ func TestApproveUsage(t *testing.T) {
 // run still waiting, and a rejection through the API stops it.
 func TestApproveServe(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs a service twice")
+		t.Skip("runs a service twice")
 	}
 	bin := buildMaker(t)
 	path := filepath.Join(t.TempDir(), "service.db")

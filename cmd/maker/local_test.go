@@ -182,6 +182,7 @@ func (r hanoiRun) String() string {
 // wrong step later or none. Both runs stop after a fixed number of samples
 // so that the test stays short; MAKER_LONG=1 runs all 511 steps.
 func TestLocalHanoiVoting(t *testing.T) {
+	t.Parallel() // no journal, nothing shared: only CPU
 	if _, ok := hanoitiny.Weights(votingModel); !ok {
 		if len(hanoitiny.Names()) == 0 {
 			t.Skip("no model is committed under models/hanoitiny")

@@ -168,7 +168,7 @@ func inspectMaker(t *testing.T, in *inspector) {
 // resumes from the journal.
 func TestMCPInspectorStdio(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs node")
+		t.Skip("runs node")
 	}
 	db := filepath.Join(t.TempDir(), "j.db")
 	in := newInspector(t)
@@ -180,7 +180,7 @@ func TestMCPInspectorStdio(t *testing.T) {
 // over streamable HTTP, with the service's bearer token.
 func TestMCPInspectorHTTP(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs node")
+		t.Skip("runs node")
 	}
 	in := newInspector(t)
 	const token = "tok-mcp-0123456789abcdef"

@@ -75,11 +75,13 @@ func TestResumeCoversEveryTaskCommand(t *testing.T) {
 // uninterrupted run and that the resumed run ends as that run did.
 func TestKillResumeEveryTask(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs every task twice")
+		t.Skip("runs every task twice")
 	}
+	t.Parallel() // each task in a directory of its own, its runs in processes of their own
 	bin := buildMaker(t)
 	for _, tc := range resumeCases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			args := append(append([]string{}, tc.args...), "-q", "--json")
 			withDB := func(name string) []string {
@@ -206,7 +208,7 @@ func firstDiff(a, b []journaledStep) int {
 // the resume as well as its own.
 func TestInterruptResumed(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary")
+		t.Skip("runs maker processes")
 	}
 	bin := buildMaker(t)
 	path := filepath.Join(t.TempDir(), "m.db")

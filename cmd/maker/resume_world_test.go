@@ -21,8 +21,9 @@ import (
 // rather than going on in another world.
 func TestResumeRefusesAnotherWorld(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary")
+		t.Skip("runs maker processes")
 	}
+	t.Parallel() // a directory of its own, its runs in processes of their own
 	bin := buildMaker(t)
 	deploy := []string{"scenario", "deploy", "--size", "8", "--sim-latency", "25ms", "-q", "--json"}
 	migrate := []string{"scenario", "migrate", "--size", "300", "--sim-latency", "25ms", "-q", "--json"}
@@ -142,8 +143,9 @@ func TestResumeRefusesAnotherWorld(t *testing.T) {
 // an uninterrupted run.
 func TestResumeMigrationAheadOfJournal(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary")
+		t.Skip("runs maker processes")
 	}
+	t.Parallel() // a directory of its own, its runs in processes of their own
 	bin := buildMaker(t)
 	dir := t.TempDir()
 	args := []string{"scenario", "migrate", "--size", "300", "--sim-latency", "25ms", "-q", "--json"}

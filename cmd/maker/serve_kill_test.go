@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os/exec"
@@ -80,12 +81,12 @@ func (p *serveProcess) out() string {
 // the steps of an uninterrupted run.
 func TestServeKillRestart(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and runs a service three times")
+		t.Skip("runs a service three times")
 	}
+	t.Parallel() // a service on a port and a journal of its own
 	bin := buildMaker(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "service.db")
-	cliDB := filepath.Join(dir, "cli.db")
 	var cases []serviceCase
 	for _, seed := range []string{"1", "2", "3", "4", "5"} {
 		cases = append(cases, serviceCase{"hanoi seed " + seed, []string{"hanoi", "--disks", "9"},
@@ -93,9 +94,20 @@ func TestServeKillRestart(t *testing.T) {
 	}
 	want := make([][]journaledStep, len(cases))
 	cli := make([]*maker.RunRecord, len(cases))
-	for i, c := range cases {
-		cli[i] = cliRun(t, cliDB, c)
-		want[i] = loadSteps(t, cliDB, cli[i].ID)
+	// The uninterrupted runs, side by side (each mostly waits on its
+	// simulated latency), each journaled on its own.
+	t.Run("uninterrupted", func(t *testing.T) {
+		for i, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				t.Parallel()
+				cliDB := filepath.Join(dir, fmt.Sprintf("cli%d.db", i))
+				cli[i] = cliRun(t, cliDB, c)
+				want[i] = loadSteps(t, cliDB, cli[i].ID)
+			})
+		}
+	})
+	if t.Failed() {
+		t.FailNow()
 	}
 	p := startServe(t, bin, nil, "--db", path)
 	s := &testService{t: t, url: p.url, db: path}
@@ -198,7 +210,7 @@ func progress2(t *testing.T, path string, ids []string) []int {
 // output.
 func TestServeAddressNeedsToken(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary")
+		t.Skip("runs maker processes")
 	}
 	bin := buildMaker(t)
 	path := filepath.Join(t.TempDir(), "m.db")

@@ -18,12 +18,13 @@ import (
 // TestTaskFileDataCLI runs the command-line tests of task files with inputs
 // and actions on one build of the binary.
 func TestTaskFileDataCLI(t *testing.T) {
+	t.Parallel() // each case in a directory of its own, its runs in processes of their own
 	bin := buildMaker(t)
-	t.Run("ActionKillResume", func(t *testing.T) { testActionKillResume(t, bin) })
-	t.Run("ChangedInputsRefused", func(t *testing.T) { testChangedInputsRefused(t, bin) })
-	t.Run("LocatedErrors", func(t *testing.T) { testDataLocatedErrors(t, bin) })
-	t.Run("FilesExample", func(t *testing.T) { testFilesExample(t, bin) })
-	t.Run("MillionLineInputs", func(t *testing.T) { testMillionLineInputs(t, bin) })
+	t.Run("ActionKillResume", func(t *testing.T) { t.Parallel(); testActionKillResume(t, bin) })
+	t.Run("ChangedInputsRefused", func(t *testing.T) { t.Parallel(); testChangedInputsRefused(t, bin) })
+	t.Run("LocatedErrors", func(t *testing.T) { t.Parallel(); testDataLocatedErrors(t, bin) })
+	t.Run("FilesExample", func(t *testing.T) { t.Parallel(); testFilesExample(t, bin) })
+	t.Run("MillionLineInputs", func(t *testing.T) { t.Parallel(); testMillionLineInputs(t, bin) })
 }
 
 // runCode runs maker and returns its exit code, stdout and stderr.
