@@ -26,7 +26,7 @@ import (
 )
 
 // mcpTools are the tools every maker MCP server lists.
-var mcpTools = []string{"calibrate", "cancel_run", "get_run", "list_runs", "plan", "replay", "resume_run", "start_run"}
+var mcpTools = []string{"calibrate", "cancel_run", "decide", "get_run", "list_runs", "pending_decisions", "plan", "replay", "resume_run", "start_run"}
 
 // newTestManager is a Manager over a fresh journal with the command
 // line's builder, drained at the end of the test.

@@ -38,6 +38,9 @@ type runDescription struct {
 	// the task's own); Approval, the approval of each action (approve.go).
 	OnNoConsensus string               `json:"on_no_consensus,omitempty"`
 	Approval      *approvalDescription `json:"approval,omitempty"`
+	// NoStructured says the run sent no answer schema (--structured=false);
+	// runs journaled before the setting existed sent one where they could.
+	NoStructured bool `json:"no_structured,omitempty"`
 }
 
 // runDescriptionFormat is the Format of runDescription.
@@ -102,6 +105,7 @@ func (f *runFlags) describe(k int) runDescription {
 		Report:        f.report,
 		OnNoConsensus: f.onNoConsensus,
 		Approval:      f.approval.describe(),
+		NoStructured:  !f.structured,
 	}
 }
 
@@ -118,7 +122,7 @@ func (d runDescription) runFlags() (*runFlags, error) {
 		priceIn: d.Prices.InPerMTok, priceOut: d.Prices.OutPerMTok,
 		maxCost: d.Budget.MaxCostUSD, maxSamplesT: d.Budget.MaxSamplesTotal, report: d.Report,
 		rpm: d.Model.RPM, tpm: d.Model.TPM, retries: d.Model.Retries,
-		onNoConsensus: d.OnNoConsensus,
+		onNoConsensus: d.OnNoConsensus, structured: !d.NoStructured,
 	}
 	var err error
 	if f.approval, err = d.Approval.flags(); err != nil {
