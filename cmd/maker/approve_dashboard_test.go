@@ -10,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/internal/browsertest"
 )
 
 // TestDashboardShowsPendingDecision opens the dashboard of a service whose
@@ -18,7 +17,8 @@ import (
 // step and the action, and its Approve button answers the decision, which
 // the journal records as the dashboard's.
 func TestDashboardShowsPendingDecision(t *testing.T) {
-	ctx, be := browsertest.Open(t, 1400, 900)
+	t.Parallel() // a service and a browser of its own
+	ctx, be := openBrowser(t, 1400, 900)
 	s := startTestService(t, filepath.Join(t.TempDir(), "service.db"))
 	bg := context.Background()
 	rec, err := s.mgr.DB().Create(bg, maker.NewRun{Kind: "taskfile", Task: "rollout"}, maker.JournalOptions{})

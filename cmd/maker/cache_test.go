@@ -108,6 +108,7 @@ func TestCacheSecondRunIsFree(t *testing.T) {
 // A ledger whose inputs change at record 5,000 pays only from there: the
 // 4,999 steps before it are decided from the first run's cache.
 func TestCacheLedgerPaysFromTheChange(t *testing.T) {
+	t.Parallel() // a directory and a journal of its own
 	dir := t.TempDir()
 	for _, name := range []string{"ledger.yaml", "ledger.jsonl", "ledger.expected.jsonl"} {
 		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "yaml", name))

@@ -37,6 +37,7 @@ func calibrateJSON(t *testing.T, args ...string) map[string]any {
 // (a task file's expected ones, an oracle), and the report holds p with
 // its interval and the plan.
 func TestCalibrateAnyTask(t *testing.T) {
+	t.Parallel() // calibration writes no file
 	rep := calibrateJSON(t, "run", "../../examples/yaml/ledger.yaml", "--samples", "300", "--model", "sim/a?error=0.01")
 	q := rep["vote_error_rate"].(map[string]any)
 	lo, hi := 1-q["hi"].(float64), 1-q["lo"].(float64)

@@ -12,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/internal/browsertest"
 )
 
 // TestDashboardResumeAsksForCap: the dashboard's tile says what a run
@@ -20,7 +19,8 @@ import (
 // max-cost, asks for a new cap: given $0.6, the run resumes against it
 // and the tile then reads "spent $X of $0.6".
 func TestDashboardResumeAsksForCap(t *testing.T) {
-	ctx, be := browsertest.Open(t, 1200, 1000)
+	t.Parallel() // a service and a browser of its own
+	ctx, be := openBrowser(t, 1200, 1000)
 	s := startDashboardService(t, filepath.Join(t.TempDir(), "service.db"))
 	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 8},
 		"settings": map[string]any{"k": 2, "max-cost": 0.3, "price-in": 20, "price-out": 20}}

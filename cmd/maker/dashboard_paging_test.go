@@ -10,14 +10,14 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/internal/browsertest"
 )
 
 // TestDashboardPagesRuns opens the dashboard of a journal of 120 runs in
 // headless Chromium: it lists 50 with the total, pages to older runs and
 // back, and narrows the list by status and by text, through GET /v1/runs.
 func TestDashboardPagesRuns(t *testing.T) {
-	ctx, be := browsertest.Open(t, 1400, 900)
+	t.Parallel() // a service and a browser of its own
+	ctx, be := openBrowser(t, 1400, 900)
 	path := filepath.Join(t.TempDir(), "service.db")
 	db, err := maker.OpenJournal(context.Background(), path, false)
 	if err != nil {

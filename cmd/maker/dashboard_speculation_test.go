@@ -10,13 +10,13 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/internal/browsertest"
 )
 
 // TestDashboardShowsSpeculation: the run detail of a speculative run on
 // the dashboard shows its depth, hit rate and waste.
 func TestDashboardShowsSpeculation(t *testing.T) {
-	ctx, _ := browsertest.Open(t, 1200, 800)
+	t.Parallel() // a service and a browser of its own
+	ctx, _ := openBrowser(t, 1200, 800)
 	s := startTestService(t, filepath.Join(t.TempDir(), "service.db"))
 	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 6}, "settings": map[string]any{"k": 3, "sim-latency": "2ms"}}
 	var res struct{ ID string }

@@ -24,7 +24,8 @@ import (
 // only its own server, and a screenshot is saved in the test's artifact
 // directory.
 func TestDashboardInChromium(t *testing.T) {
-	ctx, be := browsertest.Open(t, 1400, 900)
+	t.Parallel() // a service and a browser of its own
+	ctx, be := openBrowser(t, 1400, 900)
 	s := startTestService(t, filepath.Join(t.TempDir(), "service.db"))
 	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 11}, "settings": map[string]any{"k": 2, "sim-latency": "5ms", "sim-error": 0.05}}
 	var res struct{ ID string }
@@ -115,7 +116,8 @@ func TestDashboardInChromium(t *testing.T) {
 // run and follows its progress, and the page's scripts cannot read the
 // session cookie.
 func TestDashboardSignInInChromium(t *testing.T) {
-	ctx, be := browsertest.Open(t, 1200, 800)
+	t.Parallel() // a service and a browser of its own
+	ctx, be := openBrowser(t, 1200, 800)
 	const token = "tok-3f9a2c1b-0123456789abcdef"
 	s := startLiveServe(t, filepath.Join(t.TempDir(), "service.db"), token, server.Timeouts{})
 	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 14}, "settings": map[string]any{"k": 2, "sim-latency": "5ms"}}
@@ -226,6 +228,20 @@ func checkFits(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
+// browsers lets two dashboard tests have a Chromium at once: they run side
+// by side, and more browsers than the machine has cores starve each
+// other's pages.
+var browsers = make(chan struct{}, 2)
+
+// openBrowser waits for a place among the browsers, then opens Chromium as
+// browsertest.Open does; the place is given back when the test ends.
+func openBrowser(t *testing.T, width, height int) (context.Context, *browsertest.PageLog) {
+	t.Helper()
+	browsers <- struct{}{}
+	t.Cleanup(func() { <-browsers })
+	return browsertest.Open(t, width, height)
+}
+
 // screenshot saves the page as name in the test's artifact directory,
 // once its charts have drawn every step received (the page draws every
 // 500 ms) and two frames have been painted since.
@@ -269,7 +285,8 @@ func poll(t *testing.T, ctx context.Context, be *browsertest.PageLog, within tim
 // on the page reaches past the window's edges, the runs table's bars are
 // coloured by status, and screenshots are saved as the test's artifacts.
 func TestDashboardExplainsFailedRun(t *testing.T) {
-	ctx, be := browsertest.Open(t, 800, 1000)
+	t.Parallel() // a service and a browser of its own
+	ctx, be := openBrowser(t, 800, 1000)
 	path := filepath.Join(t.TempDir(), "service.db")
 	db, err := maker.OpenJournal(context.Background(), path, false)
 	if err != nil {
@@ -359,7 +376,8 @@ func TestDashboardExplainsFailedRun(t *testing.T) {
 // saved in the test's artifact directory (the first also at
 // $MAKER_DASHBOARD_SCREENSHOT, which is how docs/dashboard.png is made).
 func TestDashboardStepExplorer(t *testing.T) {
-	ctx, be := browsertest.Open(t, 1400, 1200)
+	t.Parallel() // a service and a browser of its own
+	ctx, be := openBrowser(t, 1400, 1200)
 	s := startDashboardService(t, filepath.Join(t.TempDir(), "service.db"))
 	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 12},
 		"settings": map[string]any{"k": 2, "sim-latency": "10ms", "sim-error": 0.05, "keep-samples": "all", "max-cost": 20}}
@@ -450,7 +468,8 @@ func TestDashboardStepExplorer(t *testing.T) {
 // px wide window: nothing on the page, the run detail included, reaches
 // past the window's edges.
 func TestDashboardFitsAt800px(t *testing.T) {
-	ctx, be := browsertest.Open(t, 800, 900)
+	t.Parallel() // a service and a browser of its own
+	ctx, be := openBrowser(t, 800, 900)
 	s := startDashboardService(t, filepath.Join(t.TempDir(), "service.db"))
 	desc := map[string]any{"kind": "hanoi", "params": map[string]int{"disks": 10}, "settings": map[string]any{"k": 2, "sim-latency": "5ms"}}
 	var res struct{ ID string }

@@ -63,6 +63,7 @@ var requiredParam = map[string]string{"requirements": "params.request: missing",
 // documented ones, and checks that each run decides the same steps as
 // the kind's command with the same flags (none for {}).
 func TestEveryKindStartsLikeItsCommand(t *testing.T) {
+	t.Parallel() // a service and journals of its own
 	dir := t.TempDir()
 	cliDB := filepath.Join(dir, "cli.db")
 	svc := startTestService(t, filepath.Join(dir, "service.db"))

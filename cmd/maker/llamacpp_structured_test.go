@@ -40,6 +40,7 @@ done:
 // red-flagged. What this shows is the constraint, not skill: the answers
 // that pass are well-formed, not right.
 func TestLlamaCppStructuredOutputs(t *testing.T) {
+	t.Parallel() // a llama-server of its own, on a port of its own
 	base := startLlamaServer(t)
 	task := filepath.Join(t.TempDir(), "counter.yaml")
 	if err := os.WriteFile(task, []byte(counterTask), 0o600); err != nil {

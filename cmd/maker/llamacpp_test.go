@@ -173,6 +173,7 @@ func (r *recorder) Generate(ctx context.Context, req maker.Request) (maker.Respo
 }
 
 func TestLlamaCppContract(t *testing.T) {
+	t.Parallel() // a llama-server of its own, on a port of its own
 	base := startLlamaServer(t)
 
 	// What the openai adapter relies on, checked on the wire.

@@ -268,6 +268,7 @@ func summaryOf(t *testing.T, path, id string) *maker.Summary {
 // reconnection, one cancelled and resumed, and every run's decided steps
 // and summary equal to the same run made with the command line.
 func TestServiceRuns(t *testing.T) {
+	t.Parallel() // a service and journals of its own
 	dir := t.TempDir()
 	cliDB := filepath.Join(dir, "cli.db")
 	cli := make([]*maker.RunRecord, len(serviceCases))

@@ -65,6 +65,7 @@ func submitCLI(s *testService, args ...string) (id string, code int, stderr stri
 // A task file with execute runs on a service that allows its program's
 // directory (--allow-execute --allow-dir), and only there.
 func TestSubmitTaskFileWithData(t *testing.T) {
+	t.Parallel() // a service and a journal of its own
 	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), runsBuilder{})
 	id, code, stderr := submitCLI(s, "run", "../../examples/yaml/ledger.yaml")
 	if code != 0 {
@@ -211,6 +212,7 @@ func connectMCP(t *testing.T, s *testService) *sdk.ClientSession {
 // TestMCPTaskFileDataAndCaps: MCP start_run takes a task file with its
 // data files (params.files), and resume_run raises a run's budget cap.
 func TestMCPTaskFileDataAndCaps(t *testing.T) {
+	t.Parallel() // a service and a journal of its own
 	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), runsBuilder{})
 	cs := connectMCP(t, s)
 	read := func(name string) string {
