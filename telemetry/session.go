@@ -175,7 +175,13 @@ func (s *Session) chat(ctx context.Context, start time.Time, sr *maker.SampleRec
 	}
 	end := start.Add(sr.Latency)
 	if sr.Flag != maker.FlagNone {
-		span.AddEvent("red_flag", trace.WithTimestamp(end), trace.WithAttributes(attribute.String("maker.flag", string(sr.Flag))))
+		flag := []attribute.KeyValue{attribute.String("maker.flag", string(sr.Flag))}
+		if sr.FlagReason != "" {
+			// A validator's reason for rejecting the sample (already
+			// redacted and cut to one line).
+			flag = append(flag, attribute.String("maker.flag_reason", sr.FlagReason))
+		}
+		span.AddEvent("red_flag", trace.WithTimestamp(end), trace.WithAttributes(flag...))
 	}
 	if sr.Error != "" {
 		span.SetStatus(codes.Error, sr.Error)

@@ -2,6 +2,8 @@ package telemetry
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -173,5 +175,62 @@ func TestOffByDefault(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("endpoint %q, ratio %q: err %v, want %q", tc.endpoint, tc.env, err, tc.want)
 		}
+	}
+}
+
+// consistentHanoi rejects a candidate whose next state is not what its
+// move makes of the state, as a task's validator would: a check of form,
+// not of rightness.
+type consistentHanoi struct{ *hanoi.Task }
+
+const notConsistent = "the next state is not what the move makes"
+
+func (consistentHanoi) Validate(_ context.Context, state hanoi.State, c maker.Candidate[hanoi.State]) error {
+	var m hanoi.Move
+	if _, err := fmt.Sscanf(c.Action, "[%d, %d, %d]", &m.Disk, &m.From, &m.To); err != nil {
+		return fmt.Errorf("move %q: %w", c.Action, err)
+	}
+	next, err := state.Apply(m)
+	if err != nil {
+		return err
+	}
+	if !next.Equal(c.State) {
+		return errors.New(notConsistent)
+	}
+	return nil
+}
+
+// TestRedFlagReasonInTrace: a sample the task's validator rejects is a
+// red_flag event on its chat span, with the validator's reason.
+func TestRedFlagReasonInTrace(t *testing.T) {
+	rec := traced(t)
+	task, _ := hanoi.New(6)
+	cfg := sim.DefaultConfig()
+	cfg.ErrorRate = 0.3
+	m, err := sim.New(hanoi.Oracle(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Start(context.Background(), Run{ID: "r2", Task: task.Name(), Model: "sim", K: 2})
+	res, runErr := maker.Run(context.Background(), maker.Task[hanoi.State](consistentHanoi{task}), m, maker.Config{K: 2, Ordered: true, Observers: []maker.Observer{s}})
+	if runErr != nil {
+		t.Fatal(runErr)
+	}
+	s.End(&res.Summary, runErr)
+	reasons := 0
+	for _, sp := range rec.Ended() {
+		for _, ev := range sp.Events() {
+			if ev.Name != "red_flag" {
+				continue
+			}
+			for _, kv := range ev.Attributes {
+				if kv.Key == "maker.flag_reason" && kv.Value.AsString() != "" {
+					reasons++
+				}
+			}
+		}
+	}
+	if want := int(res.Summary.Flagged[maker.FlagInvalid]); reasons == 0 || reasons != want {
+		t.Errorf("%d red_flag events carry the validator's reason; the run flagged %d samples invalid (%v)", reasons, want, res.Summary.Invalid)
 	}
 }
