@@ -68,6 +68,11 @@ type execution[S any] struct {
 // execute opens the model, plans k, runs the task with a progress bar and
 // prints the summary.
 func (e execution[S]) execute(cmd session) error {
+	if c, ok := e.task.(io.Closer); ok {
+		// A task that runs programs (a task file's key or validate
+		// program) stops them and removes their directories.
+		defer c.Close()
+	}
 	f := e.flags
 	if _, known := lookupKind(e.kind); !known {
 		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.task.Name(), e.kind)
