@@ -509,9 +509,11 @@ func TestFleetService(t *testing.T) {
 		t.Errorf("run %s: the fleet's steps differ from the uninterrupted run's", id)
 	}
 
-	// A longer run cancelled through b while a worker runs it.
+	// A longer run cancelled through b while a worker runs it: its 511
+	// steps take seconds even on an idle machine, so the cancel lands part
+	// way on a loaded one too.
 	long := runs.Description{Kind: "hanoi", Params: json.RawMessage(`{"disks":9}`),
-		Settings: testSettings(`{"k":2,"seed":4,"sim-latency":"5ms"}`)}
+		Settings: testSettings(`{"k":2,"seed":4,"sim-latency":"15ms"}`)}
 	id, err = ca.Start(ctx, long)
 	if err != nil {
 		t.Fatal(err)
@@ -560,7 +562,7 @@ func TestFleetService(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	want := reference(t, bin, []string{"hanoi", "--disks", "9", "--k", "2", "--seed", "4", "--sim-latency", "5ms", "-q", "--json"})
+	want := reference(t, bin, []string{"hanoi", "--disks", "9", "--k", "2", "--seed", "4", "--sim-latency", "15ms", "-q", "--json"})
 	if have := journaledSteps(t, j, id); !reflect.DeepEqual(have, want) {
 		t.Errorf("cancelled and resumed run %s: its steps differ from the uninterrupted run's", id)
 	}

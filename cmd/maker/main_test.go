@@ -42,7 +42,7 @@ func (p packageTests) Run() int {
 }
 
 // e2eParallel is how many parallel tests run at once unless -parallel says.
-const e2eParallel = 6
+const e2eParallel = 4
 
 // widenParallel lets e2eParallel parallel tests run at once when the
 // command line does not set -parallel. go test's default is GOMAXPROCS (2
