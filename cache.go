@@ -5,41 +5,48 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash"
-	"log/slog"
+	"iter"
 	"math"
+	"strconv"
 	"time"
 )
 
-// A DecisionCache keeps decided steps by a digest of everything that
-// determined their vote, so that a step whose exact prompt was decided
-// before under the same settings (a finished run started again, a run whose
-// inputs change only late, a state the run has seen) reuses the decided
-// answer instead of paying for its samples again.
+// A DecisionCache lets a run reuse the steps earlier runs decided under the
+// same settings (a finished run started again, a run whose inputs change
+// only late), so that a step whose exact prompt was decided before is not
+// paid for again.
 //
-// The digest ([Config.CacheScope] and the engine's own settings, see
-// cacheDigest) covers the task kind and version, the models and their
-// settings, k, the temperatures, the red-flag limits and the rendered
-// prompt, so an entry is never used under settings that could change the
-// vote. A journal backend that implements [CachingJournal] gives one
-// that every run on the journal shares.
+// It keeps nothing per step of its own: the journal already holds every
+// decided step, its action and the state after it. The cache is the
+// journal's mark, on each run, of the scope the run decided in (a digest of
+// every setting that could change a vote, see newStepCache); a later run in
+// the same scope replays the marked runs' journaled steps to render their
+// prompts again, and so finds their decisions by the digest of the prompt,
+// in memory. A run that finds no earlier run in its scope pays nothing for
+// the cache. A journal backend that implements [CachingJournal] gives one
+// that every run on the journal (every worker of a fleet, on PostgreSQL)
+// shares.
 type DecisionCache interface {
-	// Lookup returns the entry stored under key, if there is one.
-	Lookup(ctx context.Context, key string) (CachedStep, bool, error)
-	// Store keeps entries; an entry whose key is stored already is left
-	// as it was (the first decision stands).
-	Store(ctx context.Context, entries []CachedStep) error
+	// Begin marks the run origin ("" for none) as deciding in scope, and
+	// returns the journaled steps of the earlier runs marked with the same
+	// scope: the runs oldest first, each run's steps in step order. The
+	// origin's own steps are not among them.
+	Begin(ctx context.Context, origin, scope string) (iter.Seq2[CachedStep, error], error)
 }
 
-// CachedStep is one decided step in a [DecisionCache]: the winning
-// sample's text, which the task parses again on a hit, and where it was
-// decided.
+// CachedStep is a journaled step of an earlier run in a [DecisionCache]'s
+// scope: what decided it, and what it decided.
 type CachedStep struct {
-	Key  string `json:"key"`  // hex SHA-256 of what determined the vote
-	Text string `json:"text"` // the winning sample's raw response
-	Run  string `json:"run"`  // the run that decided it ("" when not journaled)
-	Step int    `json:"step"` // its 0-based step in that run
+	Run    string          `json:"run"`    // the run that decided it
+	Step   int             `json:"step"`   // 0-based
+	K      int             `json:"k"`      // the margin it was voted at
+	Action string          `json:"action"` // the winner's action
+	State  json.RawMessage `json:"state"`  // the state after it, JSON ("" or null when not journaled)
+	Wrong  bool            `json:"wrong"`  // the task's checker rejected it
+	Asked  bool            `json:"asked"`  // a person was asked about it (an approval or a step without consensus)
 }
 
 // Origin says where a cached step was decided, for a step record.
@@ -50,22 +57,29 @@ func (c CachedStep) Origin() string {
 	return fmt.Sprintf("run %s step %d", c.Run, c.Step+1)
 }
 
-// CacheStats describe a decision cache.
+// CacheScopeStats are the runs of one cache scope.
+type CacheScopeStats struct {
+	Scope string `json:"scope"` // the settings' digest
+	Runs  int64  `json:"runs"`
+	Steps int64  `json:"steps"` // their journaled steps
+}
+
+// CacheStats describe what a journal's decision cache can reuse: the
+// journaled steps of the runs marked with a scope, by scope.
 type CacheStats struct {
-	Entries int64     `json:"entries"`
-	Runs    int64     `json:"runs"`  // distinct runs the entries came from
-	Bytes   int64     `json:"bytes"` // of the stored texts
-	Oldest  time.Time `json:"oldest,omitzero"`
-	Newest  time.Time `json:"newest,omitzero"`
+	Runs   int64             `json:"runs"`
+	Steps  int64             `json:"steps"`
+	Scopes []CacheScopeStats `json:"scopes"`
 }
 
 // CacheAdmin is what `maker cache` asks of a journal's decision cache.
 type CacheAdmin interface {
 	Stats(ctx context.Context) (CacheStats, error)
-	// Prune removes the entries stored before the given time, and, when
-	// run is not "", only those from that run (a unique prefix of its id
-	// is not enough: the run may be gone). It returns how many it removed.
-	Prune(ctx context.Context, before time.Time, run string) (int64, error)
+	// Prune forgets the scope marks of the runs created before the given
+	// time, and, when run is not "", only that run's (a unique prefix of
+	// its id is not enough). Their journaled steps stay; later runs no
+	// longer reuse them. It returns how many runs and steps it forgot.
+	Prune(ctx context.Context, before time.Time, run string) (runs, steps int64, err error)
 }
 
 // CachingJournal is implemented by journals that keep a decision cache
@@ -75,66 +89,169 @@ type CachingJournal interface {
 	DecisionCache() DecisionCache
 }
 
-// cacheFlushEvery is how many new entries a run gathers before it stores
-// them in one write: one transaction for many steps keeps the cache's cost
-// far below the journal's own.
-const cacheFlushEvery = 1024
-
 // cacheFormat versions the digest: a change to what it covers changes it,
-// so older entries are simply never found again.
-const cacheFormat = "maker-decision-cache/1"
+// so the scopes marked before are simply never found again.
+const cacheFormat = "maker-decision-cache/2"
 
-// stepCache is a run's use of Config.Cache: the digest of its settings,
-// and the entries it decided that are not stored yet (found by lookups
-// too, so a state the run meets again is a hit at once).
-type stepCache struct {
-	cache    DecisionCache
-	origin   string
-	settings []byte
-	pending  []CachedStep
-	byKey    map[string]int // index in pending
-	// Batches are stored by a writer of their own, so that a step never
-	// waits on the database's write lock (which the journal's recorder
-	// holds while it commits); batches holds those on their way, and
-	// written is closed when the writer is done.
-	batches chan []CachedStep
-	written chan struct{}
-	err     error // the first store error, the writer's
-	log     *slog.Logger
+// cacheRecent bounds the steps a run keeps in memory to reuse within
+// itself (a state it meets again): memory stays flat on a million steps.
+const cacheRecent = 4096
+
+// digestKey is a step's digest in memory.
+type digestKey [sha256.Size]byte
+
+// cacheEntry is a decided step the run may reuse: an earlier run's
+// (state the journal's JSON) or its own (state its S).
+type cacheEntry struct {
+	run    string
+	step   int
+	action string
+	raw    json.RawMessage // an earlier run's journaled state
+	state  any             // this run's decided state
+	own    bool
 }
 
-func newStepCache(cfg Config, taskName string) *stepCache {
+func (e *cacheEntry) origin() string { return CachedStep{Run: e.run, Step: e.step}.Origin() }
+
+// stepCache is a run's use of Config.Cache: the digest of its settings,
+// the earlier runs' steps in its scope by digest (nil when there are none,
+// so a first run looks up nothing), and its own recent steps.
+type stepCache struct {
+	settings []byte
+	origin   string
+	earlier  map[digestKey]*cacheEntry
+	recent   map[digestKey]*cacheEntry
+	ring     []digestKey // recent's keys, oldest at next once full
+	next     int
+	// system memoizes the hash of the last system prompt: most tasks
+	// send one system prompt, often the longest part of the prompt.
+	system    string
+	systemSum [sha256.Size]byte
+	h         hash.Hash
+}
+
+// newStepCache begins the run's use of cfg.Cache: it marks the run with its
+// scope and indexes the earlier runs' steps in it. A cache that cannot be
+// read costs the run only the reuse: every step is voted.
+func newStepCache[S any](ctx context.Context, cfg Config, task Task[S]) *stepCache {
 	if cfg.Cache == nil {
 		return nil
 	}
+	c := &stepCache{settings: settingsDigest(cfg, task), origin: cfg.CacheOrigin, recent: map[digestKey]*cacheEntry{}, h: sha256.New()}
+	steps, err := cfg.Cache.Begin(ctx, cfg.CacheOrigin, hex.EncodeToString(c.settings))
+	if err == nil {
+		err = indexEarlier(c, steps, task)
+	}
+	if err != nil {
+		// The run's steps are decided and journaled all the same; it
+		// only pays for the steps an earlier run decided.
+		cfg.Logger.Warn("decision cache: earlier runs could not be read; every step is voted", "err", err)
+		c.earlier = nil
+	}
+	return c
+}
+
+// settingsDigest covers everything besides the prompt and k that can
+// change a vote: the caller's scope (models and their settings, the
+// task's kind and version), the task, the temperatures, the red-flag
+// limits, and the initial state, so that runs in one scope replay from the
+// same start.
+func settingsDigest[S any](cfg Config, task Task[S]) []byte {
 	h := sha256.New()
 	field := func(s string) { writeField(h, s) }
 	field(cacheFormat)
 	field(cfg.CacheScope)
-	field(taskName)
-	field(fmt.Sprint(math.Float64bits(cfg.Temperatures.First), math.Float64bits(cfg.Temperatures.Rest)))
+	field(task.Name())
+	temps := cfg.Temperatures
+	if temps == nil {
+		temps = &Temperatures{}
+	}
+	field(fmt.Sprint(math.Float64bits(temps.First), math.Float64bits(temps.Rest)))
 	field(fmt.Sprint(cfg.MaxTokens, cfg.MinChars, cfg.MaxSamples))
 	patterns := cfg.RefusalPatterns
 	if patterns == nil {
 		patterns = DefaultRefusalPatterns
 	}
-	field(fmt.Sprint(len(patterns)))
+	field(strconv.Itoa(len(patterns)))
 	for _, p := range patterns {
 		field(p)
 	}
-	return &stepCache{cache: cfg.Cache, origin: cfg.CacheOrigin, settings: h.Sum(nil), byKey: map[string]int{}, log: cfg.Logger}
+	initial, err := json.Marshal(task.Initial())
+	if err != nil {
+		// A state with no JSON cannot be journaled either: a scope of
+		// its own, never shared.
+		initial = []byte("unencodable: " + err.Error())
+	}
+	field(string(initial))
+	return h.Sum(nil)
+}
+
+// indexEarlier replays the earlier runs' steps: the state before a run's
+// step 0 is the task's initial state, before step i the journaled state
+// after step i-1, and prev step i-1's action; the prompt they render, at
+// the k the step was voted at, finds the decided step. A step the task's
+// checker rejected, or one a person decided, is not reused, though the
+// steps after it were voted on their own prompts and are. A run's replay
+// stops where it cannot be followed: a gap in its steps, or a state that
+// is not journaled or does not decode. The first decision under a digest
+// stands.
+func indexEarlier[S any](c *stepCache, steps iter.Seq2[CachedStep, error], task Task[S]) error {
+	var (
+		run     string
+		started bool
+		stopped bool
+		next    int
+		state   S
+		prev    string
+	)
+	for s, err := range steps {
+		if err != nil {
+			return err
+		}
+		if !started || s.Run != run {
+			run, started, stopped, next, prev = s.Run, true, false, 0, ""
+			state = task.Initial()
+		}
+		if stopped {
+			continue
+		}
+		var after S
+		if s.Step != next || len(s.State) == 0 || json.Unmarshal(s.State, &after) != nil {
+			stopped = true
+			continue
+		}
+		if !s.Wrong && !s.Asked {
+			d := c.digest(s.K, task.Prompt(state, prev, s.Step))
+			if c.earlier == nil {
+				c.earlier = map[digestKey]*cacheEntry{}
+			}
+			if _, dup := c.earlier[d]; !dup {
+				c.earlier[d] = &cacheEntry{run: s.Run, step: s.Step, action: s.Action, raw: s.State}
+			}
+		}
+		state, prev, next = after, s.Action, next+1
+	}
+	return nil
 }
 
 // digest is the cache key of a step's vote at margin k on prompt.
-func (c *stepCache) digest(k int, p Prompt) string {
-	h := sha256.New()
-	h.Write(c.settings)
+func (c *stepCache) digest(k int, p Prompt) digestKey {
+	if p.System != c.system || c.system == "" {
+		c.system = p.System
+		c.h.Reset()
+		writeField(c.h, p.System)
+		c.h.Sum(c.systemSum[:0])
+	}
+	c.h.Reset()
+	c.h.Write(c.settings)
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(k))
-	h.Write(n[:])
-	writeField(h, p.System)
-	writeField(h, p.User)
-	return hex.EncodeToString(h.Sum(nil))
+	c.h.Write(n[:])
+	c.h.Write(c.systemSum[:])
+	writeField(c.h, p.User)
+	var d digestKey
+	c.h.Sum(d[:0])
+	return d
 }
 
 func writeField(h hash.Hash, s string) {
@@ -144,110 +261,63 @@ func writeField(h hash.Hash, s string) {
 	h.Write([]byte(s))
 }
 
-// lookup finds the decided answer to prompt at margin k. A cache that
-// cannot be read is a miss, never a failed run: the step is voted.
-func (c *stepCache) lookup(ctx context.Context, k int, p Prompt) (key string, hit CachedStep, ok bool) {
-	key = c.digest(k, p)
-	if i, found := c.byKey[key]; found {
-		return key, c.pending[i], true
+// find is the decided step under digest d: the run's own first, then an
+// earlier run's.
+func (c *stepCache) find(d digestKey) *cacheEntry {
+	if e, ok := c.recent[d]; ok {
+		return e
 	}
-	e, found, err := c.cache.Lookup(ctx, key)
-	if err != nil || !found {
-		return key, CachedStep{}, false
-	}
-	return key, e, true
+	return c.earlier[d]
 }
 
-// remember keeps a step decided by its vote, storing a batch when enough
-// have gathered.
-func (c *stepCache) remember(ctx context.Context, key string, rec *StepRecord) {
-	text, ok := winningText(rec)
-	if !ok || rec.Wrong {
-		// A step the task's checker rejected is voted again next time.
+// remember keeps a step this run decided by its vote, so that the run
+// meets its state again for free; only the last cacheRecent are kept.
+// Later runs find it in the journal.
+func (c *stepCache) remember(d digestKey, rec *StepRecord) {
+	if rec.Wrong {
+		// A step the task's checker rejected is voted again.
 		return
 	}
-	if _, dup := c.byKey[key]; dup {
+	if _, dup := c.recent[d]; dup {
 		return
 	}
-	c.byKey[key] = len(c.pending)
-	c.pending = append(c.pending, CachedStep{Key: key, Text: text, Run: c.origin, Step: rec.Step})
-	if len(c.pending) >= cacheFlushEvery {
-		c.flush(ctx)
+	if len(c.ring) < cacheRecent {
+		c.ring = append(c.ring, d)
+	} else {
+		delete(c.recent, c.ring[c.next])
+		c.ring[c.next] = d
+		c.next = (c.next + 1) % cacheRecent
 	}
+	c.recent[d] = &cacheEntry{run: c.origin, step: rec.Step, action: rec.Action, state: rec.State, own: true}
 }
 
-// flush stores the entries gathered so far. A cache that cannot be
-// written loses them and the run goes on: its steps are decided and
-// journaled all the same.
-func (c *stepCache) flush(ctx context.Context) {
-	if c == nil || len(c.pending) == 0 {
-		return
-	}
-	if c.batches == nil {
-		c.batches, c.written = make(chan []CachedStep, 4), make(chan struct{})
-		ctx := context.WithoutCancel(ctx)
-		go func() {
-			defer close(c.written)
-			for b := range c.batches {
-				if err := c.cache.Store(ctx, b); err != nil && c.err == nil {
-					c.err = err
-				}
-			}
-		}()
-	}
-	// A writer four batches behind holds the run back rather than let
-	// the entries pile up in memory.
-	c.batches <- c.pending
-	c.pending = make([]CachedStep, 0, cacheFlushEvery)
-	clear(c.byKey)
-}
-
-// close stores what is gathered and waits until every batch is written:
-// a run's entries are in the cache when it returns.
-func (c *stepCache) close(ctx context.Context) {
-	if c == nil {
-		return
-	}
-	c.flush(ctx)
-	if c.batches != nil {
-		close(c.batches)
-		<-c.written
-		c.batches = nil
-	}
-	if c.err != nil {
-		// The run's steps are decided and journaled all the same; only
-		// a later run will pay for them again.
-		c.log.Warn("decision cache: this run's steps could not be stored", "err", c.err)
-	}
-}
-
-// winningText is the raw text of a sample that voted for the step's winner.
-func winningText(rec *StepRecord) (string, bool) {
-	for i := range rec.Samples {
-		s := &rec.Samples[i]
-		if s.Voted && s.Key == rec.Key {
-			return s.Text, true
-		}
-	}
-	return "", false
-}
-
-// fromCache is a step decided by the cache: the entry's text parsed again
-// by the task. An entry the task no longer parses, or whose key differs
-// (the task changed its format), is a miss.
-func (r *runner[S]) fromCache(ctx context.Context, step int, prev string, prompt Prompt, k int) (digest string, rec *StepRecord, w Candidate[S], ok bool) {
+// fromCache is a step decided by the cache: the decided action and the
+// state after it, as a candidate of the task. An entry whose state is not
+// an S, or one the task's checker rejects (an input the prompt does not
+// show changed since), is a miss: the step is voted.
+func (r *runner[S]) fromCache(step int, state S, prev string, prompt Prompt, k int) (digest digestKey, rec *StepRecord, w Candidate[S], ok bool) {
 	if r.cache == nil {
-		return "", nil, w, false
-	}
-	digest, e, found := r.cache.lookup(ctx, k, prompt)
-	if !found {
 		return digest, nil, w, false
 	}
-	c, err := r.task.Parse(e.Text)
-	if err != nil {
+	digest = r.cache.digest(k, prompt)
+	e := r.cache.find(digest)
+	if e == nil {
 		return digest, nil, w, false
 	}
-	rec = &StepRecord{Step: step, K: k, Prev: prev, Action: c.Action, Key: r.task.Key(c), CacheHit: e.Origin()}
+	c := Candidate[S]{Action: e.action}
+	if e.own {
+		s, isS := e.state.(S)
+		if !isS {
+			return digest, nil, w, false
+		}
+		c.State = s
+	} else if err := json.Unmarshal(e.raw, &c.State); err != nil {
+		return digest, nil, w, false
+	}
+	if r.checker != nil && r.checker.Check(step, state, c) != nil {
+		return digest, nil, w, false
+	}
+	rec = &StepRecord{Step: step, K: k, Prev: prev, Action: c.Action, Key: r.task.Key(c), CacheHit: e.origin()}
 	return digest, rec, c, true
 }
 

@@ -3,8 +3,10 @@ package maker_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"slices"
 	"strings"
@@ -17,33 +19,64 @@ import (
 	"github.com/maker-go/maker/sim"
 )
 
-// memCache is a DecisionCache in memory.
+// memCache is a DecisionCache in memory, with the journal its runs' steps
+// would be in.
 type memCache struct {
-	mu      sync.Mutex
-	entries map[string]maker.CachedStep
-	stores  int
+	mu     sync.Mutex
+	scopes map[string]string // run -> scope
+	runs   []string          // in the order they began
+	steps  map[string][]maker.CachedStep
+	begins int
 }
 
-func (c *memCache) Lookup(_ context.Context, key string) (maker.CachedStep, bool, error) {
+func (c *memCache) Begin(_ context.Context, origin, scope string) (iter.Seq2[maker.CachedStep, error], error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.entries[key]
-	return e, ok, nil
-}
-
-func (c *memCache) Store(_ context.Context, es []maker.CachedStep) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.entries == nil {
-		c.entries = map[string]maker.CachedStep{}
+	if c.scopes == nil {
+		c.scopes, c.steps = map[string]string{}, map[string][]maker.CachedStep{}
 	}
-	c.stores++
-	for _, e := range es {
-		if _, ok := c.entries[e.Key]; !ok {
-			c.entries[e.Key] = e
+	c.begins++
+	if _, ok := c.scopes[origin]; !ok {
+		c.runs = append(c.runs, origin)
+	}
+	c.scopes[origin] = scope
+	var out []maker.CachedStep
+	for _, run := range c.runs {
+		if run != origin && c.scopes[run] == scope {
+			out = append(out, c.steps[run]...)
 		}
 	}
-	return nil
+	return func(yield func(maker.CachedStep, error) bool) {
+		for _, s := range out {
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}, nil
+}
+
+// journal is an observer that journals run's steps, as a journal would.
+func (c *memCache) journal(run string) maker.Observer {
+	return maker.ObserverFunc(func(_ context.Context, r *maker.StepRecord) error {
+		state, err := json.Marshal(r.State)
+		if err != nil {
+			return err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.steps == nil {
+			c.scopes, c.steps = map[string]string{}, map[string][]maker.CachedStep{}
+		}
+		c.steps[run] = append(c.steps[run], maker.CachedStep{Run: run, Step: r.Step, K: r.K, Action: r.Action, State: state, Wrong: r.Wrong})
+		return nil
+	})
+}
+
+// use sets cfg to decide from c as run, and to journal its steps there.
+func (c *memCache) use(cfg maker.Config, run string) maker.Config {
+	cfg.Cache, cfg.CacheOrigin = c, run
+	cfg.Observers = append(cfg.Observers, c.journal(run))
+	return cfg
 }
 
 // counted counts the calls that reach a model.
@@ -88,9 +121,11 @@ func TestCacheReusesDecidedSteps(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			task := hanoiTask(t, 6)
 			cache := &memCache{}
+			runs := 0
 			cfg := func(scope string, k int, temp float64) maker.Config {
-				return maker.Config{K: k, Speculate: tc.speculate, Ordered: true, Cache: cache, CacheScope: scope, CacheOrigin: "run1",
-					Temperatures: &maker.Temperatures{First: 0, Rest: temp}}
+				runs++
+				return cache.use(maker.Config{K: k, Speculate: tc.speculate, Ordered: true, CacheScope: scope,
+					Temperatures: &maker.Temperatures{First: 0, Rest: temp}}, fmt.Sprint("run", runs))
 			}
 			first := cachedSim(t, task, 0.05)
 			res1, err := maker.Run(context.Background(), task, first, cfg("sim error=0.05", 3, 0.1))
@@ -139,7 +174,7 @@ func TestCacheHitNamesItsOrigin(t *testing.T) {
 	cache := &memCache{}
 	var recs []*maker.StepRecord
 	for i, origin := range []string{"first", "second"} {
-		cfg := maker.Config{Ordered: true, Cache: cache, CacheScope: "s", CacheOrigin: origin}
+		cfg := cache.use(maker.Config{Ordered: true, CacheScope: "s"}, origin)
 		if i == 1 {
 			cfg.Observers = []maker.Observer{maker.ObserverFunc(func(_ context.Context, r *maker.StepRecord) error {
 				recs = append(recs, r)
@@ -171,8 +206,8 @@ func TestCacheKeepsNoWrongStep(t *testing.T) {
 		}
 		return "answer=R"
 	})
-	cfg := maker.Config{K: 1, Cache: cache, CacheScope: "s"}
-	if _, err := maker.Run(context.Background(), task, wrongAt1, cfg); err != nil {
+	cfg := maker.Config{K: 1, CacheScope: "s"}
+	if _, err := maker.Run(context.Background(), task, wrongAt1, cache.use(cfg, "a")); err != nil {
 		t.Fatal(err)
 	}
 	calls := atomic.Int64{}
@@ -180,7 +215,7 @@ func TestCacheKeepsNoWrongStep(t *testing.T) {
 		calls.Add(1)
 		return maker.Response{Text: "answer=R", Finish: maker.FinishStop}, nil
 	})
-	res, err := maker.Run(context.Background(), task, right, cfg)
+	res, err := maker.Run(context.Background(), task, right, cache.use(cfg, "b"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,14 +237,13 @@ func (c numberedTask) Prompt(s int, prev string, step int) maker.Prompt {
 	return p
 }
 
-// failingCache finds nothing and can store nothing.
+// failingCache cannot read the journal.
 type failingCache struct{}
 
-func (failingCache) Lookup(context.Context, string) (maker.CachedStep, bool, error) {
-	return maker.CachedStep{}, false, errors.New("disk on fire")
-}
-func (failingCache) Store(context.Context, []maker.CachedStep) error {
-	return errors.New("disk on fire")
+func (failingCache) Begin(context.Context, string, string) (iter.Seq2[maker.CachedStep, error], error) {
+	return func(yield func(maker.CachedStep, error) bool) {
+		yield(maker.CachedStep{}, errors.New("disk on fire"))
+	}, nil
 }
 
 // A cache that fails costs the run nothing but the reuse: every step is
@@ -222,7 +256,7 @@ func TestCacheThatFailsIsNoFailure(t *testing.T) {
 	if err != nil || !res.Summary.Success || res.Summary.CacheHits != 0 {
 		t.Fatalf("run: %v, %+v", err, res.Summary)
 	}
-	if !strings.Contains(log.String(), "could not be stored") || !strings.Contains(log.String(), "disk on fire") {
+	if !strings.Contains(log.String(), "could not be read") || !strings.Contains(log.String(), "disk on fire") {
 		t.Errorf("log: %q", log.String())
 	}
 }

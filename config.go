@@ -113,13 +113,13 @@ type Config struct {
 	// with an Executor, or about a step without consensus (see
 	// [Approval]); nil asks nobody.
 	Approval *Approval
-	// Cache, when set, decides a step whose vote it has seen before without
-	// a model call, and keeps the steps this run decides (see
-	// [DecisionCache]). CacheScope must name everything besides the engine
-	// settings and the prompt that can change a vote: the task kind and
-	// its version, the models and their settings (a simulator's error rate
-	// and seed, a provider's endpoint). CacheOrigin is the run id stored
-	// with this run's entries.
+	// Cache, when set, decides a step whose vote an earlier run in the same
+	// scope decided without a model call (see [DecisionCache]). CacheScope
+	// must name everything besides the engine settings and the prompt that
+	// can change a vote: the task kind and its version, the models and
+	// their settings (a simulator's error rate and seed, a provider's
+	// endpoint). CacheOrigin is this run's id, which the cache marks with
+	// the scope so that later runs find its journaled steps.
 	Cache       DecisionCache
 	CacheScope  string
 	CacheOrigin string

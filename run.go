@@ -77,7 +77,7 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 	if cfg.Escalate != nil {
 		r.escalationPricing = cfg.Escalate.pricing(cfg)
 	}
-	r.cache = newStepCache(cfg, task.Name())
+	r.cache = newStepCache(ctx, cfg, task)
 	defer close(r.quit)
 	r.checker, _ = task.(Checker[S])
 	r.executor, _ = task.(Executor[S])
@@ -133,7 +133,6 @@ func RunFrom[S any](ctx context.Context, task Task[S], model Model, cfg Config, 
 	default:
 		err = r.loop(ctx, from, res)
 	}
-	r.cache.close(ctx)
 	r.sum.WallSeconds = time.Since(r.start).Seconds()
 	r.sum.Derive()
 	r.sum.Success = err == nil && r.sum.Done && r.sum.WrongSteps == 0
@@ -239,7 +238,7 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 			}
 		}
 		prompt := r.task.Prompt(state, prev, step)
-		digest, rec, winner, hit := r.fromCache(ctx, step, prev, prompt, k)
+		digest, rec, winner, hit := r.fromCache(step, state, prev, prompt, k)
 		asked := false // a person decided the step: not a vote to cache
 		if !hit {
 			var err error
@@ -272,7 +271,7 @@ func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]
 		}
 		rec.State = next
 		if r.cache != nil && !hit && !asked {
-			r.cache.remember(ctx, digest, rec)
+			r.cache.remember(digest, rec)
 		}
 		r.sum.addDecision(rec)
 		if r.cfg.KPolicy != nil {

@@ -58,7 +58,7 @@ type slot[S any] struct {
 	read1      map[int]reading[S]
 	// digest is the step's decision-cache key; hit, when set, says the
 	// cache decided it (its origin), with no sample drawn.
-	digest string
+	digest digestKey
 	hit    string
 }
 
@@ -267,7 +267,7 @@ func (p *pipeline[S]) open(step int, state S, prev, baseKey string) (*slot[S], e
 	var rec *StepRecord
 	var c Candidate[S]
 	var hit bool
-	if s.digest, rec, c, hit = r.fromCache(p.ctx, step, prev, s.prompt, k); hit {
+	if s.digest, rec, c, hit = r.fromCache(step, state, prev, s.prompt, k); hit {
 		// The cached winner stands as k votes, so the slot is won before
 		// it launches anything; emit clears them from the record.
 		s.hit = rec.CacheHit
@@ -570,7 +570,7 @@ func (p *pipeline[S]) emit(ctx context.Context) error {
 		if rec.FromCache() {
 			rec.Tally, rec.Votes = nil, 0
 		} else if r.cache != nil {
-			r.cache.remember(ctx, h.digest, rec)
+			r.cache.remember(h.digest, rec)
 		}
 		r.sum.addDecision(rec)
 		if r.cfg.KPolicy != nil {

@@ -71,8 +71,8 @@ func TestMigrations(t *testing.T) {
 		t.Fatal(err)
 	}
 	conn.Close(ctx)
-	if v != 7 || n != 1 {
-		t.Fatalf("schema_version: version %d in %d rows, want 7 in 1", v, n)
+	if v != 8 || n != 1 {
+		t.Fatalf("schema_version: version %d in %d rows, want 8 in 1", v, n)
 	}
 	// A version 2 journal, from before the pace and actions tables and the
 	// run list's indexes, is read as it is and migrated by the next open

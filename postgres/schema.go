@@ -158,9 +158,9 @@ UNION ALL
 			FROM steps st, jsonb_array_elements(st.samples::jsonb) WITH ORDINALITY s(value, n)
 			WHERE st.samples LIKE '[2%' AND s.n >= 3) a) b;
 `,
-	// 5 -> 6: the decision cache (cache.go), which a fleet's workers
-	// share: a decided step's winning text by the digest of everything
-	// that determined its vote, with the run and step that decided it.
+	// 5 -> 6: the first decision cache, a decided step's winning text by
+	// the digest of everything that determined its vote (version 8 drops
+	// it).
 	`
 CREATE TABLE IF NOT EXISTS decisions (
 	key        text PRIMARY KEY,
@@ -173,6 +173,14 @@ CREATE TABLE IF NOT EXISTS decisions (
 	// 6 -> 7: the questions runs ask a person (approvals.go) and their
 	// answers.
 	pendingDecisionsTable,
+	// 7 -> 8: the decision cache is the runs' scope marks (cache.go),
+	// over the steps the journal holds anyway; the per-step decisions
+	// table goes.
+	`
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS cache_scope text;
+CREATE INDEX IF NOT EXISTS runs_cache_scope ON runs (cache_scope) WHERE cache_scope IS NOT NULL;
+DROP TABLE IF EXISTS decisions;
+`,
 }
 
 // schemaVersion is the version this maker writes.

@@ -3,9 +3,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
+	"encoding/json"
 	"fmt"
-	"strings"
+	"iter"
 	"time"
 
 	"github.com/maker-go/maker"
@@ -16,96 +16,138 @@ var (
 	_ maker.CacheAdmin     = decisions{}
 )
 
-// DecisionCache implements [maker.CachingJournal]: the decisions table of
-// this journal, which every run on the file shares.
+// DecisionCache implements [maker.CachingJournal]: the runs of this
+// journal marked with their cache scope (runs.cache_scope), whose
+// journaled steps a later run in the same scope reuses. It stores nothing
+// per step: the steps table already holds every decided step.
 func (db *DB) DecisionCache() maker.DecisionCache { return decisions{db} }
 
 // decisions is the journal's decision cache.
 type decisions struct{ db *DB }
 
-// Lookup implements [maker.DecisionCache]: one read of the primary key.
-func (c decisions) Lookup(ctx context.Context, key string) (maker.CachedStep, bool, error) {
-	e := maker.CachedStep{Key: key}
-	err := c.db.sql.QueryRowContext(ctx, `SELECT text, run, step FROM decisions WHERE key = ?`, key).Scan(&e.Text, &e.Run, &e.Step)
-	if errors.Is(err, sql.ErrNoRows) {
-		return maker.CachedStep{}, false, nil
+// Begin implements [maker.DecisionCache]: one update of the run's row, then
+// the earlier runs' steps, a run at a time. A run resumed under another
+// scope than it began in (or begun without the cache) loses its mark: its
+// steps were not all decided under the one scope. A read-only journal
+// marks nothing.
+func (c decisions) Begin(ctx context.Context, origin, scope string) (iter.Seq2[maker.CachedStep, error], error) {
+	if origin != "" && !c.db.readOnly {
+		tx, err := c.db.begin(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("decision cache: %w", err)
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, `UPDATE runs SET cache_scope = CASE WHEN steps = 0 OR cache_scope = ? THEN ? END WHERE id = ?`, scope, scope, origin); err != nil {
+			return nil, fmt.Errorf("decision cache: %w", err)
+		}
+		if err := tx.Commit(); err != nil {
+			return nil, fmt.Errorf("decision cache: %w", err)
+		}
 	}
+	type run struct {
+		seq int64
+		id  string
+	}
+	var runs []run
+	rows, err := c.db.sql.QueryContext(ctx, `SELECT seq, id FROM runs WHERE cache_scope = ? AND id <> ? ORDER BY seq`, scope, origin)
 	if err != nil {
-		return maker.CachedStep{}, false, fmt.Errorf("decision cache: %w", err)
+		return nil, fmt.Errorf("decision cache: %w", err)
 	}
-	return e, true, nil
+	defer rows.Close()
+	for rows.Next() {
+		var r run
+		if err := rows.Scan(&r.seq, &r.id); err != nil {
+			return nil, fmt.Errorf("decision cache: %w", err)
+		}
+		runs = append(runs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("decision cache: %w", err)
+	}
+	return func(yield func(maker.CachedStep, error) bool) {
+		for _, r := range runs {
+			if !c.steps(ctx, r.seq, r.id, yield) {
+				return
+			}
+		}
+	}, nil
 }
 
-// Store implements [maker.DecisionCache]: the entries in one transaction;
-// a key stored already keeps its first entry.
-func (c decisions) Store(ctx context.Context, entries []maker.CachedStep) error {
-	if c.db.readOnly {
-		return errReadOnly
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	tx, err := c.db.begin(ctx)
+// steps yields run seq's steps in order, each marked asked when a person
+// was asked about it; false when yield stopped or the read failed.
+func (c decisions) steps(ctx context.Context, seq int64, id string, yield func(maker.CachedStep, error) bool) bool {
+	rows, err := c.db.sql.QueryContext(ctx, `SELECT step, k, action, state, wrong,
+		EXISTS (SELECT 1 FROM pending_decisions p WHERE p.run = ? AND p.step = st.step + 1)
+		FROM steps st WHERE run = ? ORDER BY step`, id, seq)
 	if err != nil {
-		return fmt.Errorf("decision cache: %w", err)
+		yield(maker.CachedStep{}, fmt.Errorf("decision cache: %w", err))
+		return false
 	}
-	defer tx.Rollback()
-	// Many rows a statement: a pure-Go SQLite spends more on each
-	// statement than on each row.
-	now := time.Now().UnixNano()
-	const rows = 200
-	for len(entries) > 0 {
-		n := min(rows, len(entries))
-		q := strings.Builder{}
-		q.WriteString(`INSERT OR IGNORE INTO decisions (key, text, run, step, created_at) VALUES `)
-		args := make([]any, 0, 5*n)
-		for i, e := range entries[:n] {
-			if i > 0 {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?, ?, ?, ?, ?)")
-			args = append(args, e.Key, e.Text, e.Run, e.Step, now)
+	defer rows.Close()
+	for rows.Next() {
+		s := maker.CachedStep{Run: id}
+		var state sql.RawBytes
+		if err := rows.Scan(&s.Step, &s.K, &s.Action, &state, &s.Wrong, &s.Asked); err != nil {
+			yield(maker.CachedStep{}, fmt.Errorf("decision cache: %w", err))
+			return false
 		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("decision cache: %w", err)
+		s.State = json.RawMessage(append([]byte(nil), state...))
+		if !yield(s, nil) {
+			return false
 		}
-		entries = entries[n:]
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("decision cache: %w", err)
+	if err := rows.Err(); err != nil {
+		yield(maker.CachedStep{}, fmt.Errorf("decision cache: %w", err))
+		return false
 	}
-	return nil
+	return true
 }
 
 // Stats implements [maker.CacheAdmin].
 func (c decisions) Stats(ctx context.Context) (maker.CacheStats, error) {
-	var s maker.CacheStats
-	var oldest, newest sql.NullInt64
-	err := c.db.sql.QueryRowContext(ctx, `SELECT count(*), count(DISTINCT run), coalesce(sum(length(CAST(text AS BLOB))), 0), min(created_at), max(created_at) FROM decisions`).
-		Scan(&s.Entries, &s.Runs, &s.Bytes, &oldest, &newest)
+	st := maker.CacheStats{Scopes: []maker.CacheScopeStats{}}
+	rows, err := c.db.sql.QueryContext(ctx, `SELECT cache_scope, count(*), coalesce(sum(steps), 0) FROM runs
+		WHERE cache_scope IS NOT NULL GROUP BY cache_scope ORDER BY min(seq)`)
 	if err != nil {
-		return s, fmt.Errorf("decision cache: %w", err)
+		return st, fmt.Errorf("decision cache: %w", err)
 	}
-	if oldest.Valid {
-		s.Oldest, s.Newest = time.Unix(0, oldest.Int64).UTC(), time.Unix(0, newest.Int64).UTC()
+	defer rows.Close()
+	for rows.Next() {
+		var s maker.CacheScopeStats
+		if err := rows.Scan(&s.Scope, &s.Runs, &s.Steps); err != nil {
+			return st, fmt.Errorf("decision cache: %w", err)
+		}
+		st.Scopes = append(st.Scopes, s)
+		st.Runs += s.Runs
+		st.Steps += s.Steps
 	}
-	return s, nil
+	if err := rows.Err(); err != nil {
+		return st, fmt.Errorf("decision cache: %w", err)
+	}
+	return st, nil
 }
 
-// Prune implements [maker.CacheAdmin].
-func (c decisions) Prune(ctx context.Context, before time.Time, run string) (int64, error) {
+// Prune implements [maker.CacheAdmin]: it clears the runs' scope marks and
+// deletes nothing.
+func (c decisions) Prune(ctx context.Context, before time.Time, run string) (runs, steps int64, err error) {
 	if c.db.readOnly {
-		return 0, errReadOnly
+		return 0, 0, errReadOnly
 	}
 	tx, err := c.db.begin(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("decision cache: %w", err)
+		return 0, 0, fmt.Errorf("decision cache: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM decisions WHERE created_at < ? AND (? = '' OR run = ?)`, before.UnixNano(), run, run)
-	if err != nil {
-		return 0, fmt.Errorf("decision cache: %w", err)
+	const which = `cache_scope IS NOT NULL AND created_at < ? AND (? = '' OR id = ?)`
+	at := millis(before)
+	if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(steps), 0) FROM runs WHERE `+which, at, run, run).Scan(&runs, &steps); err != nil {
+		return 0, 0, fmt.Errorf("decision cache: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	return n, tx.Commit()
+	if _, err := tx.ExecContext(ctx, `UPDATE runs SET cache_scope = NULL WHERE `+which, at, run, run); err != nil {
+		return 0, 0, fmt.Errorf("decision cache: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, 0, fmt.Errorf("decision cache: %w", err)
+	}
+	return runs, steps, nil
 }

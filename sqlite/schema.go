@@ -38,14 +38,19 @@ CREATE INDEX IF NOT EXISTS runs_kind ON runs (kind, created_at);
 	// 6 -> 7: the questions runs ask a person (approvals.go) and their
 	// answers.
 	6: pendingDecisionsTable,
+	// 7 -> 8: the decision cache is the runs' scope marks (cache.go),
+	// over the steps the journal holds anyway; the per-step decisions
+	// table goes. Runs from before it have no mark: the next run in
+	// their scope votes, and is reused from then on.
+	7: `ALTER TABLE runs ADD COLUMN cache_scope TEXT;
+CREATE INDEX IF NOT EXISTS runs_cache_scope ON runs (cache_scope) WHERE cache_scope IS NOT NULL;
+DROP TABLE IF EXISTS decisions;
+`,
 }
 
-// decisionsTable is the decision cache: one row a decided step, keyed by
-// the hex digest of what determined its vote (see maker.DecisionCache),
-// with the run and step that decided it first. created_at (Unix
-// nanoseconds) is what `maker cache prune` goes by; it has no index, which
-// would cost every stored step a second random insert for the sake of a
-// rare prune that may as well read the table.
+// decisionsTable was the first decision cache, one row a decided step
+// keyed by the digest of what determined its vote; version 8 drops it (a
+// journal's upgrade from before version 6 still makes it on the way).
 const decisionsTable = `CREATE TABLE IF NOT EXISTS decisions (
 	key        TEXT PRIMARY KEY,
 	text       TEXT NOT NULL,

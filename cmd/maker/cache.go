@@ -13,9 +13,9 @@ import (
 )
 
 // cacheVersion is the version of the task kinds' prompts and answer
-// formats as the decision cache sees them: raising it makes every entry
-// stored before unreachable, for a change to a task's Parse or Key that
-// its prompts do not show.
+// formats as the decision cache sees them: raising it puts every run
+// after it in a scope of its own, for a change to a task's Prompt, Parse
+// or Key that would make an earlier run's steps mean something else.
 const cacheVersion = "1"
 
 // useCache gives the run the journal's decision cache, unless --no-cache
@@ -60,17 +60,20 @@ func newCacheCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cache",
 		Short: "Show or prune the decision cache: decided steps a run reuses without a model call",
-		Long: "Every journaled run keeps the steps it decides in the journal's decision cache, by a digest\n" +
-			"of everything that determined the vote (task kind, the exact prompt, the models and their\n" +
-			"settings, k, the temperatures, the red-flag limits). A later step with the same digest reuses\n" +
-			"the decided answer without a model call; its summary counts it under cache_hits, at no cost.\n" +
-			"Runs on one PostgreSQL journal (a fleet) share it. --no-cache on a run turns it off.",
+		Long: "A journaled run is marked with its cache scope, a digest of everything besides the prompt that\n" +
+			"determines a vote (task kind, the models and their settings, the temperatures, the red-flag\n" +
+			"limits, the initial state). A later run in the same scope replays the marked runs' journaled\n" +
+			"steps to render their prompts again; a step whose prompt and k were decided there reuses the\n" +
+			"decided answer without a model call, and its summary counts it under cache_hits, at no cost.\n" +
+			"A run that finds no earlier run in its scope pays nothing for the cache: it stores nothing per\n" +
+			"step. Runs on one PostgreSQL journal (a fleet) share it. --no-cache on a run turns it off.\n" +
+			"prune forgets runs' scope marks; their journaled steps stay.",
 		Args: cobra.NoArgs,
 	}
 	registerDB(cmd.PersistentFlags(), &db)
 	cmd.PersistentFlags().BoolVar(&jsonOut, "json", false, "print one JSON object")
 	// admin opens the journal for writing, as a run would: a journal
-	// from before the cache gains its table.
+	// from before the cache gains its scope marks.
 	admin := func(cmd *cobra.Command) (maker.CacheAdmin, func(), error) {
 		if db == "" {
 			return nil, nil, usageErr("no journal database: give --db or set $%s", dbEnv)
@@ -93,7 +96,7 @@ func newCacheCmd() *cobra.Command {
 	}
 	stats := &cobra.Command{
 		Use:   "stats",
-		Short: "How many decided steps the cache holds, from how many runs",
+		Short: "How many earlier runs and journaled steps the cache can reuse, by scope",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			a, done, err := admin(cmd)
@@ -109,10 +112,9 @@ func newCacheCmd() *cobra.Command {
 			if jsonOut {
 				return json.NewEncoder(out).Encode(st)
 			}
-			fmt.Fprintf(out, "entries  %d decided steps from %d runs\n", st.Entries, st.Runs)
-			fmt.Fprintf(out, "text     %d bytes\n", st.Bytes)
-			if st.Entries > 0 {
-				fmt.Fprintf(out, "stored   %s to %s\n", st.Oldest.Format(time.RFC3339), st.Newest.Format(time.RFC3339))
+			fmt.Fprintf(out, "reusable  %s of %s in %s\n", plural2(int(st.Steps), "step", "steps"), plural2(int(st.Runs), "run", "runs"), plural2(len(st.Scopes), "scope", "scopes"))
+			for _, sc := range st.Scopes {
+				fmt.Fprintf(out, "scope     %s  %s, %s\n", sc.Scope[:min(12, len(sc.Scope))], plural2(int(sc.Runs), "run", "runs"), plural2(int(sc.Steps), "step", "steps"))
 			}
 			return nil
 		},
@@ -122,7 +124,7 @@ func newCacheCmd() *cobra.Command {
 	var all bool
 	prune := &cobra.Command{
 		Use:   "prune",
-		Short: "Remove cached steps: those older than --older-than, those of --run, or --all",
+		Short: "Forget runs' scope marks (--older-than, --run or --all); their journaled steps stay",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if olderThan < 0 {
@@ -132,31 +134,31 @@ func newCacheCmd() *cobra.Command {
 				return usageErr("prune needs --older-than, --run or --all")
 			}
 			if all && (olderThan > 0 || run != "") {
-				return usageErr("--all removes every entry: give it alone")
+				return usageErr("--all forgets every run: give it alone")
 			}
 			a, done, err := admin(cmd)
 			if err != nil {
 				return err
 			}
 			defer done()
-			before := time.Now().Add(time.Second) // every entry stored so far
+			before := time.Now().Add(time.Second) // every run so far
 			if olderThan > 0 {
 				before = time.Now().Add(-olderThan)
 			}
-			n, err := a.Prune(cmd.Context(), before, run)
+			runs, steps, err := a.Prune(cmd.Context(), before, run)
 			if err != nil {
 				return err
 			}
 			if jsonOut {
-				return json.NewEncoder(cmd.OutOrStdout()).Encode(map[string]int64{"removed": n})
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(map[string]int64{"runs": runs, "steps": steps})
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "removed %d cached steps\n", n)
+			fmt.Fprintf(cmd.OutOrStdout(), "forgot %s (%s); their steps stay in the journal\n", plural2(int(runs), "run", "runs"), plural2(int(steps), "step", "steps"))
 			return nil
 		},
 	}
-	prune.Flags().DurationVar(&olderThan, "older-than", 0, "remove the entries stored longer ago than this (e.g. 720h)")
-	prune.Flags().StringVar(&run, "run", "", "remove the entries this run id decided (the whole id)")
-	prune.Flags().BoolVar(&all, "all", false, "remove every entry")
+	prune.Flags().DurationVar(&olderThan, "older-than", 0, "forget the runs started longer ago than this (e.g. 720h)")
+	prune.Flags().StringVar(&run, "run", "", "forget this run (the whole id)")
+	prune.Flags().BoolVar(&all, "all", false, "forget every run")
 	cmd.AddCommand(stats, prune)
 	return cmd
 }

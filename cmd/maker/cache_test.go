@@ -94,14 +94,41 @@ func TestCacheSecondRunIsFree(t *testing.T) {
 	}
 	code, out, stderr = runCLI(t, "cache", "stats", "--db", db, "--json")
 	var st maker.CacheStats
-	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Entries != 2*1023 || st.Runs != 2 {
-		t.Errorf("cache stats: exit %d, %s%s; want 2046 entries from 2 runs (the first run and the one at --sim-error 0.3)", code, out, stderr)
+	if code != 0 || json.Unmarshal([]byte(out), &st) != nil || st.Runs != 3 || st.Steps != 3*1023 || len(st.Scopes) != 2 || st.Scopes[0].Runs != 2 {
+		t.Errorf("cache stats: exit %d, %s%s; want 3 runs with 3069 steps in 2 scopes (the first two runs', and the one at --sim-error 0.3)", code, out, stderr)
 	}
-	if code, out, _ := runCLI(t, "cache", "prune", "--db", db, "--run", first.RunID); code != 0 || !strings.Contains(out, "removed 1023 cached steps") {
+	if code, out, _ := runCLI(t, "cache", "prune", "--db", db, "--run", first.RunID); code != 0 || !strings.Contains(out, "forgot 1 run (1023 steps)") {
 		t.Errorf("prune --run: exit %d, %s", code, out)
+	}
+	if n := len(cacheRunSteps(t, db, first.RunID)); n != 1023 {
+		t.Errorf("the pruned run has %d journaled steps, want all 1023", n)
 	}
 	if code, _, stderr := runCLI(t, "cache", "prune", "--db", db); code != 2 || !strings.Contains(stderr, "--older-than, --run or --all") {
 		t.Errorf("prune without a selection: exit %d, %s", code, stderr)
+	}
+}
+
+// A first run on a journal, which finds no earlier run in its scope,
+// stores nothing per step for the cache: its journal is the size of a
+// --no-cache run's.
+func TestCacheFirstRunStoresNothing(t *testing.T) {
+	dir := t.TempDir()
+	size := func(db string) int64 {
+		t.Helper()
+		var n int64
+		for _, suffix := range []string{"", "-wal"} {
+			if fi, err := os.Stat(db + suffix); err == nil {
+				n += fi.Size()
+			}
+		}
+		return n
+	}
+	cached, uncached := filepath.Join(dir, "cached.db"), filepath.Join(dir, "uncached.db")
+	cachedRun(t, "hanoi", "--disks", "10", "--db", cached)
+	cachedRun(t, "hanoi", "--disks", "10", "--db", uncached, "--no-cache")
+	// A page or two of slack: the runs row's scope mark.
+	if a, b := size(cached), size(uncached); a > b+8192 {
+		t.Errorf("journal of a first run with the cache: %d bytes; with --no-cache %d (%.0f more a step)", a, b, float64(a-b)/1023)
 	}
 }
 
