@@ -260,3 +260,112 @@ func TestCacheThatFailsIsNoFailure(t *testing.T) {
 		t.Errorf("log: %q", log.String())
 	}
 }
+
+// A state the run meets again is decided from the run's own earlier step,
+// with no earlier run in its scope: countTask's prompt is the same from
+// its second step on.
+func TestCacheReusesTheRunsOwnSteps(t *testing.T) {
+	calls := atomic.Int64{}
+	right := maker.ModelFunc(func(_ context.Context, req maker.Request) (maker.Response, error) {
+		calls.Add(1)
+		return maker.Response{Text: "answer=R", Finish: maker.FinishStop}, nil
+	})
+	cache := &memCache{}
+	res, err := maker.Run(context.Background(), countTask{n: 10}, right, cache.use(maker.Config{K: 1, CacheScope: "s"}, "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Summary.CacheHits != 8 || calls.Load() != 2 || cache.begins != 1 {
+		t.Errorf("%d cache hits, %d calls, %d begins; want 8 (steps 3 to 10 from step 2), 2 and 1", res.Summary.CacheHits, calls.Load(), cache.begins)
+	}
+}
+
+// An earlier run's step a person decided is voted again, though the steps
+// after it are reused; a replay stops at a step it cannot follow (a state
+// that does not decode, a gap in the steps).
+func TestCacheReplayOfAnEarlierRun(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(steps []maker.CachedStep) []maker.CachedStep
+		hits   int64
+	}{
+		{"as journaled", func(s []maker.CachedStep) []maker.CachedStep { return s }, 4},
+		{"step 2 asked", func(s []maker.CachedStep) []maker.CachedStep { s[1].Asked = true; return s }, 3},
+		{"step 3 undecodable", func(s []maker.CachedStep) []maker.CachedStep { s[2].State = json.RawMessage(`"x"`); return s }, 2},
+		{"step 2 not journaled", func(s []maker.CachedStep) []maker.CachedStep { return append(s[:1], s[2:]...) }, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			task := numberedTask{countTask{n: 4}}
+			right := func(calls *atomic.Int64) maker.Model {
+				return maker.ModelFunc(func(_ context.Context, req maker.Request) (maker.Response, error) {
+					calls.Add(1)
+					return maker.Response{Text: "answer=R", Finish: maker.FinishStop}, nil
+				})
+			}
+			cache := &memCache{}
+			cfg := maker.Config{K: 1, CacheScope: "s"}
+			var first atomic.Int64
+			if _, err := maker.Run(context.Background(), task, right(&first), cache.use(cfg, "a")); err != nil {
+				t.Fatal(err)
+			}
+			cache.steps["a"] = tc.change(cache.steps["a"])
+			var calls atomic.Int64
+			res, err := maker.Run(context.Background(), task, right(&calls), cache.use(cfg, "b"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Summary.CacheHits != tc.hits || calls.Load() != 4-tc.hits || !res.Summary.Success {
+				t.Errorf("%d cache hits, %d calls, success %v; want %d, %d, true", res.Summary.CacheHits, calls.Load(), res.Summary.Success, tc.hits, 4-tc.hits)
+			}
+		})
+	}
+}
+
+// expecting is numberedTask whose checker expects action want at step at,
+// and R elsewhere: an input that its prompts do not show.
+type expecting struct {
+	numberedTask
+	at   int
+	want string
+}
+
+func (e expecting) Check(step int, _ int, d maker.Candidate[int]) error {
+	want := "R"
+	if step == e.at {
+		want = e.want
+	}
+	if d.Action != want {
+		return fmt.Errorf("decided %s, want %s", d.Action, want)
+	}
+	return nil
+}
+
+// A cached step the task's checker rejects now (its expected answer
+// changed since) is voted: the run pays from there, and is right.
+func TestCacheHitTheCheckerRejectsIsVoted(t *testing.T) {
+	answer := func(calls *atomic.Int64, at int, text string) maker.Model {
+		return maker.ModelFunc(func(_ context.Context, req maker.Request) (maker.Response, error) {
+			calls.Add(1)
+			if req.Step == at {
+				return maker.Response{Text: "answer=" + text, Finish: maker.FinishStop}, nil
+			}
+			return maker.Response{Text: "answer=R", Finish: maker.FinishStop}, nil
+		})
+	}
+	cache := &memCache{}
+	cfg := maker.Config{K: 1, CacheScope: "s"}
+	var first atomic.Int64
+	if _, err := maker.Run(context.Background(), expecting{numberedTask{countTask{n: 4}}, 1, "R"}, answer(&first, 1, "R"), cache.use(cfg, "a")); err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int64
+	res, err := maker.Run(context.Background(), expecting{numberedTask{countTask{n: 4}}, 1, "Q"}, answer(&calls, 1, "Q"), cache.use(cfg, "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Step 1 is free; step 2 is voted (Q), and so is step 3, whose prompt
+	// names it; step 4's prompt is the first run's again, and free.
+	if res.Summary.CacheHits != 2 || calls.Load() != 2 || res.Summary.WrongSteps != 0 || !res.Summary.Success {
+		t.Errorf("%d cache hits, %d calls, %d wrong; want 2, 2, 0", res.Summary.CacheHits, calls.Load(), res.Summary.WrongSteps)
+	}
+}

@@ -1,0 +1,24 @@
+package maker
+
+import (
+	"crypto/sha256"
+	"testing"
+)
+
+// A run keeps only its last cacheRecent decided steps in memory, however
+// long it runs.
+func TestCacheRecentIsBounded(t *testing.T) {
+	c := &stepCache{recent: map[digestKey]*cacheEntry{}, h: sha256.New()}
+	var first, last digestKey
+	for i := range cacheRecent + 10 {
+		d := c.digest(1, Prompt{System: "s", User: string(rune(i))})
+		if i == 0 {
+			first = d
+		}
+		last = d
+		c.remember(d, &StepRecord{Step: i, Action: "a"})
+	}
+	if len(c.recent) != cacheRecent || c.find(first) != nil || c.find(last) == nil {
+		t.Errorf("%d steps kept (want %d), the first found %v, the last %v", len(c.recent), cacheRecent, c.find(first) != nil, c.find(last) != nil)
+	}
+}
