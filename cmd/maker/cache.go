@@ -1,8 +1,12 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +53,31 @@ func (e execution[S]) cacheScope() string {
 		"sim-error=" + strconv.FormatFloat(f.simError, 'g', -1, 64),
 		"base-url=" + f.baseURL,
 	}
+	if p, ok := e.params.(taskfileParams); ok {
+		parts = append(parts, taskfileScope(p, e.task)...)
+	}
 	return strings.Join(parts, "\n")
+}
+
+// taskfileScope is what a task file adds to its runs' cache scope. A
+// later run replays an earlier run's steps with the task as it is now, so
+// what the prompts are made of besides the state must be in the scope:
+// the file's text (its instructions, its templates), and, for a task with
+// no expected answers, the data files it reads; a task with them checks
+// each reused step against them, so a run whose inputs change part way
+// reuses the steps before the change (see maker.DecisionCache).
+func taskfileScope[S any](p taskfileParams, task maker.Task[S]) []string {
+	sum := sha256.Sum256([]byte(p.YAML))
+	parts := []string{"taskfile=" + hex.EncodeToString(sum[:])}
+	if o, ok := any(task).(interface{ Oracle() (maker.Oracle, error) }); ok {
+		if _, err := o.Oracle(); err == nil {
+			return parts
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.Data)) {
+		parts = append(parts, "data "+name+"="+p.Data[name])
+	}
+	return parts
 }
 
 // newCacheCmd is `maker cache`: what the journal's decision cache holds,

@@ -185,6 +185,13 @@ func TestCacheLedgerPaysFromTheChange(t *testing.T) {
 	if !second.Success || second.CacheHits != 4999 {
 		t.Fatalf("second run: %+v; want success with 4999 cache hits", second)
 	}
+	// Instructions that change change every prompt: a run votes again.
+	rewrite(t, task, func(_ int, line string) string {
+		return strings.Replace(line, "Book only the one transaction you are given.", "Book only the transaction you are given.", 1)
+	})
+	if third := cachedRun(t, "run", task, "--db", db); !third.Success || third.CacheHits != 0 {
+		t.Errorf("a run after the instructions changed: %+v; want success with no cache hits", third)
+	}
 	steps := cacheRunSteps(t, db, second.RunID)
 	for _, s := range steps {
 		if hit := s.Step < 4999; hit != (s.CacheHit != "") || hit != (len(s.Samples) == 0) {
