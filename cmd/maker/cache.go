@@ -53,8 +53,12 @@ func (e execution[S]) cacheScope() string {
 		"sim-error=" + strconv.FormatFloat(f.simError, 'g', -1, 64),
 		"base-url=" + f.baseURL,
 	}
+	// A later run replays an earlier run's steps with the task as it is
+	// now: the parameters the task was built from are in the scope.
 	if p, ok := e.params.(taskfileParams); ok {
 		parts = append(parts, taskfileScope(p, e.task)...)
+	} else if b, err := json.Marshal(e.params); err == nil {
+		parts = append(parts, "params="+string(b))
 	}
 	return strings.Join(parts, "\n")
 }
@@ -89,9 +93,9 @@ func newCacheCmd() *cobra.Command {
 		Use:   "cache",
 		Short: "Show or prune the decision cache: decided steps a run reuses without a model call",
 		Long: "A journaled run is marked with its cache scope, a digest of everything besides the prompt that\n" +
-			"determines a vote (task kind, the models and their settings, the temperatures, the red-flag\n" +
-			"limits, the initial state). A later run in the same scope replays the marked runs' journaled\n" +
-			"steps to render their prompts again; a step whose prompt and k were decided there reuses the\n" +
+			"determines a vote (task kind and parameters, the models and their settings, the temperatures,\n" +
+			"the red-flag limits, the initial state). A later run in the same scope replays the marked runs'\n" +
+			"journaled steps to render their prompts again; a step whose prompt and k were decided there reuses the\n" +
 			"decided answer without a model call, and its summary counts it under cache_hits, at no cost.\n" +
 			"A run that finds no earlier run in its scope pays nothing for the cache: it stores nothing per\n" +
 			"step. Runs on one PostgreSQL journal (a fleet) share it. --no-cache on a run turns it off.\n" +
