@@ -62,15 +62,37 @@ type taskfileParams struct {
 	// run reads them from here, never from the disk of the service that
 	// runs it, and so does its resume.
 	Files map[string]string `json:"files,omitempty"`
+	// Client, for a task file a client sent a service, are the rules it
+	// was accepted under; the journal keeps them, so that whoever resumes
+	// the run (the service, a fleet's worker, maker resume) opens the file
+	// under them again and never under the command line's. The service
+	// sets them: a client's own are overwritten.
+	Client *clientRules `json:"client,omitempty"`
 	// paths are where the data files were read, by name (sendFiles).
 	paths map[string]string
-	// opts say what the file may reach: the command line's by default, a
-	// client's for a run a service is asked for (runsBuilder.described).
+	// opts say what the file may reach: the command line's unless Client
+	// is set.
 	opts taskfile.Options
+}
+
+// clientRules are what a client's task file may reach on the machine that
+// runs it: its data files only from those sent with it or inside AllowDirs,
+// its program (execute) only when Execute and only inside AllowDirs.
+type clientRules struct {
+	AllowDirs []string `json:"allow_dirs,omitempty"`
+	Execute   bool     `json:"execute,omitempty"`
+}
+
+// options are the task file options of the rules.
+func (c *clientRules) options() taskfile.Options {
+	return taskfile.Options{NoFiles: true, NoExecute: !c.Execute, AllowDirs: c.AllowDirs}
 }
 
 // taskfileExecution is the execution of a task file.
 func taskfileExecution(p taskfileParams) (execution[string], error) {
+	if p.Client != nil {
+		p.opts = p.Client.options()
+	}
 	p.opts.Files = sentFiles(p.Files)
 	task, err := taskfile.ParseWith(p.File, p.YAML, p.opts)
 	if err != nil {

@@ -132,17 +132,18 @@ func (b runsBuilder) described(job *runs.Job) (runnable, error) {
 // from a client names no file on the server (its inputs, expected answers
 // and schema are in its text): a path would be looked up here, and a
 // record, a line or whether the file exists would come back in its errors.
-// Its execute is refused before the program is looked up, unless the
+// The journal keeps these rules with the run's params, and its resume
+// opens the file under them again (taskfileParams.Client). Its execute is refused before the program is looked up, unless the
 // service runs programs for its clients (--allow-execute). A journaled run
 // is reopened with its kind's own opener (reopen): one the command line
-// started keeps reading its data files.
+// started keeps reading its data files, a client's keeps its rules.
 func (b runsBuilder) clientOpener(kind taskKind) taskOpener {
 	if kind.name != "taskfile" {
 		return kind.open
 	}
-	opts := taskfile.Options{NoFiles: true, NoExecute: !b.allowExecute, AllowDirs: b.allowDirs}
+	rules := &clientRules{AllowDirs: b.allowDirs, Execute: b.allowExecute}
 	return opener(func(p taskfileParams) (execution[string], error) {
-		p.opts = opts
+		p.Client = rules
 		return taskfileExecution(p)
 	})
 }
