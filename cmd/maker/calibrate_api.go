@@ -4,12 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/sim"
@@ -51,16 +48,10 @@ func (b runsBuilder) Calibrate(ctx context.Context, spec runs.Spec, opts runs.Ca
 		return nil, err
 	}
 	var out bytes.Buffer
-	cmd := &cobra.Command{}
-	cmd.SetContext(withCalibration(ctx, c))
-	cmd.SetOut(&out)
-	cmd.SetErr(io.Discard)
-	if err := r.execute(cmd); err != nil {
-		var ee *exitError
-		if errors.As(err, &ee) && ee.code == exitUsage {
-			return nil, fmt.Errorf("%w: %w", runs.ErrInvalid, err)
-		}
-		return nil, err
+	sess := newJobSession(withCalibration(ctx, c), io.Discard)
+	sess.stdout = &out
+	if err := r.execute(sess); err != nil {
+		return nil, err // a usage error is runs.ErrInvalid itself
 	}
 	return json.RawMessage(bytes.TrimSpace(out.Bytes())), nil
 }

@@ -57,10 +57,12 @@ func (b runsBuilder) Run(ctx context.Context, job *runs.Job) error {
 }
 
 // jobSession is the session of a service's run: its output is the
-// journal's and the API's, so the summary goes nowhere and warnings to
-// the service's log; it was given no flags (its settings are the spec's).
+// journal's and the API's, so the summary goes nowhere (unless stdout is
+// set: a calibration's report) and warnings to the service's log; it was
+// given no flags (its settings are the spec's).
 type jobSession struct {
 	ctx    context.Context
+	stdout io.Writer
 	stderr io.Writer
 	flags  *pflag.FlagSet
 }
@@ -70,9 +72,14 @@ func newJobSession(ctx context.Context, stderr io.Writer) jobSession {
 }
 
 func (s jobSession) Context() context.Context { return s.ctx }
-func (s jobSession) OutOrStdout() io.Writer   { return io.Discard }
-func (s jobSession) ErrOrStderr() io.Writer   { return s.stderr }
-func (s jobSession) Flags() *pflag.FlagSet    { return s.flags }
+func (s jobSession) OutOrStdout() io.Writer {
+	if s.stdout == nil {
+		return io.Discard
+	}
+	return s.stdout
+}
+func (s jobSession) ErrOrStderr() io.Writer { return s.stderr }
+func (s jobSession) Flags() *pflag.FlagSet  { return s.flags }
 
 // Is makes a usage error (exit status 2: a bad flag, param or setting)
 // a [runs.ErrInvalid] too, so a service answers it as bad input.
