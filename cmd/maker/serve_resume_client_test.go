@@ -81,6 +81,19 @@ expected:
 	if run.Status == maker.StatusDone {
 		t.Fatalf("the run ended done after %d steps; want it stopped by its budget", run.Steps)
 	}
+	// The run as front ends show it names no directory of the service's:
+	// a refusal does not either.
+	in, err := m.Get(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown map[string]json.RawMessage
+	if err := json.Unmarshal(in.Params, &shown); err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := shown["client"]; ok {
+		t.Errorf("the run's params show the service's rules: %s", c)
+	}
 	// The program in the allowed directory now leads out of it.
 	if err := os.Remove(filepath.Join(allowed, "act.sh")); err != nil {
 		t.Fatal(err)
