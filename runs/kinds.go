@@ -39,6 +39,9 @@ type Kind struct {
 	// into a fresh copy of Params; an error names the field as
 	// "params.NAME: ...".
 	Prepare func(params any, s Settings) error
+	// World is how a resumed run of the kind finds the world its actions
+	// act on again: replayed from the journal, kept as it is, or none.
+	World World
 }
 
 var registry struct {

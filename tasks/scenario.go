@@ -50,11 +50,12 @@ func (p *Scenario[I]) instance(defSize int, generate func(int, uint64) (*I, erro
 }
 
 // registerScenario registers a scenario kind whose params are only its
-// instance.
-func registerScenario[I any](name, summary string, defSize int, generate func(int, uint64) (*I, error), validate func(*I) error) {
+// instance, and whose world a resumed run finds again as world says.
+func registerScenario[I any](name, summary string, world runs.World, defSize int, generate func(int, uint64) (*I, error), validate func(*I) error) {
 	register(runs.Kind{
 		Name: "scenario-" + name, Command: "scenario " + name,
 		Summary: summary,
+		World:   world,
 		Example: json.RawMessage(fmt.Sprintf(`{"size":%d,"instance_seed":7}`, defSize)),
 	}, func(p *Scenario[I], _ runs.Settings) error {
 		return p.instance(defSize, generate, validate)

@@ -30,6 +30,8 @@ func init() {
 		Name: "scenario-deploy", Command: "scenario deploy",
 		Summary: "roll a new version across a local fleet with no downtime, one voted decision per step",
 		Example: json.RawMessage(`{"size":12,"instance_seed":7}`),
+		// The fleet lives in the process that runs the run.
+		World: runs.ReplayedWorld,
 	}, func(p *Deploy, _ runs.Settings) error {
 		if p.ProbeInterval == 0 {
 			p.ProbeInterval = DefaultProbeInterval

@@ -27,6 +27,8 @@ func init() {
 		Name: "scenario-migrate", Command: "scenario migrate",
 		Summary: "migrate a real SQLite database through a 16-step plan, one voted decision per step",
 		Example: json.RawMessage(`{"size":1000,"fail_at":"M08"}`),
+		// The database file outlives the process.
+		World: runs.KeptWorld,
 	}, func(p *Migrate, _ runs.Settings) error {
 		switch {
 		case p.DBFile != "" || p.FileID != "":

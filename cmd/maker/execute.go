@@ -57,9 +57,10 @@ type execution[S any] struct {
 	params any
 	// resume is the journaled run to continue, or "" to start one.
 	resume string
-	// atCheckpoint, when set, readies the task's world for the checkpoint
-	// a resumed run continues from, before its first step (see
-	// resume_world.go); an error refuses the resume.
+	// atCheckpoint, when set, checks that the world a resumed run continues
+	// on is at the checkpoint, before its first step, for a kind whose
+	// world outlives the process (runs.KeptWorld; see readyWorld); an
+	// error refuses the resume.
 	atCheckpoint func(ctx context.Context, jr *journaling, from maker.Checkpoint[S]) error
 	// job, when set, is the run as a service runs it (runsbuilder.go).
 	job *runs.Job
@@ -117,8 +118,8 @@ func (e execution[S]) execute(cmd session) error {
 		return err
 	}
 	defer jr.close()
-	if e.resume != "" && e.atCheckpoint != nil {
-		if err := e.atCheckpoint(ctx, jr, from); err != nil {
+	if e.resume != "" {
+		if err := e.readyWorld(ctx, jr, from); err != nil {
 			return err
 		}
 	}
@@ -208,7 +209,7 @@ func (e execution[S]) execute(cmd session) error {
 		// The task's facts are about the whole run: give them the actions
 		// the run decided before this session too, even when this session
 		// was interrupted.
-		prior, err := jr.actions(context.WithoutCancel(ctx), from.Step)
+		prior, err := runs.PriorActions(context.WithoutCancel(ctx), jr.db, jr.id, from.Step)
 		if err != nil {
 			return err
 		}
@@ -246,20 +247,4 @@ func (e execution[S]) execute(cmd session) error {
 	}
 	jr.printID(cmd, f.jsonOut)
 	return rep.finish(cmd, &res.Summary, res.State, jr.explain(&res.Summary, outcome(&res.Summary, runErr)))
-}
-
-// actions are the actions of the run's first n journaled steps.
-func (jr *journaling) actions(ctx context.Context, n int) ([]string, error) {
-	out := make([]string, 0, n)
-	err := jr.db.Steps(ctx, jr.id, 0, n, func(rec *maker.StepRecord) error {
-		out = append(out, rec.Action)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("journal: run %s: %w", jr.id, err)
-	}
-	if len(out) != n {
-		return nil, fmt.Errorf("journal: run %s: %d steps before the resume, want %d", jr.id, len(out), n)
-	}
-	return out, nil
 }

@@ -58,7 +58,7 @@ usage, 3 budget reached.`,
 // returns the execution of a run against it, and end, which waits for the
 // tests still running and stops the service. The service lives in this
 // process: a resumed run starts a fresh one and replays the journaled
-// steps on it (see replayWorld).
+// steps on it (runs.ReplayedWorld).
 func apitestExecution(p scenarioParams[apitest.Instance]) (execution[apitest.State], func(error) error, error) {
 	var none execution[apitest.State]
 	inst := p.Instance
@@ -84,11 +84,10 @@ func apitestExecution(p scenarioParams[apitest.Instance]) (execution[apitest.Sta
 	}
 	_, ref := inst.Reference()
 	return execution[apitest.State]{
-		task:         task,
-		oracle:       task,
-		kind:         "scenario-apitest",
-		params:       p,
-		atCheckpoint: replayWorld[apitest.State](task, task.Initial()),
+		task:   task,
+		oracle: task,
+		kind:   "scenario-apitest",
+		params: p,
 		facts: func(res *maker.Result[apitest.State]) []fact {
 			outcomes := res.State.Outcomes(inst)
 			counts := map[string]int{}

@@ -91,7 +91,7 @@ type deployParams struct {
 // of a rollout on it, and end, which stops both and fails a run in which
 // the prober saw a dropped request. The fleet lives in this process: a
 // resumed run starts a fresh one and replays the journaled steps on it
-// (see replayWorld).
+// (runs.ReplayedWorld).
 func deployExecution(p deployParams) (execution[deploy.State], func(error) error, error) {
 	var none execution[deploy.State]
 	in := p.Instance
@@ -132,11 +132,10 @@ func deployExecution(p deployParams) (execution[deploy.State], func(error) error
 	}
 	_, ref := in.Reference()
 	return execution[deploy.State]{
-		task:         task,
-		oracle:       task,
-		kind:         "scenario-deploy",
-		params:       p,
-		atCheckpoint: replayWorld[deploy.State](task, task.Initial()),
+		task:   task,
+		oracle: task,
+		kind:   "scenario-deploy",
+		params: p,
 		facts: func(res *maker.Result[deploy.State]) []fact {
 			p := stop()
 			statuses := res.State.Statuses(in)

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/scenario/migrate"
 )
 
@@ -217,7 +218,7 @@ func migrateAtCheckpoint(task *migrate.Task) func(ctx context.Context, jr *journ
 		if err != nil {
 			return usageErr("run %s cannot be resumed: the journal is at step %d but %s is behind it (restored from an older copy?): %v", jr.id, from.Step, task.Path(), err)
 		}
-		if err := sameState(s, mustJSON(from.State)); err != nil {
+		if err := runs.SameState(s, runs.StateJSON(from.State)); err != nil {
 			return usageErr("run %s cannot be resumed: %s after step %d is not where the journal left it: %v", jr.id, task.Path(), from.Step, err)
 		}
 		return nil
