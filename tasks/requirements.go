@@ -14,8 +14,9 @@ type Requirements struct {
 	PurposeProposers    int     `json:"purpose_proposers,omitempty" jsonschema:"proposers who each write a purpose, 1 to 99; default 5"`
 	FeatureProposers    int     `json:"feature_proposers,omitempty" jsonschema:"proposers who each list features, 1 to 20; default 3"`
 	ProposalTemperature float64 `json:"proposal_temperature,omitempty" jsonschema:"least temperature of the proposal samples; default 0.8"`
-	// OutMD and OutJSON are files the command line writes; a service
-	// writes none (its builder refuses them).
+	// OutMD and OutJSON are files the command line writes; a run a
+	// client asks for writes none, so that no request makes a service
+	// write outside its own directory: its params refuse them.
 	OutMD   string `json:"out_md,omitempty" jsonschema:"the command line's --out-md (a service refuses it)"`
 	OutJSON string `json:"out_json,omitempty" jsonschema:"the command line's --out-json (a service refuses it)"`
 	// Scripted: the scripted intent plays the simulated model.
@@ -39,6 +40,10 @@ func init() {
 		}
 		p.Scripted = Simulated(s)
 		switch {
+		case p.OutMD != "":
+			return fieldErr("out_md", "not accepted here: the service writes no file a request names")
+		case p.OutJSON != "":
+			return fieldErr("out_json", "not accepted here: the service writes no file a request names")
 		case strings.TrimSpace(p.Request) == "":
 			return fieldErr("request", "missing: the project in a sentence, as maker requirements \"REQUEST\" takes it (the simulator knows %s)", strings.Join(requirements.Requests(), "; "))
 		case p.ProposalTemperature < 0:

@@ -68,6 +68,8 @@ func TestKindsLocatedErrors(t *testing.T) {
 		{"cube", `{"scramble":"Q"}`, "params.scramble:"},
 		{"scenario-deps", `{"size":-3}`, "params.size:"},
 		{"scenario-migrate", `{"db_file":"/etc/x"}`, "params.db_file: not accepted here"},
+		{"requirements", `{"request":"Build a simple task management API","out_md":"/tmp/x.md"}`, "params.out_md: not accepted here"},
+		{"requirements", `{"request":"Build a simple task management API","out_json":"x.json"}`, "params.out_json: not accepted here"},
 		{"scenario-deploy", `{"bad_version":"nope"}`, "params.bad_version:"},
 	} {
 		k, ok := runs.LookupKind(c.kind)

@@ -129,9 +129,6 @@ func (b runsBuilder) described(job *runs.Job) (runnable, error) {
 	if task.(jobRunnable).runsPrograms() && !b.allowExecute {
 		return nil, invalid("params: the task file has execute, which runs a program on the server: start maker serve with --allow-execute to accept it")
 	}
-	if err := noPathParams(d.Kind, params); err != nil {
-		return nil, invalid("%v", err)
-	}
 	return task.resumeAs(f, ""), nil
 }
 
@@ -174,24 +171,6 @@ func (b runsBuilder) resumed(ctx context.Context, job *runs.Job) (runnable, erro
 		return nil, fmt.Errorf("%w: %w", runs.ErrInvalid, err)
 	}
 	return r, nil
-}
-
-// pathParams are the task params that name a file the run writes: a
-// request may not set them, so that no request makes the service write
-// outside its own directory.
-var pathParams = map[string][]string{"requirements": {"out_md", "out_json"}}
-
-func noPathParams(kind string, params json.RawMessage) error {
-	var m map[string]any
-	if err := json.Unmarshal(params, &m); err != nil {
-		return err
-	}
-	for _, p := range pathParams[kind] {
-		if v, ok := m[p]; ok && v != "" {
-			return fmt.Errorf("params.%s: not accepted here: the service writes no file a request names", p)
-		}
-	}
-	return nil
 }
 
 // reopen rebuilds a journaled run's execution with its own settings;
