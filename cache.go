@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash"
+	"hash/maphash"
 	"iter"
 	"math"
 	"strconv"
@@ -97,11 +98,20 @@ const cacheFormat = "maker-decision-cache/2"
 // itself (a state it meets again): memory stays flat on a million steps.
 const cacheRecent = 4096
 
-// digestKey is a step's digest in memory.
-type digestKey [sha256.Size]byte
+// digestKey is what finds a step's decision: a fast hash of its k and
+// user prompt, which finds the run's own steps (checked against the
+// prompt itself, so a collision is a miss), and, when earlier runs are
+// indexed, the SHA-256 of everything that determined the vote.
+type digestKey struct {
+	h   uint64
+	sum [sha256.Size]byte
+	k   int
+	p   Prompt
+}
 
 // cacheEntry is a decided step the run may reuse: an earlier run's
-// (state the journal's JSON) or its own (state its S).
+// (state the journal's JSON) or its own (state its S, and the prompt and
+// k it was voted on).
 type cacheEntry struct {
 	run    string
 	step   int
@@ -109,6 +119,10 @@ type cacheEntry struct {
 	raw    json.RawMessage // an earlier run's journaled state
 	state  any             // this run's decided state
 	own    bool
+	k      int
+	system string
+	user   string
+	h      uint64 // its key in stepCache.recent
 }
 
 func (e *cacheEntry) origin() string { return CachedStep{Run: e.run, Step: e.step}.Origin() }
@@ -119,10 +133,11 @@ func (e *cacheEntry) origin() string { return CachedStep{Run: e.run, Step: e.ste
 type stepCache struct {
 	settings []byte
 	origin   string
-	earlier  map[digestKey]*cacheEntry
-	recent   map[digestKey]*cacheEntry
-	ring     []digestKey // recent's keys, oldest at next once full
+	earlier  map[[sha256.Size]byte]*cacheEntry
+	recent   map[uint64]int // index in ring
+	ring     []cacheEntry   // the run's own steps, the oldest at next once full
 	next     int
+	seed     maphash.Seed
 	// system memoizes the hash of the last system prompt: most tasks
 	// send one system prompt, often the longest part of the prompt.
 	system    string
@@ -137,7 +152,7 @@ func newStepCache[S any](ctx context.Context, cfg Config, task Task[S]) *stepCac
 	if cfg.Cache == nil {
 		return nil
 	}
-	c := &stepCache{settings: settingsDigest(cfg, task), origin: cfg.CacheOrigin, recent: map[digestKey]*cacheEntry{}, h: sha256.New()}
+	c := &stepCache{settings: settingsDigest(cfg, task), origin: cfg.CacheOrigin, recent: map[uint64]int{}, h: sha256.New(), seed: maphash.MakeSeed()}
 	steps, err := cfg.Cache.Begin(ctx, cfg.CacheOrigin, hex.EncodeToString(c.settings))
 	if err == nil {
 		err = indexEarlier(c, steps, task)
@@ -221,9 +236,9 @@ func indexEarlier[S any](c *stepCache, steps iter.Seq2[CachedStep, error], task 
 			continue
 		}
 		if !s.Wrong && !s.Asked {
-			d := c.digest(s.K, task.Prompt(state, prev, s.Step))
+			d := c.sum(s.K, task.Prompt(state, prev, s.Step))
 			if c.earlier == nil {
-				c.earlier = map[digestKey]*cacheEntry{}
+				c.earlier = map[[sha256.Size]byte]*cacheEntry{}
 			}
 			if _, dup := c.earlier[d]; !dup {
 				c.earlier[d] = &cacheEntry{run: s.Run, step: s.Step, action: s.Action, raw: s.State}
@@ -234,8 +249,19 @@ func indexEarlier[S any](c *stepCache, steps iter.Seq2[CachedStep, error], task 
 	return nil
 }
 
-// digest is the cache key of a step's vote at margin k on prompt.
-func (c *stepCache) digest(k int, p Prompt) digestKey {
+// key is what finds the decision of a step voted at margin k on prompt.
+// A run with no earlier runs to reuse hashes only what finds its own.
+func (c *stepCache) key(k int, p Prompt) digestKey {
+	d := digestKey{h: maphash.String(c.seed, p.User) ^ uint64(k)*0x9e3779b97f4a7c15, k: k, p: p}
+	if c.earlier != nil {
+		d.sum = c.sum(k, p)
+	}
+	return d
+}
+
+// sum is the SHA-256 of everything that determined the vote of a step at
+// margin k on prompt: the settings' digest, k and the prompt.
+func (c *stepCache) sum(k int, p Prompt) [sha256.Size]byte {
 	if p.System != c.system || c.system == "" {
 		c.system = p.System
 		c.h.Reset()
@@ -249,7 +275,7 @@ func (c *stepCache) digest(k int, p Prompt) digestKey {
 	c.h.Write(n[:])
 	c.h.Write(c.systemSum[:])
 	writeField(c.h, p.User)
-	var d digestKey
+	var d [sha256.Size]byte
 	c.h.Sum(d[:0])
 	return d
 }
@@ -264,10 +290,15 @@ func writeField(h hash.Hash, s string) {
 // find is the decided step under digest d: the run's own first, then an
 // earlier run's.
 func (c *stepCache) find(d digestKey) *cacheEntry {
-	if e, ok := c.recent[d]; ok {
-		return e
+	if i, ok := c.recent[d.h]; ok {
+		if e := &c.ring[i]; e.k == d.k && e.user == d.p.User && e.system == d.p.System {
+			return e
+		}
 	}
-	return c.earlier[d]
+	if c.earlier == nil {
+		return nil
+	}
+	return c.earlier[d.sum]
 }
 
 // remember keeps a step this run decided by its vote, so that the run
@@ -278,17 +309,21 @@ func (c *stepCache) remember(d digestKey, rec *StepRecord) {
 		// A step the task's checker rejected is voted again.
 		return
 	}
-	if _, dup := c.recent[d]; dup {
+	if _, dup := c.recent[d.h]; dup {
+		// The same prompt, or (rarely) another with the same hash: the
+		// first stays.
 		return
 	}
+	e := cacheEntry{run: c.origin, step: rec.Step, action: rec.Action, state: rec.State, own: true, k: d.k, system: d.p.System, user: d.p.User, h: d.h}
 	if len(c.ring) < cacheRecent {
-		c.ring = append(c.ring, d)
-	} else {
-		delete(c.recent, c.ring[c.next])
-		c.ring[c.next] = d
-		c.next = (c.next + 1) % cacheRecent
+		c.recent[d.h] = len(c.ring)
+		c.ring = append(c.ring, e)
+		return
 	}
-	c.recent[d] = &cacheEntry{run: c.origin, step: rec.Step, action: rec.Action, state: rec.State, own: true}
+	delete(c.recent, c.ring[c.next].h)
+	c.ring[c.next] = e
+	c.recent[d.h] = c.next
+	c.next = (c.next + 1) % cacheRecent
 }
 
 // fromCache is a step decided by the cache: the decided action and the
@@ -299,7 +334,7 @@ func (r *runner[S]) fromCache(step int, state S, prev string, prompt Prompt, k i
 	if r.cache == nil {
 		return digest, nil, w, false
 	}
-	digest = r.cache.digest(k, prompt)
+	digest = r.cache.key(k, prompt)
 	e := r.cache.find(digest)
 	if e == nil {
 		return digest, nil, w, false

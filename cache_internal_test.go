@@ -2,16 +2,17 @@ package maker
 
 import (
 	"crypto/sha256"
+	"hash/maphash"
 	"testing"
 )
 
 // A run keeps only its last cacheRecent decided steps in memory, however
 // long it runs.
 func TestCacheRecentIsBounded(t *testing.T) {
-	c := &stepCache{recent: map[digestKey]*cacheEntry{}, h: sha256.New()}
+	c := &stepCache{recent: map[uint64]int{}, h: sha256.New(), seed: maphash.MakeSeed()}
 	var first, last digestKey
 	for i := range cacheRecent + 10 {
-		d := c.digest(1, Prompt{System: "s", User: string(rune(i))})
+		d := c.key(1, Prompt{System: "s", User: string(rune(i))})
 		if i == 0 {
 			first = d
 		}

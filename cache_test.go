@@ -369,3 +369,37 @@ func TestCacheHitTheCheckerRejectsIsVoted(t *testing.T) {
 		t.Errorf("%d cache hits, %d calls, %d wrong; want 2, 2, 0", res.Summary.CacheHits, calls.Load(), res.Summary.WrongSteps)
 	}
 }
+
+// emptyCache finds no earlier run.
+type emptyCache struct{}
+
+func (emptyCache) Begin(context.Context, string, string) (iter.Seq2[maker.CachedStep, error], error) {
+	return func(func(maker.CachedStep, error) bool) {}, nil
+}
+
+// BenchmarkCacheFirstRun is what the cache costs a run that finds no
+// earlier run in its scope (the cache's own per-step work), beside the
+// same run without a cache.
+func BenchmarkCacheFirstRun(b *testing.B) {
+	task, err := hanoi.New(12)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		cache maker.DecisionCache
+	}{{"no cache", nil}, {"cache", emptyCache{}}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				m, err := sim.New(task, sim.DefaultConfig())
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := maker.Run(context.Background(), task, m, maker.Config{K: 3, Ordered: true, Cache: tc.cache, CacheScope: "s", DiscardActions: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(task.Steps()), "ns/step")
+		})
+	}
+}
