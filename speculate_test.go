@@ -581,8 +581,8 @@ func TestSpeculationOpensWithSingleRequests(t *testing.T) {
 		opening, later := 0, 0
 		for key, n := range m.sizes {
 			switch {
-			case depth == maker.SpeculateAuto && key[0] < 16:
-				// The probe: automatic speculation votes its first 16 steps
+			case depth == maker.SpeculateAuto && key[0] < 2:
+				// The probe: automatic speculation votes its first 2 steps
 				// one at a time, batched, to measure the model.
 			case key[1] < k && n > 1:
 				opening++

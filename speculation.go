@@ -73,14 +73,17 @@ const (
 	unknownChangeRate = 0.005
 	changeRateWeight  = 200
 	// probeSteps is how many steps an automatic-speculation run votes one
-	// at a time to measure its model before it may vote ahead, and
+	// at a time to measure its model before it may vote ahead (their k
+	// samples each are enough to tell a model that answers at once from
+	// one that takes time; each costs a 50 ms model about half a median
+	// latency over a speculative step), and
 	// MinSpeculationLatency the mean sample latency below which it never
 	// does: speculation hides the time a step waits on its model, and a
 	// model that answers within a millisecond (the in-process simulator, a
 	// cache) leaves nothing to hide, while pipelining costs the engine a few
 	// microseconds a step (a 20-disk run's million steps take 20 s without
 	// it, 23 s with it).
-	probeSteps            = 16
+	probeSteps            = 2
 	MinSpeculationLatency = time.Millisecond
 )
 
