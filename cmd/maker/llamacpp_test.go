@@ -65,8 +65,12 @@ func startLlamaServer(t *testing.T) string {
 	// The context is shared by the server's four slots: at 1024 tokens two
 	// hanoi prompts at once do not fit (the server answers 500), and with
 	// one slot it refuses n>1 (400), so each slot is given about 1024.
+	// One thread (-t 1, -tb 1): the model is tiny, and llama.cpp's threads
+	// wait on each other by spinning, which on a machine with more busy
+	// threads than cores (two servers side by side, other tests, stress)
+	// turned seconds into minutes.
 	cmd := exec.Command(chroot, root, "llama-server", "-m", llamaModel,
-		"--host", "127.0.0.1", "--port", strconv.Itoa(port), "-c", "4096", "-t", "2")
+		"--host", "127.0.0.1", "--port", strconv.Itoa(port), "-c", "4096", "-t", "1", "-tb", "1")
 	var out lockedBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
