@@ -104,9 +104,23 @@ const cacheRecent = 4096
 // indexed, the SHA-256 of everything that determined the vote.
 type digestKey struct {
 	h   uint64
-	sum [sha256.Size]byte
+	sum earlierKey
 	k   int
 	p   Prompt
+}
+
+// earlierKey is the SHA-256 digest of an earlier run's step, cut to 128
+// bits: a million-step run's index stays small, and two prompts still
+// never share one in practice.
+type earlierKey [16]byte
+
+// earlierStep is an earlier run's decided step in the index, kept small:
+// a run's index holds every step of the earlier runs in its scope.
+type earlierStep struct {
+	action string
+	raw    string // the journaled state
+	step   int
+	run    int // in stepCache.runs
 }
 
 // cacheEntry is a decided step the run may reuse: an earlier run's
@@ -116,8 +130,8 @@ type cacheEntry struct {
 	run    string
 	step   int
 	action string
-	raw    json.RawMessage // an earlier run's journaled state
-	state  any             // this run's decided state
+	raw    string // an earlier run's journaled state
+	state  any    // this run's decided state
 	own    bool
 	k      int
 	system string
@@ -133,7 +147,8 @@ func (e *cacheEntry) origin() string { return CachedStep{Run: e.run, Step: e.ste
 type stepCache struct {
 	settings []byte
 	origin   string
-	earlier  map[[sha256.Size]byte]*cacheEntry
+	earlier  map[earlierKey]earlierStep
+	runs     []string       // the earlier runs' ids
 	recent   map[uint64]int // index in ring
 	ring     []cacheEntry   // the run's own steps, the oldest at next once full
 	next     int
@@ -161,7 +176,7 @@ func newStepCache[S any](ctx context.Context, cfg Config, task Task[S]) *stepCac
 		// The run's steps are decided and journaled all the same; it
 		// only pays for the steps an earlier run decided.
 		cfg.Logger.Warn("decision cache: earlier runs could not be read; every step is voted", "err", err)
-		c.earlier = nil
+		c.earlier, c.runs = nil, nil
 	}
 	return c
 }
@@ -225,6 +240,7 @@ func indexEarlier[S any](c *stepCache, steps iter.Seq2[CachedStep, error], task 
 		}
 		if !started || s.Run != run {
 			run, started, stopped, next, prev = s.Run, true, false, 0, ""
+			c.runs = append(c.runs, run)
 			state = task.Initial()
 		}
 		if stopped {
@@ -238,10 +254,10 @@ func indexEarlier[S any](c *stepCache, steps iter.Seq2[CachedStep, error], task 
 		if !s.Wrong && !s.Asked {
 			d := c.sum(s.K, task.Prompt(state, prev, s.Step))
 			if c.earlier == nil {
-				c.earlier = map[[sha256.Size]byte]*cacheEntry{}
+				c.earlier = map[earlierKey]earlierStep{}
 			}
 			if _, dup := c.earlier[d]; !dup {
-				c.earlier[d] = &cacheEntry{run: s.Run, step: s.Step, action: s.Action, raw: s.State}
+				c.earlier[d] = earlierStep{action: s.Action, raw: string(s.State), step: s.Step, run: len(c.runs) - 1}
 			}
 		}
 		state, prev, next = after, s.Action, next+1
@@ -261,7 +277,7 @@ func (c *stepCache) key(k int, p Prompt) digestKey {
 
 // sum is the SHA-256 of everything that determined the vote of a step at
 // margin k on prompt: the settings' digest, k and the prompt.
-func (c *stepCache) sum(k int, p Prompt) [sha256.Size]byte {
+func (c *stepCache) sum(k int, p Prompt) earlierKey {
 	if p.System != c.system || c.system == "" {
 		c.system = p.System
 		c.h.Reset()
@@ -275,9 +291,9 @@ func (c *stepCache) sum(k int, p Prompt) [sha256.Size]byte {
 	c.h.Write(n[:])
 	c.h.Write(c.systemSum[:])
 	writeField(c.h, p.User)
-	var d [sha256.Size]byte
-	c.h.Sum(d[:0])
-	return d
+	var sum [sha256.Size]byte
+	c.h.Sum(sum[:0])
+	return earlierKey(sum[:16])
 }
 
 func writeField(h hash.Hash, s string) {
@@ -289,16 +305,17 @@ func writeField(h hash.Hash, s string) {
 
 // find is the decided step under digest d: the run's own first, then an
 // earlier run's.
-func (c *stepCache) find(d digestKey) *cacheEntry {
+func (c *stepCache) find(d digestKey) (cacheEntry, bool) {
 	if i, ok := c.recent[d.h]; ok {
 		if e := &c.ring[i]; e.k == d.k && e.user == d.p.User && e.system == d.p.System {
-			return e
+			return *e, true
 		}
 	}
-	if c.earlier == nil {
-		return nil
+	s, ok := c.earlier[d.sum]
+	if !ok {
+		return cacheEntry{}, false
 	}
-	return c.earlier[d.sum]
+	return cacheEntry{run: c.runs[s.run], step: s.step, action: s.action, raw: s.raw}, true
 }
 
 // remember keeps a step this run decided by its vote, so that the run
@@ -335,8 +352,8 @@ func (r *runner[S]) fromCache(step int, state S, prev string, prompt Prompt, k i
 		return digest, nil, w, false
 	}
 	digest = r.cache.key(k, prompt)
-	e := r.cache.find(digest)
-	if e == nil {
+	e, found := r.cache.find(digest)
+	if !found {
 		return digest, nil, w, false
 	}
 	c := Candidate[S]{Action: e.action}
@@ -346,7 +363,7 @@ func (r *runner[S]) fromCache(step int, state S, prev string, prompt Prompt, k i
 			return digest, nil, w, false
 		}
 		c.State = s
-	} else if err := json.Unmarshal(e.raw, &c.State); err != nil {
+	} else if err := json.Unmarshal([]byte(e.raw), &c.State); err != nil {
 		return digest, nil, w, false
 	}
 	if r.checker != nil && r.checker.Check(step, state, c) != nil {

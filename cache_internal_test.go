@@ -19,7 +19,9 @@ func TestCacheRecentIsBounded(t *testing.T) {
 		last = d
 		c.remember(d, &StepRecord{Step: i, Action: "a"})
 	}
-	if len(c.recent) != cacheRecent || c.find(first) != nil || c.find(last) == nil {
-		t.Errorf("%d steps kept (want %d), the first found %v, the last %v", len(c.recent), cacheRecent, c.find(first) != nil, c.find(last) != nil)
+	_, foundFirst := c.find(first)
+	_, foundLast := c.find(last)
+	if len(c.recent) != cacheRecent || foundFirst || !foundLast {
+		t.Errorf("%d steps kept (want %d), the first found %v, the last %v", len(c.recent), cacheRecent, foundFirst, foundLast)
 	}
 }
