@@ -124,7 +124,17 @@ func testInterrupt(t *testing.T, bin string) {
 	if err := c.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(400 * time.Millisecond)
+	// Interrupt once the run has committed a step, however long its start
+	// takes on a loaded machine.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if run, ok := peekRun(path); ok && run.Steps > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.Process.Kill()
+			t.Fatal("the run committed no step in 60s")
+		}
+	}
 	if err := c.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
