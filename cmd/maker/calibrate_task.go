@@ -126,11 +126,11 @@ func calibrateTask(cmd *cobra.Command, before, task []string) error {
 	c.register(fs)
 	// Calibrate's flags may come before the task or after it; the task
 	// command reads the others (--json, --target, ...) wherever they are.
-	head, err := takeOwnFlags(fs, before)
+	head, err := takeFlags(fs, before)
 	if err != nil {
 		return usageErr("calibrate: %v", err)
 	}
-	tail, err := takeOwnFlags(fs, task[1:])
+	tail, err := takeFlags(fs, task[1:])
 	if err != nil {
 		return usageErr("calibrate: %v", err)
 	}
@@ -151,34 +151,6 @@ func calibrateTask(cmd *cobra.Command, before, task []string) error {
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
-
-// takeOwnFlags takes the flags of fs (all of which take a value) out of
-// args, wherever they are, and returns the others in order.
-func takeOwnFlags(fs *pflag.FlagSet, args []string) ([]string, error) {
-	var rest []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			return append(rest, args[i:]...), nil
-		}
-		name, val, hasVal := strings.Cut(strings.TrimPrefix(a, "--"), "=")
-		if !strings.HasPrefix(a, "--") || fs.Lookup(name) == nil {
-			rest = append(rest, a)
-			continue
-		}
-		if !hasVal {
-			if i+1 >= len(args) {
-				return nil, fmt.Errorf("flag needs an argument: --%s", name)
-			}
-			i++
-			val = args[i]
-		}
-		if err := fs.Set(name, val); err != nil {
-			return nil, fmt.Errorf("--%s: %v", name, err)
-		}
-	}
-	return rest, nil
-}
 
 // oracler is a task that can give its own oracle (a task file with
 // expected answers).

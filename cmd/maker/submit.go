@@ -53,12 +53,17 @@ endpoint (--api-key-env, --base-url): those are the service's settings.`,
 	return cmd
 }
 
-// takeFlags takes the flags of fs out of args (anywhere among them) and
-// returns the others, in order.
+// takeFlags takes the flags of fs out of args (anywhere among them, up to
+// a "--") and returns the others, in order: how maker submit and maker
+// calibrate find their own flags among a task command's.
 func takeFlags(fs *pflag.FlagSet, args []string) ([]string, error) {
 	var rest []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]
+		if a == "--" {
+			// What follows is the command's own, flags or not.
+			return append(rest, args[i:]...), nil
+		}
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(a, "--"), "=")
 		if !strings.HasPrefix(a, "--") || fs.Lookup(name) == nil {
 			rest = append(rest, a)
