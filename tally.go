@@ -1,17 +1,24 @@
 package maker
 
-import "sort"
-
 // Tally counts votes for one step and decides it by first-to-ahead-by-k: a
 // candidate wins the moment it has k more votes than any other. With a
 // single candidate the empty maximum is 0, so it wins at exactly k votes.
 // Votes are counted in the order they are added; a tie is no lead.
 type Tally struct {
 	k      int
-	counts map[string]int
-	order  []string // keys in order of first vote
+	cands  []tallied // in order of first vote
 	votes  int
 	winner string
+	// room holds the one or two candidates nearly every step has, so a
+	// tally of a million-step run allocates nothing beyond itself.
+	room [2]tallied
+}
+
+// tallied is a candidate's key and its votes. A step has a handful of
+// candidates at most, so a list searched in order beats a map.
+type tallied struct {
+	key   string
+	votes int
 }
 
 // NewTally starts a tally with margin k (k < 1 is taken as 1).
@@ -19,7 +26,9 @@ func NewTally(k int) *Tally {
 	if k < 1 {
 		k = 1
 	}
-	return &Tally{k: k, counts: make(map[string]int, 4)}
+	t := &Tally{k: k}
+	t.cands = t.room[:0]
+	return t
 }
 
 // Add counts one vote and reports whether it decided the step. Votes after
@@ -28,10 +37,12 @@ func (t *Tally) Add(key string) bool {
 	if t.winner != "" {
 		return false
 	}
-	if _, ok := t.counts[key]; !ok {
-		t.order = append(t.order, key)
+	i := t.find(key)
+	if i < 0 {
+		i = len(t.cands)
+		t.cands = append(t.cands, tallied{key: key})
 	}
-	t.counts[key]++
+	t.cands[i].votes++
 	t.votes++
 	if leader, lead := t.Lead(); lead >= t.k {
 		t.winner = leader
@@ -40,19 +51,28 @@ func (t *Tally) Add(key string) bool {
 	return false
 }
 
+// find is the index of key's candidate, -1 before its first vote.
+func (t *Tally) find(key string) int {
+	for i := range t.cands {
+		if t.cands[i].key == key {
+			return i
+		}
+	}
+	return -1
+}
+
 // Lead returns the candidate with the most votes and its margin over the
 // runner-up. Among equals the first to get its votes leads, with lead 0.
 func (t *Tally) Lead() (leader string, lead int) {
 	best, second := -1, 0
-	for _, key := range t.order {
-		c := t.counts[key]
-		if c > best {
+	for _, c := range t.cands {
+		if c.votes > best {
 			if best >= 0 {
 				second = best
 			}
-			best, leader = c, key
-		} else if c > second {
-			second = c
+			best, leader = c.votes, c.key
+		} else if c.votes > second {
+			second = c.votes
 		}
 	}
 	if best < 0 {
@@ -80,7 +100,12 @@ func (t *Tally) Votes() int { return t.votes }
 func (t *Tally) K() int { return t.k }
 
 // Count returns the votes for key.
-func (t *Tally) Count(key string) int { return t.counts[key] }
+func (t *Tally) Count(key string) int {
+	if i := t.find(key); i >= 0 {
+		return t.cands[i].votes
+	}
+	return 0
+}
 
 // KeyCount is one line of a tally.
 type KeyCount struct {
@@ -90,11 +115,16 @@ type KeyCount struct {
 
 // Counts returns the tally, most votes first (first voted first among equals).
 func (t *Tally) Counts() []KeyCount {
-	out := make([]KeyCount, len(t.order))
-	for i, key := range t.order {
-		out[i] = KeyCount{Key: key, Votes: t.counts[key]}
+	out := make([]KeyCount, len(t.cands))
+	for i, c := range t.cands {
+		out[i] = KeyCount{Key: c.key, Votes: c.votes}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Votes > out[j].Votes })
+	// An insertion sort: stable, and a tally has a handful of lines.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Votes > out[j-1].Votes; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
 	return out
 }
 

@@ -59,3 +59,55 @@ func TestTallyNeedAndCounts(t *testing.T) {
 		t.Fatalf("votes after the decision must be ignored (votes %d)", tl.Votes())
 	}
 }
+
+// TestTallyAllocations holds a step's tally to one allocation, the tally
+// itself, for the one or two candidates nearly every step has: a run
+// tallies a million steps.
+func TestTallyAllocations(t *testing.T) {
+	tests := []struct {
+		name  string
+		votes []string
+		want  float64
+	}{
+		{"one candidate", []string{"a", "a", "a"}, 1},
+		{"two candidates", []string{"a", "b", "a", "a", "a"}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := testing.AllocsPerRun(100, func() {
+				tl := maker.NewTally(3)
+				for _, v := range tt.votes {
+					tl.Add(v)
+				}
+				if tl.Winner() != "a" {
+					t.Fatalf("winner %q, want a", tl.Winner())
+				}
+			})
+			if got > tt.want {
+				t.Errorf("%.0f allocations a tally, want at most %.0f", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTallyCountsOrder: Counts lists the most votes first and keeps the
+// order of first votes among equals.
+func TestTallyCountsOrder(t *testing.T) {
+	tl := maker.NewTally(5)
+	for _, v := range []string{"c", "b", "a", "b", "a", "d", "a"} {
+		tl.Add(v)
+	}
+	got := tl.Counts()
+	want := []maker.KeyCount{{Key: "a", Votes: 3}, {Key: "b", Votes: 2}, {Key: "c", Votes: 1}, {Key: "d", Votes: 1}}
+	if len(got) != len(want) {
+		t.Fatalf("counts %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("counts %v, want %v", got, want)
+		}
+	}
+	if tl.Count("b") != 2 || tl.Count("z") != 0 {
+		t.Errorf("Count(b) = %d, Count(z) = %d, want 2 and 0", tl.Count("b"), tl.Count("z"))
+	}
+}
