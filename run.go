@@ -196,6 +196,16 @@ type runner[S any] struct {
 	// to measure its model; handover is where the pipeline takes over.
 	probing  bool
 	handover Checkpoint[S]
+	// inline: the model answers in microseconds, and a step calls it on
+	// the run's goroutine (see inlineProbe). quickN and quickSum time the
+	// window of samples on workers that decides it.
+	inline   bool
+	quickN   int
+	quickSum time.Duration
+	// results and parked are the step's arrivals and those an ordered vote
+	// holds back, kept from step to step: a step ends with both empty.
+	results chan arrival
+	parked  parked
 }
 
 func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]) error {

@@ -16,7 +16,27 @@ type arrival struct {
 	// batch is the number of completions the request asked for, on the
 	// first arrival of a batched request (0 otherwise).
 	batch int
+	// took is how long the model took to answer a single request on a
+	// worker goroutine (0 for the others): see runner.timed.
+	took time.Duration
 }
+
+// A model that answers in microseconds (an in-process simulator, a lookup)
+// costs more to hand to a worker goroutine and back than to call: after a
+// window of inlineProbe samples answered on workers in inlineMean each on
+// average or less, a step calls the model on the run's own goroutine, one
+// sample after the other, which gives the same votes in launch order. The
+// first call that takes inlineLimit or longer hands the samples back to
+// concurrent workers, and the next window decides again: a model that is
+// slow now and then (a cache in front of a remote model) seldom has a
+// window fast enough, and a loaded machine that stalled one call costs a
+// window on the workers. A run that hedges races its samples by design,
+// and never calls inline.
+const (
+	inlineProbe = 64
+	inlineMean  = 20 * time.Microsecond
+	inlineLimit = time.Millisecond
+)
 
 // decision is the state of one step's vote while samples come back.
 type decision[S any] struct {
@@ -48,6 +68,8 @@ type decision[S any] struct {
 	// samples on the run's model (escalate.go).
 	escalated bool
 	base      int
+	// inline: the step calls the model on the run's goroutine.
+	inline bool
 }
 
 // decide samples one step until a candidate is ahead by k.
@@ -60,8 +82,6 @@ type decision[S any] struct {
 // cancelled through their context, waited for and counted.
 func (r *runner[S]) decide(ctx context.Context, step int, state S, prev string, prompt Prompt, k int) (*StepRecord, Candidate[S], error) {
 	began := time.Now()
-	stepCtx, cancel := context.WithCancel(r.sampleCtx)
-	defer cancel()
 	d := &decision[S]{
 		r:      r,
 		step:   step,
@@ -69,11 +89,24 @@ func (r *runner[S]) decide(ctx context.Context, step int, state S, prev string, 
 		prompt: prompt,
 		tally:  NewTally(k),
 		rec:    &StepRecord{Step: step, K: k, Prev: prev},
+		inline: r.inline && r.cfg.Hedge == 0,
 	}
+	// An inline step has no sample out once it is decided: nothing to
+	// cancel.
+	stepCtx, cancel := r.sampleCtx, context.CancelFunc(func() {})
+	if !d.inline {
+		stepCtx, cancel = context.WithCancel(r.sampleCtx)
+	}
+	defer cancel()
 	if r.cfg.Ordered {
 		d.ordered = true
+		d.waiting = r.parked[:0]
+		defer func() { r.parked = d.waiting[:0] }()
 	}
-	results := make(chan arrival, k+r.cfg.Hedge+r.cfg.Concurrency+1)
+	if need := k + r.cfg.Hedge + r.cfg.Concurrency + 1; cap(r.results) < need {
+		r.results = make(chan arrival, need)
+	}
+	results := r.results
 	var zero Candidate[S]
 
 	err := d.run(ctx, stepCtx, results)
@@ -143,6 +176,7 @@ func (d *decision[S]) run(ctx, stepCtx context.Context, results chan arrival) er
 			return ctx.Err()
 		}
 		d.inflight--
+		r.timed(a.took, false)
 		if a.err != nil {
 			if ctx.Err() != nil {
 				return ctx.Err()
@@ -196,10 +230,20 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 	}
 	d.launched += n
 	d.inflight += n
+	if n == 1 && d.inline {
+		began := time.Now()
+		resp, err := model.Generate(ctx, req)
+		r.timed(time.Since(began), true)
+		// The channel has room for every sample a step has out.
+		results <- arrival{slot: d.id, idx: idx, temp: temp, resp: resp, err: err}
+		return
+	}
 	if n == 1 {
+		slot := d.id
 		r.spawn(func() {
+			began := time.Now()
 			resp, err := model.Generate(ctx, req)
-			results <- arrival{slot: d.id, idx: idx, temp: temp, resp: resp, err: err}
+			results <- arrival{slot: slot, idx: idx, temp: temp, resp: resp, err: err, took: max(time.Since(began), 1)}
 		})
 		return
 	}
@@ -220,6 +264,25 @@ func (d *decision[S]) launchNext(ctx context.Context, results chan<- arrival, wa
 			results <- a
 		}
 	})
+}
+
+// timed counts how long a single request took: on a worker (took 0 for an
+// arrival that was not timed there), or inline. It switches the steps that
+// follow to inline calls, or back (see inlineProbe).
+func (r *runner[S]) timed(took time.Duration, inline bool) {
+	switch {
+	case inline:
+		if took >= inlineLimit {
+			r.inline = false
+		}
+	case took > 0:
+		r.quickN++
+		r.quickSum += took
+		if r.quickN == inlineProbe {
+			r.inline = r.quickSum <= inlineProbe*inlineMean
+			r.quickN, r.quickSum = 0, 0
+		}
+	}
 }
 
 // spawn runs f on an idle worker goroutine, or on a new one. Workers wait
