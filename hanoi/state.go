@@ -83,34 +83,55 @@ func (s State) top(p int) int {
 // String renders the state as the prompts and answers write it:
 // [[4, 3], [2, 1], []].
 func (s State) String() string {
-	var b strings.Builder
-	s.write(&b, ", ")
-	return b.String()
+	var buf [stateRoom]byte
+	return string(s.appendText(buf[:0], ", "))
 }
 
 // Compact renders the state without spaces, for vote keys.
 func (s State) Compact() string {
-	var b strings.Builder
-	s.write(&b, ",")
-	return b.String()
+	var buf [stateRoom]byte
+	return string(s.appendText(buf[:0], ","))
 }
 
+// stateRoom is a buffer on the stack that holds the text of a state of up
+// to 25 disks or so; a longer one grows on the heap.
+const stateRoom = 160
+
+// write writes the state's text to b, from a buffer on the stack: one
+// copy into b rather than a write a number.
 func (s State) write(b *strings.Builder, sep string) {
-	b.WriteByte('[')
+	var buf [stateRoom]byte
+	b.Write(s.appendText(buf[:0], sep))
+}
+
+// appendText appends the state's text, its numbers separated by sep.
+func (s State) appendText(b []byte, sep string) []byte {
+	b = append(b, '[')
 	for i, peg := range s {
 		if i > 0 {
-			b.WriteString(sep)
+			b = append(b, sep...)
 		}
-		b.WriteByte('[')
+		b = append(b, '[')
 		for j, d := range peg {
 			if j > 0 {
-				b.WriteString(sep)
+				b = append(b, sep...)
 			}
-			writeInt(b, d)
+			b = appendInt(b, d)
 		}
-		b.WriteByte(']')
+		b = append(b, ']')
 	}
-	b.WriteByte(']')
+	return append(b, ']')
+}
+
+// appendInt appends d in decimal, the disks' one or two digits by hand.
+func appendInt(b []byte, d int) []byte {
+	switch {
+	case 0 <= d && d < 10:
+		return append(b, byte('0'+d))
+	case 10 <= d && d < 100:
+		return append(b, byte('0'+d/10), byte('0'+d%10))
+	}
+	return strconv.AppendInt(b, int64(d), 10)
 }
 
 // Move takes the top disk of peg From to peg To.
@@ -139,15 +160,15 @@ var ErrIllegal = errors.New("illegal move")
 func (s State) Apply(m Move) (State, error) {
 	switch {
 	case m.From < 0 || m.From > 2 || m.To < 0 || m.To > 2:
-		return s, fmt.Errorf("%w %s: pegs are 0, 1 and 2", ErrIllegal, m)
+		return s, &illegalError{m: m, rule: badPeg}
 	case m.From == m.To:
-		return s, fmt.Errorf("%w %s: from and to are the same peg", ErrIllegal, m)
+		return s, &illegalError{m: m, rule: samePeg}
 	case len(s[m.From]) == 0:
-		return s, fmt.Errorf("%w %s: peg %d is empty", ErrIllegal, m, m.From)
+		return s, &illegalError{m: m, rule: emptyPeg}
 	case s.top(m.From) != m.Disk:
-		return s, fmt.Errorf("%w %s: disk %d is not on top of peg %d (top is %d)", ErrIllegal, m, m.Disk, m.From, s.top(m.From))
+		return s, &illegalError{m: m, rule: notOnTop, top: s.top(m.From)}
 	case s.top(m.To) != 0 && s.top(m.To) < m.Disk:
-		return s, fmt.Errorf("%w %s: disk %d cannot go on smaller disk %d", ErrIllegal, m, m.Disk, s.top(m.To))
+		return s, &illegalError{m: m, rule: onSmaller, top: s.top(m.To)}
 	}
 	n := s.Clone()
 	n[m.From] = n[m.From][:len(n[m.From])-1]
@@ -155,15 +176,47 @@ func (s State) Apply(m Move) (State, error) {
 	return n, nil
 }
 
+// illegalError is the rule a move breaks. Its text is written when it is
+// read: the simulator's oracle tries moves that break a rule on every step
+// and reads none of them.
+type illegalError struct {
+	m    Move
+	rule int
+	top  int // the disk on top of the peg the rule is about
+}
+
+// The rules of Apply.
+const (
+	badPeg = iota
+	samePeg
+	emptyPeg
+	notOnTop
+	onSmaller
+)
+
+func (e *illegalError) Error() string {
+	m := e.m
+	switch e.rule {
+	case badPeg:
+		return fmt.Sprintf("%v %s: pegs are 0, 1 and 2", ErrIllegal, m)
+	case samePeg:
+		return fmt.Sprintf("%v %s: from and to are the same peg", ErrIllegal, m)
+	case emptyPeg:
+		return fmt.Sprintf("%v %s: peg %d is empty", ErrIllegal, m, m.From)
+	case notOnTop:
+		return fmt.Sprintf("%v %s: disk %d is not on top of peg %d (top is %d)", ErrIllegal, m, m.Disk, m.From, e.top)
+	}
+	return fmt.Sprintf("%v %s: disk %d cannot go on smaller disk %d", ErrIllegal, m, m.Disk, e.top)
+}
+
+// Unwrap makes every rule violation an [ErrIllegal].
+func (e *illegalError) Unwrap() error { return ErrIllegal }
+
 // Solved reports whether all n disks are on peg 2.
 func (s State) Solved() bool { return len(s[0]) == 0 && len(s[1]) == 0 }
 
 // writeInt writes d in decimal without allocating.
 func writeInt(b *strings.Builder, d int) {
-	if 0 <= d && d < 10 {
-		b.WriteByte(byte('0' + d))
-		return
-	}
 	var buf [20]byte
-	b.Write(strconv.AppendInt(buf[:0], int64(d), 10))
+	b.Write(appendInt(buf[:0], d))
 }
