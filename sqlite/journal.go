@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -247,30 +248,81 @@ func (st *store) Commit(ctx context.Context, rows []journalio.Row) error {
 	return tx.Commit()
 }
 
-// insert writes steps with the run's count and the session's time.
+// insertRows is how many steps one INSERT statement writes. A statement a
+// step paid the driver's work for each statement (its arguments converted
+// and checked, the connection locked, a result made) a step; 32 steps of
+// 22 columns stay far below SQLite's limit of 32766 parameters.
+const insertRows = 32
+
+// stepColumns are the steps table's columns a row gives, in the order
+// stepArgs appends them.
+const stepColumns = `run, step, session, k, prev, action, key, state, tally, votes, flagged, flags, cancelled, retries,
+		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples`
+
+// stepColumnCount is the number of stepColumns.
+const stepColumnCount = 22
+
+// insertSQL is the INSERT of n steps.
+func insertSQL(n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO steps (" + stepColumns + ") VALUES ")
+	row := "(?" + strings.Repeat(", ?", stepColumnCount-1) + ")"
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+// stepArgs appends a row's values in the order of stepColumns.
+func (st *store) stepArgs(args []any, r *journalio.Row) []any {
+	return append(args, st.run, r.Step, st.session, r.K, r.Prev, r.Action, r.Key, r.State, r.Tally, r.Votes, r.Flagged, r.Flags,
+		r.Cancelled, r.Retries, r.In, r.Cached, r.Out, r.Cost, r.Wall, r.Wrong, r.WrongWhy, r.Samples)
+}
+
+// insert writes steps with the run's count and the session's time, up to
+// insertRows steps a statement.
 func (st *store) insert(ctx context.Context, tx *sql.Tx, rows []journalio.Row) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO steps (run, step, session, k, prev, action, key, state, tally, votes, flagged, flags, cancelled, retries,
-		input_tokens, cached_tokens, output_tokens, cost, wall_ns, wrong, wrong_why, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for i := range rows {
-		r := &rows[i]
-		if _, err := stmt.ExecContext(ctx, st.run, r.Step, st.session, r.K, r.Prev, r.Action, r.Key, r.State, r.Tally, r.Votes, r.Flagged, r.Flags,
-			r.Cancelled, r.Retries, r.In, r.Cached, r.Out, r.Cost, r.Wall, r.Wrong, r.WrongWhy, r.Samples); err != nil {
-			return fmt.Errorf("step %d: %w", r.Step+1, err)
-		}
-	}
 	last := rows[len(rows)-1].Step + 1
+	var full *sql.Stmt // the statement of insertRows steps, once there are that many
+	defer func() {
+		if full != nil {
+			full.Close()
+		}
+	}()
+	args := make([]any, 0, stepColumnCount*min(len(rows), insertRows))
+	for len(rows) > 0 {
+		n := min(len(rows), insertRows)
+		args = args[:0]
+		for i := range rows[:n] {
+			args = st.stepArgs(args, &rows[i])
+		}
+		var err error
+		if n == insertRows {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, insertSQL(n)); err != nil {
+					return err
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, insertSQL(n), args...)
+		}
+		if err != nil {
+			return fmt.Errorf("steps %d-%d: %w", rows[0].Step+1, rows[n-1].Step+1, err)
+		}
+		rows = rows[n:]
+	}
 	now := millis(time.Now())
 	if _, err := tx.ExecContext(ctx, `UPDATE runs SET steps = ?, updated_at = ? WHERE seq = ?`, last, now, st.run); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE sessions SET updated_at = ? WHERE run = ? AND n = ?`, now, st.run, st.session)
+	_, err := tx.ExecContext(ctx, `UPDATE sessions SET updated_at = ? WHERE run = ? AND n = ?`, now, st.run, st.session)
 	return err
 }
 
