@@ -120,3 +120,32 @@ func TestRunHandsASlowModelBackToWorkers(t *testing.T) {
 		t.Errorf("at most %d samples of a slow step ran at once, want 3", peak.Load())
 	}
 }
+
+// TestRunStepAllocations bounds what the engine allocates to decide a
+// step of an instant model beyond the task's and the model's own: the
+// step's record and its samples, which observers keep, and little else.
+func TestRunStepAllocations(t *testing.T) {
+	const steps = 2000
+	m := maker.ModelFunc(func(ctx context.Context, r maker.Request) (maker.Response, error) {
+		return maker.Response{Text: "answer=R", OutputTokens: 10}, nil
+	})
+	task := staticTask{countTask{n: steps}}
+	for _, ordered := range []bool{false, true} {
+		allocs := testing.AllocsPerRun(3, func() {
+			if _, err := maker.Run(context.Background(), task, m, maker.Config{K: 3, Ordered: ordered, DiscardActions: true}); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if per := allocs / steps; per > 4 {
+			t.Errorf("ordered=%v: %.1f allocations a step, want at most 4", ordered, per)
+		}
+	}
+}
+
+// staticTask is countTask with one prompt for every step, which costs
+// nothing to render.
+type staticTask struct{ countTask }
+
+func (staticTask) Prompt(int, string, int) maker.Prompt {
+	return maker.Prompt{System: "count", User: "the next answer"}
+}

@@ -202,10 +202,10 @@ type runner[S any] struct {
 	inline   bool
 	quickN   int
 	quickSum time.Duration
-	// results and parked are the step's arrivals and those an ordered vote
-	// holds back, kept from step to step: a step ends with both empty.
+	// results are the step's arrivals and dec its vote, kept from step to
+	// step: a step ends with no sample out.
 	results chan arrival
-	parked  parked
+	dec     *decision[S]
 }
 
 func (r *runner[S]) loop(ctx context.Context, from Checkpoint[S], res *Result[S]) error {

@@ -70,6 +70,9 @@ type decision[S any] struct {
 	base      int
 	// inline: the step calls the model on the run's goroutine.
 	inline bool
+	// ownTally is the tally of the step's votes on the run's model (tally
+	// points to it until the vote escalates).
+	ownTally Tally
 }
 
 // decide samples one step until a candidate is ahead by k.
@@ -82,15 +85,25 @@ type decision[S any] struct {
 // cancelled through their context, waited for and counted.
 func (r *runner[S]) decide(ctx context.Context, step int, state S, prev string, prompt Prompt, k int) (*StepRecord, Candidate[S], error) {
 	began := time.Now()
-	d := &decision[S]{
-		r:      r,
-		step:   step,
-		state:  state,
-		prompt: prompt,
-		tally:  NewTally(k),
-		rec:    &StepRecord{Step: step, K: k, Prev: prev},
-		inline: r.inline && r.cfg.Hedge == 0,
+	// The decision is the run's, reused from step to step (its record is
+	// new: observers keep it), with the lists it grew.
+	d := r.dec
+	if d == nil {
+		d = new(decision[S])
+		r.dec = d
 	}
+	*d = decision[S]{
+		r:       r,
+		step:    step,
+		state:   state,
+		prompt:  prompt,
+		rec:     &StepRecord{Step: step, K: k, Prev: prev},
+		inline:  r.inline && r.cfg.Hedge == 0,
+		cands:   d.cands[:0],
+		waiting: d.waiting[:0],
+	}
+	d.ownTally.reset(k)
+	d.tally = &d.ownTally
 	// An inline step has no sample out once it is decided: nothing to
 	// cancel.
 	stepCtx, cancel := r.sampleCtx, context.CancelFunc(func() {})
@@ -100,8 +113,6 @@ func (r *runner[S]) decide(ctx context.Context, step int, state S, prev string, 
 	defer cancel()
 	if r.cfg.Ordered {
 		d.ordered = true
-		d.waiting = r.parked[:0]
-		defer func() { r.parked = d.waiting[:0] }()
 	}
 	if need := k + r.cfg.Hedge + r.cfg.Concurrency + 1; cap(r.results) < need {
 		r.results = make(chan arrival, need)

@@ -23,12 +23,15 @@ type tallied struct {
 
 // NewTally starts a tally with margin k (k < 1 is taken as 1).
 func NewTally(k int) *Tally {
-	if k < 1 {
-		k = 1
-	}
-	t := &Tally{k: k}
-	t.cands = t.room[:0]
+	t := new(Tally)
+	t.reset(k)
 	return t
+}
+
+// reset starts the tally again with margin k (k < 1 is taken as 1).
+func (t *Tally) reset(k int) {
+	*t = Tally{k: max(k, 1)}
+	t.cands = t.room[:0]
 }
 
 // Add counts one vote and reports whether it decided the step. Votes after
