@@ -51,7 +51,7 @@ func TestCommitAllocations(t *testing.T) {
 		}
 		next++
 	})
-	if per := perGroup / group; per > 16 {
-		t.Errorf("%.1f allocations a step committed, want at most 16", per)
+	if per := perGroup / group; per > 12 {
+		t.Errorf("%.1f allocations a step committed, want at most 12", per)
 	}
 }

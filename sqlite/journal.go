@@ -276,10 +276,21 @@ func insertSQL(n int) string {
 	return b.String()
 }
 
-// stepArgs appends a row's values in the order of stepColumns.
+// stepArgs appends a row's values in the order of stepColumns, each as
+// the driver's own type (int64, not int; a string or nil, not a
+// sql.NullString), which database/sql passes on without converting it.
 func (st *store) stepArgs(args []any, r *journalio.Row) []any {
-	return append(args, st.run, r.Step, st.session, r.K, r.Prev, r.Action, r.Key, r.State, r.Tally, r.Votes, r.Flagged, r.Flags,
-		r.Cancelled, r.Retries, r.In, r.Cached, r.Out, r.Cost, r.Wall, r.Wrong, r.WrongWhy, r.Samples)
+	return append(args, st.run, int64(r.Step), int64(st.session), int64(r.K), r.Prev, r.Action, r.Key, r.State, r.Tally,
+		int64(r.Votes), int64(r.Flagged), nullable(r.Flags), int64(r.Cancelled), int64(r.Retries), r.In, r.Cached, r.Out, r.Cost, r.Wall,
+		r.Wrong, nullable(r.WrongWhy), r.Samples)
+}
+
+// nullable is s as a driver value: its string, or nil for NULL.
+func nullable(s sql.NullString) any {
+	if !s.Valid {
+		return nil
+	}
+	return s.String
 }
 
 // insert writes steps with the run's count and the session's time, up to
