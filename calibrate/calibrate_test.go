@@ -117,3 +117,35 @@ func TestNoValidAnswerIsNoEvidence(t *testing.T) {
 		t.Errorf("error rate %+v, want 1 over %d samples", rep.ErrorRate, rep.Samples)
 	}
 }
+
+// TestValidatorRejectionsDoNotVote: a task's validator discards samples
+// before they vote in a run, so calibration counts them as red flags
+// (flag "invalid") and measures p among the samples that would vote.
+func TestValidatorRejectionsDoNotVote(t *testing.T) {
+	task, pr := probes(t, 10, 500, 3)
+	cfg := sim.DefaultConfig()
+	cfg.Seed = 5
+	cfg.ErrorRate = 0.1
+	cfg.HardFraction = 0
+	reps := make([]*calibrate.Report, 2)
+	for i, tk := range []maker.Task[hanoi.State]{task, task.WithRules()} {
+		m, _ := sim.New(task, cfg)
+		rep, err := calibrate.Run(context.Background(), tk, m, pr, calibrate.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reps[i] = rep
+	}
+	plain, ruled := reps[0], reps[1]
+	if plain.Flagged[maker.FlagInvalid] != 0 || ruled.Flagged[maker.FlagInvalid] == 0 {
+		t.Fatalf("invalid flags: plain %d, with rules %d; want 0 and some", plain.Flagged[maker.FlagInvalid], ruled.Flagged[maker.FlagInvalid])
+	}
+	// The same samples (the same seed): the rules only take wrong answers
+	// away from the vote, so v falls and the vote's error rate falls.
+	if ruled.V >= plain.V || ruled.VoteErrorRate.Value >= plain.VoteErrorRate.Value {
+		t.Fatalf("with rules v %.4f, vote error %.4f; plain v %.4f, vote error %.4f", ruled.V, ruled.VoteErrorRate.Value, plain.V, plain.VoteErrorRate.Value)
+	}
+	if ruled.ErrorRate != plain.ErrorRate {
+		t.Fatalf("the error rate of all samples changed: %+v, %+v", ruled.ErrorRate, plain.ErrorRate)
+	}
+}

@@ -2,6 +2,7 @@ package hanoi
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"text/template"
@@ -110,19 +111,55 @@ func (t *Task) Key(c maker.Candidate[State]) string {
 // state it was decided from, the decided next state must be what the move
 // leads to, and both must match step i of the optimal solution.
 func (t *Task) Check(step int, before State, c maker.Candidate[State]) error {
-	m, err := parseMove(c.Action)
+	m, err := legal(before, c)
 	if err != nil {
 		return err
-	}
-	after, err := before.Apply(m)
-	if err != nil {
-		return err
-	}
-	if !after.Equal(c.State) {
-		return fmt.Errorf("move %s leads to %s, but the decided state is %s", m, after, c.State)
 	}
 	if want := OptimalMove(t.n, step+1); m != want {
 		return fmt.Errorf("move %s is not the optimal move %s", m, want)
 	}
 	return nil
+}
+
+// legal reads c's move and checks it against the rules from before: the
+// move must be legal there and lead to the state c names. It knows the
+// rules of the game, never which move the strategy prescribes.
+func legal(before State, c maker.Candidate[State]) (Move, error) {
+	m, err := parseMove(c.Action)
+	if err != nil {
+		return Move{}, err
+	}
+	after, err := before.Apply(m)
+	if err != nil {
+		return Move{}, err
+	}
+	if !after.Equal(c.State) {
+		return Move{}, fmt.Errorf("move %s leads to %s, but the answer's state is %s", m, after, c.State)
+	}
+	return m, nil
+}
+
+// Ruled is a Hanoi task that red-flags, before they vote, answers that
+// break the game's rules: a move that is not legal in the step's state
+// (an empty peg, a disk that is not on top, a disk on a smaller one) or a
+// next state the move does not lead to. It is [Task] plus a
+// [maker.Validator]; see [Task.WithRules].
+type Ruled struct{ *Task }
+
+var _ maker.Validator[State] = Ruled{}
+
+// WithRules returns the task with its rules as a red flag. The paper's
+// parser checks form only, and so does [Task] (a run with the simulator
+// keeps the paper's red flags); a model whose mistakes are often
+// inconsistent answers (a move it names but does not make, a disk moved
+// from where it is not) votes only among legal, consistent answers with
+// it. The validator knows the rules, not the strategy: a legal move that
+// is not the prescribed one still votes, and only the vote can outvote
+// it.
+func (t *Task) WithRules() Ruled { return Ruled{t} }
+
+// Validate implements [maker.Validator].
+func (r Ruled) Validate(_ context.Context, s State, c maker.Candidate[State]) error {
+	_, err := legal(s, c)
+	return err
 }

@@ -13,6 +13,9 @@ type Hanoi struct {
 	Disks int `json:"disks,omitempty" jsonschema:"number of disks, 1 to 30 (steps: 2^disks-1); default 10"`
 	// Prompt is the user-prompt template's text (--prompt-file).
 	Prompt string `json:"prompt,omitempty" jsonschema:"user-prompt template (Go text/template with {{.Prev}} and {{.State}}); default: the built-in one"`
+	// Rules red-flags answers that break the game's rules (--rules): see
+	// [hanoi.Task.WithRules].
+	Rules bool `json:"rules,omitempty" jsonschema:"red-flag answers that break the game's rules (an illegal move, or a next state the move does not lead to) before they vote; default false, as in the paper"`
 }
 
 // DefaultDisks are the disks of maker hanoi with no flags.

@@ -43,6 +43,20 @@ func calibrationModels(values []string) ([]string, error) {
 	return out, nil
 }
 
+// ensembleModels is the --model list of calibrate --ensemble: one model
+// name, the ensemble as a run's --model takes it.
+func ensembleModels(values []string) ([]string, error) {
+	list := strings.Join(values, ",")
+	entries, err := parseModelList(list)
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) < 2 {
+		return nil, usageErr("--ensemble: --model %q names one model; an ensemble has two or more", list)
+	}
+	return []string{list}, nil
+}
+
 // without returns list less the names given.
 func without(list []string, names ...string) []string {
 	out := make([]string, 0, len(list))

@@ -29,6 +29,8 @@ type calibration struct {
 	pilotSteps int
 	pilotK     int
 	followUp   int
+	// ensemble measures the --model list as one ensemble.
+	ensemble bool
 	// json prints the report as JSON whatever the task's --json (the
 	// service's calibrations).
 	json bool
@@ -43,6 +45,7 @@ func (c *calibration) register(fs *pflag.FlagSet) {
 	fs.IntVar(&c.pilotSteps, "pilot-steps", 0, "for a task with no known answers: the first steps to decide by a pilot vote and measure on (0: samples / per-step)")
 	fs.IntVar(&c.pilotK, "pilot-k", 5, "for a task with no known answers: the margin of the pilot vote that decides the provisional answers")
 	fs.IntVar(&c.followUp, "follow-up", 0, "more samples on each step where two samples were wrong, to measure the hard steps' p (0: none)")
+	fs.BoolVar(&c.ensemble, "ensemble", false, "measure the --model list as one ensemble, its members taking turns on each step's samples as in a run (weights allowed: a=2,b=1), and plan for it")
 }
 
 // check validates the calibration's own flags.
@@ -170,6 +173,9 @@ func (e execution[S]) calibrate(cmd session, c *calibration) error {
 	f := e.flags
 	ctx := cmd.Context()
 	names, err := calibrationModels(c.models)
+	if c.ensemble {
+		names, err = ensembleModels(c.models)
+	}
 	if err != nil {
 		return err
 	}

@@ -31,8 +31,12 @@ func hanoiExecution(p hanoiParams) (execution[hanoi.State], error) {
 		}
 		task = task.WithTemplate(tmpl)
 	}
+	var run maker.Task[hanoi.State] = task
+	if p.Rules {
+		run = task.WithRules()
+	}
 	return execution[hanoi.State]{
-		task:   task,
+		task:   run,
 		oracle: task,
 		kind:   "hanoi",
 		params: p,
@@ -51,6 +55,7 @@ func newHanoiCmd() *cobra.Command {
 		disks      int
 		classic    bool
 		promptFile string
+		rules      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "hanoi",
@@ -63,7 +68,8 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 		Example: `  maker hanoi --disks 10
   maker hanoi --disks 20 --model sim --json
   maker hanoi --classic --disks 4
-  maker hanoi --disks 8 --model openai/gpt-4.1-mini --k 3`,
+  maker hanoi --disks 8 --model openai/gpt-4.1-mini --k 3
+  maker hanoi --disks 10 --model local/h128s1c,local/h128s2c --rules --prompt-file models/hanoitiny/prompt.tmpl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if disks < 1 || disks > hanoi.MaxDisks {
@@ -78,7 +84,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 				_, err := fmt.Fprint(cmd.OutOrStdout(), b.String())
 				return err
 			}
-			p := hanoiParams{Disks: disks}
+			p := hanoiParams{Disks: disks, Rules: rules}
 			if promptFile != "" {
 				b, err := fileio.ReadCapped(cmd.Context(), promptFile, fileio.MaxPromptFile)
 				if err != nil {
@@ -97,6 +103,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 	cmd.Flags().IntVar(&disks, "disks", 10, "number of disks (steps: 2^disks-1)")
 	cmd.Flags().BoolVar(&classic, "classic", false, "print the optimal moves with no model at all")
 	cmd.Flags().StringVar(&promptFile, "prompt-file", "", "user-prompt template (Go text/template with {{.Prev}} and {{.State}})")
+	cmd.Flags().BoolVar(&rules, "rules", false, "red-flag answers that break the game's rules (an illegal move, or a next state the move does not lead to) before they vote")
 	f.register(cmd.Flags())
 	return cmd
 }

@@ -69,7 +69,9 @@ func takeFlags(fs *pflag.FlagSet, args []string) ([]string, error) {
 			rest = append(rest, a)
 			continue
 		}
-		if !hasVal {
+		if !hasVal && fs.Lookup(name).NoOptDefVal != "" {
+			val = fs.Lookup(name).NoOptDefVal // a switch: --ensemble
+		} else if !hasVal {
 			if i+1 >= len(args) {
 				return nil, fmt.Errorf("flag needs an argument: --%s", name)
 			}
