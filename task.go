@@ -84,6 +84,16 @@ type Oracle interface {
 	Answer(p Prompt) (Answer, error)
 }
 
+// RightOracle is an [Oracle] that can also write its right answer alone.
+// A simulated model draws a right sample far more often than a wrong one,
+// and asks such an oracle for the wrong answers only when it draws one.
+type RightOracle interface {
+	Oracle
+	// RightAnswer returns Answer's right answer to p, or the error Answer
+	// returns.
+	RightAnswer(p Prompt) (string, error)
+}
+
 // Answer is an oracle's reply: the right response and wrong ones that look
 // right (a legal-looking wrong action with its consistent state, the right
 // action with a wrong state). Wrong[0] is the one a simulated model repeats

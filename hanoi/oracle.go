@@ -15,17 +15,33 @@ import (
 // peg. It reads the prompt's hint, or the default prompt's text when the
 // prompt came over HTTP.
 func (t *Task) Answer(p maker.Prompt) (maker.Answer, error) {
-	var s State
-	var prev string
-	if h, ok := p.Hint.(Hint); ok {
-		s, prev = h.State, h.Prev
-	} else {
-		var err error
-		if s, prev, err = ReadPrompt(p.User, t.n); err != nil {
-			return maker.Answer{}, err
-		}
+	s, prev, err := t.read(p)
+	if err != nil {
+		return maker.Answer{}, err
 	}
 	return answers(s, prev)
+}
+
+// RightAnswer implements [maker.RightOracle]: Answer's right answer alone.
+func (t *Task) RightAnswer(p maker.Prompt) (string, error) {
+	s, prev, err := t.read(p)
+	if err != nil {
+		return "", err
+	}
+	right, rightState, err := rightMove(s, prev)
+	if err != nil {
+		return "", err
+	}
+	return render(right, rightState, "Following the procedure"), nil
+}
+
+// read is the state and previous move a prompt shows: its hint, or the
+// default prompt's text when the prompt came over HTTP.
+func (t *Task) read(p maker.Prompt) (State, string, error) {
+	if h, ok := p.Hint.(Hint); ok {
+		return h.State, h.Prev, nil
+	}
+	return ReadPrompt(p.User, t.n)
 }
 
 // Oracle returns an oracle that reads default-format Hanoi prompts with any
@@ -40,6 +56,18 @@ func (anyDisks) Answer(p maker.Prompt) (maker.Answer, error) {
 		return maker.Answer{}, err
 	}
 	return answers(s, prev)
+}
+
+func (anyDisks) RightAnswer(p maker.Prompt) (string, error) {
+	s, prev, err := ReadPrompt(p.User, 0)
+	if err != nil {
+		return "", err
+	}
+	right, rightState, err := rightMove(s, prev)
+	if err != nil {
+		return "", err
+	}
+	return render(right, rightState, "Following the procedure"), nil
 }
 
 // ReadPrompt recovers the state and previous move from a prompt rendered
@@ -85,22 +113,32 @@ func lineAfter(text, label string) (string, bool) {
 	return strings.TrimSpace(rest), true
 }
 
-func answers(s State, prev string) (maker.Answer, error) {
+// rightMove is the move the strategy prescribes after prev, and the state
+// it leads to.
+func rightMove(s State, prev string) (Move, State, error) {
 	var pm *Move
 	if prev != "" {
 		m, err := parseMove(prev)
 		if err != nil {
-			return maker.Answer{}, err
+			return Move{}, State{}, err
 		}
 		pm = &m
 	}
 	right, ok := StrategyMove(s, pm)
 	if !ok {
-		return maker.Answer{}, fmt.Errorf("hanoi: no move follows the strategy from %s", s)
+		return Move{}, State{}, fmt.Errorf("hanoi: no move follows the strategy from %s", s)
 	}
 	rightState, err := s.Apply(right)
 	if err != nil {
-		return maker.Answer{}, fmt.Errorf("hanoi: strategy move %s from %s: %w", right, s, err)
+		return Move{}, State{}, fmt.Errorf("hanoi: strategy move %s from %s: %w", right, s, err)
+	}
+	return right, rightState, nil
+}
+
+func answers(s State, prev string) (maker.Answer, error) {
+	right, rightState, err := rightMove(s, prev)
+	if err != nil {
+		return maker.Answer{}, err
 	}
 	ans := maker.Answer{Right: render(right, rightState, "Following the procedure")}
 	n := s.Disks()

@@ -24,3 +24,24 @@ func (m multi) Answer(p maker.Prompt) (maker.Answer, error) {
 	}
 	return maker.Answer{}, maker.ErrNotMine
 }
+
+// RightAnswer implements [maker.RightOracle]: the first recognising
+// oracle's right answer, written alone where that oracle can.
+func (m multi) RightAnswer(p maker.Prompt) (string, error) {
+	for _, o := range m {
+		var right string
+		var err error
+		if ro, ok := o.(maker.RightOracle); ok {
+			right, err = ro.RightAnswer(p)
+		} else {
+			var a maker.Answer
+			a, err = o.Answer(p)
+			right = a.Right
+		}
+		if errors.Is(err, maker.ErrNotMine) {
+			continue
+		}
+		return right, err
+	}
+	return "", maker.ErrNotMine
+}

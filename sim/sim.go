@@ -230,7 +230,10 @@ func (m *Model) answer(req maker.Request, rng *rand.Rand) maker.Response {
 		n := int(math.Round(float64(m.cfg.OutTokens) + float64(m.cfg.OutTokensSD)*rng.NormFloat64()))
 		return max(20, min(n, maxTok-1))
 	}
-	ans, err := m.recent.answer(m.oracle, req)
+	// The wrong answers are asked for only when the sample is drawn
+	// wrong: an oracle that writes its right answer alone then writes
+	// them for few steps.
+	right, err := m.recent.right(m.oracle, req)
 	if err != nil {
 		// A state the oracle cannot continue from confuses the model too.
 		return maker.Response{Text: "I am not sure which move follows from this state; the position looks inconsistent.", OutputTokens: normal(), Finish: maker.FinishStop}
@@ -242,6 +245,11 @@ func (m *Model) answer(req maker.Request, rng *rand.Rand) maker.Response {
 	}
 	switch outcome(rng, rate, m.cfg.FlagShare) {
 	case Wrong:
+		ans, err := m.recent.answer(m.oracle, req)
+		if err != nil {
+			// The right answer was written: the oracle cannot fail now.
+			return maker.Response{Text: right, OutputTokens: normal(), Finish: maker.FinishStop}
+		}
 		text := ans.Right
 		if len(ans.Wrong) > 0 {
 			text = ans.Wrong[m.hardWrong(len(ans.Wrong))]
@@ -251,16 +259,16 @@ func (m *Model) answer(req maker.Request, rng *rand.Rand) maker.Response {
 		}
 		return maker.Response{Text: text, OutputTokens: normal(), Finish: maker.FinishStop}
 	case Malformed:
-		return maker.Response{Text: malform(ans.Right, rng), OutputTokens: normal(), Finish: maker.FinishStop}
+		return maker.Response{Text: malform(right, rng), OutputTokens: normal(), Finish: maker.FinishStop}
 	case Rambling:
 		n := maxTok + 1 + rng.IntN(maxTok)
 		finish := maker.FinishStop
 		if rng.IntN(2) == 0 {
 			n, finish = maxTok, maker.FinishLength
 		}
-		return maker.Response{Text: ramble(ans.Right, rng), OutputTokens: n, Finish: finish}
+		return maker.Response{Text: ramble(right, rng), OutputTokens: n, Finish: finish}
 	}
-	return maker.Response{Text: m.spell(ans.Right, rng), OutputTokens: normal(), Finish: maker.FinishStop}
+	return maker.Response{Text: m.spell(right, rng), OutputTokens: normal(), Finish: maker.FinishStop}
 }
 
 // spell writes a right answer as a real model might: in another spelling
@@ -342,7 +350,9 @@ func unit(h uint64) float64 { return float64(h>>11) / (1 << 53) }
 // sample of a step asks the same prompt, and rendering the answers is most
 // of what a simulated sample costs. Entries are keyed by the step and the
 // prompt's text, which for every task's prompt determine the oracle's
-// answer (the hint is rendered into the text).
+// answer (the hint is rendered into the text). An entry of a
+// [maker.RightOracle] may hold the right answer alone until a sample is
+// drawn wrong.
 type answerCache struct {
 	mu      sync.Mutex
 	entries [8]cachedAnswer
@@ -355,21 +365,49 @@ type cachedAnswer struct {
 	ans          maker.Answer
 	err          error
 	set          bool
+	full         bool // ans holds the wrong answers too
 }
 
+// right is the oracle's right answer to req.
+func (c *answerCache) right(o maker.Oracle, req maker.Request) (string, error) {
+	ans, err := c.get(o, req, false)
+	return ans.Right, err
+}
+
+// answer is the oracle's every answer to req.
 func (c *answerCache) answer(o maker.Oracle, req maker.Request) (maker.Answer, error) {
+	return c.get(o, req, true)
+}
+
+func (c *answerCache) get(o maker.Oracle, req maker.Request, full bool) (maker.Answer, error) {
 	// The lock is held while the oracle answers, so that the samples of a
 	// step, launched together, wait for one answer instead of each making it.
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	e := c.find(req)
+	if e != nil && (e.full || !full || e.err != nil) {
+		return e.ans, e.err
+	}
+	if e == nil {
+		e = &c.entries[c.next]
+		c.next = (c.next + 1) % len(c.entries)
+	}
+	*e = cachedAnswer{step: req.Step, system: req.System, user: req.User, set: true, full: true}
+	if ro, ok := o.(maker.RightOracle); ok && !full {
+		e.ans.Right, e.err = ro.RightAnswer(req.Prompt)
+		e.full = false
+	} else {
+		e.ans, e.err = o.Answer(req.Prompt)
+	}
+	return e.ans, e.err
+}
+
+func (c *answerCache) find(req maker.Request) *cachedAnswer {
 	for i := range c.entries {
 		e := &c.entries[i]
 		if e.set && e.step == req.Step && e.user == req.User && e.system == req.System {
-			return e.ans, e.err
+			return e
 		}
 	}
-	ans, err := o.Answer(req.Prompt)
-	c.entries[c.next] = cachedAnswer{step: req.Step, system: req.System, user: req.User, ans: ans, err: err, set: true}
-	c.next = (c.next + 1) % len(c.entries)
-	return ans, err
+	return nil
 }
