@@ -126,6 +126,55 @@ func statePegs(a, b, c string, n int) (State, error) {
 // and appends them to out. A trailing comma is allowed, as in the literals
 // the paper's parser reads.
 func appendInts(out []int, body string) ([]int, error) {
+	if ints, ok := appendDecimals(out, body); ok {
+		return ints, nil
+	}
+	return readInts(out, body)
+}
+
+// appendDecimals reads in one pass the list every answer in the format
+// has, ASCII decimals such as "3, 2, 1" (a trailing comma allowed), and
+// appends them to out. It gives up (ok false, out as it was) on anything
+// else, which readInts then reads or rejects.
+func appendDecimals(out []int, body string) ([]int, bool) {
+	first, i := len(out), skipSpace(body, 0)
+	if i == len(body) {
+		return out, true
+	}
+	for {
+		neg := i < len(body) && body[i] == '-'
+		if neg {
+			i++
+		}
+		start, v := i, 0
+		for ; i < len(body) && '0' <= body[i] && body[i] <= '9'; i++ {
+			if i-start == 18 {
+				return out[:first], false // might overflow: strconv decides
+			}
+			v = v*10 + int(body[i]-'0')
+		}
+		if i == start {
+			return out[:first], false
+		}
+		if neg {
+			v = -v
+		}
+		out = append(out, v)
+		if i = skipSpace(body, i); i == len(body) {
+			return out, true
+		}
+		if body[i] != ',' {
+			return out[:first], false
+		}
+		if i = skipSpace(body, i+1); i == len(body) {
+			return out, true // the trailing comma
+		}
+	}
+}
+
+// readInts is appendInts for any text: each comma-separated piece, its
+// spaces trimmed, is an integer by strconv.Atoi.
+func readInts(out []int, body string) ([]int, error) {
 	body = strings.TrimSpace(body)
 	if body == "" {
 		return out, nil
