@@ -26,8 +26,9 @@ type arrival struct {
 // window of inlineProbe samples answered on workers in inlineMean each on
 // average or less, a step calls the model on the run's own goroutine, one
 // sample after the other, which gives the same votes in launch order. The
-// first call that takes inlineLimit or longer hands the samples back to
-// concurrent workers, and the next window decides again: a model that is
+// first call that takes inlineLimit or longer hands the samples of the
+// steps after it back to concurrent workers, and the next window decides
+// again: a model that is
 // slow now and then (a cache in front of a remote model) seldom has a
 // window fast enough, and a loaded machine that stalled one call costs a
 // window on the workers. A run that hedges races its samples by design,
