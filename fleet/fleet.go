@@ -61,9 +61,9 @@ type Config struct {
 	// ends, so a worker killed, or a machine lost, is noticed within
 	// seconds rather than after RescueAfter.
 	DeadAfter time.Duration
-	// Builder runs a chunk: it resumes the run a [runs.Job] names, bounded
-	// by the job's Chunk.
-	Builder runs.Builder
+	// Runner runs a chunk: it resumes the run a [runs.Job] names, bounded
+	// by the job's Chunk (a [*runs.Runner]).
+	Runner ChunkRunner
 	// Journal, when set, is the journal at URL, open already: the worker
 	// records in it the runs cancelled before their chunk could, rather
 	// than open a pool of its own. The caller closes it after Stop.
@@ -73,6 +73,12 @@ type Config struct {
 	Prepare func(*runs.Job)
 	// Logger receives what the worker does (default slog.Default).
 	Logger *slog.Logger
+}
+
+// ChunkRunner runs a chunk of a run: [*runs.Runner] is the one a worker
+// uses; tests give a stand-in that dies part way.
+type ChunkRunner interface {
+	Run(ctx context.Context, job *runs.Job) error
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -98,8 +104,8 @@ func (c Config) withDefaults() (Config, error) {
 		c.Logger = slog.Default()
 	}
 	switch {
-	case c.Builder == nil:
-		return c, errors.New("fleet: no builder")
+	case c.Runner == nil:
+		return c, errors.New("fleet: no runner")
 	case c.Concurrency < 1:
 		return c, fmt.Errorf("fleet: concurrency must be at least 1, got %d", c.Concurrency)
 	case c.ChunkSteps < 1:
@@ -272,7 +278,7 @@ func (cw *chunkWorker) Work(ctx context.Context, job *river.Job[ChunkArgs]) erro
 	}
 	start := time.Now()
 	// The chunk's spans join the run's trace.
-	err := cfg.Builder.Run(otel.GetTextMapPropagator().Extract(ctx, propagation.MapCarrier(job.Args.Trace)), rj)
+	err := cfg.Runner.Run(otel.GetTextMapPropagator().Extract(ctx, propagation.MapCarrier(job.Args.Trace)), rj)
 	if ending {
 		// The transaction that ran EndTx may have failed to commit (the
 		// database went away): only the job's state in the database

@@ -16,7 +16,7 @@ type noBuilder struct{}
 func (noBuilder) Run(context.Context, *runs.Job) error { return nil }
 
 func TestConfigDefaultsAndChecks(t *testing.T) {
-	c, err := Config{Builder: noBuilder{}}.withDefaults()
+	c, err := Config{Runner: noBuilder{}}.withDefaults()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestConfigDefaultsAndChecks(t *testing.T) {
 		c.ChunkTime != DefaultChunkTime || c.RescueAfter != DefaultRescueAfter || c.DeadAfter != DefaultDeadAfter {
 		t.Errorf("defaults: %+v", c)
 	}
-	if c, _ := (Config{Builder: noBuilder{}, ChunkTime: time.Hour}).withDefaults(); c.RescueAfter != 2*time.Hour {
+	if c, _ := (Config{Runner: noBuilder{}, ChunkTime: time.Hour}).withDefaults(); c.RescueAfter != 2*time.Hour {
 		t.Errorf("a chunk time of 1h rescues after %s, want 2h", c.RescueAfter)
 	}
 	tests := []struct {
@@ -32,12 +32,12 @@ func TestConfigDefaultsAndChecks(t *testing.T) {
 		want string
 	}{
 		{Config{}, "no builder"},
-		{Config{Builder: noBuilder{}, Concurrency: -1}, "concurrency"},
-		{Config{Builder: noBuilder{}, ChunkSteps: -1}, "chunk steps"},
-		{Config{Builder: noBuilder{}, ChunkTime: -time.Second}, "chunk time"},
-		{Config{Builder: noBuilder{}, DeadAfter: -time.Second}, "dead-worker time"},
-		{Config{Builder: noBuilder{}, ChunkTime: time.Minute, RescueAfter: time.Minute}, "rescue time"},
-		{Config{Builder: noBuilder{}, Queues: []string{"a", ""}}, "empty queue"},
+		{Config{Runner: noBuilder{}, Concurrency: -1}, "concurrency"},
+		{Config{Runner: noBuilder{}, ChunkSteps: -1}, "chunk steps"},
+		{Config{Runner: noBuilder{}, ChunkTime: -time.Second}, "chunk time"},
+		{Config{Runner: noBuilder{}, DeadAfter: -time.Second}, "dead-worker time"},
+		{Config{Runner: noBuilder{}, ChunkTime: time.Minute, RescueAfter: time.Minute}, "rescue time"},
+		{Config{Runner: noBuilder{}, Queues: []string{"a", ""}}, "empty queue"},
 	}
 	for _, tc := range tests {
 		if _, err := tc.cfg.withDefaults(); err == nil || !strings.Contains(err.Error(), tc.want) {

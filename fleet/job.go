@@ -12,10 +12,12 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/maker-go/maker/runs"
 )
 
 // DefaultQueue is the queue runs go to unless told otherwise.
-const DefaultQueue = "maker"
+const DefaultQueue = runs.DefaultQueue
 
 // ChunkArgs is the job of one chunk of a run.
 type ChunkArgs struct {

@@ -125,7 +125,7 @@ func testDeadChunkHandedOn(t *testing.T, early bool) {
 	const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	setTrace(t, url, id, traceparent)
 	b := &dyingBuilder{url: url, early: early, cut: make(chan time.Time, 1)}
-	w, err := Start(context.Background(), Config{URL: url, Builder: b, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	w, err := Start(context.Background(), Config{URL: url, Runner: b, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,23 +29,7 @@ type Description = Spec
 // as bad input; the error's text names the field.
 var ErrInvalid = errors.New("invalid run")
 
-// Builder runs tasks: it turns a description into an engine run, journals
-// it in the Job's database and blocks until the run ends. The command line
-// implements it, since it holds the task kinds.
-type Builder interface {
-	Run(ctx context.Context, job *Job) error
-}
-
-// ModelOpener is an optional ability of a [Builder]: it opens a model by
-// name as the builder's runs do, the simulator included (answering from
-// oracle, with seed and, when above 0, simError). Front ends that measure
-// a model outside a run (the MCP calibrate tool) use it through
-// [Manager.OpenModel], so that only the builder knows the simulator.
-type ModelOpener interface {
-	OpenModel(ctx context.Context, name string, oracle maker.Oracle, seed uint64, simError float64) (maker.Model, error)
-}
-
-// Job is one run for a [Builder] to carry out: a new run from Desc, or the
+// Job is one run for a [Runner] to carry out: a new run from Desc, or the
 // journaled run Resume continued from its last committed step.
 type Job struct {
 	Desc   *Description

@@ -6,16 +6,6 @@ import (
 	"errors"
 )
 
-// Calibrator is an optional ability of a [Builder]: it measures models on
-// a spec's task as `maker calibrate TASK` does (the task's known answers,
-// or a pilot vote where it has none) and returns the report as JSON: one
-// model's calibration with its plans, or several models' comparison.
-// Front ends that measure before a run (the MCP calibrate tool) use it
-// through [Manager.Calibrate].
-type Calibrator interface {
-	Calibrate(ctx context.Context, spec Spec, opts CalibrateOptions) (json.RawMessage, error)
-}
-
 // CalibrateOptions are a calibration's own settings; zero fields take
 // `maker calibrate`'s defaults.
 type CalibrateOptions struct {
@@ -28,14 +18,14 @@ type CalibrateOptions struct {
 	ProbeSeed  uint64   `json:"probe_seed,omitempty"`
 }
 
-// ErrNoCalibrator is returned by [Manager.Calibrate] when the builder
-// cannot calibrate.
+// ErrNoCalibrator is returned by [Manager.Calibrate] when the Manager has
+// no [Runner] (a Manager only tests build).
 var ErrNoCalibrator = errors.New("runs: this service cannot calibrate a task")
 
-// Calibrate measures models on the task of spec (see [Calibrator]).
+// Calibrate measures models on the task of spec (see [Runner.Calibrate]).
 func (m *Manager) Calibrate(ctx context.Context, spec Spec, opts CalibrateOptions) (json.RawMessage, error) {
-	c, ok := m.b.(Calibrator)
-	if !ok {
+	c := m.runner
+	if c == nil {
 		return nil, ErrNoCalibrator
 	}
 	spec, err := spec.Prepare()

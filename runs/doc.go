@@ -10,11 +10,13 @@
 // client-side rate limits) per provider endpoint and key, shared by every
 // run of the process.
 //
-// Turning a [Description] into a running engine is the [Builder]'s job,
-// which the command line implements: it holds the list of task kinds, so
-// this package stays below it and knows no task. A description is the
-// value the journal records (the task kind, the task's parameters as the
-// journal stores them, and the run settings by the command line's flag
-// names), so a run started over HTTP resumes exactly like one started from
-// a terminal.
+// A [Runner] turns a [Spec] (or a journaled run) into an engine run,
+// journals it and carries it out, for the command line, a Manager and a
+// fleet's workers alike. The task kinds register once, from package tasks
+// ([Register]), each with its params and the opener that builds its task
+// ([Kind.Open]), so this package names no task. A spec is the value the
+// journal records (the task kind, the task's parameters as the journal
+// stores them, and the run settings by the command line's flag names), so
+// a run started over HTTP resumes exactly like one started from a
+// terminal.
 package runs

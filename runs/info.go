@@ -155,13 +155,6 @@ func (m *Manager) summary(ctx context.Context, run *maker.RunRecord) (*maker.Sum
 // is the journal's query, so that every front end pages alike.
 type Filter = maker.RunQuery
 
-// KindLister is an optional ability of a [Builder]: the task kinds it
-// runs, which [Manager.List] holds a kind filter to, so that a misspelt
-// kind is refused rather than answered with no runs.
-type KindLister interface {
-	Kinds() []string
-}
-
 // Page is a page of runs as front ends show it.
 type Page struct {
 	// Runs are the page's runs, newest first, without summaries.
@@ -180,7 +173,7 @@ type Page struct {
 // unknown status, a limit out of range, a cursor naming no run) is an
 // error wrapping [ErrInvalid].
 func (m *Manager) List(ctx context.Context, f Filter) (*Page, error) {
-	if kl, ok := m.b.(KindLister); ok && f.Kind != "" {
+	if kl := m.runner; kl != nil && f.Kind != "" {
 		if kinds := kl.Kinds(); !slices.Contains(kinds, f.Kind) {
 			return nil, invalid{&maker.RunQueryError{Field: "kind", Problem: fmt.Sprintf("want one of %s, got %q", strings.Join(kinds, ", "), f.Kind)}}
 		}

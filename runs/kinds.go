@@ -42,6 +42,11 @@ type Kind struct {
 	// World is how a resumed run of the kind finds the world its actions
 	// act on again: replayed from the journal, kept as it is, or none.
 	World World
+	// Open builds the kind's task from the params the journal keeps (see
+	// [Opener]): for a new run, a resume, a service's run or a fleet's
+	// chunk alike. A kind with none is known to front ends but not run by
+	// this maker.
+	Open func(params json.RawMessage, o OpenOptions) (Opened, error)
 }
 
 var registry struct {

@@ -59,11 +59,14 @@ type Manager struct {
 	// location is the journal's location as given, credentials and all,
 	// for the jobs that open it (the journal's Location is redacted).
 	location string
-	b        Builder
-	opts     Options
-	models   Models
-	base     context.Context
-	stop     context.CancelFunc
+	// runner carries out the runs; b is it as the Manager calls it
+	// (a test's stand-in where runner is nil).
+	runner *Runner
+	b      jobRunner
+	opts   Options
+	models Models
+	base   context.Context
+	stop   context.CancelFunc
 
 	mu       sync.Mutex
 	active   map[string]*active
@@ -75,7 +78,22 @@ type Manager struct {
 // New opens (creating if needed) the journal at path and returns a
 // Manager over it. Call [Manager.Recover] to resume the runs a dead
 // process left running, and [Manager.Shutdown] to stop.
-func New(ctx context.Context, path string, b Builder, opts Options) (*Manager, error) {
+func New(ctx context.Context, path string, r *Runner, opts Options) (*Manager, error) {
+	m, err := newWithRunner(ctx, path, r, opts)
+	if err != nil {
+		return nil, err
+	}
+	m.runner = r
+	return m, nil
+}
+
+// jobRunner is what a Manager needs of its [Runner]: a test gives it a
+// stand-in whose runs it controls.
+type jobRunner interface {
+	Run(ctx context.Context, job *Job) error
+}
+
+func newWithRunner(ctx context.Context, path string, b jobRunner, opts Options) (*Manager, error) {
 	db, err := maker.OpenJournal(ctx, path, false)
 	if err != nil {
 		return nil, err
@@ -91,15 +109,15 @@ func New(ctx context.Context, path string, b Builder, opts Options) (*Manager, e
 // reports and replays).
 func (m *Manager) DB() maker.Journal { return m.db }
 
-// ErrNoModelOpener is returned by [Manager.OpenModel] when the builder
-// cannot open models outside a run.
-var ErrNoModelOpener = errors.New("runs: the builder opens no models outside a run")
+// ErrNoModelOpener is returned by [Manager.OpenModel] when the Manager has
+// no [Runner] (a Manager only tests build).
+var ErrNoModelOpener = errors.New("runs: the manager opens no models outside a run")
 
 // OpenModel opens a model by name as the Manager's runs do (see
-// [ModelOpener]).
+// [Runner.OpenModel]).
 func (m *Manager) OpenModel(ctx context.Context, name string, oracle maker.Oracle, seed uint64, simError float64) (maker.Model, error) {
-	o, ok := m.b.(ModelOpener)
-	if !ok {
+	o := m.runner
+	if o == nil {
 		return nil, ErrNoModelOpener
 	}
 	return o.OpenModel(ctx, name, oracle, seed, simError)
@@ -107,7 +125,7 @@ func (m *Manager) OpenModel(ctx context.Context, name string, oracle maker.Oracl
 
 // Start starts a new run of d and returns its id once it is journaled,
 // before its first step. The params are read and completed by the kind
-// first (see [Spec.Prepare]), so the builder and the journal see the
+// first (see [Spec.Prepare]), so the runner and the journal see the
 // params a run keeps. An error before that (a bad spec) wraps
 // [ErrInvalid] where the spec is at fault.
 func (m *Manager) Start(ctx context.Context, d Spec) (string, error) {
@@ -330,7 +348,7 @@ func (m *Manager) running(id string) *active {
 }
 
 // launch runs job on its own goroutine and returns the run's id once the
-// Builder has journaled it, or the Builder's error if it fails before.
+// runner has journaled it, or the runner's error if it fails before.
 func (m *Manager) launch(ctx context.Context, job *Job) (string, error) {
 	if m.draining.Load() {
 		return "", ErrDraining

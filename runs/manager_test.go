@@ -16,7 +16,7 @@ import (
 	"github.com/maker-go/maker/sqlite"
 )
 
-// stepper is a Builder whose runs decide a step each time the test says
+// stepper is a stand-in runner whose runs decide a step each time the test says
 // so, journaled like a real run: it tests the Manager's bookkeeping with
 // no engine in the way.
 type stepper struct {
@@ -77,9 +77,9 @@ func (s *stepper) Run(ctx context.Context, job *Job) error {
 	return j.Finish(&sum, maker.StatusDone)
 }
 
-func newManager(t *testing.T, b Builder, path string) *Manager {
+func newManager(t *testing.T, b jobRunner, path string) *Manager {
 	t.Helper()
-	m, err := New(context.Background(), path, b, Options{})
+	m, err := newWithRunner(context.Background(), path, b, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestCancelResumeRecover(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "m.db")
 	s := &stepper{total: 10, gate: make(chan struct{}), batch: 1}
-	m, err := New(ctx, path, s, Options{})
+	m, err := newWithRunner(ctx, path, s, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

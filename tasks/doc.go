@@ -7,8 +7,12 @@
 // tools, a fleet's workers) reads the kinds from [runs.Kinds]; a program
 // that runs tasks imports this package once.
 //
-// Adding a task kind is one new file here that calls [runs.Register] from
-// init, and the kind's command in cmd/maker.
+// Adding a task kind is one new file here, whose init registers the kind
+// with its params, their defaults and checks, and its opener (which builds
+// the kind's task from the params: [runs.Execution]), and the kind's
+// command in cmd/maker, which turns its flags into the params and hands
+// them to the runner ([runs.Open], [runs.Runner.Execute]). The template in
+// examples/template shows both.
 package tasks
 
 import (
@@ -20,10 +24,13 @@ import (
 )
 
 // register registers a kind whose params are a P: prepare fills in the
-// defaults and checks them.
-func register[P any](k runs.Kind, prepare func(p *P, s runs.Settings) error) {
+// defaults and checks them (a client's params), and open builds the
+// kind's task from the params the journal keeps, for a new run and a
+// resumed one alike.
+func register[P any](k runs.Kind, prepare func(p *P, s runs.Settings) error, open func(p P, o runs.OpenOptions) (runs.Opened, error)) {
 	k.Params = new(P)
 	k.Prepare = func(p any, s runs.Settings) error { return prepare(p.(*P), s) }
+	k.Open = runs.Opener(open)
 	runs.Register(k)
 }
 

@@ -3,6 +3,7 @@ package tasks
 import (
 	"encoding/json"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/hanoi"
 	"github.com/maker-go/maker/runs"
 )
@@ -39,5 +40,36 @@ func init() {
 			}
 		}
 		return nil
-	})
+	}, openHanoi)
+}
+
+// openHanoi is the execution of a Hanoi run.
+func openHanoi(p Hanoi, _ runs.OpenOptions) (runs.Opened, error) {
+	task, err := hanoi.New(p.Disks)
+	if err != nil {
+		return nil, runs.UsageErr("%v", err)
+	}
+	if p.Prompt != "" {
+		tmpl, err := hanoi.ParseTemplate("prompt file", p.Prompt)
+		if err != nil {
+			return nil, runs.UsageErr("%v", err)
+		}
+		task = task.WithTemplate(tmpl)
+	}
+	var run maker.Task[hanoi.State] = task
+	if p.Rules {
+		run = task.WithRules()
+	}
+	return runs.Execution[hanoi.State]{
+		Task:   run,
+		Oracle: task,
+		Kind:   "hanoi",
+		Params: p,
+		Facts: func(res *maker.Result[hanoi.State]) []runs.Fact {
+			return []runs.Fact{
+				{Key: "disks", Label: "disks", Value: p.Disks},
+				{Key: "final_state", Label: "final state", Value: res.State.String()},
+			}
+		},
+	}, nil
 }

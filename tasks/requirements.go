@@ -2,8 +2,11 @@ package tasks
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
+	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/requirements"
 	"github.com/maker-go/maker/runs"
 )
@@ -59,5 +62,98 @@ func init() {
 			}
 		}
 		return nil
+	}, openRequirements)
+}
+
+// openRequirements is the execution of a requirements definition.
+// The votes of each decision come from the steps this runs.Session observed,
+// so a resumed run's export has votes for the steps after the resume.
+func openRequirements(p Requirements, _ runs.OpenOptions) (runs.Opened, error) {
+	var (
+		intent *requirements.Intent
+		oracle maker.Oracle
+	)
+	if p.Scripted {
+		in, err := requirements.Scripted(p.Request)
+		if err != nil {
+			return nil, runs.UsageErr("%v", err)
+		}
+		intent, oracle = in, in
+	}
+	task, err := requirements.New(p.Request, requirements.Options{
+		PurposeProposers: p.PurposeProposers, FeatureProposers: p.FeatureProposers, Intent: intent,
 	})
+	if err != nil {
+		return nil, runs.UsageErr("%v", err)
+	}
+	tracker := requirements.NewTracker(task)
+	var doc *requirements.Requirements
+	return runs.Execution[requirements.Doc]{
+		Task:         task,
+		Oracle:       oracle,
+		Kind:         "requirements",
+		Params:       p,
+		PlannedSteps: task.MaxVotedSteps(),
+		Observers:    []maker.Observer{tracker},
+		Configure:    func(cfg *maker.Config) { cfg.KPolicy = task.KPolicy(cfg.K) },
+		WrapModel: func(m maker.Model) maker.Model {
+			return requirements.WithProposalTemperature(m, p.ProposalTemperature)
+		},
+		Export: func(cmd runs.Session, res *maker.Result[requirements.Doc], jsonOut bool) error {
+			stderr := cmd.ErrOrStderr()
+			if !res.Summary.Done {
+				if p.OutMD != "" || p.OutJSON != "" {
+					fmt.Fprintln(stderr, "no files written: the definition did not finish, and a partial one would leave non-goals undecided")
+				}
+				return nil
+			}
+			var err error
+			if doc, err = requirements.Export(res.State, tracker, &res.Summary); err != nil {
+				return &runs.ExitError{Code: runs.ExitFailed, Err: err}
+			}
+			if err := writeExports(doc, p.OutMD, p.OutJSON, stderr, jsonOut); err != nil {
+				return err
+			}
+			if !jsonOut && p.OutMD == "" && p.OutJSON == "" {
+				fmt.Fprintln(cmd.OutOrStdout(), doc.Markdown())
+			}
+			return nil
+		},
+		Facts: func(res *maker.Result[requirements.Doc]) []runs.Fact {
+			facts := []runs.Fact{
+				{Key: "request", Value: task.Request()},
+				{Key: "gates", Value: tracker.Gates, Label: "gates", Text: fmt.Sprintf("%d discarded: %s", tracker.GateTotal(), tracker.GateText())},
+				{Key: "gates_by_kind", Value: tracker.GatesByKind},
+			}
+			if doc != nil {
+				facts = append(facts, runs.Fact{Key: "requirements", Value: doc})
+			}
+			return facts
+		},
+	}, nil
+}
+
+// writeExports writes the files asked for and says so on stderr.
+func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr interface{ Write([]byte) (int, error) }, quiet bool) error {
+	if outMD != "" {
+		if err := fileio.WriteFile(outMD, []byte(doc.Markdown())); err != nil {
+			return &runs.ExitError{Code: runs.ExitOutput, Err: fmt.Errorf("--out-md: %w", err)}
+		}
+		if !quiet {
+			fmt.Fprintf(stderr, "wrote %s\n", outMD)
+		}
+	}
+	if outJSON != "" {
+		b, err := doc.JSON()
+		if err != nil {
+			return &runs.ExitError{Code: runs.ExitFailed, Err: err}
+		}
+		if err := fileio.WriteFile(outJSON, b); err != nil {
+			return &runs.ExitError{Code: runs.ExitOutput, Err: fmt.Errorf("--out-json: %w", err)}
+		}
+		if !quiet {
+			fmt.Fprintf(stderr, "wrote %s\n", outJSON)
+		}
+	}
+	return nil
 }

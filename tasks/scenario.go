@@ -51,7 +51,7 @@ func (p *Scenario[I]) instance(defSize int, generate func(int, uint64) (*I, erro
 
 // registerScenario registers a scenario kind whose params are only its
 // instance, and whose world a resumed run finds again as world says.
-func registerScenario[I any](name, summary string, world runs.World, defSize int, generate func(int, uint64) (*I, error), validate func(*I) error) {
+func registerScenario[I any](name, summary string, world runs.World, defSize int, generate func(int, uint64) (*I, error), validate func(*I) error, open func(Scenario[I], runs.OpenOptions) (runs.Opened, error)) {
 	register(runs.Kind{
 		Name: "scenario-" + name, Command: "scenario " + name,
 		Summary: summary,
@@ -59,5 +59,5 @@ func registerScenario[I any](name, summary string, world runs.World, defSize int
 		Example: json.RawMessage(fmt.Sprintf(`{"size":%d,"instance_seed":7}`, defSize)),
 	}, func(p *Scenario[I], _ runs.Settings) error {
 		return p.instance(defSize, generate, validate)
-	})
+	}, open)
 }

@@ -2,8 +2,12 @@ package tasks
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
+	"strings"
 	"time"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/scenario/deploy"
 )
@@ -56,5 +60,84 @@ func init() {
 			}
 		}
 		return nil
-	})
+	}, openDeploy)
+}
+
+// openDeploy starts the fleet and its prober and returns the execution
+// of a rollout on it, and end, which stops both and fails a run in which
+// the prober saw a dropped request. The fleet lives in this process: a
+// resumed run starts a fresh one and replays the journaled steps on it
+// (runs.ReplayedWorld).
+func openDeploy(p Deploy, _ runs.OpenOptions) (runs.Opened, error) {
+	in := p.Instance
+	if in == nil {
+		return nil, runs.UsageErr("no instance")
+	}
+	if err := in.Validate(); err != nil {
+		return nil, runs.UsageErr("%v", err)
+	}
+	if p.ProbeInterval <= 0 || p.ProbeMax < 1 || p.ProbeWall <= 0 {
+		return nil, runs.UsageErr("--probe-interval, --probe-max and --probe-wall must be positive")
+	}
+	fleet, err := deploy.StartFleet(in)
+	if err != nil {
+		return nil, err
+	}
+	task, err := deploy.New(in, fleet)
+	if err != nil {
+		fleet.Close()
+		return nil, runs.UsageErr("%v", err)
+	}
+	prober := deploy.StartProber(fleet.URLs(), p.ProbeInterval, p.ProbeMax, p.ProbeWall)
+	var probe *deploy.ProbeReport
+	stop := func() deploy.ProbeReport {
+		if probe == nil {
+			r := prober.Stop()
+			probe = &r
+		}
+		return *probe
+	}
+	end := func(err error) error {
+		dropped := stop().Failed
+		fleet.Close()
+		if err == nil && dropped > 0 {
+			return &runs.ExitError{Code: runs.ExitFailed, Err: fmt.Errorf("the prober saw %d failed requests", dropped)}
+		}
+		return err
+	}
+	_, ref := in.Reference()
+	return runs.WorldExecution[deploy.State]{E: runs.Execution[deploy.State]{
+		Task:   task,
+		Oracle: task,
+		Kind:   "scenario-deploy",
+		Params: p,
+		Facts: func(res *maker.Result[deploy.State]) []runs.Fact {
+			p := stop()
+			statuses := res.State.Statuses(in)
+			matchesFleet := maps.Equal(fleet.Versions(), res.State.Versions(in))
+			matchesRef := maps.Equal(statuses, ref.Statuses(in)) && maps.Equal(res.State.Versions(in), ref.Versions(in))
+			var prober strings.Builder
+			fmt.Fprintf(&prober, "%d requests, %d failed", p.Requests, p.Failed)
+			for _, fl := range p.Failures {
+				fmt.Fprintf(&prober, "\n  failed    %s %s: %s", fl.At.Format(time.StampMilli), fl.Service, fl.Error)
+			}
+			return []runs.Fact{
+				{Key: "services", Value: len(in.Services)},
+				{Key: "instances", Label: "fleet", Value: in.Total(), Text: fmt.Sprintf("%d services, %d instances", len(in.Services), in.Total())},
+				{Key: "service_status", Label: "services", Value: statuses},
+				{Key: "matches_reference", Label: "reference", Value: matchesRef, Text: fmt.Sprintf("matches %v; fleet matches state %v", matchesRef, matchesFleet)},
+				{Key: "fleet_matches_state", Value: matchesFleet},
+				{Key: "probe", Label: "prober", Value: p, Text: prober.String()},
+			}
+		},
+	}, End: end}, nil
+}
+
+// deployParams are what the journal keeps to rebuild a deploy run: the
+// fleet (with its bad version) and the prober's settings.
+type deployParams struct {
+	Instance      *deploy.Instance `json:"instance"`
+	ProbeInterval time.Duration    `json:"probe_interval_ns"`
+	ProbeMax      int64            `json:"probe_max"`
+	ProbeWall     time.Duration    `json:"probe_wall_ns"`
 }

@@ -3,6 +3,7 @@ package tasks
 import (
 	"encoding/json"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/sudoku"
 )
@@ -47,5 +48,30 @@ func init() {
 		// The journal keeps the puzzle, as the command line's run does.
 		p.Puzzle, p.Blanks = g.Compact(), 0
 		return nil
-	})
+	}, openSudoku)
+}
+
+// openSudoku is the execution of a Sudoku run.
+func openSudoku(p Sudoku, _ runs.OpenOptions) (runs.Opened, error) {
+	g, err := sudoku.ParseGrid(p.Puzzle)
+	if err != nil {
+		return nil, runs.UsageErr("--puzzle: %v", err)
+	}
+	task, err := sudoku.New(g)
+	if err != nil {
+		return nil, runs.UsageErr("%v", err)
+	}
+	return runs.Execution[sudoku.Grid]{
+		Task:   task,
+		Oracle: task,
+		Kind:   "sudoku",
+		Params: p,
+		Facts: func(res *maker.Result[sudoku.Grid]) []runs.Fact {
+			return []runs.Fact{
+				{Key: "puzzle", Label: "puzzle", Value: g.Compact(), Text: "\n" + g.String()},
+				{Key: "final_grid", Label: "final grid", Value: res.State.Compact(), Text: "\n" + res.State.String()},
+				{Key: "solved", Value: res.State == task.Solution()},
+			}
+		},
+	}, nil
 }

@@ -1,9 +1,17 @@
 package tasks
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
 
+	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/runs"
+	"github.com/maker-go/maker/taskfile"
 )
 
 // TaskFile are the params of a run of a task file (maker run): the file's
@@ -20,7 +28,20 @@ type TaskFile struct {
 	// sends them), by the name the task file gives them: the service reads
 	// them from here, never from its own disk (cmd/maker/submit_files.go).
 	Files map[string]string `json:"files,omitempty" jsonschema:"the data files the task file names (inputs, expected_file), by the name it gives them, with their text: the service reads them from here and never looks the names up on its own disk"`
+	// Client, for a task file a client sent a service, are the rules it
+	// was accepted under; the journal keeps them, so that whoever resumes
+	// the run (the service, a fleet's worker, maker resume) opens the file
+	// under them again and never under the command line's. The service
+	// sets them: a client's own are overwritten.
+	Client *runs.ClientRules `json:"client,omitempty" jsonschema:"set by the service: the rules the task file was accepted under"`
+	// paths are where the data files were read, by name (maker submit
+	// sends them).
+	paths map[string]string
 }
+
+// DataPaths are where the task file's data files were read, by the name
+// the file gives them.
+func (p TaskFile) DataPaths() map[string]string { return p.paths }
 
 func init() {
 	register(runs.Kind{
@@ -36,7 +57,7 @@ func init() {
 		}
 		p.Simulated = Simulated(s)
 		return nil
-	})
+	}, openTaskFile)
 }
 
 // exampleTaskFile is the documented params of a task file: a three-step
@@ -61,3 +82,101 @@ expected:
 	}
 	return b
 }()
+
+// openTaskFile is the execution of a task file. A client's task file (a
+// service's run: o.Client, or the rules its journal kept) is opened under
+// the client's rules, never the command line's.
+func openTaskFile(p TaskFile, o runs.OpenOptions) (runs.Opened, error) {
+	if o.Client != nil {
+		p.Client = o.Client
+	}
+	var opts taskfile.Options
+	if p.Client != nil {
+		opts = p.Client.Options()
+	}
+	opts.Files = sentFiles(p.Files)
+	task, err := taskfile.ParseWith(p.File, p.YAML, opts)
+	if err != nil {
+		return nil, runs.UsageErr("%w", err)
+	}
+	data := task.DataFiles()
+	p.paths = task.DataPaths()
+	if p.Data == nil {
+		p.Data = data
+	} else if err := sameData(p.Data, data); err != nil {
+		return nil, runs.UsageErr("%v", err)
+	}
+	var run maker.Task[string] = task
+	if a := task.Acting(); a != nil {
+		run = a
+	}
+	var oracle maker.Oracle
+	if p.Simulated {
+		if oracle, err = task.Oracle(); err != nil {
+			if errors.Is(err, taskfile.ErrNoExpected) {
+				return nil, runs.UsageErr("%v; or give --model provider/model", err)
+			}
+			return nil, runs.UsageErr("%v", err)
+		}
+	}
+	return runs.Execution[string]{
+		Task:   run,
+		Oracle: oracle,
+		Kind:   "taskfile",
+		// The task's facts need no actions: a run over millions of inputs
+		// keeps none in memory.
+		Configure:  func(cfg *maker.Config) { cfg.DiscardActions = true },
+		Params:     p,
+		CacheScope: func() []string { return taskfileScope(p, run) },
+		Facts: func(res *maker.Result[string]) []runs.Fact {
+			return []runs.Fact{
+				{Key: "task_file", Label: "task file", Value: p.File},
+				{Key: "final_state", Label: "final state", Value: res.State},
+			}
+		},
+	}, nil
+}
+
+// sameData refuses data files whose contents differ from those a run
+// started with.
+func sameData(was, now map[string]string) error {
+	for name, sum := range was {
+		if now[name] != sum {
+			return fmt.Errorf("data file %s has changed since the run started (sha256 %.12s, was %.12s): restore it, or start a new run", name, now[name], sum)
+		}
+	}
+	return nil
+}
+
+// taskfileScope is what a task file adds to its runs' cache scope. A
+// later run replays an earlier run's steps with the task as it is now, so
+// what the prompts are made of besides the state must be in the scope:
+// the file's text (its instructions, its templates), and, for a task with
+// no expected answers, the data files it reads; a task with them checks
+// each reused step against them, so a run whose inputs change part way
+// reuses the steps before the change (see maker.DecisionCache).
+func taskfileScope[S any](p TaskFile, task maker.Task[S]) []string {
+	sum := sha256.Sum256([]byte(p.YAML))
+	parts := []string{"taskfile=" + hex.EncodeToString(sum[:])}
+	if o, ok := any(task).(interface{ Oracle() (maker.Oracle, error) }); ok {
+		if _, err := o.Oracle(); err == nil {
+			return parts
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.Data)) {
+		parts = append(parts, "data "+name+"="+p.Data[name])
+	}
+	return parts
+}
+
+// sentFiles are the files a client sent, as [taskfile.Options.Files].
+func sentFiles(files map[string]string) map[string][]byte {
+	if files == nil {
+		return nil
+	}
+	out := make(map[string][]byte, len(files))
+	for name, text := range files {
+		out[name] = []byte(text)
+	}
+	return out
+}

@@ -1,88 +1,15 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 )
-
-// cacheVersion is the version of the task kinds' prompts and answer
-// formats as the decision cache sees them: raising it puts every run
-// after it in a scope of its own, for a change to a task's Prompt, Parse
-// or Key that would make an earlier run's steps mean something else.
-const cacheVersion = "1"
-
-// useCache gives the run the journal's decision cache, unless --no-cache
-// or there is no journal. Its scope names everything besides the engine's
-// settings and the prompt that can change a vote: the task kind, the
-// models and the settings that shape their answers.
-func (e execution[S]) useCache(jr *journaling, cfg *maker.Config) {
-	if e.flags.noCache || jr == nil || jr.db == nil || e.wrapModel != nil {
-		// A wrapper's per-step model settings (wrapModel) may depend on
-		// the step, which the digest does not see: such a task votes
-		// every step.
-		return
-	}
-	cj, ok := jr.db.(maker.CachingJournal)
-	if !ok {
-		return
-	}
-	cfg.Cache = cj.DecisionCache()
-	cfg.CacheScope = e.cacheScope()
-	cfg.CacheOrigin = jr.id
-}
-
-// cacheScope is the run's cache scope: the kind and the model flags.
-func (e execution[S]) cacheScope() string {
-	f := e.flags
-	parts := []string{
-		"version=" + cacheVersion,
-		"kind=" + e.kind,
-		"model=" + f.model,
-		"seed=" + strconv.FormatUint(f.seed, 10),
-		"sim-error=" + strconv.FormatFloat(f.simError, 'g', -1, 64),
-		"base-url=" + f.baseURL,
-	}
-	// A later run replays an earlier run's steps with the task as it is
-	// now: the parameters the task was built from are in the scope.
-	if p, ok := e.params.(taskfileParams); ok {
-		parts = append(parts, taskfileScope(p, e.task)...)
-	} else if b, err := json.Marshal(e.params); err == nil {
-		parts = append(parts, "params="+string(b))
-	}
-	return strings.Join(parts, "\n")
-}
-
-// taskfileScope is what a task file adds to its runs' cache scope. A
-// later run replays an earlier run's steps with the task as it is now, so
-// what the prompts are made of besides the state must be in the scope:
-// the file's text (its instructions, its templates), and, for a task with
-// no expected answers, the data files it reads; a task with them checks
-// each reused step against them, so a run whose inputs change part way
-// reuses the steps before the change (see maker.DecisionCache).
-func taskfileScope[S any](p taskfileParams, task maker.Task[S]) []string {
-	sum := sha256.Sum256([]byte(p.YAML))
-	parts := []string{"taskfile=" + hex.EncodeToString(sum[:])}
-	if o, ok := any(task).(interface{ Oracle() (maker.Oracle, error) }); ok {
-		if _, err := o.Oracle(); err == nil {
-			return parts
-		}
-	}
-	for _, name := range slices.Sorted(maps.Keys(p.Data)) {
-		parts = append(parts, "data "+name+"="+p.Data[name])
-	}
-	return parts
-}
 
 // newCacheCmd is `maker cache`: what the journal's decision cache holds,
 // and pruning it.
@@ -102,15 +29,15 @@ func newCacheCmd() *cobra.Command {
 			"prune forgets runs' scope marks; their journaled steps stay.",
 		Args: cobra.NoArgs,
 	}
-	registerDB(cmd.PersistentFlags(), &db)
+	runs.RegisterDB(cmd.PersistentFlags(), &db)
 	cmd.PersistentFlags().BoolVar(&jsonOut, "json", false, "print one JSON object")
 	// admin opens the journal for writing, as a run would: a journal
 	// from before the cache gains its scope marks.
 	admin := func(cmd *cobra.Command) (maker.CacheAdmin, func(), error) {
 		if db == "" {
-			return nil, nil, usageErr("no journal database: give --db or set $%s", dbEnv)
+			return nil, nil, usageErr("no journal database: give --db or set $%s", runs.DBEnv)
 		}
-		j, err := openJournal(cmd.Context(), db)
+		j, err := maker.OpenJournal(cmd.Context(), db, false)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -144,9 +71,9 @@ func newCacheCmd() *cobra.Command {
 			if jsonOut {
 				return json.NewEncoder(out).Encode(st)
 			}
-			fmt.Fprintf(out, "reusable  %s of %s in %s\n", plural2(int(st.Steps), "step", "steps"), plural2(int(st.Runs), "run", "runs"), plural2(len(st.Scopes), "scope", "scopes"))
+			fmt.Fprintf(out, "reusable  %s of %s in %s\n", runs.Count(int(st.Steps), "step", "steps"), runs.Count(int(st.Runs), "run", "runs"), runs.Count(len(st.Scopes), "scope", "scopes"))
 			for _, sc := range st.Scopes {
-				fmt.Fprintf(out, "scope     %s  %s, %s\n", sc.Scope[:min(12, len(sc.Scope))], plural2(int(sc.Runs), "run", "runs"), plural2(int(sc.Steps), "step", "steps"))
+				fmt.Fprintf(out, "scope     %s  %s, %s\n", sc.Scope[:min(12, len(sc.Scope))], runs.Count(int(sc.Runs), "run", "runs"), runs.Count(int(sc.Steps), "step", "steps"))
 			}
 			return nil
 		},
@@ -177,14 +104,14 @@ func newCacheCmd() *cobra.Command {
 			if olderThan > 0 {
 				before = time.Now().Add(-olderThan)
 			}
-			runs, steps, err := a.Prune(cmd.Context(), before, run)
+			n, steps, err := a.Prune(cmd.Context(), before, run)
 			if err != nil {
 				return err
 			}
 			if jsonOut {
-				return json.NewEncoder(cmd.OutOrStdout()).Encode(map[string]int64{"runs": runs, "steps": steps})
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(map[string]int64{"runs": n, "steps": steps})
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "forgot %s (%s); their steps stay in the journal\n", plural2(int(runs), "run", "runs"), plural2(int(steps), "step", "steps"))
+			fmt.Fprintf(cmd.OutOrStdout(), "forgot %s (%s); their steps stay in the journal\n", runs.Count(int(n), "run", "runs"), runs.Count(int(steps), "step", "steps"))
 			return nil
 		},
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,13 +11,13 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/calibrate"
 	"github.com/maker-go/maker/hanoi"
-	"github.com/maker-go/maker/plan"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/sim"
 )
 
 func newCalibrateCmd() *cobra.Command {
 	var (
-		f        runFlags
+		f        runs.Flags
 		taskName string
 		disks    int
 		samples  int
@@ -68,7 +67,7 @@ steps N more times to measure their p. The plan then plans for them (maker plan
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			own := pflag.NewFlagSet("calibrate", pflag.ContinueOnError)
-			new(calibration).register(own)
+			new(runs.Calibration).Register(own)
 			own.AddFlagSet(cmd.Flags()) // --task hanoi names no task command
 			if i := taskIndex(args, own); i >= 0 {
 				return calibrateTask(cmd, args[:i], args[i:])
@@ -82,14 +81,14 @@ steps N more times to measure their p. The plan then plans for them (maker plan
 			if cmd.Flags().NArg() > 0 {
 				return usageErr("calibrate: %q is not a task (known: %s)", cmd.Flags().Arg(0), strings.Join(taskCommands(), ", "))
 			}
-			names, err := calibrationModels(models)
+			names, err := runs.CalibrationModels(models)
 			if err != nil {
 				return err
 			}
 			// The flags are checked against the whole list: --base-url,
 			// say, is for the provider models among the simulated ones.
-			f.model = strings.Join(names, ",")
-			if err := f.validate(); err != nil {
+			f.SetModel(strings.Join(names, ","))
+			if err := f.Validate(); err != nil {
 				return err
 			}
 			if taskName != "hanoi" {
@@ -124,33 +123,20 @@ steps N more times to measure their p. The plan then plans for them (maker plan
 			reps := make([]*calibrate.Report, len(names))
 			prices := make([]maker.Pricing, len(names))
 			for i, name := range names {
-				f.model = name
-				model, err := f.openModel(cmd.Context(), task)
-				if err != nil {
+				if reps[i], prices[i], err = runs.CalibrateModel(cmd.Context(), &f, name, task, task, probes, perStep); err != nil {
 					return err
-				}
-				rep, err := calibrate.Run(cmd.Context(), task, model, probes, calibrate.Options{
-					PerStep: perStep, Concurrency: max(1, f.concurrency), Temperature: f.temp, MaxTokens: f.maxTokens, MinChars: f.minChars,
-				})
-				if err != nil {
-					return &exitError{code: exitFailed, err: fmt.Errorf("--model %s: %w", name, err)}
-				}
-				rep.Model = name
-				reps[i] = rep
-				if pr, ok := model.(maker.Priced); ok {
-					prices[i] = pr.Pricing()
 				}
 			}
 			if len(reps) > 1 {
-				tab := compareModels(reps, prices, task.Steps(), f.target)
-				if f.jsonOut {
-					return writeJSON(cmd.OutOrStdout(), tab)
+				tab := runs.CompareModels(reps, prices, task.Steps(), f.Target())
+				if f.JSON() {
+					return runs.WriteJSON(cmd.OutOrStdout(), tab)
 				}
-				return tab.writeText(cmd.OutOrStdout())
+				return tab.WriteText(cmd.OutOrStdout())
 			}
 			rep := reps[0]
-			plans := calibrationPlans(rep, task.Steps(), f.target)
-			if f.jsonOut {
+			plans := runs.CalibrationPlans(rep, task.Steps(), f.Target())
+			if f.JSON() {
 				b, err := json.Marshal(struct {
 					*calibrate.Report
 					Plans map[string]any `json:"plans"`
@@ -161,7 +147,7 @@ steps N more times to measure their p. The plan then plans for them (maker plan
 				_, err = fmt.Fprintln(cmd.OutOrStdout(), string(b))
 				return err
 			}
-			return writeCalibration(cmd.OutOrStdout(), rep, plans)
+			return runs.WriteCalibration(cmd.OutOrStdout(), rep, plans)
 		},
 	}
 	fs := cmd.Flags()
@@ -174,100 +160,8 @@ steps N more times to measure their p. The plan then plans for them (maker plan
 	// Calibration takes independent single samples: no voting, budget,
 	// journal or report flags apply.
 	fs.StringArrayVar(&models, "model", []string{sim.Name}, "model to measure: sim, sim/NAME?error=0.01&..., or provider/model; give it several times (or a comma list) to compare models on the same steps")
-	f.registerOnly(fs, append(without(modelFlags, "model"), "concurrency", "temperature", "max-tokens", "min-chars", "target", "json")...)
+	f.RegisterOnly(fs, append(runs.Without(runs.ModelFlags, "model"), "concurrency", "temperature", "max-tokens", "min-chars", "target", "json")...)
 	fs.Lookup("concurrency").DefValue = "8"
 	_ = fs.Set("concurrency", "8")
 	return cmd
-}
-
-// calibrationPlans plans the full task at the measured rate among valid
-// votes and at the pessimistic end of its interval.
-func calibrationPlans(rep *calibrate.Report, steps int, target float64) map[string]any {
-	out := map[string]any{}
-	if rep.VoteErrorRate.N == 0 {
-		no := map[string]string{"error": fmt.Sprintf("no plan: none of the %d samples passed the red flags (flagged %v), so the measured p is 0 and voting cannot help (p <= 0.5)", rep.Samples, rep.Flagged)}
-		return map[string]any{"measured": no, "pessimistic": no}
-	}
-	if rep.Hard.Share > 0 {
-		out["hard_steps"] = hardPlan(rep, steps, target)
-	}
-	for name, q := range map[string]float64{"measured": rep.VoteErrorRate.Value, "pessimistic": rep.VoteErrorRate.Hi} {
-		in := plan.Input{P: 1 - q, Steps: steps, Target: target, V: rep.V, InTokens: rep.MeanInputTokens, OutTokens: rep.MeanOutputTokens}
-		if rep.Samples > 0 && rep.CostUSD > 0 {
-			// Price the plan at the measured cost per sample.
-			in.Prices = plan.Prices{OutPerMTok: rep.CostUSD / float64(rep.Samples) / rep.MeanOutputTokens * 1e6}
-			in.InTokens = 0
-		}
-		pl, err := plan.Compute(in)
-		if err != nil {
-			out[name] = map[string]string{"error": err.Error()}
-			continue
-		}
-		out[name] = pl
-	}
-	return out
-}
-
-func writeCalibration(w io.Writer, rep *calibrate.Report, plans map[string]any) error {
-	var b strings.Builder
-	sim := ""
-	if rep.Simulated {
-		sim = " (SIMULATED: no LLM was called)"
-	}
-	fmt.Fprintf(&b, "task        %s\nmodel       %s%s\n", rep.Task, rep.Model, sim)
-	if rep.Truth == "pilot" {
-		fmt.Fprintf(&b, "truth       PILOT: %s\n", rep.TruthNote)
-	} else if rep.TruthNote != "" {
-		fmt.Fprintf(&b, "truth       %s: %s\n", rep.Truth, rep.TruthNote)
-	}
-	fmt.Fprintf(&b, "sampled     %d steps, %d samples, $%.4f\n", rep.Steps, rep.Samples, rep.CostUSD)
-	iv := func(name string, i calibrate.Interval) {
-		fmt.Fprintf(&b, "%-11s %.5f (95%% CI %.5f-%.5f, n=%d)\n", name, i.Value, i.Lo, i.Hi, i.N)
-	}
-	q := rep.VoteErrorRate
-	fmt.Fprintf(&b, "p           %.5f (95%% CI %.5f-%.5f): one valid vote's success rate, 1 - vote errors\n", 1-q.Value, 1-q.Hi, 1-q.Lo)
-	iv("error rate", rep.ErrorRate)
-	iv("vote errors", rep.VoteErrorRate)
-	iv("no flags", rep.NoFlagErrorRate)
-	fmt.Fprintf(&b, "valid (v)   %.4f; flagged %v\n", rep.V, rep.Flagged)
-	fmt.Fprintf(&b, "tokens      %.0f in, %.0f out per sample\n", rep.MeanInputTokens, rep.MeanOutputTokens)
-	b.WriteString("error rate by answer length (output tokens):\n")
-	for _, bk := range rep.ByLength {
-		hi := "   +"
-		if bk.MaxTokens > 0 {
-			hi = fmt.Sprintf("%4d", bk.MaxTokens)
-		}
-		fmt.Fprintf(&b, "  %4d-%s  %6d answers  %.4f\n", bk.MinTokens, hi, bk.Answers, bk.Rate)
-	}
-	fmt.Fprintf(&b, "collisions  %d (%.2f expected if errors were independent)", rep.Collisions, rep.ExpectedCollisions)
-	if len(rep.CollisionSteps) > 0 {
-		fmt.Fprintf(&b, " at steps %v", rep.CollisionSteps)
-	}
-	b.WriteString("\n")
-	h := rep.Hard
-	switch {
-	case h.Share > 0:
-		fmt.Fprintf(&b, "hard steps  %.3g%% of the steps at p = %.4f, the others at p = %.5f (%d steps measured", 100*h.Share, h.P, h.BaseP, h.StepsMeasured)
-		if rep.FollowUpSamples > 0 {
-			fmt.Fprintf(&b, ", %d follow-up samples", rep.FollowUpSamples)
-		}
-		b.WriteString(")\n")
-	case h.StepsMeasured > 0:
-		fmt.Fprintf(&b, "hard steps  none told apart (%d steps measured; %.3g%% of them under p = %g)\n", h.StepsMeasured, 100*h.Below, h.Threshold)
-	}
-	for _, name := range []string{"hard_steps", "measured", "pessimistic"} {
-		switch pl := plans[name].(type) {
-		case plan.Plan:
-			if pl.Flat != nil {
-				fmt.Fprintf(&b, "plan (hard steps): k_min %d, success %.4f, %.0f samples, $%.2f; a plan at the average p = %.5f would take k = %d and promise %.4f, but succeed %.4f\n",
-					pl.KMin, pl.PFull, pl.ExpectedSamples, pl.ExpectedCostUSD, pl.Flat.P, pl.Flat.KMin, pl.Flat.PFull, pl.Flat.TruePFull)
-				continue
-			}
-			fmt.Fprintf(&b, "plan (%s p = %.5f): k_min %d, success %.4f, %.0f samples, $%.2f\n", name, pl.P, pl.KMin, pl.PFull, pl.ExpectedSamples, pl.ExpectedCostUSD)
-		case map[string]string:
-			fmt.Fprintf(&b, "plan (%s): %s\n", name, pl["error"])
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/maker-go/maker/runs"
 )
 
 // TestCalibrateChoosesTheCheapestModel calibrates three simulated models on
@@ -31,7 +33,7 @@ func TestCalibrateChoosesTheCheapestModel(t *testing.T) {
 	if code := run(context.Background(), args, &out, &errb); code != exitOK {
 		t.Fatalf("calibrate: exit %d: %s", code, errb.String())
 	}
-	var got modelChoice
+	var got runs.ModelChoice
 	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("calibrate JSON %q: %v", out.String(), err)
 	}
@@ -86,7 +88,7 @@ func TestCalibrateChoosesTheCheapestModel(t *testing.T) {
 		t.Errorf("the marked model costs $%v, the cheapest row $%v", c, cheapest)
 	}
 	// maker plan with the same list gives the same rows and the same mark.
-	var listed modelChoice
+	var listed runs.ModelChoice
 	b := plan("--model", strings.Join(models, ","), "--p", strings.Join(list[0], ","), "--v", strings.Join(list[1], ","),
 		"--in-tokens", strings.Join(list[2], ","), "--out-tokens", strings.Join(list[3], ","), "--latency", strings.Join(list[4], ","))
 	if err := json.Unmarshal(b, &listed); err != nil {

@@ -50,7 +50,7 @@ func submitTo(ctx context.Context) *server.Client {
 func clientErr(err error) error {
 	var ae *server.APIError
 	if errors.As(err, &ae) && ae.Status >= 400 && ae.Status < 500 {
-		return &exitError{code: exitUsage, err: err}
+		return &exitError{Code: exitUsage, Err: err}
 	}
 	return err
 }

@@ -178,7 +178,7 @@ func startDashboardService(t *testing.T, path string) *testService {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := server.New(server.Config{Manager: mgr, Prompt: journaledPrompt})
+	srv := server.New(server.Config{Manager: mgr, Prompt: runs.JournaledPrompt})
 	hs := httptest.NewServer(srv)
 	s := &testService{t: t, url: hs.URL, db: path, mgr: mgr, http: hs}
 	t.Cleanup(func() {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/maker-go/maker/internal/pgtest"
+	"github.com/maker-go/maker/runs"
 )
 
 // TestPostgresJournalCLI runs and reads a run journaled on PostgreSQL
@@ -55,7 +56,7 @@ func TestPostgresJournalCLI(t *testing.T) {
 			t.Fatalf("maker %v: %v in %q", args, err, b)
 		}
 	}
-	viaEnv := []string{dbEnv + "=" + url}
+	viaEnv := []string{runs.DBEnv + "=" + url}
 
 	var run struct {
 		RunID   string `json:"run_id"`
@@ -144,7 +145,7 @@ func TestPostgresJournalCLI(t *testing.T) {
 		t.Errorf("runs on a server that is not there: exit %d: %s", code, out)
 	}
 	if out, _ := maker(viaEnv, "runs", "--help"); !strings.Contains(out, "[redacted]") {
-		t.Errorf("--help does not show $%s redacted: %s", dbEnv, out)
+		t.Errorf("--help does not show $%s redacted: %s", runs.DBEnv, out)
 	}
 	if secret == "" || strings.Contains(seen.String(), secret) {
 		t.Errorf("the password (%q) reached the output:\n%s", secret, seen.String())

@@ -6,52 +6,15 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/hanoi"
 	"github.com/maker-go/maker/internal/fileio"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/tasks"
 )
 
-func init() { openKind("hanoi", opener(hanoiExecution)) }
-
-// hanoiParams are what the journal keeps to rebuild the task on resume
-// (the kind's params, package tasks).
-type hanoiParams = tasks.Hanoi
-
-// hanoiExecution is the execution of a Hanoi run.
-func hanoiExecution(p hanoiParams) (execution[hanoi.State], error) {
-	task, err := hanoi.New(p.Disks)
-	if err != nil {
-		return execution[hanoi.State]{}, usageErr("%v", err)
-	}
-	if p.Prompt != "" {
-		tmpl, err := hanoi.ParseTemplate("prompt file", p.Prompt)
-		if err != nil {
-			return execution[hanoi.State]{}, usageErr("%v", err)
-		}
-		task = task.WithTemplate(tmpl)
-	}
-	var run maker.Task[hanoi.State] = task
-	if p.Rules {
-		run = task.WithRules()
-	}
-	return execution[hanoi.State]{
-		task:   run,
-		oracle: task,
-		kind:   "hanoi",
-		params: p,
-		facts: func(res *maker.Result[hanoi.State]) []fact {
-			return []fact{
-				{key: "disks", label: "disks", value: p.Disks},
-				{key: "final_state", label: "final state", value: res.State.String()},
-			}
-		},
-	}, nil
-}
-
 func newHanoiCmd() *cobra.Command {
 	var (
-		f          runFlags
+		f          runs.Flags
 		disks      int
 		classic    bool
 		promptFile string
@@ -84,7 +47,7 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 				_, err := fmt.Fprint(cmd.OutOrStdout(), b.String())
 				return err
 			}
-			p := hanoiParams{Disks: disks, Rules: rules}
+			p := tasks.Hanoi{Disks: disks, Rules: rules}
 			if promptFile != "" {
 				b, err := fileio.ReadCapped(cmd.Context(), promptFile, fileio.MaxPromptFile)
 				if err != nil {
@@ -92,18 +55,13 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 				}
 				p.Prompt = string(b)
 			}
-			e, err := hanoiExecution(p)
-			if err != nil {
-				return err
-			}
-			e.flags = &f
-			return e.execute(cmd)
+			return runTask(cmd, &f, "hanoi", p)
 		},
 	}
 	cmd.Flags().IntVar(&disks, "disks", 10, "number of disks (steps: 2^disks-1)")
 	cmd.Flags().BoolVar(&classic, "classic", false, "print the optimal moves with no model at all")
 	cmd.Flags().StringVar(&promptFile, "prompt-file", "", "user-prompt template (Go text/template with {{.Prev}} and {{.State}})")
 	cmd.Flags().BoolVar(&rules, "rules", false, "red-flag answers that break the game's rules (an illegal move, or a next state the move does not lead to) before they vote")
-	f.register(cmd.Flags())
+	f.Register(cmd.Flags())
 	return cmd
 }

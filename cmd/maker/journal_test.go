@@ -527,7 +527,7 @@ func TestStoredConfig(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}
-	g, err := back.runFlags()
+	g, err := back.runs.Flags()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -170,7 +170,7 @@ func TestServiceDocNamesEveryKind(t *testing.T) {
 // can.
 func TestEveryRunFlagIsASetting(t *testing.T) {
 	fs := pflag.NewFlagSet("run flags", pflag.ContinueOnError)
-	new(runFlags).registerAll(fs)
+	new(runs.Flags).registerAll(fs)
 	settings := runs.SettingNames()
 	fs.VisitAll(func(fl *pflag.Flag) {
 		if _, refused := runs.RefusedSettings[fl.Name]; !refused && !slices.Contains(settings, fl.Name) {

@@ -14,6 +14,7 @@ import (
 	"github.com/maker-go/maker/local"
 	"github.com/maker-go/maker/local/localtest"
 	"github.com/maker-go/maker/models/hanoitiny"
+	"github.com/maker-go/maker/runs"
 )
 
 // tinyModelFile writes a random model of the local format and returns its
@@ -60,7 +61,7 @@ func TestLocalSeedFlag(t *testing.T) {
 	name := tinyModelFile(t)
 	draw := func(seed uint64) string {
 		t.Helper()
-		f := runFlags{seed: seed}
+		f := runs.Flags{seed: seed}
 		m, err := f.openOne(context.Background(), name, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -113,7 +114,7 @@ func TestLocalRunsAreOrdered(t *testing.T) {
 		{"openai/gpt-4.1-mini", false},
 		{"local/a,openai/gpt-4.1-mini", false},
 	} {
-		f := runFlags{model: tc.model, maxSamples: 10}
+		f := runs.Flags{model: tc.model, maxSamples: 10}
 		if got := f.config(3).Ordered; got != tc.ordered {
 			t.Errorf("--model %s: ordered %v, want %v", tc.model, got, tc.ordered)
 		}

@@ -13,54 +13,29 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/maker-go/maker/runs"
 )
 
-// Exit codes.
+// Exit codes (see [runs.ExitError]).
 const (
-	exitOK     = 0
-	exitFailed = 1 // the task failed: a wrong or undecided step
-	exitUsage  = 2 // bad flags or input
-	exitBudget = 3 // a budget limit stopped the run
-	// exitOutput: the task succeeded, but a file it was to leave (the
-	// report, an export, the journal's record of the end) could not be
-	// written.
-	exitOutput = 4
-	// exitInterrupted: SIGINT or SIGTERM stopped the command, as the
-	// shell's 128+SIGINT convention has it.
-	exitInterrupted = 130
+	exitOK          = 0
+	exitFailed      = runs.ExitFailed
+	exitUsage       = runs.ExitUsage
+	exitBudget      = runs.ExitBudget
+	exitOutput      = runs.ExitOutput
+	exitInterrupted = runs.ExitInterrupted
 )
 
-// exitError carries an exit code up to main.
-type exitError struct {
-	code int
-	err  error
-}
+type (
+	exitError = runs.ExitError
+	explained = runs.Explained
+)
 
-func (e *exitError) Error() string { return e.err.Error() }
-func (e *exitError) Unwrap() error { return e.err }
-
-// explained is an error told in words for people: Error is the text, and
-// the error it explains stays in the chain for errors.Is and errors.As.
-type explained struct {
-	text  string
-	cause error
-}
-
-func (e *explained) Error() string { return e.text }
-func (e *explained) Unwrap() error { return e.cause }
-
-// plural is one for a count of 1, many otherwise.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
+func plural(n int, one, many string) string { return runs.Plural(n, one, many) }
 
 // usageErr marks bad input: exit code 2.
-func usageErr(format string, args ...any) error {
-	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
-}
+func usageErr(format string, args ...any) error { return runs.UsageErr(format, args...) }
 
 // Command groups of maker --help.
 const (
@@ -78,7 +53,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Use:           "maker",
 		Short:         "Run very long LLM tasks with zero errors (MAKER: decomposition, voting, red flags)",
 		Long:          "maker decides a long task one step per model call, votes on every step until one answer\nis k votes ahead, and discards suspicious answers before they vote. It runs on the\nbuilt-in simulated model (sim) unless --model names a real one.\n\nExit status: 0 success, 1 a wrong or undecided step, 2 bad usage, 3 a budget\nreached, 4 the task succeeded but a file it writes (report, export) could not be\nwritten, 130 interrupted (SIGINT or SIGTERM).",
-		Version:       version(),
+		Version:       runs.Version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -86,7 +61,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	addTelemetry(root)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: exitUsage, err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
+		return &exitError{Code: exitUsage, Err: fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())}
 	})
 	root.AddGroup(
 		&cobra.Group{ID: groupTasks, Title: "Tasks:"},
@@ -131,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
-		return ee.code
+		return ee.Code
 	}
 	// Cobra's own argument errors (unknown command, wrong arguments) are usage.
 	return exitUsage

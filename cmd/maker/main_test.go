@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/maker-go/maker/internal/pgtest"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/maker-go/maker/internal/pgtest"
+	"github.com/maker-go/maker/runs"
 )
 
 // TestMain points the default journal at a scratch directory, so
@@ -34,7 +36,7 @@ func (p packageTests) Run() int {
 		return 1
 	}
 	os.Setenv("XDG_DATA_HOME", dir+"/data")
-	os.Unsetenv(dbEnv)
+	os.Unsetenv(runs.DBEnv)
 	widenParallel()
 	code := pgtest.Main(p.m) // a PostgreSQL cluster for the journal's tests, when one can start
 	os.RemoveAll(dir)

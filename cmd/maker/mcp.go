@@ -43,14 +43,14 @@ request) and the session goes on.`,
 			return serveMCP(cmd.Context(), dbPath, mcp.StdioTransport(cmd.InOrStdin(), cmd.OutOrStdout()), cmd.ErrOrStderr(), log)
 		},
 	}
-	registerDB(cmd.Flags(), &dbPath)
+	runs.RegisterDB(cmd.Flags(), &dbPath)
 	return cmd
 }
 
 // serveMCP serves the MCP tools over t until the client goes or ctx ends,
 // then drains the runs as maker serve does.
 func serveMCP(ctx context.Context, db string, t sdk.Transport, stderr io.Writer, log *slog.Logger) error {
-	mgr, err := runs.New(ctx, db, runsBuilder{log: stderr}, runs.Options{Logger: log})
+	mgr, err := runs.New(ctx, db, &runs.Runner{Log: stderr}, runs.Options{Logger: log})
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/provider"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/sim"
 )
 
@@ -129,7 +130,7 @@ model or one per model, in the order of --model.`,
 			}
 			out := cmd.OutOrStdout()
 			if len(names) > 1 {
-				c := &modelChoice{Steps: in.Steps, Target: in.Target}
+				c := &runs.ModelChoice{Steps: in.Steps, Target: in.Target}
 				for i, name := range names {
 					x := at(i)
 					pr, err := pricesOf(name)
@@ -142,17 +143,17 @@ model or one per model, in the order of --model.`,
 					if _, err := plan.Compute(x); errors.Is(err, plan.ErrOutOfRange) {
 						return usageErr("--model %s: %v", name, err)
 					}
-					c.Models = append(c.Models, choiceRow{
+					c.Models = append(c.Models, runs.ChoiceRow{
 						Model: name, Simulated: sim.IsName(name), P: x.P, PLo: x.P, PHi: x.P, V: x.V,
 						MeanInputTokens: x.InTokens, MeanOutputTokens: x.OutTokens, LatencyP90Seconds: x.LatencySeconds,
 						Pricing: maker.Pricing{InPerMTok: pr.InPerMTok, OutPerMTok: pr.OutPerMTok, CachedInPerMTok: pr.CachedInPerMTok},
 					})
 				}
-				c.plan()
+				c.Plan()
 				if jsonOut {
-					return writeJSON(out, c)
+					return runs.WriteJSON(out, c)
 				}
-				return c.writeText(out)
+				return c.WriteText(out)
 			}
 			name := ""
 			if len(names) == 1 {
@@ -257,7 +258,7 @@ func planModels(values []string) ([]string, error) {
 	if len(values) == 0 {
 		return nil, nil
 	}
-	return calibrationModels(values)
+	return runs.CalibrationModels(values)
 }
 
 // printPlan computes the plan and prints it. A plan whose hard steps no
@@ -266,13 +267,13 @@ func planModels(values []string) ([]string, error) {
 func printPlan(out io.Writer, x plan.Input, jsonOut bool) error {
 	pl, err := plan.Compute(x)
 	if errors.Is(err, plan.ErrUnreachable) {
-		return &exitError{code: exitFailed, err: err}
+		return &exitError{Code: exitFailed, Err: err}
 	}
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	if jsonOut {
-		return writeJSON(out, pl)
+		return runs.WriteJSON(out, pl)
 	}
 	_, err = fmt.Fprint(out, planText(pl))
 	return err

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 )
 
 func newReplayCmd() *cobra.Command {
@@ -82,7 +83,7 @@ It works with every --keep-samples policy: votes are journaled by key.`,
 			return tw.Flush()
 		},
 	}
-	registerDB(cmd.Flags(), &dbPath)
+	runs.RegisterDB(cmd.Flags(), &dbPath)
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the replay as one JSON object")
 	cmd.Flags().IntVar(&k, "k", 0, "vote margin to re-decide with (0: each step's recorded k)")
 	cmd.Flags().IntVar(&limit, "limit", 20, "list at most this many changed steps (0: all)")

@@ -13,6 +13,7 @@ import (
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/report"
+	"github.com/maker-go/maker/runs"
 )
 
 func newReportCmd() *cobra.Command {
@@ -60,16 +61,16 @@ gets the report of the steps it committed.`,
 			steps, err := writeReport(ctx, db, run, page, plannedP, cmd.ErrOrStderr())
 			if err != nil {
 				page.Discard()
-				return &exitError{code: exitOutput, err: fmt.Errorf("report -o %s: %w", out, err)}
+				return &exitError{Code: exitOutput, Err: fmt.Errorf("report -o %s: %w", out, err)}
 			}
 			if err := page.Commit(); err != nil {
-				return &exitError{code: exitOutput, err: fmt.Errorf("report -o %s: %w", out, err)}
+				return &exitError{Code: exitOutput, Err: fmt.Errorf("report -o %s: %w", out, err)}
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "report: %s (%d steps)\n", out, steps)
 			return nil
 		},
 	}
-	registerDB(cmd.Flags(), &dbPath)
+	runs.RegisterDB(cmd.Flags(), &dbPath)
 	cmd.Flags().StringVarP(&out, "output", "o", "", "HTML file to write")
 	cmd.Flags().Float64Var(&plannedP, "p", 0, "per-step success rate the run was planned for, to draw its theory curve too")
 	return cmd
@@ -100,42 +101,15 @@ func writeReport(ctx context.Context, db maker.Journal, run *maker.RunRecord, w 
 }
 
 // finalState rebuilds a journaled state for the report through the run's
-// task kind (see taskKinds), so that a state the report can draw (a
+// task kind (see [runs.DecodeState]), so that a state the report can draw (a
 // report.Pegged, such as Hanoi's) is drawn. A kind this maker cannot
 // rebuild, or a state that does not decode, is shown as its JSON.
 func finalState(run *maker.RunRecord, raw json.RawMessage) any {
 	if len(raw) == 0 {
 		return nil
 	}
-	if s, err := decodeState(run, raw); err == nil {
+	if s, err := runs.DecodeState(run, raw); err == nil {
 		return s
 	}
 	return string(raw)
-}
-
-// decodeState decodes a journaled state as the state type of the run's
-// task.
-func decodeState(run *maker.RunRecord, raw json.RawMessage) (any, error) {
-	kind, ok := lookupKind(run.Kind)
-	if !ok || kind.open == nil {
-		return nil, fmt.Errorf("task kind %q cannot be rebuilt", run.Kind)
-	}
-	e, err := kind.open(run.Params)
-	if err != nil {
-		return nil, err
-	}
-	d, ok := e.(interface {
-		decodeState(json.RawMessage) (any, error)
-	})
-	if !ok {
-		return nil, fmt.Errorf("task kind %q has no state type", run.Kind)
-	}
-	return d.decodeState(raw)
-}
-
-// decodeState decodes a journaled state of the execution's task.
-func (e execution[S]) decodeState(raw json.RawMessage) (any, error) {
-	var s S
-	err := json.Unmarshal(raw, &s)
-	return s, err
 }

@@ -2,22 +2,18 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/requirements"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/tasks"
 )
 
-func init() { openKind("requirements", opener(requirementsExecution)) }
-
 func newRequirementsCmd() *cobra.Command {
 	var (
-		f                runFlags
+		f                runs.Flags
 		outMD, outJSON   string
 		purposeProposers int
 		featureProposers int
@@ -58,11 +54,11 @@ Exit status: 0 defined, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := f.validate(); err != nil {
+			if err := f.Validate(); err != nil {
 				return err
 			}
 			switch {
-			case f.k == "adaptive":
+			case f.K() == "adaptive":
 				return usageErr("--k adaptive is not available for requirements; give a number or auto")
 			case proposalTemp < 0:
 				return usageErr("--proposal-temperature must not be negative, got %g", proposalTemp)
@@ -71,21 +67,16 @@ Exit status: 0 defined, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 			case featureProposers < 1 || featureProposers > 20:
 				return usageErr("--feature-proposers must be between 1 and 20, got %d", featureProposers)
 			}
-			if f.simulated() {
+			if f.Simulated() {
 				if _, err := requirements.Scripted(args[0]); err != nil {
 					return usageErr("the simulated model knows only the scripted requests %s; give --model PROVIDER/MODEL for %q",
 						strings.Join(quoted(requirements.Requests()), ", "), args[0])
 				}
 			}
-			e, err := requirementsExecution(requirementsParams{
+			return runTask(cmd, &f, "requirements", tasks.Requirements{
 				Request: args[0], PurposeProposers: purposeProposers, FeatureProposers: featureProposers,
-				ProposalTemperature: proposalTemp, OutMD: outMD, OutJSON: outJSON, Scripted: f.simulated(),
+				ProposalTemperature: proposalTemp, OutMD: outMD, OutJSON: outJSON, Scripted: f.Simulated(),
 			})
-			if err != nil {
-				return err
-			}
-			e.flags = &f
-			return e.execute(cmd)
 		},
 	}
 	fl := cmd.Flags()
@@ -94,105 +85,8 @@ Exit status: 0 defined, 1 a wrong or undecided step, 2 bad usage, 3 budget reach
 	fl.IntVar(&purposeProposers, "purpose-proposers", requirements.DefaultPurposeProposers, "proposers who each write a purpose (one sample each)")
 	fl.IntVar(&featureProposers, "feature-proposers", requirements.DefaultFeatureProposers, "proposers who each list features (one sample each)")
 	fl.Float64Var(&proposalTemp, "proposal-temperature", requirements.DefaultProposalTemperature, "least temperature of the proposal samples, so proposers differ")
-	f.register(fl)
+	f.Register(fl)
 	return cmd
-}
-
-// requirementsParams are what the journal keeps to rebuild a requirements
-// run.
-type requirementsParams = tasks.Requirements
-
-// requirementsExecution is the execution of a requirements definition.
-// The votes of each decision come from the steps this session observed,
-// so a resumed run's export has votes for the steps after the resume.
-func requirementsExecution(p requirementsParams) (execution[requirements.Doc], error) {
-	var (
-		intent *requirements.Intent
-		oracle maker.Oracle
-	)
-	if p.Scripted {
-		in, err := requirements.Scripted(p.Request)
-		if err != nil {
-			return execution[requirements.Doc]{}, usageErr("%v", err)
-		}
-		intent, oracle = in, in
-	}
-	task, err := requirements.New(p.Request, requirements.Options{
-		PurposeProposers: p.PurposeProposers, FeatureProposers: p.FeatureProposers, Intent: intent,
-	})
-	if err != nil {
-		return execution[requirements.Doc]{}, usageErr("%v", err)
-	}
-	tracker := requirements.NewTracker(task)
-	var doc *requirements.Requirements
-	return execution[requirements.Doc]{
-		task:         task,
-		oracle:       oracle,
-		kind:         "requirements",
-		params:       p,
-		plannedSteps: task.MaxVotedSteps(),
-		observers:    []maker.Observer{tracker},
-		configure:    func(cfg *maker.Config) { cfg.KPolicy = task.KPolicy(cfg.K) },
-		wrapModel: func(m maker.Model) maker.Model {
-			return requirements.WithProposalTemperature(m, p.ProposalTemperature)
-		},
-		export: func(cmd session, res *maker.Result[requirements.Doc], jsonOut bool) error {
-			stderr := cmd.ErrOrStderr()
-			if !res.Summary.Done {
-				if p.OutMD != "" || p.OutJSON != "" {
-					fmt.Fprintln(stderr, "no files written: the definition did not finish, and a partial one would leave non-goals undecided")
-				}
-				return nil
-			}
-			var err error
-			if doc, err = requirements.Export(res.State, tracker, &res.Summary); err != nil {
-				return &exitError{code: exitFailed, err: err}
-			}
-			if err := writeExports(doc, p.OutMD, p.OutJSON, stderr, jsonOut); err != nil {
-				return err
-			}
-			if !jsonOut && p.OutMD == "" && p.OutJSON == "" {
-				fmt.Fprintln(cmd.OutOrStdout(), doc.Markdown())
-			}
-			return nil
-		},
-		facts: func(res *maker.Result[requirements.Doc]) []fact {
-			facts := []fact{
-				{key: "request", value: task.Request()},
-				{key: "gates", value: tracker.Gates, label: "gates", text: fmt.Sprintf("%d discarded: %s", tracker.GateTotal(), tracker.GateText())},
-				{key: "gates_by_kind", value: tracker.GatesByKind},
-			}
-			if doc != nil {
-				facts = append(facts, fact{key: "requirements", value: doc})
-			}
-			return facts
-		},
-	}, nil
-}
-
-// writeExports writes the files asked for and says so on stderr.
-func writeExports(doc *requirements.Requirements, outMD, outJSON string, stderr interface{ Write([]byte) (int, error) }, quiet bool) error {
-	if outMD != "" {
-		if err := fileio.WriteFile(outMD, []byte(doc.Markdown())); err != nil {
-			return &exitError{code: exitOutput, err: fmt.Errorf("--out-md: %w", err)}
-		}
-		if !quiet {
-			fmt.Fprintf(stderr, "wrote %s\n", outMD)
-		}
-	}
-	if outJSON != "" {
-		b, err := doc.JSON()
-		if err != nil {
-			return &exitError{code: exitFailed, err: err}
-		}
-		if err := fileio.WriteFile(outJSON, b); err != nil {
-			return &exitError{code: exitOutput, err: fmt.Errorf("--out-json: %w", err)}
-		}
-		if !quiet {
-			fmt.Fprintf(stderr, "wrote %s\n", outJSON)
-		}
-	}
-	return nil
 }
 
 func quoted(ss []string) []string {

@@ -6,13 +6,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 )
 
 func newResumeCmd() *cobra.Command {
-	var (
-		session runFlags
-		budget  budgetFlags
-	)
+	var flags runs.ResumeFlags
 	cmd := &cobra.Command{
 		Use:   "resume RUN",
 		Short: "Continue a journaled run from its last committed step",
@@ -32,42 +30,25 @@ Exit status as for the run itself: 0 solved, 1 failed, 2 bad usage, 3 budget rea
   maker resume 3f9a --max-cost 10   # raise the run's cost cap to $10 in all`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			jf := session.journal
-			if jf.db == "" || jf.noJournal {
+			db := flags.DB()
+			if db == "" {
 				return usageErr("resume needs the journal: give --db")
 			}
-			db, err := openDB(cmd, jf.db)
+			jdb, err := openDB(cmd, db)
 			if err != nil {
 				return err
 			}
-			run, err := db.Run(cmd.Context(), args[0])
-			db.Close()
+			run, err := jdb.Run(cmd.Context(), args[0])
+			jdb.Close()
 			if err != nil {
 				if errors.Is(err, maker.ErrNoRun) {
 					return usageErr("%v", err)
 				}
 				return err
 			}
-			caps := budget.given()
-			if s := maker.JournalScheme(jf.db); caps.Given() && (s == "postgres" || s == "postgresql") && !jf.local {
-				return usageErr("--max-cost, --max-samples-total and --max-wall: the fleet's queue keeps no new caps; give --local to resume the run here with them")
-			}
-			r, err := reopen(run, func(f *runFlags) {
-				f.jsonOut, f.quiet, f.journal = session.jsonOut, session.quiet, jf
-				applyCaps(&caps, f)
-			})
-			if err != nil {
-				return usageErr("%v", err)
-			}
-			return r.execute(cmd)
+			return flags.Resume(cmd, cliRunner(cmd), run)
 		},
 	}
-	fs := cmd.Flags()
-	fs.BoolVar(&session.jsonOut, "json", false, "print the summary as one JSON object")
-	fs.BoolVarP(&session.quiet, "quiet", "q", false, "no progress bar")
-	session.journal.register(fs)
-	budget.register(fs)
-	fs.BoolVar(&session.journal.reexecute, "reexecute", false, "run again the action of a step that a crash interrupted (tasks with execute)")
-	fs.MarkHidden("no-journal")
+	flags.Register(cmd.Flags())
 	return cmd
 }

@@ -24,8 +24,8 @@ func TestRunDescription(t *testing.T) {
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	// The flags as parsed, through the command's own runFlags.
-	want, err := newStoredConfig(fs, 4).runFlags()
+	// The flags as parsed, through the command's own runs.Flags.
+	want, err := newStoredConfig(fs, 4).runs.Flags()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -100,7 +100,7 @@ command of the next page (--cursor). --limit 0 lists every run.`,
 			return nil
 		},
 	}
-	registerDB(cmd.Flags(), &dbPath)
+	runs.RegisterDB(cmd.Flags(), &dbPath)
 	c.register(cmd.Flags())
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the page's runs as a JSON array")
 	cmd.Flags().IntVar(&q.Limit, "limit", maker.DefaultRunLimit, fmt.Sprintf("list at most this many, up to %d (0: every run)", maker.MaxRunLimit))
@@ -179,12 +179,6 @@ func runLister(cmd *cobra.Command, dbPath string, cl *server.Client) (*runList, 
 		return p, err
 	}, close: func() { db.Close() }}, nil
 }
-
-// Kinds implements [runs.KindLister]: the service refuses a list filtered
-// by a kind this maker does not journal.
-func (b runsBuilder) Kinds() []string { return kindNames() }
-
-var _ runs.KindLister = runsBuilder{}
 
 // runColumns is the table maker runs prints when the terminal's width is
 // unknown (output to a file or a pipe), and minColumns the narrowest it

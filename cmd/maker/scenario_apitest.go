@@ -5,15 +5,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/scenario/apitest"
+	"github.com/maker-go/maker/tasks"
 )
-
-func init() { openKind("scenario-apitest", worldOpener(apitestExecution)) }
 
 func newScenarioAPITestCmd() *cobra.Command {
 	var (
-		f   runFlags
+		f   runs.Flags
 		src instanceFlags
 	)
 	cmd := &cobra.Command{
@@ -41,69 +40,10 @@ usage, 3 budget reached.`,
 			if stop, err := src.saveInstance(cmd, inst, fmt.Sprintf("%d tests", len(inst.Tests))); stop {
 				return err
 			}
-			e, end, err := apitestExecution(scenarioParams[apitest.Instance]{Instance: inst})
-			if err != nil {
-				return err
-			}
-			e.flags = &f
-			return end(e.execute(cmd))
+			return runTask(cmd, &f, "scenario-apitest", tasks.Scenario[apitest.Instance]{Instance: inst})
 		},
 	}
 	src.register(cmd.Flags(), apitest.DefaultUsers, fmt.Sprintf("users in the generated suite (1 to %d; large: %d)", apitest.MaxUsers, apitest.LargeUsers), "suite")
-	f.register(cmd.Flags())
+	f.Register(cmd.Flags())
 	return cmd
-}
-
-// apitestExecution starts the service under test on the instance and
-// returns the execution of a run against it, and end, which waits for the
-// tests still running and stops the service. The service lives in this
-// process: a resumed run starts a fresh one and replays the journaled
-// steps on it (runs.ReplayedWorld).
-func apitestExecution(p scenarioParams[apitest.Instance]) (execution[apitest.State], func(error) error, error) {
-	var none execution[apitest.State]
-	inst := p.Instance
-	if inst == nil {
-		return none, nil, usageErr("no instance")
-	}
-	if err := inst.Validate(); err != nil {
-		return none, nil, usageErr("%v", err)
-	}
-	svc, err := apitest.StartService(inst)
-	if err != nil {
-		return none, nil, err
-	}
-	task, err := apitest.New(inst, svc.URL)
-	if err != nil {
-		svc.Close()
-		return none, nil, usageErr("%v", err)
-	}
-	end := func(err error) error {
-		task.Wait()
-		svc.Close()
-		return err
-	}
-	_, ref := inst.Reference()
-	return execution[apitest.State]{
-		task:   task,
-		oracle: task,
-		kind:   "scenario-apitest",
-		params: p,
-		facts: func(res *maker.Result[apitest.State]) []fact {
-			outcomes := res.State.Outcomes(inst)
-			counts := map[string]int{}
-			for _, o := range outcomes {
-				counts[o]++
-			}
-			matches := true
-			for id, want := range ref.Outcomes(inst) {
-				matches = matches && outcomes[id] == want
-			}
-			return []fact{
-				{key: "tests", label: "tests", value: len(inst.Tests)},
-				{key: "outcomes", label: "outcomes", value: counts},
-				{key: "service_requests", label: "service requests", value: len(svc.Requests())},
-				{key: "matches_reference", label: "matches reference", value: matches},
-			}
-		},
-	}, end, nil
 }

@@ -2,21 +2,18 @@ package main
 
 import (
 	"fmt"
-	"maps"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/scenario/deploy"
+	"github.com/maker-go/maker/tasks"
 )
-
-func init() { openKind("scenario-deploy", worldOpener(deployExecution)) }
 
 func newScenarioDeployCmd() *cobra.Command {
 	var (
-		f         runFlags
+		f         runs.Flags
 		src       instanceFlags
 		badVer    string
 		probeEach time.Duration
@@ -61,12 +58,7 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
 			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d services, %d instances", len(in.Services), in.Total())); stop {
 				return err
 			}
-			e, end, err := deployExecution(deployParams{Instance: in, ProbeInterval: probeEach, ProbeMax: probeMax, ProbeWall: probeWall})
-			if err != nil {
-				return err
-			}
-			e.flags = &f
-			return end(e.execute(cmd))
+			return runTask(cmd, &f, "scenario-deploy", tasks.Deploy{Scenario: tasks.Scenario[deploy.Instance]{Instance: in}, ProbeInterval: probeEach, ProbeMax: probeMax, ProbeWall: probeWall})
 		},
 	}
 	src.register(cmd.Flags(), deploy.DefaultInstances, fmt.Sprintf("instances in the generated fleet (2 to %d; large: %d)", deploy.MaxInstances, deploy.LargeInstances), "fleet")
@@ -74,86 +66,6 @@ Exit status: 0 success, 1 a wrong or undecided step or a dropped request, 2 bad 
 	cmd.Flags().DurationVar(&probeEach, "probe-interval", 2*time.Millisecond, "time between probes of each service")
 	cmd.Flags().Int64Var(&probeMax, "probe-max", 5_000_000, "most probes in all")
 	cmd.Flags().DurationVar(&probeWall, "probe-wall", time.Hour, "longest time the prober runs")
-	f.register(cmd.Flags())
+	f.Register(cmd.Flags())
 	return cmd
-}
-
-// deployParams are what the journal keeps to rebuild a deploy run: the
-// fleet (with its bad version) and the prober's settings.
-type deployParams struct {
-	Instance      *deploy.Instance `json:"instance"`
-	ProbeInterval time.Duration    `json:"probe_interval_ns"`
-	ProbeMax      int64            `json:"probe_max"`
-	ProbeWall     time.Duration    `json:"probe_wall_ns"`
-}
-
-// deployExecution starts the fleet and its prober and returns the execution
-// of a rollout on it, and end, which stops both and fails a run in which
-// the prober saw a dropped request. The fleet lives in this process: a
-// resumed run starts a fresh one and replays the journaled steps on it
-// (runs.ReplayedWorld).
-func deployExecution(p deployParams) (execution[deploy.State], func(error) error, error) {
-	var none execution[deploy.State]
-	in := p.Instance
-	if in == nil {
-		return none, nil, usageErr("no instance")
-	}
-	if err := in.Validate(); err != nil {
-		return none, nil, usageErr("%v", err)
-	}
-	if p.ProbeInterval <= 0 || p.ProbeMax < 1 || p.ProbeWall <= 0 {
-		return none, nil, usageErr("--probe-interval, --probe-max and --probe-wall must be positive")
-	}
-	fleet, err := deploy.StartFleet(in)
-	if err != nil {
-		return none, nil, err
-	}
-	task, err := deploy.New(in, fleet)
-	if err != nil {
-		fleet.Close()
-		return none, nil, usageErr("%v", err)
-	}
-	prober := deploy.StartProber(fleet.URLs(), p.ProbeInterval, p.ProbeMax, p.ProbeWall)
-	var probe *deploy.ProbeReport
-	stop := func() deploy.ProbeReport {
-		if probe == nil {
-			r := prober.Stop()
-			probe = &r
-		}
-		return *probe
-	}
-	end := func(err error) error {
-		dropped := stop().Failed
-		fleet.Close()
-		if err == nil && dropped > 0 {
-			return &exitError{code: exitFailed, err: fmt.Errorf("the prober saw %d failed requests", dropped)}
-		}
-		return err
-	}
-	_, ref := in.Reference()
-	return execution[deploy.State]{
-		task:   task,
-		oracle: task,
-		kind:   "scenario-deploy",
-		params: p,
-		facts: func(res *maker.Result[deploy.State]) []fact {
-			p := stop()
-			statuses := res.State.Statuses(in)
-			matchesFleet := maps.Equal(fleet.Versions(), res.State.Versions(in))
-			matchesRef := maps.Equal(statuses, ref.Statuses(in)) && maps.Equal(res.State.Versions(in), ref.Versions(in))
-			var prober strings.Builder
-			fmt.Fprintf(&prober, "%d requests, %d failed", p.Requests, p.Failed)
-			for _, fl := range p.Failures {
-				fmt.Fprintf(&prober, "\n  failed    %s %s: %s", fl.At.Format(time.StampMilli), fl.Service, fl.Error)
-			}
-			return []fact{
-				{key: "services", value: len(in.Services)},
-				{key: "instances", label: "fleet", value: in.Total(), text: fmt.Sprintf("%d services, %d instances", len(in.Services), in.Total())},
-				{key: "service_status", label: "services", value: statuses},
-				{key: "matches_reference", label: "reference", value: matchesRef, text: fmt.Sprintf("matches %v; fleet matches state %v", matchesRef, matchesFleet)},
-				{key: "fleet_matches_state", value: matchesFleet},
-				{key: "probe", label: "prober", value: p, text: prober.String()},
-			}
-		},
-	}, end, nil
 }

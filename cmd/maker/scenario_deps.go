@@ -2,20 +2,17 @@ package main
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/scenario/deps"
+	"github.com/maker-go/maker/tasks"
 )
-
-func init() { openKind("scenario-deps", opener(depsExecution)) }
 
 func newScenarioDepsCmd() *cobra.Command {
 	var (
-		f   runFlags
+		f   runs.Flags
 		src instanceFlags
 	)
 	cmd := &cobra.Command{
@@ -43,40 +40,10 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d modules", len(in.Modules))); stop {
 				return err
 			}
-			e, err := depsExecution(scenarioParams[deps.Instance]{Instance: in})
-			if err != nil {
-				return err
-			}
-			e.flags = &f
-			return e.execute(cmd)
+			return runTask(cmd, &f, "scenario-deps", tasks.Scenario[deps.Instance]{Instance: in})
 		},
 	}
 	src.register(cmd.Flags(), deps.DefaultSize, fmt.Sprintf("modules in the generated graph (1 to %d; a long run: %d)", deps.MaxSize, deps.LargeSize), "graph")
-	f.register(cmd.Flags())
+	f.Register(cmd.Flags())
 	return cmd
-}
-
-// depsExecution is the execution of a deps run.
-func depsExecution(p scenarioParams[deps.Instance]) (execution[deps.State], error) {
-	if p.Instance == nil {
-		return execution[deps.State]{}, usageErr("no instance")
-	}
-	task, err := deps.New(p.Instance)
-	if err != nil {
-		return execution[deps.State]{}, usageErr("%v", err)
-	}
-	return execution[deps.State]{
-		task:   task,
-		oracle: task,
-		kind:   "scenario-deps",
-		params: p,
-		facts: func(res *maker.Result[deps.State]) []fact {
-			expected := slices.Equal(res.Actions, task.Order())
-			return []fact{
-				{key: "modules", label: "modules", value: len(task.Graph().Names)},
-				{key: "build_order", label: "build order", value: res.Actions, text: scenario.FormatHead(res.Actions, 12)},
-				{key: "order_is_expected", label: "expected", value: expected},
-			}
-		},
-	}, nil
 }

@@ -5,16 +5,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/scenario"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/scenario/interview"
+	"github.com/maker-go/maker/tasks"
 )
-
-func init() { openKind("scenario-interview", opener(interviewExecution)) }
 
 func newScenarioInterviewCmd() *cobra.Command {
 	var (
-		f   runFlags
+		f   runs.Flags
 		src instanceFlags
 	)
 	cmd := &cobra.Command{
@@ -46,50 +44,10 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage or instance, 3 b
 			if stop, err := src.saveInstance(cmd, in, fmt.Sprintf("%d interviews", len(in.Interviews))); stop {
 				return err
 			}
-			e, err := interviewExecution(scenarioParams[interview.Instance]{Instance: in})
-			if err != nil {
-				return err
-			}
-			e.flags = &f
-			return e.execute(cmd)
+			return runTask(cmd, &f, "scenario-interview", tasks.Scenario[interview.Instance]{Instance: in})
 		},
 	}
 	src.register(cmd.Flags(), interview.DefaultSize, fmt.Sprintf("interviews in the generated week (1 to %d; a long run: %d)", interview.MaxSize, interview.LargeSize), "week")
-	f.register(cmd.Flags())
+	f.Register(cmd.Flags())
 	return cmd
-}
-
-// interviewExecution is the execution of a interview run.
-func interviewExecution(p scenarioParams[interview.Instance]) (execution[interview.State], error) {
-	if p.Instance == nil {
-		return execution[interview.State]{}, usageErr("no instance")
-	}
-	if err := p.Instance.Validate(); err != nil {
-		return execution[interview.State]{}, usageErr("%v", err)
-	}
-	task, err := interview.New(p.Instance)
-	if err != nil {
-		return execution[interview.State]{}, usageErr("%v", err)
-	}
-	return execution[interview.State]{
-		task:   task,
-		oracle: task,
-		kind:   "scenario-interview",
-		params: p,
-		facts: func(res *maker.Result[interview.State]) []fact {
-			facts := []fact{
-				{key: "interviews", label: "interviews", value: task.Interviews()},
-				{key: "bookings", label: "bookings", value: res.Actions, text: scenario.FormatHead(res.Actions, 10)},
-			}
-			sc, err := task.Evaluate(res.Actions)
-			if err != nil {
-				return append(facts, fact{key: "score_error", label: "score", value: err.Error(), text: "invalid: " + err.Error()})
-			}
-			return append(facts,
-				fact{key: "score", value: sc},
-				fact{label: "hard", text: fmt.Sprintf("%d constraint breaches", sc.HardBreaches)},
-				fact{label: "preferences", text: fmt.Sprintf("%d of %d interviews in a preferred slot", sc.Preferred, sc.WithPrefs)},
-			)
-		},
-	}, nil
 }

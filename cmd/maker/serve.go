@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/fleet"
 	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
 	"github.com/maker-go/maker/taskfile"
@@ -94,7 +95,7 @@ docs/service.md, "Security model".`,
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&addr, "addr", "127.0.0.1:7777", "address to listen on (a non-loopback one needs --token-env)")
-	registerDB(fs, &dbPath)
+	runs.RegisterDB(fs, &dbPath)
 	fs.StringVar(&tokenEnv, "token-env", "", "environment variable holding the bearer token requests must carry")
 	fs.BoolVar(&allowExecute, "allow-execute", false, "accept task files with execute: a client may then run programs on this machine, from a directory --allow-dir allows")
 	fs.StringArrayVar(&allowDirs, "allow-dir", nil, "a directory whose files (inputs, expected_file) and programs (execute, with --allow-execute) a client's task file may name; repeatable (by default it may name none: a client sends the data files with the task file)")
@@ -213,21 +214,22 @@ func closeHTTP(hs *http.Server, grace time.Duration) {
 // serve runs the service until ctx ends, then drains.
 func serve(ctx context.Context, c serveConfig) error {
 	met := server.NewMetrics(prometheus.NewRegistry())
-	b := runsBuilder{log: c.stderr, allowExecute: c.allowExecute, allowDirs: c.allowDirs}
+	r := &runs.Runner{Log: c.stderr, AllowExecute: c.allowExecute, AllowDirs: c.allowDirs}
 	opts := runs.Options{OnStep: met.OnStep, Logger: c.log}
-	var fr *fleetRuns
+	var fr *fleet.Runs
 	if s := maker.JournalScheme(c.db); s == "postgres" || s == "postgresql" {
 		// On PostgreSQL the service is a front end of the fleet: its
 		// runs are queued for the workers (maker worker).
-		fr = &fleetRuns{b: b}
+		r.Queue = fleet.Queue{}
+		fr = &fleet.Runs{Runner: r}
 		opts.Fleet = fr
 	}
-	mgr, err := runs.New(ctx, c.db, b, opts)
+	mgr, err := runs.New(ctx, c.db, r, opts)
 	if err != nil {
 		return err
 	}
 	if fr != nil {
-		if err := fr.attach(ctx, mgr.DB()); err != nil {
+		if err := fr.Attach(ctx, mgr.DB()); err != nil {
 			mgr.Shutdown(context.Background())
 			return err
 		}
@@ -235,7 +237,7 @@ func serve(ctx context.Context, c serveConfig) error {
 	met.SetManager(mgr)
 	srv := server.New(server.Config{
 		Manager: mgr, Token: c.token, Metrics: met, Logger: c.log,
-		AllowHosts: c.allowHosts, SecureCookie: c.secureCookie, Timeouts: c.timeouts, Prompt: journaledPrompt,
+		AllowHosts: c.allowHosts, SecureCookie: c.secureCookie, Timeouts: c.timeouts, Prompt: runs.JournaledPrompt,
 		Report: func(ctx context.Context, id string, w io.Writer) error {
 			run, err := mgr.DB().Run(ctx, id)
 			if err != nil {

@@ -593,7 +593,7 @@ func TestServeHosts(t *testing.T) {
 		got, err := serveHosts(c.addr, c.allow)
 		if c.err != "" {
 			var ee *exitError
-			if err == nil || !strings.Contains(err.Error(), c.err) || !errors.As(err, &ee) || ee.code != exitUsage {
+			if err == nil || !strings.Contains(err.Error(), c.err) || !errors.As(err, &ee) || ee.Code != exitUsage {
 				t.Errorf("serveHosts(%q, %q): %v, want a usage error naming %q", c.addr, c.allow, err, c.err)
 			}
 			continue

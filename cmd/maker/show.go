@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/server"
 )
 
@@ -56,14 +57,14 @@ outcome of the latest session.`,
 				"updated":     run.Updated,
 				"version":     run.Version,
 			}
-			pending, pendingText, perr := pendingAction(cmd.Context(), db, run)
+			pending, pendingText, perr := runs.PendingAction(cmd.Context(), db, run)
 			if perr != nil {
 				return perr
 			}
 			if pending != nil {
 				extra["interrupted_action"] = pending
 			}
-			if err := printSummary(cmd.OutOrStdout(), jsonOut, sum, extra); err != nil {
+			if err := runs.PrintSummary(cmd.OutOrStdout(), jsonOut, sum, extra); err != nil {
 				return err
 			}
 			if !jsonOut {
@@ -77,12 +78,12 @@ outcome of the latest session.`,
 				fmt.Fprint(cmd.OutOrStdout(), pendingText)
 			}
 			if inconsistent {
-				return &exitError{code: exitFailed, err: err}
+				return &exitError{Code: exitFailed, Err: err}
 			}
 			return nil
 		},
 	}
-	registerDB(cmd.Flags(), &dbPath)
+	runs.RegisterDB(cmd.Flags(), &dbPath)
 	c.register(cmd.Flags())
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print the summary as one JSON object")
 	return cmd
@@ -103,7 +104,7 @@ func showRemote(cmd *cobra.Command, cl *server.Client, id string, jsonOut bool) 
 		"resumptions": max(0, len(in.Sessions)-1), "created": in.Created, "updated": in.Updated, "version": in.Version,
 		"live": in.Live, "progress": in.Progress, "steps_per_second": in.StepsPerSecond, "eta_seconds": in.ETASeconds,
 	}
-	if err := printSummary(cmd.OutOrStdout(), jsonOut, in.Summary, extra); err != nil {
+	if err := runs.PrintSummary(cmd.OutOrStdout(), jsonOut, in.Summary, extra); err != nil {
 		return err
 	}
 	if !jsonOut {

@@ -91,18 +91,15 @@ var submitSession = map[string]bool{"json": true, "quiet": true, "db": true, "no
 
 // submit sends the run to the service instead of running it: its kind,
 // params and the run flags given on the command line.
-func (e execution[S]) submit(cmd session) error {
+func submit(cmd *cobra.Command, f *runs.Flags, x runs.Opened) error {
 	c := submitTo(cmd.Context())
-	if _, known := lookupKind(e.kind); !known {
-		return usageErr("task %s cannot run on a service: its kind %q is not in taskKinds", e.task.Name(), e.kind)
-	}
-	params, err := submitParams(cmd.Context(), e.params)
+	params, err := submitParams(cmd.Context(), x.RunParams())
 	if err != nil {
 		return err
 	}
 	run := pflag.NewFlagSet("run flags", pflag.ContinueOnError)
-	new(runFlags).registerAll(run)
-	d := runs.Spec{Kind: e.kind, Params: params}
+	new(runs.Flags).Register(run)
+	d := runs.Spec{Kind: x.RunKind(), Params: params}
 	var setErr error
 	cmd.Flags().Visit(func(fl *pflag.Flag) {
 		if run.Lookup(fl.Name) == nil || submitSession[fl.Name] || setErr != nil {
@@ -120,7 +117,7 @@ func (e execution[S]) submit(cmd session) error {
 	if err != nil {
 		return clientErr(err)
 	}
-	if e.flags.jsonOut {
+	if f.JSON() {
 		_, err = fmt.Fprintf(cmd.OutOrStdout(), "{\"run_id\":%q}\n", id)
 		return err
 	}

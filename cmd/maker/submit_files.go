@@ -9,11 +9,12 @@ import (
 
 	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/server"
+	"github.com/maker-go/maker/tasks"
 )
 
 // A task file submitted to a service (maker submit ... run TASK.yaml)
 // travels with the data files it names: they are read here, on the
-// client, and sent in the run's params (taskfileParams.Files), so the
+// client, and sent in the run's params (tasks.TaskFile.Files), so the
 // service reads nothing of its own disk for them. Only its programs
 // (execute) must be on the service, in a directory it allows (maker serve
 // --allow-execute --allow-dir DIR); the task file's path is sent absolute
@@ -22,14 +23,14 @@ import (
 // submitParams are the params a run is submitted with: a task file's
 // carry the data files it names.
 func submitParams(ctx context.Context, params any) (json.RawMessage, error) {
-	p, ok := params.(taskfileParams)
+	p, ok := params.(tasks.TaskFile)
 	if !ok {
 		return json.Marshal(params)
 	}
 	if abs, err := filepath.Abs(p.File); err == nil {
 		p.File = abs
 	}
-	files, err := readSent(ctx, p.paths)
+	files, err := readSent(ctx, p.DataPaths())
 	if err != nil {
 		return nil, err
 	}
@@ -68,18 +69,6 @@ func readSent(ctx context.Context, paths map[string]string) (map[string]string, 
 		out[name] = string(b)
 	}
 	return out, nil
-}
-
-// sentFiles are the files a client sent, as [taskfile.Options.Files].
-func sentFiles(files map[string]string) map[string][]byte {
-	if files == nil {
-		return nil
-	}
-	out := make(map[string][]byte, len(files))
-	for name, text := range files {
-		out[name] = []byte(text)
-	}
-	return out
 }
 
 // onClient says of an error reading a task file for maker submit that it

@@ -5,16 +5,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/maker-go/maker"
+	"github.com/maker-go/maker/runs"
 	"github.com/maker-go/maker/sudoku"
 	"github.com/maker-go/maker/tasks"
 )
 
-func init() { openKind("sudoku", opener(sudokuExecution)) }
-
 func newSudokuCmd() *cobra.Command {
 	var (
-		f      runFlags
+		f      runs.Flags
 		puzzle string
 		blanks int
 	)
@@ -48,47 +46,14 @@ Exit status: 0 solved, 1 a wrong or undecided step, 2 bad usage, 3 budget reache
 				if g, err = sudoku.ParseGrid(puzzle); err != nil {
 					return usageErr("--puzzle: %v", err)
 				}
-			} else if g, err = sudoku.Generate(f.seed, blanks); err != nil {
+			} else if g, err = sudoku.Generate(f.Seed(), blanks); err != nil {
 				return usageErr("%v", err)
 			}
-			e, err := sudokuExecution(sudokuParams{Puzzle: g.Compact()})
-			if err != nil {
-				return err
-			}
-			e.flags = &f
-			return e.execute(cmd)
+			return runTask(cmd, &f, "sudoku", tasks.Sudoku{Puzzle: g.Compact()})
 		},
 	}
 	cmd.Flags().StringVar(&puzzle, "puzzle", "", "the puzzle: 81 cells, digits and '.' or '0' (default: generated from --seed)")
 	cmd.Flags().IntVar(&blanks, "blanks", 50, fmt.Sprintf("empty cells of a generated puzzle, 1 to %d (one step each)", sudoku.MaxBlanks))
-	f.register(cmd.Flags())
+	f.Register(cmd.Flags())
 	return cmd
-}
-
-// sudokuParams are what the journal keeps to rebuild a Sudoku run.
-type sudokuParams = tasks.Sudoku
-
-// sudokuExecution is the execution of a Sudoku run.
-func sudokuExecution(p sudokuParams) (execution[sudoku.Grid], error) {
-	g, err := sudoku.ParseGrid(p.Puzzle)
-	if err != nil {
-		return execution[sudoku.Grid]{}, usageErr("--puzzle: %v", err)
-	}
-	task, err := sudoku.New(g)
-	if err != nil {
-		return execution[sudoku.Grid]{}, usageErr("%v", err)
-	}
-	return execution[sudoku.Grid]{
-		task:   task,
-		oracle: task,
-		kind:   "sudoku",
-		params: p,
-		facts: func(res *maker.Result[sudoku.Grid]) []fact {
-			return []fact{
-				{key: "puzzle", label: "puzzle", value: g.Compact(), text: "\n" + g.String()},
-				{key: "final_grid", label: "final grid", value: res.State.Compact(), text: "\n" + res.State.String()},
-				{key: "solved", value: res.State == task.Solution()},
-			}
-		},
-	}, nil
 }

@@ -46,9 +46,9 @@ it, 130 it was interrupted (cancelled).`,
 				return clientErr(err)
 			}
 			out := cmd.OutOrStdout()
-			bar := newProgress(cmd.ErrOrStderr(), in.TotalSteps, jsonOut)
+			bar := runs.NewProgress(cmd.ErrOrStderr(), in.TotalSteps, jsonOut)
 			if bar != nil {
-				_ = bar.bar.Add(after)
+				bar.Add(after)
 			}
 			// The steps committed before the watch began come from the
 			// journal at once: they move the bar, not its pace.
@@ -63,12 +63,12 @@ it, 130 it was interrupted (cancelled).`,
 					for _, n := range ev.Flagged {
 						flagged += n
 					}
-					return bar.decided(ev.Samples, flagged, ev.Step > committed)
+					return bar.Decided(ev.Samples, flagged, ev.Step > committed)
 				}
 				return writeStepLine(out, ev)
 			})
 			if bar != nil {
-				bar.finish()
+				bar.Finish()
 			}
 			if err != nil {
 				return clientErr(err)
@@ -78,7 +78,7 @@ it, 130 it was interrupted (cancelled).`,
 			}
 			if !jsonOut {
 				if in.Summary != nil {
-					if err := printSummary(out, false, in.Summary, nil); err != nil {
+					if err := runs.PrintSummary(out, false, in.Summary, nil); err != nil {
 						return err
 					}
 				}
@@ -112,13 +112,13 @@ func watchOutcome(in *runs.Info) error {
 		if why == "" && in.Summary != nil {
 			why = fmt.Sprintf(": %d wrong %s", in.Summary.WrongSteps, plural(in.Summary.WrongSteps, "step", "steps"))
 		}
-		return &exitError{code: exitFailed, err: fmt.Errorf("run %s failed at %s%s", in.ID, at, why)}
+		return &exitError{Code: exitFailed, Err: fmt.Errorf("run %s failed at %s%s", in.ID, at, why)}
 	case maker.StatusBudget:
-		return &exitError{code: exitBudget, err: fmt.Errorf("run %s was stopped by a budget at %s%s", in.ID, at, why)}
+		return &exitError{Code: exitBudget, Err: fmt.Errorf("run %s was stopped by a budget at %s%s", in.ID, at, why)}
 	case maker.StatusInterrupted:
-		return &exitError{code: exitInterrupted, err: fmt.Errorf("run %s was interrupted at %s", in.ID, at)}
+		return &exitError{Code: exitInterrupted, Err: fmt.Errorf("run %s was interrupted at %s", in.ID, at)}
 	case maker.StatusStopped:
-		return &exitError{code: exitFailed, err: fmt.Errorf("run %s stopped at its step limit, at %s", in.ID, at)}
+		return &exitError{Code: exitFailed, Err: fmt.Errorf("run %s stopped at its step limit, at %s", in.ID, at)}
 	}
 	return nil
 }

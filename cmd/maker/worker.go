@@ -68,7 +68,7 @@ worker takes them. See docs/fleet.md.`,
 			ctx := cmd.Context()
 			// The journal's pacer keeps every run's --rpm and --tpm for
 			// the whole fleet.
-			jdb, err := openJournal(ctx, db)
+			jdb, err := maker.OpenJournal(ctx, db, false)
 			if err != nil {
 				return err
 			}
@@ -79,7 +79,7 @@ worker takes them. See docs/fleet.md.`,
 			}
 			pacer := pj.Pacer()
 			models := &runs.Models{}
-			cfg.URL, cfg.Logger, cfg.Builder, cfg.Journal = db, log, runsBuilder{log: cmd.ErrOrStderr()}, jdb
+			cfg.URL, cfg.Logger, cfg.Runner, cfg.Journal = db, log, &runs.Runner{Log: cmd.ErrOrStderr()}, jdb
 			cfg.Prepare = func(j *runs.Job) { j.Models, j.Pacer = models, pacer }
 			w, err := fleet.Start(ctx, cfg)
 			if err != nil {
@@ -98,7 +98,7 @@ worker takes them. See docs/fleet.md.`,
 		},
 	}
 	fs := cmd.Flags()
-	registerDB(fs, &db)
+	runs.RegisterDB(fs, &db)
 	fs.IntVar(&cfg.Concurrency, "concurrency", 4, "chunks (so runs) worked at once, per queue")
 	fs.StringSliceVar(&cfg.Queues, "queues", []string{fleet.DefaultQueue}, "queues to work")
 	fs.IntVar(&cfg.ChunkSteps, "chunk-steps", fleet.DefaultChunkSteps, "most steps of one chunk")

@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/runs"
 )
 
 // A run's budget (--max-cost, --max-samples-total, --max-wall) caps the
@@ -37,8 +36,8 @@ func (b *budgetFlags) register(fs *pflag.FlagSet) {
 
 // given are the caps given on the command line; the run's flags check
 // them (a negative cap is refused as --max-cost's).
-func (b *budgetFlags) given() runs.Caps {
-	var c runs.Caps
+func (b *budgetFlags) given() Caps {
+	var c Caps
 	if b.fs.Changed("max-cost") {
 		c.MaxCostUSD = &b.cost
 	}
@@ -53,8 +52,8 @@ func (b *budgetFlags) given() runs.Caps {
 }
 
 // applyCaps sets the caps c gives over f's; c was checked by
-// [runs.Caps.Check].
-func applyCaps(c *runs.Caps, f *runFlags) {
+// [Caps.Check].
+func applyCaps(c *Caps, f *Flags) {
 	if c == nil {
 		return
 	}
@@ -74,7 +73,7 @@ func applyCaps(c *runs.Caps, f *runFlags) {
 // sessionCaps sets f's caps to those the run's latest ended session
 // recorded (a resume that raised a cap); without one, f keeps the caps the
 // run started with.
-func sessionCaps(run *maker.RunRecord, f *runFlags) {
+func sessionCaps(run *maker.RunRecord, f *Flags) {
 	for i := len(run.Sessions) - 1; i >= 0; i-- {
 		s := run.Sessions[i].Summary
 		if s == nil || s.Budget == nil {
@@ -97,4 +96,48 @@ func (jr *journaling) spent(ctx context.Context) (maker.Spent, error) {
 		return maker.Spent{}, nil
 	}
 	return sum.Spent(), nil
+}
+
+// ResumeFlags are the flags of maker resume: the session's output and
+// journal, and new budget caps for the whole run. The run's other
+// settings are its own, from the journal.
+type ResumeFlags struct {
+	session Flags
+	budget  budgetFlags
+}
+
+// Register adds the flags to fs.
+func (r *ResumeFlags) Register(fs *pflag.FlagSet) {
+	fs.BoolVar(&r.session.jsonOut, "json", false, "print the summary as one JSON object")
+	fs.BoolVarP(&r.session.quiet, "quiet", "q", false, "no progress bar")
+	r.session.journal.register(fs)
+	r.budget.register(fs)
+	fs.BoolVar(&r.session.journal.reexecute, "reexecute", false, "run again the action of a step that a crash interrupted (tasks with execute)")
+	_ = fs.MarkHidden("no-journal")
+}
+
+// DB is the journal the run is resumed from (--db); "" with --no-journal.
+func (r *ResumeFlags) DB() string {
+	if r.session.journal.noJournal {
+		return ""
+	}
+	return r.session.journal.db
+}
+
+// Resume continues the journaled run in a command's session with the run's
+// own settings, the session's output and journal, and the caps given.
+func (r *ResumeFlags) Resume(s Session, rn *Runner, run *maker.RunRecord) error {
+	jf := r.session.journal
+	caps := r.budget.given()
+	if sc := maker.JournalScheme(jf.db); caps.Given() && (sc == "postgres" || sc == "postgresql") && !jf.local {
+		return usageErr("--max-cost, --max-samples-total and --max-wall: the fleet's queue keeps no new caps; give --local to resume the run here with them")
+	}
+	x, err := reopen(run, rn, func(f *Flags) {
+		f.jsonOut, f.quiet, f.journal = r.session.jsonOut, r.session.quiet, jf
+		applyCaps(&caps, f)
+	})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	return x.execute(s)
 }

@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"fmt"
@@ -6,18 +6,18 @@ import (
 	"strings"
 )
 
-// fact is one task-specific line of a run's summary, computed once and
+// Fact is one task-specific line of a run's summary, computed once and
 // rendered twice: as the JSON field key (with value) and as an aligned
-// text line "label  text". A fact with no key is text only; one with no
+// text line "label  text". A Fact with no key is text only; one with no
 // label is JSON only.
-type fact struct {
-	key   string // JSON field; "" for text only
-	value any    // the JSON value
-	label string // text label; "" for JSON only
-	// text is the text rendering; "" prints value with %v. Lines after
+type Fact struct {
+	Key   string // JSON field; "" for text only
+	Value any    // the JSON value
+	Label string // text label; "" for JSON only
+	// Text is the text rendering; "" prints value with %v. Lines after
 	// the first are printed as they are (indented detail lines), and a
 	// text that starts with a line break puts the label on its own line.
-	text string
+	Text string
 }
 
 // factLabelWidth is the width of a text label, as in [maker.Summary]'s
@@ -25,39 +25,39 @@ type fact struct {
 const factLabelWidth = 12
 
 // jsonFields adds the facts with a key to m.
-func jsonFields(facts []fact, m map[string]any) map[string]any {
+func jsonFields(facts []Fact, m map[string]any) map[string]any {
 	for _, f := range facts {
-		if f.key == "" {
+		if f.Key == "" {
 			continue
 		}
 		if m == nil {
 			m = map[string]any{}
 		}
-		m[f.key] = f.value
+		m[f.Key] = f.Value
 	}
 	return m
 }
 
 // writeFacts prints the facts with a label as aligned text lines.
-func writeFacts(w io.Writer, facts []fact) error {
+func writeFacts(w io.Writer, facts []Fact) error {
 	width := factLabelWidth
 	for _, f := range facts {
-		width = max(width, len(f.label)+1)
+		width = max(width, len(f.Label)+1)
 	}
 	var b strings.Builder
 	for _, f := range facts {
-		if f.label == "" {
+		if f.Label == "" {
 			continue
 		}
-		text := f.text
+		text := f.Text
 		if text == "" {
-			text = fmt.Sprint(f.value)
+			text = fmt.Sprint(f.Value)
 		}
 		first, rest, _ := strings.Cut(text, "\n")
 		if first == "" {
-			b.WriteString(f.label)
+			b.WriteString(f.Label)
 		} else {
-			fmt.Fprintf(&b, "%-*s%s", width, f.label, first)
+			fmt.Fprintf(&b, "%-*s%s", width, f.Label, first)
 		}
 		b.WriteByte('\n')
 		if rest != "" {

@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"context"
@@ -23,8 +23,8 @@ type actingTask interface {
 // the journal as its action log. On resume it first looks for an action
 // that started after the last recorded step: that action may have changed
 // the world already, and it is run again only when --reexecute says so.
-func bindActions[S any](ctx context.Context, e execution[S], jr *journaling, from int) error {
-	a, ok := any(e.task).(actingTask)
+func bindActions[S any](ctx context.Context, e Execution[S], jr *journaling, from int) error {
+	a, ok := any(e.Task).(actingTask)
 	if !ok {
 		return nil
 	}
@@ -90,9 +90,9 @@ func bindActionsDir(a actingTask, jr *journaling, quiet bool) error {
 	return nil
 }
 
-// pendingAction is what `maker show` says of an action that started after
+// PendingAction is what `maker show` says of an action that started after
 // the run's last committed step: nil when there is none.
-func pendingAction(ctx context.Context, db maker.Journal, run *maker.RunRecord) (map[string]any, string, error) {
+func PendingAction(ctx context.Context, db maker.Journal, run *maker.RunRecord) (map[string]any, string, error) {
 	l, ok := db.(maker.ActionLister)
 	if !ok {
 		return nil, "", nil

@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 // checkOnNoConsensus refuses an --on-no-consensus that is neither error
 // nor escalate:MODEL.
-func (f *runFlags) checkOnNoConsensus() error {
+func (f *Flags) checkOnNoConsensus() error {
 	if _, err := maker.ParseOnNoConsensus(f.onNoConsensus); err != nil {
 		return usageErr("--on-no-consensus: %v", err)
 	}
@@ -20,10 +20,10 @@ func (f *runFlags) checkOnNoConsensus() error {
 // --on-no-consensus's, or else the task file's on_no_consensus; nil for
 // the default policy, error. The model opens with the run's settings
 // (a simulated one answers from the task's oracle, as --model does).
-func (e execution[S]) escalation(ctx context.Context) (*maker.Escalation, error) {
+func (e Execution[S]) escalation(ctx context.Context) (*maker.Escalation, error) {
 	f := e.flags
 	policy := f.onNoConsensus
-	if t, ok := e.task.(interface{ OnNoConsensus() string }); ok && policy == "" {
+	if t, ok := e.Task.(interface{ OnNoConsensus() string }); ok && policy == "" {
 		policy = t.OnNoConsensus()
 	}
 	name, err := maker.ParseOnNoConsensus(policy)
@@ -33,7 +33,7 @@ func (e execution[S]) escalation(ctx context.Context) (*maker.Escalation, error)
 	if name == "" {
 		return nil, nil
 	}
-	m, err := f.openOne(ctx, name, e.oracle)
+	m, err := f.openOne(ctx, name, e.Oracle)
 	if err != nil {
 		return nil, usageErr("--on-no-consensus escalate:%s: %v", name, err)
 	}

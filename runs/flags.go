@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"context"
@@ -20,8 +20,8 @@ import (
 	"github.com/maker-go/maker/sim"
 )
 
-// runFlags are the flags every command that runs a task shares.
-type runFlags struct {
+// Flags are the flags every command that runs a task shares.
+type Flags struct {
 	model       string
 	k           string
 	target      float64
@@ -68,17 +68,17 @@ type runFlags struct {
 	approval approvalFlags
 }
 
-// modelFlags open the model: the simulator's or a provider's settings.
-var modelFlags = []string{"model", "seed", "sim-error", "sim-latency", "base-url", "api-key-env", "timeout", "rpm", "tpm", "retries", "retry-wait"}
+// ModelFlags open the model: the simulator's or a provider's settings.
+var ModelFlags = []string{"model", "seed", "sim-error", "sim-latency", "base-url", "api-key-env", "timeout", "rpm", "tpm", "retries", "retry-wait"}
 
-// register adds every run flag to fs.
-func (f *runFlags) register(fs *pflag.FlagSet) { f.registerOnly(fs) }
+// Register adds every run flag to fs.
+func (f *Flags) Register(fs *pflag.FlagSet) { f.RegisterOnly(fs) }
 
-// registerOnly adds to fs the run flags named, or all of them when none is
+// RegisterOnly adds to fs the run flags named, or all of them when none is
 // named, so a command lists in its help only the flags it reads. The flags
 // left out keep their defaults, so validate and config see the same values
 // as when every flag is registered.
-func (f *runFlags) registerOnly(fs *pflag.FlagSet, names ...string) {
+func (f *Flags) RegisterOnly(fs *pflag.FlagSet, names ...string) {
 	all := pflag.NewFlagSet("run flags", pflag.ContinueOnError)
 	f.registerAll(all)
 	if len(names) == 0 {
@@ -94,7 +94,7 @@ func (f *runFlags) registerOnly(fs *pflag.FlagSet, names ...string) {
 	}
 }
 
-func (f *runFlags) registerAll(fs *pflag.FlagSet) {
+func (f *Flags) registerAll(fs *pflag.FlagSet) {
 	d := sim.DefaultConfig()
 	fs.StringVar(&f.model, "model", sim.Name, "model: sim (simulated), sim/NAME?error=0.01&... (a named simulated model), or provider/model, e.g. openai/gpt-4.1-mini; a,b or a=2,b=1 for an ensemble that draws each step's samples across them")
 	fs.StringVar(&f.k, "k", "auto", "vote margin: a number; auto for k_min at --target; adaptive to start there and raise k when the run's votes say the target is at risk")
@@ -135,7 +135,7 @@ func (f *runFlags) registerAll(fs *pflag.FlagSet) {
 }
 
 // simulated reports whether every model --model names is simulated.
-func (f *runFlags) simulated() bool {
+func (f *Flags) simulated() bool {
 	entries, err := f.models()
 	if err != nil {
 		return false
@@ -152,7 +152,7 @@ func (f *runFlags) simulated() bool {
 // --seed, the step and the sample index alone (the simulator and local/
 // models), so that tallying them in launch order makes a run reproducible
 // whatever the timing.
-func (f *runFlags) seeded() bool {
+func (f *Flags) seeded() bool {
 	entries, err := f.models()
 	if err != nil {
 		return false
@@ -179,7 +179,7 @@ const (
 // validate checks the flags that need no model: every number in its range
 // and no flag that the chosen model would ignore. Each error is one line
 // naming the flag and its range.
-func (f *runFlags) validate() error {
+func (f *Flags) validate() error {
 	floats := []struct {
 		name string
 		v    float64
@@ -239,7 +239,7 @@ func (f *runFlags) validate() error {
 
 // openOne opens one model: the simulator (answering from oracle) or a
 // provider's.
-func (f *runFlags) openOne(ctx context.Context, name string, oracle maker.Oracle) (maker.Model, error) {
+func (f *Flags) openOne(ctx context.Context, name string, oracle maker.Oracle) (maker.Model, error) {
 	if sim.IsName(name) {
 		cfg, err := f.simConfig(name)
 		if err != nil {
@@ -266,7 +266,7 @@ func (f *runFlags) openOne(ctx context.Context, name string, oracle maker.Oracle
 }
 
 // errorRate is the per-sample error rate --k auto plans for.
-func (f *runFlags) errorRate(cmd session) (float64, error) {
+func (f *Flags) errorRate(cmd session) (float64, error) {
 	if f.simulated() && !cmd.Flags().Changed("p") {
 		return f.simErrorRate()
 	}
@@ -278,7 +278,7 @@ func (f *runFlags) errorRate(cmd session) (float64, error) {
 
 // plannedP is the per-step success rate the run is planned for: the
 // simulator's own, or --p; 0 when neither is known.
-func (f *runFlags) plannedP(cmd session) float64 {
+func (f *Flags) plannedP(cmd session) float64 {
 	if e, err := f.errorRate(cmd); err == nil {
 		return 1 - e
 	}
@@ -287,7 +287,7 @@ func (f *runFlags) plannedP(cmd session) float64 {
 
 // plannedSuccess is plannedP for the engine, which has no command: --p,
 // or the simulator's own rate; 0 when neither is known.
-func (f *runFlags) plannedSuccess() float64 {
+func (f *Flags) plannedSuccess() float64 {
 	if f.p > 0 {
 		return f.p
 	}
@@ -325,7 +325,7 @@ func (v *speculateValue) Set(s string) error {
 func (v *speculateValue) Type() string { return "auto|depth" }
 
 // resolveK turns --k into a number, planning k_min for auto.
-func (f *runFlags) resolveK(cmd session, steps int) (k int, note string, err error) {
+func (f *Flags) resolveK(cmd session, steps int) (k int, note string, err error) {
 	if f.k != "auto" && f.k != "adaptive" {
 		k, err := strconv.Atoi(f.k)
 		if err != nil || k < 1 {
@@ -355,7 +355,7 @@ func (f *runFlags) resolveK(cmd session, steps int) (k int, note string, err err
 
 // checkK rejects a k no step could reach: a step is decided only when one
 // answer is k votes ahead, which takes at least k samples.
-func (f *runFlags) checkK(k int) error {
+func (f *Flags) checkK(k int) error {
 	if k > min(maxK, f.maxSamples) {
 		return usageErr("--k must be between 1 and %d (and at most --max-samples, %d), got %d", maxK, f.maxSamples, k)
 	}
@@ -363,7 +363,7 @@ func (f *runFlags) checkK(k int) error {
 }
 
 // config builds the engine configuration.
-func (f *runFlags) config(k int) maker.Config {
+func (f *Flags) config(k int) maker.Config {
 	cfg := maker.Config{
 		K:            k,
 		Temperatures: &maker.Temperatures{First: f.temp0, Rest: f.temp},
@@ -385,9 +385,9 @@ func (f *runFlags) config(k int) maker.Config {
 	return cfg
 }
 
-// printSummary prints the summary for people or, with jsonOut, as one JSON
+// PrintSummary prints the summary for people or, with jsonOut, as one JSON
 // object with the extra fields merged in.
-func printSummary(w io.Writer, jsonOut bool, sum *maker.Summary, extra map[string]any) error {
+func PrintSummary(w io.Writer, jsonOut bool, sum *maker.Summary, extra map[string]any) error {
 	if jsonOut {
 		b, err := json.Marshal(sum)
 		if err != nil {
@@ -419,13 +419,36 @@ func outcome(sum *maker.Summary, runErr error) error {
 	case errors.As(runErr, &ee):
 		return runErr
 	case errors.Is(runErr, maker.ErrBudget):
-		return &exitError{code: exitBudget, err: runErr}
+		return &exitError{Code: exitBudget, Err: runErr}
 	case errors.Is(runErr, context.Canceled):
-		return &exitError{code: exitInterrupted, err: runErr}
+		return &exitError{Code: exitInterrupted, Err: runErr}
 	case runErr != nil:
-		return &exitError{code: exitFailed, err: runErr}
+		return &exitError{Code: exitFailed, Err: runErr}
 	case !sum.Success:
-		return &exitError{code: exitFailed, err: fmt.Errorf("the task failed: %d wrong %s", sum.WrongSteps, plural(sum.WrongSteps, "step", "steps"))}
+		return &exitError{Code: exitFailed, Err: fmt.Errorf("the task failed: %d wrong %s", sum.WrongSteps, plural(sum.WrongSteps, "step", "steps"))}
 	}
 	return nil
 }
+
+// Validate checks the flags that need no model: every number in its range
+// and no flag that the chosen model would ignore. Each error is one line
+// naming the flag and its range, and is a usage error.
+func (f *Flags) Validate() error { return f.validate() }
+
+// Simulated reports whether every model --model names is simulated.
+func (f *Flags) Simulated() bool { return f.simulated() }
+
+// JSON reports whether the summary is printed as one JSON object (--json).
+func (f *Flags) JSON() bool { return f.jsonOut }
+
+// K is --k as given: a number, auto or adaptive.
+func (f *Flags) K() string { return f.k }
+
+// Seed is --seed: the simulated model's, and a generated puzzle's.
+func (f *Flags) Seed() uint64 { return f.seed }
+
+// Target is --target: the probability the whole task is to succeed.
+func (f *Flags) Target() float64 { return f.target }
+
+// SetModel sets --model.
+func (f *Flags) SetModel(name string) { f.model = name }

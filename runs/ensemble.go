@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"context"
@@ -52,12 +52,12 @@ func parseModelList(s string) ([]modelEntry, error) {
 }
 
 // models are the entries of --model, checked.
-func (f *runFlags) models() ([]modelEntry, error) { return parseModelList(f.model) }
+func (f *Flags) models() ([]modelEntry, error) { return parseModelList(f.model) }
 
 // simConfig is the simulator's configuration for one simulated model name,
 // from the --seed, --sim-error and --sim-latency flags and the name's own
 // parameters.
-func (f *runFlags) simConfig(name string) (sim.Config, error) {
+func (f *Flags) simConfig(name string) (sim.Config, error) {
 	cfg := sim.DefaultConfig()
 	cfg.Seed = f.seed
 	cfg.ErrorRate = f.simError
@@ -71,7 +71,7 @@ func (f *runFlags) simConfig(name string) (sim.Config, error) {
 
 // openModel opens the model --model names: the simulator, a provider's
 // model, or an ensemble of several.
-func (f *runFlags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Model, error) {
+func (f *Flags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Model, error) {
 	entries, err := f.models()
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (f *runFlags) openModel(ctx context.Context, oracle maker.Oracle) (maker.Mo
 // simErrorRate is the per-sample error rate of the simulated models --model
 // names, weighted by their share of the samples: what an ensemble of
 // independent models errs at per sample.
-func (f *runFlags) simErrorRate() (float64, error) {
+func (f *Flags) simErrorRate() (float64, error) {
 	entries, err := f.models()
 	if err != nil {
 		return 0, err

@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"context"
@@ -13,12 +13,12 @@ import (
 	"github.com/maker-go/maker"
 )
 
-// progress is a terminal progress bar fed by the run's observer hook: steps
+// Progress is a terminal progress bar fed by the run's observer hook: steps
 // decided, samples, flags, and the pace and time left. The pace counts only
 // the steps decided while the bar is up: a resumed run's earlier steps,
 // or a watched run's steps replayed from the journal, move the bar but
 // took no time here, and counting them would promise an end far too soon.
-type progress struct {
+type Progress struct {
 	bar     *progressbar.ProgressBar
 	total   int
 	samples int
@@ -39,11 +39,11 @@ var isTerminal = func(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// newProgress returns nil when w is not a terminal or quiet is set, so
+// NewProgress is a progress bar of total steps on w; it returns nil when w is not a terminal or quiet is set, so
 // pipes and CI logs stay clean. The bar draws as soon as it counts a
 // step, so a command creates it after its header lines, just before the
 // run: a line printed after the bar leaves a stale bar on the screen.
-func newProgress(w io.Writer, total int, quiet bool) *progress {
+func NewProgress(w io.Writer, total int, quiet bool) *Progress {
 	if quiet || !isTerminal(w) {
 		return nil
 	}
@@ -51,7 +51,7 @@ func newProgress(w io.Writer, total int, quiet bool) *progress {
 	if max <= 0 {
 		max = -1
 	}
-	return &progress{total: total, start: time.Now(), now: time.Now, bar: progressbar.NewOptions64(max,
+	return &Progress{total: total, start: time.Now(), now: time.Now, bar: progressbar.NewOptions64(max,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("steps"),
 		progressbar.OptionShowCount(),
@@ -64,14 +64,14 @@ func newProgress(w io.Writer, total int, quiet bool) *progress {
 }
 
 // Observe implements [maker.Observer]: a step decided in this session.
-func (p *progress) Observe(_ context.Context, rec *maker.StepRecord) error {
-	return p.decided(len(rec.Samples), rec.Flagged, true)
+func (p *Progress) Observe(_ context.Context, rec *maker.StepRecord) error {
+	return p.Decided(len(rec.Samples), rec.Flagged, true)
 }
 
-// decided moves the bar one step, decided with these samples and flags;
+// Decided moves the bar one step, decided with these samples and flags;
 // paced says it was decided while the bar is up, so it counts toward the
 // pace.
-func (p *progress) decided(samples, flagged int, paced bool) error {
+func (p *Progress) Decided(samples, flagged int, paced bool) error {
 	p.samples += samples
 	p.flagged += flagged
 	if paced {
@@ -83,7 +83,7 @@ func (p *progress) decided(samples, flagged int, paced bool) error {
 
 // describe is the bar's text with the bar at step at: samples and flags,
 // then the pace of the steps decided since start and the time left at it.
-func (p *progress) describe(at int) string {
+func (p *Progress) describe(at int) string {
 	d := fmt.Sprintf("samples %d, flagged %d", p.samples, p.flagged)
 	el := p.now().Sub(p.start).Seconds()
 	if p.paced < minPaced || el <= 0 {
@@ -101,4 +101,8 @@ func (p *progress) describe(at int) string {
 	return d
 }
 
-func (p *progress) finish() { _ = p.bar.Finish() }
+func (p *Progress) Finish() { _ = p.bar.Finish() }
+
+// Add moves the bar by n steps decided before it was up (a resumed run's,
+// a watched run's journaled steps): they do not count in the pace.
+func (p *Progress) Add(n int) { _ = p.bar.Add(n) }

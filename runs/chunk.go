@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"time"
@@ -22,7 +22,7 @@ type chunkBound struct {
 // speculation, the steps it was voting ahead of the head too. So a chunk
 // boundary throws no decided step away, and the next chunk, which resumes
 // from the last journaled step, asks the model about none of them again.
-func (e execution[S]) bound(cfg *maker.Config, from int) chunkBound {
+func (e Execution[S]) bound(cfg *maker.Config, from int) chunkBound {
 	if e.job == nil || e.job.Chunk == nil {
 		return chunkBound{}
 	}
@@ -30,7 +30,7 @@ func (e execution[S]) bound(cfg *maker.Config, from int) chunkBound {
 	var b chunkBound
 	if ch.Steps > 0 {
 		end := from + ch.Steps
-		if (cfg.MaxSteps == 0 || end < cfg.MaxSteps) && (e.task.Steps() <= 0 || end < e.task.Steps()) {
+		if (cfg.MaxSteps == 0 || end < cfg.MaxSteps) && (e.Task.Steps() <= 0 || end < e.Task.Steps()) {
 			cfg.MaxSteps, b.bySteps = end, true
 		}
 	}

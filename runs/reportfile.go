@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"fmt"
@@ -23,7 +23,7 @@ type runReport struct {
 
 // openReport creates the report file named by --report, or returns nil
 // when there is none.
-func (f *runFlags) openReport(cmd session) (*runReport, error) {
+func (f *Flags) openReport(cmd session) (*runReport, error) {
 	if f.report == "" {
 		return nil, nil
 	}
@@ -75,7 +75,7 @@ func (r *runReport) finish(cmd session, sum *maker.Summary, final any, runErr er
 			fmt.Fprintln(cmd.ErrOrStderr(), "maker:", err)
 			return runErr
 		}
-		return &exitError{code: exitOutput, err: err}
+		return &exitError{Code: exitOutput, Err: err}
 	}
 	fmt.Fprintf(cmd.ErrOrStderr(), "report: %s\n", r.path)
 	return runErr

@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"encoding/json"
@@ -14,10 +14,10 @@ import (
 	"github.com/maker-go/maker/sim"
 )
 
-// calibrationModels are the models --model names for calibrate: each value
+// CalibrationModels are the models --model names for calibrate: each value
 // one model or a comma list of them, each measured on its own (no weights:
 // an ensemble is not calibrated as one model).
-func calibrationModels(values []string) ([]string, error) {
+func CalibrationModels(values []string) ([]string, error) {
 	var out []string
 	seen := map[string]bool{}
 	for _, v := range values {
@@ -58,7 +58,7 @@ func ensembleModels(values []string) ([]string, error) {
 }
 
 // without returns list less the names given.
-func without(list []string, names ...string) []string {
+func Without(list []string, names ...string) []string {
 	out := make([]string, 0, len(list))
 	for _, s := range list {
 		drop := false
@@ -72,23 +72,23 @@ func without(list []string, names ...string) []string {
 	return out
 }
 
-// modelChoice compares models measured on the same steps: what each would
+// ModelChoice compares models measured on the same steps: what each would
 // cost to run the whole task at the target, and which is cheapest.
-type modelChoice struct {
+type ModelChoice struct {
 	Task   string      `json:"task,omitempty"`
 	Steps  int         `json:"steps"` // of the whole task
 	Target float64     `json:"target"`
 	Probes int         `json:"probes,omitempty"` // steps every model answered (calibrate)
-	Models []choiceRow `json:"models"`
+	Models []ChoiceRow `json:"models"`
 	// Cheapest is the model with the lowest expected cost among those that
 	// meet the target at a known price; "" when none does.
 	Cheapest string `json:"cheapest"`
 }
 
-// choiceRow is one model of the comparison. Its plan is plan.Compute at
+// ChoiceRow is one model of the comparison. Its plan is plan.Compute at
 // the measured p and v, the mean tokens, the model's prices and the p90
 // latency: what `maker plan` prints for the same inputs.
-type choiceRow struct {
+type ChoiceRow struct {
 	Model             string        `json:"model"`
 	Simulated         bool          `json:"simulated"`
 	P                 float64       `json:"p"`
@@ -113,13 +113,13 @@ type choiceRow struct {
 	Calibration *calibrate.Report `json:"calibration,omitempty"`
 }
 
-// compareModels plans the task for each calibrated model and marks the
+// CompareModels plans the task for each calibrated model and marks the
 // cheapest that meets the target.
-func compareModels(reps []*calibrate.Report, prices []maker.Pricing, steps int, target float64) *modelChoice {
-	c := &modelChoice{Task: reps[0].Task, Steps: steps, Target: target, Probes: reps[0].Steps}
+func CompareModels(reps []*calibrate.Report, prices []maker.Pricing, steps int, target float64) *ModelChoice {
+	c := &ModelChoice{Task: reps[0].Task, Steps: steps, Target: target, Probes: reps[0].Steps}
 	for i, rep := range reps {
 		q := rep.VoteErrorRate
-		row := choiceRow{
+		row := ChoiceRow{
 			Model: rep.Model, Simulated: rep.Simulated,
 			P: 1 - q.Value, PLo: 1 - q.Hi, PHi: 1 - q.Lo, V: rep.V,
 			MeanInputTokens: rep.MeanInputTokens, MeanOutputTokens: rep.MeanOutputTokens,
@@ -132,13 +132,13 @@ func compareModels(reps []*calibrate.Report, prices []maker.Pricing, steps int, 
 		}
 		c.Models = append(c.Models, row)
 	}
-	c.plan()
+	c.Plan()
 	return c
 }
 
 // plan computes each row's plan and marks the cheapest row that meets the
 // target at a known price.
-func (c *modelChoice) plan() {
+func (c *ModelChoice) Plan() {
 	best := -1
 	for i := range c.Models {
 		row := &c.Models[i]
@@ -172,7 +172,7 @@ func (c *modelChoice) plan() {
 
 // choiceInput is the plan input of a row: the same one `maker plan --p P
 // --v V --in-tokens I --out-tokens O --latency L --model M` builds.
-func choiceInput(r choiceRow, steps int, target float64) plan.Input {
+func choiceInput(r ChoiceRow, steps int, target float64) plan.Input {
 	return plan.Input{
 		P: r.P, Steps: steps, Target: target, V: r.V,
 		Prices:   plan.Prices{InPerMTok: r.Pricing.InPerMTok, OutPerMTok: r.Pricing.OutPerMTok, CachedInPerMTok: r.Pricing.CachedInPerMTok},
@@ -183,7 +183,7 @@ func choiceInput(r choiceRow, steps int, target float64) plan.Input {
 
 // writeText prints the comparison as one table, the cheapest model that
 // meets the target marked with '*'.
-func (c *modelChoice) writeText(w io.Writer) error {
+func (c *ModelChoice) WriteText(w io.Writer) error {
 	var b strings.Builder
 	if c.Probes > 0 {
 		fmt.Fprintf(&b, "task %s, %d steps, target %g; every model answered the same %d steps\n", c.Task, c.Steps, c.Target, c.Probes)
@@ -240,8 +240,8 @@ func wallText(sec float64) string {
 	return time.Duration(sec * float64(time.Second)).Round(time.Second).String()
 }
 
-// writeJSON prints v as one JSON object.
-func writeJSON(w io.Writer, v any) error {
+// WriteJSON prints v as one JSON object.
+func WriteJSON(w io.Writer, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"encoding/json"
@@ -14,7 +14,6 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/events"
-	"github.com/maker-go/maker/fleet"
 )
 
 // journalFlags choose where a run is recorded: the journal database, the
@@ -34,12 +33,12 @@ type journalFlags struct {
 }
 
 func (j *journalFlags) register(fs *pflag.FlagSet) {
-	registerDB(fs, &j.db)
+	RegisterDB(fs, &j.db)
 	fs.BoolVar(&j.noJournal, "no-journal", false, "do not journal the run (it cannot be resumed, shown or replayed)")
 	fs.StringVar(&j.keep, "keep-samples", "", "sample texts to journal: none, flagged (flagged and losing samples; winners by key) or all (default flagged; on resume, the run's)")
 	fs.StringVar(&j.events, "events", "", "append one JSON line per decided step to this file")
 	fs.BoolVar(&j.local, "local", false, "with a postgres:// --db, run here instead of queuing the run for the fleet's workers (maker worker)")
-	fs.StringVar(&j.queue, "queue", fleet.DefaultQueue, "with a postgres:// --db, the queue of the fleet the run goes to")
+	fs.StringVar(&j.queue, "queue", DefaultQueue, "with a postgres:// --db, the queue of the fleet the run goes to")
 }
 
 // storedConfig is how runs were journaled before the run description
@@ -52,12 +51,12 @@ type storedConfig struct {
 	Slices map[string][]string `json:"slices,omitempty"`
 }
 
-// runFlags rebuilds the run flags of a journaled run. Flags this maker no
+// Flags rebuilds the run flags of a journaled run. Flags this maker no
 // longer has are an error rather than silently dropped.
-func (c storedConfig) runFlags() (*runFlags, error) {
-	f := new(runFlags)
+func (c storedConfig) flags() (*Flags, error) {
+	f := new(Flags)
 	fs := pflag.NewFlagSet("journaled run", pflag.ContinueOnError)
-	f.register(fs)
+	f.Register(fs)
 	for name, v := range c.Flags {
 		fl := fs.Lookup(name)
 		if fl == nil {
@@ -83,9 +82,9 @@ func (c storedConfig) runFlags() (*runFlags, error) {
 	return f, nil
 }
 
-// version is what the journal records as the maker that ran: the module
+// Version is what the journal records as the maker that ran: the module
 // version and, for a build from a checkout, its commit.
-func version() string {
+func Version() string {
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "unknown"
@@ -116,11 +115,11 @@ type journaling struct {
 
 // startJournal opens the journal of e (a new run, or the run e resumes) and
 // its events file, and returns the checkpoint the run starts from.
-func startJournal[S any](cmd session, e execution[S], model maker.Model, k int) (*journaling, maker.Checkpoint[S], error) {
+func startJournal[S any](cmd session, e Execution[S], model maker.Model, k int) (*journaling, maker.Checkpoint[S], error) {
 	ctx := cmd.Context()
 	f := e.flags
 	jf := f.journal
-	from := maker.Checkpoint[S]{State: e.task.Initial()}
+	from := maker.Checkpoint[S]{State: e.Task.Initial()}
 	jr := &journaling{stderr: cmd.ErrOrStderr()}
 	keep, err := jf.keepPolicy()
 	if err != nil {
@@ -129,7 +128,7 @@ func startJournal[S any](cmd session, e execution[S], model maker.Model, k int) 
 	// A task that resumes from a checkpoint of its own (the migration's
 	// progress table) is not journaled here: the journal holds runs from
 	// their first step, with no gaps.
-	useDB := jf.db != "" && !jf.noJournal && e.from == nil
+	useDB := jf.db != "" && !jf.noJournal && e.From == nil
 	if e.resume != "" && !useDB {
 		return nil, from, usageErr("resume needs the journal: give --db")
 	}
@@ -188,7 +187,7 @@ func startJournal[S any](cmd session, e execution[S], model maker.Model, k int) 
 			return nil, from, usageErr("--events: %v", err)
 		}
 		jr.eventsOut = out
-		ew := events.New(out, jr.id, e.task.Steps())
+		ew := events.New(out, jr.id, e.Task.Steps())
 		ew.Model, ew.Simulated = f.model, maker.IsSimulated(model)
 		jr.observers = append(jr.observers, ew)
 	}
@@ -209,8 +208,8 @@ func (j journalFlags) keepPolicy() (maker.Keep, error) {
 }
 
 // newRun is how the journal records a new run of e with margin k.
-func (e execution[S]) newRun(k int, simulated bool) (maker.NewRun, error) {
-	params, err := json.Marshal(e.params)
+func (e Execution[S]) newRun(k int, simulated bool) (maker.NewRun, error) {
+	params, err := json.Marshal(e.Params)
 	if err != nil {
 		return maker.NewRun{}, fmt.Errorf("journal: task params: %w", err)
 	}
@@ -219,8 +218,8 @@ func (e execution[S]) newRun(k int, simulated bool) (maker.NewRun, error) {
 		return maker.NewRun{}, fmt.Errorf("journal: config: %w", err)
 	}
 	return maker.NewRun{
-		Kind: e.kind, Task: e.task.Name(), Params: params, Model: e.flags.model, Simulated: simulated,
-		Config: config, Version: version(), TotalSteps: e.task.Steps(),
+		Kind: e.Kind, Task: e.Task.Name(), Params: params, Model: e.flags.model, Simulated: simulated,
+		Config: config, Version: Version(), TotalSteps: e.Task.Steps(),
 	}, nil
 }
 
@@ -289,7 +288,7 @@ func (jr *journaling) printID(cmd session, jsonOut bool) {
 // returned as it is.
 func (jr *journaling) explain(sum *maker.Summary, err error) error {
 	var ee *exitError
-	if !errors.As(err, &ee) || ee.code != exitInterrupted {
+	if !errors.As(err, &ee) || ee.Code != exitInterrupted {
 		return err
 	}
 	at := "step " + maker.Thousands(int64(sum.Steps))
@@ -300,5 +299,5 @@ func (jr *journaling) explain(sum *maker.Summary, err error) error {
 	if jr != nil && jr.id != "" {
 		text = fmt.Sprintf("interrupted: run %s stopped at %s; resume with maker resume %s", jr.id, at, jr.id)
 	}
-	return &exitError{code: exitInterrupted, err: &explained{text: text, cause: err}}
+	return &exitError{Code: exitInterrupted, Err: &explained{Text: text, Cause: err}}
 }

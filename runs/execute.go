@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"context"
@@ -6,86 +6,88 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/plan"
 	"github.com/maker-go/maker/provider"
-	"github.com/maker-go/maker/runs"
 )
 
-// session is where an execution runs: its context, where its output
+// Session is where an execution runs: its context, where its output
 // goes, and the flags it was given. A task command's *cobra.Command is
 // one; a service's job is another (jobSession), with no command at all.
-type session interface {
+type Session interface {
 	Context() context.Context
 	OutOrStdout() io.Writer
 	ErrOrStderr() io.Writer
 	Flags() *pflag.FlagSet
 }
 
-var _ session = (*cobra.Command)(nil)
+type session = Session
 
-// execution is one task run from the command line.
-type execution[S any] struct {
-	flags  *runFlags
-	task   maker.Task[S]
-	oracle maker.Oracle
-	// facts are the task's own lines of the summary, computed once and
-	// printed as JSON fields or as text (see fact).
-	facts func(res *maker.Result[S]) []fact
-	// plannedSteps, when the task's own step count is unknown (0), is the
+// Execution is a task of a kind ready to run: what the kind's opener
+// ([Kind.Open]) builds from the run's params.
+type Execution[S any] struct {
+	Task   maker.Task[S]
+	Oracle maker.Oracle
+	// Facts are the task's own lines of the summary, computed once and
+	// printed as JSON fields or as text (see Fact).
+	Facts func(res *maker.Result[S]) []Fact
+	// PlannedSteps, when the task's own step count is unknown (0), is the
 	// most steps it can take: what --k auto plans for.
-	plannedSteps int
-	// wrapModel, when set, wraps the opened model (per-step settings).
-	wrapModel func(maker.Model) maker.Model
-	// export, when set, runs after the run and before the summary: files
+	PlannedSteps int
+	// WrapModel, when set, wraps the opened model (per-step settings).
+	WrapModel func(maker.Model) maker.Model
+	// Export, when set, runs after the run and before the summary: files
 	// the task writes from its result.
-	export func(cmd session, res *maker.Result[S], jsonOut bool) error
-	// observers are added to the run's (journal, events).
-	observers []maker.Observer
-	// configure adjusts the engine configuration last.
-	configure func(cfg *maker.Config)
-	// from, when set, resumes the task at a checkpoint instead of starting
+	Export func(cmd Session, res *maker.Result[S], jsonOut bool) error
+	// Observers are added to the run's (journal, events).
+	Observers []maker.Observer
+	// Configure adjusts the engine configuration last.
+	Configure func(cfg *maker.Config)
+	// From, when set, resumes the task at a checkpoint instead of starting
 	// it from its initial state.
-	from *maker.Checkpoint[S]
-	// kind and params name the task in the journal, so that resume can
-	// rebuild it (see taskKinds); params must marshal to JSON and hold
+	From *maker.Checkpoint[S]
+	// Kind and Params name the task in the journal, so that resume can
+	// rebuild it (see [Kind.Open]); Params must marshal to JSON and hold
 	// everything the kind's opener needs.
-	kind   string
-	params any
+	Kind   string
+	Params any
+	// AtCheckpoint, when set, checks that the world a resumed run
+	// continues on is at the checkpoint, before its first step, for a kind
+	// whose world outlives the process ([KeptWorld]; see readyWorld); db
+	// is the run's journal. An error refuses the resume.
+	AtCheckpoint func(ctx context.Context, db maker.Journal, run string, from maker.Checkpoint[S]) error
+	// CacheScope, when set, are the lines of the run's decision-cache
+	// scope that stand for its params (see cacheScope); by default, the
+	// params' JSON.
+	CacheScope func() []string
+
+	flags *Flags
 	// resume is the journaled run to continue, or "" to start one.
 	resume string
-	// atCheckpoint, when set, checks that the world a resumed run continues
-	// on is at the checkpoint, before its first step, for a kind whose
-	// world outlives the process (runs.KeptWorld; see readyWorld); an
-	// error refuses the resume.
-	atCheckpoint func(ctx context.Context, jr *journaling, from maker.Checkpoint[S]) error
-	// job, when set, is the run as a service runs it (runsbuilder.go).
-	job *runs.Job
+	// job, when set, is the run as a service runs it (runner.go).
+	job    *Job
+	runner *Runner
 }
 
 // execute opens the model, plans k, runs the task with a progress bar and
 // prints the summary.
-func (e execution[S]) execute(cmd session) error {
-	if c, ok := e.task.(io.Closer); ok {
+func (e Execution[S]) execute(cmd session) error {
+	if c, ok := e.Task.(io.Closer); ok {
 		// A task that runs programs (a task file's key or validate
 		// program) stops them and removes their directories.
 		defer c.Close()
 	}
 	f := e.flags
-	if _, known := lookupKind(e.kind); !known {
-		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.task.Name(), e.kind)
+	if k, known := LookupKind(e.Kind); !known || k.Open == nil {
+		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.Task.Name(), e.Kind)
 	}
 	if err := f.validate(); err != nil {
 		return err
 	}
-	if c := calibrating(cmd.Context()); c != nil {
+	if c := Calibrating(cmd.Context()); c != nil {
 		return e.calibrate(cmd, c)
-	}
-	if submitTo(cmd.Context()) != nil {
-		return e.submit(cmd)
 	}
 	if e.queued() {
 		return e.enqueue(cmd)
@@ -100,7 +102,7 @@ func (e execution[S]) execute(cmd session) error {
 	if err != nil {
 		return err
 	}
-	if steps != e.task.Steps() && note != "" {
+	if steps != e.Task.Steps() && note != "" {
 		note += "; the step count is an upper bound on the voted steps"
 	}
 	cfg := f.config(k)
@@ -108,7 +110,7 @@ func (e execution[S]) execute(cmd session) error {
 		return err
 	}
 	cfg.Logger = slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg.Observers = append(cfg.Observers, e.observers...)
+	cfg.Observers = append(cfg.Observers, e.Observers...)
 	approval, err := e.planApproval()
 	if err != nil {
 		return err
@@ -141,14 +143,14 @@ func (e execution[S]) execute(cmd session) error {
 		return err
 	}
 	if f.k == "adaptive" {
-		pol, err := plan.NewAdaptiveK(k, e.task.Steps(), f.target, cfg.Logger)
+		pol, err := plan.NewAdaptiveK(k, e.Task.Steps(), f.target, cfg.Logger)
 		if err != nil {
 			return usageErr("--k adaptive: %v", err)
 		}
 		cfg.KPolicy = pol
 	}
-	if e.configure != nil {
-		e.configure(&cfg)
+	if e.Configure != nil {
+		e.Configure(&cfg)
 	}
 	if !f.jsonOut && note != "" {
 		fmt.Fprintf(cmd.ErrOrStderr(), "k = %d (%s)\n", k, note)
@@ -167,29 +169,29 @@ func (e execution[S]) execute(cmd session) error {
 		return err
 	}
 	cfg.Observers = rep.observe(cfg.Observers)
-	if e.from != nil && e.resume == "" {
-		from = *e.from
+	if e.From != nil && e.resume == "" {
+		from = *e.From
 	}
-	// The bar comes last, after every header line (see newProgress).
-	bar := newProgress(cmd.ErrOrStderr(), e.task.Steps(), f.quiet || f.jsonOut)
+	// The bar comes last, after every header line (see NewProgress).
+	bar := NewProgress(cmd.ErrOrStderr(), e.Task.Steps(), f.quiet || f.jsonOut)
 	if bar != nil {
-		_ = bar.bar.Add(from.Step) // a resumed run starts part way
+		bar.Add(from.Step) // a resumed run starts part way
 		cfg.Observers = append(cfg.Observers, bar)
 	}
 	runModel := model
-	if e.wrapModel != nil {
-		runModel = e.wrapModel(model)
+	if e.WrapModel != nil {
+		runModel = e.WrapModel(model)
 	}
 	chunk := e.bound(&cfg, from.Step)
 	sess := e.traceSession(ctx, jr, &cfg, from.Step)
-	res, runErr := maker.RunFrom(ctx, e.task, runModel, cfg, from)
+	res, runErr := maker.RunFrom(ctx, e.Task, runModel, cfg, from)
 	endTrace(sess, res, runErr)
 	if bar != nil {
-		bar.finish()
+		bar.Finish()
 	}
 	if res == nil {
 		rep.discard()
-		return &exitError{code: exitUsage, err: runErr}
+		return &exitError{Code: exitUsage, Err: runErr}
 	}
 	res.Summary.PriceNote = priceNote
 	// A provider may learn only from its answers that it reached a
@@ -203,26 +205,26 @@ func (e execution[S]) execute(cmd session) error {
 		status, runErr = maker.StatusQueued, nil
 	}
 	if err := jr.finish(&res.Summary, status); err != nil && runErr == nil {
-		runErr = &exitError{code: exitOutput, err: err}
+		runErr = &exitError{Code: exitOutput, Err: err}
 	}
 	if from.Step > 0 && e.resume != "" && !cfg.DiscardActions {
 		// The task's facts are about the whole run: give them the actions
 		// the run decided before this session too, even when this session
 		// was interrupted.
-		prior, err := runs.PriorActions(context.WithoutCancel(ctx), jr.db, jr.id, from.Step)
+		prior, err := PriorActions(context.WithoutCancel(ctx), jr.db, jr.id, from.Step)
 		if err != nil {
 			return err
 		}
 		res.Actions = append(prior, res.Actions...)
 	}
-	if e.export != nil {
-		if err := e.export(cmd, res, f.jsonOut); err != nil {
+	if e.Export != nil {
+		if err := e.Export(cmd, res, f.jsonOut); err != nil {
 			return err
 		}
 	}
-	var facts []fact
-	if e.facts != nil {
-		facts = e.facts(res)
+	var facts []Fact
+	if e.Facts != nil {
+		facts = e.Facts(res)
 	}
 	extra := jr.annotate(jsonFields(facts, map[string]any{}))
 	var proj *plan.Projection
@@ -232,7 +234,7 @@ func (e execution[S]) execute(cmd session) error {
 			extra["projection"] = pr
 		}
 	}
-	if err := printSummary(cmd.OutOrStdout(), f.jsonOut, &res.Summary, extra); err != nil {
+	if err := PrintSummary(cmd.OutOrStdout(), f.jsonOut, &res.Summary, extra); err != nil {
 		return err
 	}
 	if !f.jsonOut && proj != nil {

@@ -1,24 +1,23 @@
-package main
+package runs
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/fleet"
 )
 
 // queued reports whether the run goes to a fleet's queue rather than
 // running here: it is journaled on PostgreSQL, and neither --local nor a
 // service (which runs its jobs itself) says otherwise.
-func (e execution[S]) queued() bool {
+func (e Execution[S]) queued() bool {
 	jf := e.flags.journal
 	s := maker.JournalScheme(jf.db)
-	return (s == "postgres" || s == "postgresql") && !jf.noJournal && !jf.local && e.job == nil && e.from == nil
+	return (s == "postgres" || s == "postgresql") && !jf.noJournal && !jf.local && e.job == nil && e.From == nil && e.runner != nil && e.runner.Queue != nil
 }
 
 // enqueue queues the run (see queueRun) and says so.
-func (e execution[S]) enqueue(cmd session) error {
+func (e Execution[S]) enqueue(cmd session) error {
 	f := e.flags
 	id, location, err := e.queueRun(cmd)
 	if err != nil {
@@ -37,7 +36,7 @@ func (e execution[S]) enqueue(cmd session) error {
 // journaled run again) and queues its first chunk in the same transaction,
 // for a worker to take: maker worker on any machine with the same --db.
 // It returns the run's id and the journal's location.
-func (e execution[S]) queueRun(cmd session) (id, location string, _ error) {
+func (e Execution[S]) queueRun(cmd session) (id, location string, _ error) {
 	f := e.flags
 	ctx := cmd.Context()
 	switch {
@@ -48,10 +47,10 @@ func (e execution[S]) queueRun(cmd session) (id, location string, _ error) {
 	case f.journal.queue == "":
 		return "", "", usageErr("--queue: an empty queue name")
 	}
-	if _, acts := any(e.task).(maker.Executor[S]); acts {
+	if _, acts := any(e.Task).(maker.Executor[S]); acts {
 		// A fleet moves a run between machines; a world of files,
 		// programs and servers stays on one.
-		return "", "", usageErr("task %s acts on the world, which stays on this machine while a fleet moves runs between machines: give --local to run it here", e.task.Name())
+		return "", "", usageErr("task %s acts on the world, which stays on this machine while a fleet moves runs between machines: give --local to run it here", e.Task.Name())
 	}
 	keep, err := f.journal.keepPolicy()
 	if err != nil {
@@ -62,12 +61,12 @@ func (e execution[S]) queueRun(cmd session) (id, location string, _ error) {
 		return "", "", err
 	}
 	defer db.Close()
-	if err := fleet.Prepare(ctx, db); err != nil {
+	q := e.runner.Queue
+	if err := q.Prepare(ctx, db); err != nil {
 		return "", "", err
 	}
 	opts := maker.JournalOptions{Keep: keep, EndTx: func(ctx context.Context, tx any, _ string) error {
-		_, err := fleet.Enqueue(ctx, tx, id, f.journal.queue)
-		return err
+		return q.Enqueue(ctx, tx, id, f.journal.queue)
 	}}
 	var rec maker.Recorder
 	if e.resume != "" {
@@ -107,9 +106,9 @@ func (e execution[S]) queueRun(cmd session) (id, location string, _ error) {
 
 // plannedOr is the step count k is planned for: the task's, or its bound
 // when the task's own is unknown.
-func (e execution[S]) plannedOr() int {
-	if s := e.task.Steps(); s > 0 || e.plannedSteps <= 0 {
+func (e Execution[S]) plannedOr() int {
+	if s := e.Task.Steps(); s > 0 || e.PlannedSteps <= 0 {
 		return s
 	}
-	return e.plannedSteps
+	return e.PlannedSteps
 }

@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"encoding/json"
@@ -80,7 +80,7 @@ type budgetDescription struct {
 }
 
 // describe is the description of a run started with f at margin k.
-func (f *runFlags) describe(k int) runDescription {
+func (f *Flags) describe(k int) runDescription {
 	dur := func(d time.Duration) string {
 		if d == 0 {
 			return ""
@@ -109,12 +109,12 @@ func (f *runFlags) describe(k int) runDescription {
 	}
 }
 
-// runFlags rebuilds the settings of a described run.
-func (d runDescription) runFlags() (*runFlags, error) {
+// Flags rebuilds the settings of a described run.
+func (d runDescription) flags() (*Flags, error) {
 	if d.K < 1 {
 		return nil, fmt.Errorf("journaled k is %d", d.K)
 	}
-	f := &runFlags{
+	f := &Flags{
 		model: d.Model.Name, k: strconv.Itoa(d.K), target: d.Target, p: d.P,
 		maxTokens: d.MaxTokens, minChars: d.MinChars, concurrency: d.Concurrency, maxSamples: d.MaxSamples,
 		seed: d.Model.Seed, simError: d.Model.ErrorRate, temp0: d.Temperatures.First, temp: d.Temperatures.Rest,
@@ -152,7 +152,7 @@ func (d runDescription) runFlags() (*runFlags, error) {
 
 // journaledFlags rebuilds the settings of a journaled run from either the
 // description or, for runs journaled before it, the map of flag values.
-func journaledFlags(config json.RawMessage) (*runFlags, error) {
+func journaledFlags(config json.RawMessage) (*Flags, error) {
 	var probe struct {
 		Format int `json:"format"`
 	}
@@ -164,7 +164,7 @@ func journaledFlags(config json.RawMessage) (*runFlags, error) {
 		if err := json.Unmarshal(config, &stored); err != nil {
 			return nil, fmt.Errorf("journaled config: %w", err)
 		}
-		return stored.runFlags()
+		return stored.flags()
 	}
 	if probe.Format != runDescriptionFormat {
 		return nil, fmt.Errorf("journaled config has format %d; this maker reads format %d", probe.Format, runDescriptionFormat)
@@ -173,5 +173,5 @@ func journaledFlags(config json.RawMessage) (*runFlags, error) {
 	if err := json.Unmarshal(config, &d); err != nil {
 		return nil, fmt.Errorf("journaled config: %w", err)
 	}
-	return d.runFlags()
+	return d.flags()
 }
