@@ -31,7 +31,7 @@ func TestConfigDefaultsAndChecks(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{Config{}, "no builder"},
+		{Config{}, "no runner"},
 		{Config{Runner: noBuilder{}, Concurrency: -1}, "concurrency"},
 		{Config{Runner: noBuilder{}, ChunkSteps: -1}, "chunk steps"},
 		{Config{Runner: noBuilder{}, ChunkTime: -time.Second}, "chunk time"},

@@ -3,7 +3,6 @@ package mcp
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,17 +18,9 @@ import (
 	_ "github.com/maker-go/maker/sqlite" // the test journal
 )
 
-// refuser is a Builder that refuses every description, as the command
-// line's does a bad one.
-type refuser struct{}
-
-func (refuser) Run(_ context.Context, job *runs.Job) error {
-	return fmt.Errorf("%w: kind: unknown task kind %q", runs.ErrInvalid, job.Desc.Kind)
-}
-
 func newManager(t *testing.T) *runs.Manager {
 	t.Helper()
-	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "j.db"), refuser{}, runs.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "j.db"), &runs.Runner{}, runs.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,12 +91,12 @@ func TestInputSchemas(t *testing.T) {
 	}
 }
 
-// TestStartRunRefused: a spec the builder refuses is a tool error with
-// the builder's words, and nothing is journaled. (A kind outside the
+// TestStartRunRefused: a spec the runner refuses is a tool error with
+// the runner's words, and nothing is journaled. (A kind outside the
 // registry is refused by start_run's schema before that.)
 func TestStartRunRefused(t *testing.T) {
 	mgr := newManager(t)
-	res, err := connect(t, mgr).CallTool(context.Background(), &sdk.CallToolParams{Name: "start_run", Arguments: map[string]any{"kind": "hanoi"}})
+	res, err := connect(t, mgr).CallTool(context.Background(), &sdk.CallToolParams{Name: "start_run", Arguments: map[string]any{"kind": "hanoi", "settings": map[string]any{"target": 2}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,8 +106,8 @@ func TestStartRunRefused(t *testing.T) {
 			text += tc.Text
 		}
 	}
-	if !res.IsError || !strings.Contains(text, `unknown task kind "hanoi"`) {
-		t.Errorf("start_run hanoi: error %v %q", res.IsError, text)
+	if !res.IsError || !strings.Contains(text, "target must be between 0 and 1") {
+		t.Errorf("start_run hanoi with target 2: error %v %q", res.IsError, text)
 	}
 	if p, err := mgr.List(context.Background(), runs.Filter{}); err != nil || p.Total != 0 {
 		t.Errorf("runs journaled after a refused start: %+v, %v", p, err)

@@ -33,8 +33,9 @@ type Progress struct {
 // the first few steps' latencies say little about the rest.
 const minPaced = 10
 
-// isTerminal reports whether w is a terminal, where the bar is drawn.
-var isTerminal = func(w io.Writer) bool {
+// IsTerminal reports whether w is a terminal, where the bar is drawn; a
+// test of what a terminal shows replaces it.
+var IsTerminal = func(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
@@ -44,7 +45,7 @@ var isTerminal = func(w io.Writer) bool {
 // step, so a command creates it after its header lines, just before the
 // run: a line printed after the bar leaves a stale bar on the screen.
 func NewProgress(w io.Writer, total int, quiet bool) *Progress {
-	if quiet || !isTerminal(w) {
+	if quiet || !IsTerminal(w) {
 		return nil
 	}
 	max := int64(total)

@@ -147,6 +147,13 @@ func (r *Runner) described(job *Job) (runnable, error) {
 	if len(params) == 0 {
 		params = json.RawMessage("{}")
 	}
+	// The params are the kind's exactly: a field they do not have, a
+	// name in another case, or a name given twice (the task's own
+	// decoding would let one of two win) is refused before the task is
+	// opened.
+	if err := JSONError(strictjson.Unmarshal(params, reflect.New(reflect.TypeOf(kind.Params).Elem()).Interface())); err != nil {
+		return nil, invalid("params: %v", err)
+	}
 	// A client's task file names no file on the server (its inputs,
 	// expected answers and schema are in its text or sent with it): a
 	// path would be looked up here, and a record, a line or whether the
@@ -160,9 +167,6 @@ func (r *Runner) described(job *Job) (runnable, error) {
 	}
 	if err != nil {
 		return nil, invalid("params: %v", JSONError(err))
-	}
-	if err := task.(jobRunnable).strictParams(params); err != nil {
-		return nil, invalid("params: %v", err)
 	}
 	if task.(jobRunnable).runsPrograms() && (r == nil || !r.AllowExecute) {
 		return nil, invalid("params: the task file has execute, which runs a program on the server: start maker serve with --allow-execute to accept it")
@@ -262,7 +266,6 @@ func (r *Runner) Kinds() []string { return openableKinds() }
 type jobRunnable interface {
 	runnable
 	withJob(job *Job, r *Runner) jobRunnable
-	strictParams(raw json.RawMessage) error
 	// runsPrograms: the task's steps run a program the request names.
 	runsPrograms() bool
 	// enqueueJob queues the run for a fleet's workers.
@@ -279,17 +282,6 @@ func (w WorldExecution[S]) runsPrograms() bool { return w.E.runsPrograms() }
 func (e Execution[S]) withJob(job *Job, r *Runner) jobRunnable {
 	e.job, e.runner = job, r
 	return e
-}
-
-// strictParams refuses params that are not exactly the task's: a field
-// the task's params do not have, a name in another case, or a name given
-// twice (the task's own decoding would let one of two win).
-func (e Execution[S]) strictParams(raw json.RawMessage) error {
-	target := any(new(any))
-	if t := reflect.TypeOf(e.Params); t != nil {
-		target = reflect.New(t).Interface()
-	}
-	return JSONError(strictjson.Unmarshal(raw, target))
 }
 
 // openModel opens the run's model: in a service, a provider model is
@@ -334,8 +326,6 @@ func (w WorldExecution[S]) withJob(job *Job, r *Runner) jobRunnable {
 	w.E.job, w.E.runner = job, r
 	return w
 }
-
-func (w WorldExecution[S]) strictParams(raw json.RawMessage) error { return w.E.strictParams(raw) }
 
 // OpenModel opens a model by name as the runner's runs do, the simulator
 // included (answering from oracle, with seed and, when above 0,

@@ -25,7 +25,7 @@ import (
 // page on a rebound DNS name) is refused on every route, /mcp and the
 // routes that need no token included, before it reaches a run.
 func TestHostAllowList(t *testing.T) {
-	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), noBuilder{}, runs.Options{})
+	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), &runs.Runner{}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestDashboardOpensWithToken(t *testing.T) {
 // reached over TLS or is told it sits behind a TLS proxy.
 func TestSessionCookieAttributes(t *testing.T) {
 	const token = "s3cret-token-0123456789"
-	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), noBuilder{}, runs.Options{})
+	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), &runs.Runner{}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 // an event stream outlives the body deadline.
 func TestSlowClientsAreClosed(t *testing.T) {
 	const token = "s3cret-token-0123456789"
-	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), noBuilder{}, runs.Options{})
+	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), &runs.Runner{}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func TestSlowClientsAreClosed(t *testing.T) {
 // request; an answer that takes longer (an event stream, an MCP call that
 // waits for a run) is not cut off by it, with a body or without.
 func TestLongAnswerOutlivesReadTimeout(t *testing.T) {
-	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), noBuilder{}, runs.Options{})
+	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), &runs.Runner{}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func (w *stuckWriter) Write(p []byte) (int, error) {
 // deadline passes instead of holding the stream for good.
 func TestEventStreamDropsStuckClient(t *testing.T) {
 	ctx := context.Background()
-	mgr, err := runs.New(ctx, filepath.Join(t.TempDir(), "maker.db"), noBuilder{}, runs.Options{})
+	mgr, err := runs.New(ctx, filepath.Join(t.TempDir(), "maker.db"), &runs.Runner{}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

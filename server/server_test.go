@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,16 +18,9 @@ import (
 	_ "github.com/maker-go/maker/sqlite" // the test journal
 )
 
-// noBuilder runs nothing: these tests need the routes, not runs.
-type noBuilder struct{}
-
-func (noBuilder) Run(context.Context, *runs.Job) error {
-	return errors.New("no builder in this test")
-}
-
 func newTestServer(t *testing.T, token string) (*Server, *httptest.Server) {
 	t.Helper()
-	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), noBuilder{}, runs.Options{})
+	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "maker.db"), &runs.Runner{}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,9 +25,9 @@ import (
 
 // register registers a kind whose params are a P: prepare fills in the
 // defaults and checks them (a client's params), and open builds the
-// kind's task from the params the journal keeps, for a new run and a
-// resumed one alike.
-func register[P any](k runs.Kind, prepare func(p *P, s runs.Settings) error, open func(p P, o runs.OpenOptions) (runs.Opened, error)) {
+// kind's task from the params the journal keeps (a J: P, or P with what
+// the runner adds), for a new run and a resumed one alike.
+func register[P, J any](k runs.Kind, prepare func(p *P, s runs.Settings) error, open func(p J, o runs.OpenOptions) (runs.Opened, error)) {
 	k.Params = new(P)
 	k.Prepare = func(p any, s runs.Settings) error { return prepare(p.(*P), s) }
 	k.Open = runs.Opener(open)

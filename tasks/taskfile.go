@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"slices"
 
 	"github.com/maker-go/maker"
@@ -28,12 +29,18 @@ type TaskFile struct {
 	// sends them), by the name the task file gives them: the service reads
 	// them from here, never from its own disk (cmd/maker/submit_files.go).
 	Files map[string]string `json:"files,omitempty" jsonschema:"the data files the task file names (inputs, expected_file), by the name it gives them, with their text: the service reads them from here and never looks the names up on its own disk"`
+}
+
+// taskFileRun are the params the journal keeps for a run of a task file:
+// its TaskFile, and the rules a client's file was accepted under.
+type taskFileRun struct {
+	TaskFile
 	// Client, for a task file a client sent a service, are the rules it
 	// was accepted under; the journal keeps them, so that whoever resumes
 	// the run (the service, a fleet's worker, maker resume) opens the file
-	// under them again and never under the command line's. The service
-	// sets them: a client's own are overwritten.
-	Client *runs.ClientRules `json:"client,omitempty" jsonschema:"set by the service: the rules the task file was accepted under"`
+	// under them again and never under the command line's. The runner
+	// sets them (runs.OpenOptions): a client cannot send its own.
+	Client *runs.ClientRules `json:"client,omitempty"`
 	// paths are where the data files were read, by name (maker submit
 	// sends them).
 	paths map[string]string
@@ -41,7 +48,20 @@ type TaskFile struct {
 
 // DataPaths are where the task file's data files were read, by the name
 // the file gives them.
-func (p TaskFile) DataPaths() map[string]string { return p.paths }
+func (p taskFileRun) DataPaths() map[string]string { return p.paths }
+
+// Sent are the params a client sends a service for the task file (maker
+// submit): its path made absolute, for a program the service looks up in
+// a directory it allows, and the contents of its data files, read on the
+// client, by the name the file gives them.
+func (p taskFileRun) Sent(files map[string]string) any {
+	t := p.TaskFile
+	if abs, err := filepath.Abs(t.File); err == nil {
+		t.File = abs
+	}
+	t.Files = files
+	return t
+}
 
 func init() {
 	register(runs.Kind{
@@ -86,7 +106,7 @@ expected:
 // openTaskFile is the execution of a task file. A client's task file (a
 // service's run: o.Client, or the rules its journal kept) is opened under
 // the client's rules, never the command line's.
-func openTaskFile(p TaskFile, o runs.OpenOptions) (runs.Opened, error) {
+func openTaskFile(p taskFileRun, o runs.OpenOptions) (runs.Opened, error) {
 	if o.Client != nil {
 		p.Client = o.Client
 	}
@@ -155,7 +175,7 @@ func sameData(was, now map[string]string) error {
 // no expected answers, the data files it reads; a task with them checks
 // each reused step against them, so a run whose inputs change part way
 // reuses the steps before the change (see maker.DecisionCache).
-func taskfileScope[S any](p TaskFile, task maker.Task[S]) []string {
+func taskfileScope[S any](p taskFileRun, task maker.Task[S]) []string {
 	sum := sha256.Sum256([]byte(p.YAML))
 	parts := []string{"taskfile=" + hex.EncodeToString(sum[:])}
 	if o, ok := any(task).(interface{ Oracle() (maker.Oracle, error) }); ok {

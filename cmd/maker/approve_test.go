@@ -16,6 +16,7 @@ import (
 
 	"github.com/maker-go/maker"
 	"github.com/maker-go/maker/sqlite"
+	"github.com/maker-go/maker/tasks"
 )
 
 // decisionsIn reads the journal's decisions of run id (every run's open
@@ -196,7 +197,7 @@ func TestApproveServe(t *testing.T) {
 	p := startServe(t, bin, nil, serve...)
 	s := &testService{t: t, url: p.url, db: path}
 	var res struct{ ID string }
-	body := map[string]any{"kind": "taskfile", "params": taskfileParams{File: task, YAML: string(text)}}
+	body := map[string]any{"kind": "taskfile", "params": tasks.TaskFile{File: task, YAML: string(text)}}
 	if code := s.do("POST", "/v1/runs", body, &res); code != http.StatusCreated {
 		t.Fatalf("POST /v1/runs: %d\n%s", code, p.out())
 	}

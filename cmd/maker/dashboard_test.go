@@ -174,7 +174,7 @@ func TestDashboardSignInInChromium(t *testing.T) {
 // renderer, as maker serve wires it.
 func startDashboardService(t *testing.T, path string) *testService {
 	t.Helper()
-	mgr, err := runs.New(context.Background(), path, runsBuilder{}, runs.Options{})
+	mgr, err := runs.New(context.Background(), path, &runs.Runner{}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

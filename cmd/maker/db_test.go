@@ -145,7 +145,7 @@ func TestPostgresJournalCLI(t *testing.T) {
 		t.Errorf("runs on a server that is not there: exit %d: %s", code, out)
 	}
 	if out, _ := maker(viaEnv, "runs", "--help"); !strings.Contains(out, "[redacted]") {
-		t.Errorf("--help does not show $%s redacted: %s", runs.DBEnv, out)
+		t.Errorf("--help does not show $MAKER_DB redacted: %s", out)
 	}
 	if secret == "" || strings.Contains(seen.String(), secret) {
 		t.Errorf("the password (%q) reached the output:\n%s", secret, seen.String())

@@ -77,7 +77,7 @@ func newServiceFuzz(f *testing.F) *serviceFuzz {
 
 	log := new(syncBuffer)
 	logger := slog.New(slog.NewTextHandler(log, nil))
-	mgr, err := runs.New(context.Background(), filepath.Join(dir, "journal.db"), runsBuilder{log: log}, runs.Options{Logger: logger})
+	mgr, err := runs.New(context.Background(), filepath.Join(dir, "journal.db"), &runs.Runner{Log: log}, runs.Options{Logger: logger})
 	if err != nil {
 		f.Fatal(err)
 	}

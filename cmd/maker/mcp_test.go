@@ -32,7 +32,7 @@ var mcpTools = []string{"calibrate", "cancel_run", "decide", "get_run", "list_ru
 // line's builder, drained at the end of the test.
 func newTestManager(t *testing.T) *runs.Manager {
 	t.Helper()
-	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "j.db"), runsBuilder{}, runs.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "j.db"), &runs.Runner{}, runs.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -244,7 +244,7 @@ func TestServiceErrorsSayWhatToDo(t *testing.T) {
 	dead := "http://" + ln.Addr().String()
 	ln.Close()
 
-	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "s.db"), runsBuilder{}, runs.Options{})
+	mgr, err := runs.New(context.Background(), filepath.Join(t.TempDir(), "s.db"), &runs.Runner{}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,9 +288,9 @@ func TestResumedPaceCountsThisSession(t *testing.T) {
 	runUntil(t, 100, "hanoi", "--disks", "8", "--k", "1", "--sim-latency", "20ms", "-q", "--db", db)
 	id := onlyRun(t, db)
 
-	old := isTerminal
-	isTerminal = func(io.Writer) bool { return true }
-	t.Cleanup(func() { isTerminal = old })
+	old := runs.IsTerminal
+	runs.IsTerminal = func(io.Writer) bool { return true }
+	t.Cleanup(func() { runs.IsTerminal = old })
 	var out, errb bytes.Buffer
 	run(context.Background(), []string{"resume", id, "--db", db}, &out, &errb)
 	rate := regexp.MustCompile(`([0-9.]+) steps/s`)

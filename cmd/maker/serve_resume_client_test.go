@@ -61,7 +61,7 @@ expected:
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	m, err := runs.New(ctx, filepath.Join(t.TempDir(), "j.db"), runsBuilder{allowExecute: true, allowDirs: []string{allowed}}, runs.Options{})
+	m, err := runs.New(ctx, filepath.Join(t.TempDir(), "j.db"), &runs.Runner{AllowExecute: true, AllowDirs: []string{allowed}}, runs.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

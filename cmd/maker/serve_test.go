@@ -105,7 +105,7 @@ type testService struct {
 func startTestService(t *testing.T, path string) *testService {
 	t.Helper()
 	met := server.NewMetrics(prometheus.NewRegistry())
-	mgr, err := runs.New(context.Background(), path, runsBuilder{}, runs.Options{OnStep: met.OnStep})
+	mgr, err := runs.New(context.Background(), path, &runs.Runner{}, runs.Options{OnStep: met.OnStep})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,18 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"sort"
 	"unicode/utf8"
 
 	"github.com/maker-go/maker/internal/fileio"
 	"github.com/maker-go/maker/server"
-	"github.com/maker-go/maker/tasks"
 )
 
 // A task file submitted to a service (maker submit ... run TASK.yaml)
 // travels with the data files it names: they are read here, on the
-// client, and sent in the run's params (tasks.TaskFile.Files), so the
+// client, and sent in the run's params (the Files of its params), so the
 // service reads nothing of its own disk for them. Only its programs
 // (execute) must be on the service, in a directory it allows (maker serve
 // --allow-execute --allow-dir DIR); the task file's path is sent absolute
@@ -23,19 +21,18 @@ import (
 // submitParams are the params a run is submitted with: a task file's
 // carry the data files it names.
 func submitParams(ctx context.Context, params any) (json.RawMessage, error) {
-	p, ok := params.(tasks.TaskFile)
+	p, ok := params.(interface {
+		DataPaths() map[string]string
+		Sent(files map[string]string) any
+	})
 	if !ok {
 		return json.Marshal(params)
-	}
-	if abs, err := filepath.Abs(p.File); err == nil {
-		p.File = abs
 	}
 	files, err := readSent(ctx, p.DataPaths())
 	if err != nil {
 		return nil, err
 	}
-	p.Files = files
-	b, err := json.Marshal(p)
+	b, err := json.Marshal(p.Sent(files))
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,7 @@ import (
 
 // startServiceWith is startTestService with the builder's settings
 // (--allow-execute, --allow-dir).
-func startServiceWith(t *testing.T, path string, b runsBuilder) *testService {
+func startServiceWith(t *testing.T, path string, b *runs.Runner) *testService {
 	t.Helper()
 	met := server.NewMetrics(prometheus.NewRegistry())
 	mgr, err := runs.New(context.Background(), path, b, runs.Options{OnStep: met.OnStep})
@@ -66,7 +66,7 @@ func submitCLI(s *testService, args ...string) (id string, code int, stderr stri
 // directory (--allow-execute --allow-dir), and only there.
 func TestSubmitTaskFileWithData(t *testing.T) {
 	t.Parallel() // a service and a journal of its own
-	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), runsBuilder{})
+	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), &runs.Runner{})
 	id, code, stderr := submitCLI(s, "run", "../../examples/yaml/ledger.yaml")
 	if code != 0 {
 		t.Fatalf("submit run ledger.yaml: exit %d: %s", code, stderr)
@@ -119,11 +119,11 @@ func TestSubmitTaskFileWithData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	onlyExec := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), runsBuilder{allowExecute: true})
+	onlyExec := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), &runs.Runner{AllowExecute: true})
 	if _, code, stderr := submitCLI(onlyExec, "run", "../../examples/yaml/files.yaml"); code != exitUsage || !strings.Contains(stderr, "execute.command[0]") || !strings.Contains(stderr, "--allow-dir") {
 		t.Fatalf("files.yaml on a service that allows no directory: exit %d: %s", code, stderr)
 	}
-	withDir := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), runsBuilder{allowExecute: true, allowDirs: []string{dir}})
+	withDir := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), &runs.Runner{AllowExecute: true, AllowDirs: []string{dir}})
 	id, code, stderr = submitCLI(withDir, "run", "../../examples/yaml/files.yaml")
 	if code != 0 {
 		t.Fatalf("submit run files.yaml: exit %d: %s", code, stderr)
@@ -154,7 +154,7 @@ func TestServiceConfinesTaskFilePathsToAllowedDirs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), runsBuilder{allowExecute: true, allowDirs: []string{dir}})
+	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), &runs.Runner{AllowExecute: true, AllowDirs: []string{dir}})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			desc := map[string]any{"kind": "taskfile", "params": map[string]any{"file": taskPath, "yaml": tc.yaml}}
@@ -213,7 +213,7 @@ func connectMCP(t *testing.T, s *testService) *sdk.ClientSession {
 // data files (params.files), and resume_run raises a run's budget cap.
 func TestMCPTaskFileDataAndCaps(t *testing.T) {
 	t.Parallel() // a service and a journal of its own
-	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), runsBuilder{})
+	s := startServiceWith(t, filepath.Join(t.TempDir(), "j.db"), &runs.Runner{})
 	cs := connectMCP(t, s)
 	read := func(name string) string {
 		b, err := os.ReadFile(filepath.Join("../../examples/yaml", name))

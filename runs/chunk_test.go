@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"context"
@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/maker-go/maker"
-	"github.com/maker-go/maker/runs"
 )
 
 // tallyTask is a task of n steps whose right answer is always "answer=R";
@@ -61,7 +60,7 @@ func TestChunkTimeKeepsSpeculatedSteps(t *testing.T) {
 	for _, depth := range []int{1, 4, maker.SpeculateAuto} {
 		t.Run(fmt.Sprint("speculate=", depth), func(t *testing.T) {
 			task := tallyTask{n: 100000}
-			e := execution[int]{task: task, job: &runs.Job{Chunk: &runs.Chunk{Time: 300 * time.Millisecond}}}
+			e := Execution[int]{Task: task, job: &Job{Chunk: &Chunk{Time: 300 * time.Millisecond}}}
 			var observed []int
 			obs := maker.ObserverFunc(func(_ context.Context, rec *maker.StepRecord) error {
 				observed = append(observed, rec.Step)

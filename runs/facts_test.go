@@ -1,4 +1,4 @@
-package main
+package runs
 
 import (
 	"reflect"
@@ -9,13 +9,13 @@ import (
 // TestFacts checks both renderings of one fact list: JSON fields for the
 // facts with a key, aligned text lines for those with a label.
 func TestFacts(t *testing.T) {
-	facts := []fact{
-		{key: "disks", label: "disks", value: 3},
-		{key: "final_state", label: "final state", value: "[] [] [3 2 1]"},
-		{key: "solved", value: true},
-		{label: "cost", text: "$1 in all\n  detail line"},
-		{key: "grid", label: "grid", value: "12", text: "\n1\n2"},
-		{key: "matches_reference", label: "matches reference", value: false},
+	facts := []Fact{
+		{Key: "disks", Label: "disks", Value: 3},
+		{Key: "final_state", Label: "final state", Value: "[] [] [3 2 1]"},
+		{Key: "solved", Value: true},
+		{Label: "cost", Text: "$1 in all\n  detail line"},
+		{Key: "grid", Label: "grid", Value: "12", Text: "\n1\n2"},
+		{Key: "matches_reference", Label: "matches reference", Value: false},
 	}
 	wantJSON := map[string]any{"run_id": "x", "disks": 3, "final_state": "[] [] [3 2 1]", "solved": true, "grid": "12", "matches_reference": false}
 	if got := jsonFields(facts, map[string]any{"run_id": "x"}); !reflect.DeepEqual(got, wantJSON) {

@@ -1,18 +1,20 @@
-package main
+package runs
 
 import (
 	"bytes"
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // TestRunDescription checks that the journaled description rebuilds every
 // run setting, holds no credential and names no flag, and that a config
 // journaled as flag values still resumes.
 func TestRunDescription(t *testing.T) {
-	cmd := newHanoiCmd()
-	fs := cmd.Flags()
+	fs := pflag.NewFlagSet("hanoi", pflag.ContinueOnError)
+	new(Flags).Register(fs)
 	args := []string{
 		"--seed", "42", "--sim-error", "0.01", "--sim-latency", "3ms", "--target", "0.9", "--p", "0.99",
 		"--max-tokens", "900", "--min-chars", "2", "--concurrency", "7", "--max-samples", "50",
@@ -24,8 +26,8 @@ func TestRunDescription(t *testing.T) {
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
-	// The flags as parsed, through the command's own runs.Flags.
-	want, err := newStoredConfig(fs, 4).runs.Flags()
+	// The flags as parsed, through the older format.
+	want, err := newStoredConfig(fs, 4).flags()
 	if err != nil {
 		t.Fatal(err)
 	}

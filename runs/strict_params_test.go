@@ -1,4 +1,4 @@
-package main
+package runs_test
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ import (
 // strictly: a field name spelt in another case, or given twice, is a bad
 // description naming the field, not a run of whichever value won.
 func TestDescriptionParamsExact(t *testing.T) {
-	yaml, err := os.ReadFile("../../examples/yaml/running-sum.yaml")
+	yaml, err := os.ReadFile("../examples/yaml/running-sum.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestDescriptionParamsExact(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			job := &runs.Job{Desc: &runs.Description{Kind: c.kind, Params: json.RawMessage(c.params)}, DB: t.TempDir() + "/j.db"}
-			_, err := runsBuilder{}.described(job)
+			_, err := runs.Described(&runs.Runner{}, job)
 			if !errors.Is(err, runs.ErrInvalid) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("%v, want an invalid description saying %q", err, c.want)
 			}
