@@ -212,6 +212,7 @@ func WriteCandidates(w io.Writer, req maker.DecisionRequest) {
 	}
 }
 
+// Count is n and the word for n of them, e.g. "2 votes".
 func Count(n int, one, many string) string { return fmt.Sprintf("%d %s", n, plural(n, one, many)) }
 
 // oneLine is a candidate's action, or else its text, on one short line.

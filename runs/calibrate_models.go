@@ -57,7 +57,7 @@ func ensembleModels(values []string) ([]string, error) {
 	return []string{list}, nil
 }
 
-// without returns list less the names given.
+// Without returns list less the names given.
 func Without(list []string, names ...string) []string {
 	out := make([]string, 0, len(list))
 	for _, s := range list {
@@ -136,7 +136,7 @@ func CompareModels(reps []*calibrate.Report, prices []maker.Pricing, steps int, 
 	return c
 }
 
-// plan computes each row's plan and marks the cheapest row that meets the
+// Plan computes each row's plan and marks the cheapest row that meets the
 // target at a known price.
 func (c *ModelChoice) Plan() {
 	best := -1
@@ -181,7 +181,7 @@ func choiceInput(r ChoiceRow, steps int, target float64) plan.Input {
 	}
 }
 
-// writeText prints the comparison as one table, the cheapest model that
+// WriteText prints the comparison as one table, the cheapest model that
 // meets the target marked with '*'.
 func (c *ModelChoice) WriteText(w io.Writer) error {
 	var b strings.Builder

@@ -39,6 +39,8 @@ func CalibrationPlans(rep *calibrate.Report, steps int, target float64) map[stri
 	return out
 }
 
+// WriteCalibration prints one model's calibration and its plans for
+// people.
 func WriteCalibration(w io.Writer, rep *calibrate.Report, plans map[string]any) error {
 	var b strings.Builder
 	sim := ""

@@ -34,7 +34,7 @@ type Calibration struct {
 	json bool
 }
 
-// register adds calibrate's own flags: those that are not a run's.
+// Register adds calibrate's own flags: those that are not a run's.
 func (c *Calibration) Register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&c.models, "model", []string{sim.Name}, "model to measure: sim, sim/NAME?error=0.01&..., or provider/model; give it several times (or a comma list) to compare models on the same steps")
 	fs.IntVar(&c.samples, "samples", 1000, fmt.Sprintf("model calls to make in all (at most %d)", calibrate.MaxSamples))
@@ -46,7 +46,7 @@ func (c *Calibration) Register(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.ensemble, "ensemble", false, "measure the --model list as one ensemble, its members taking turns on each step's samples as in a run (weights allowed: a=2,b=1), and plan for it")
 }
 
-// check validates the calibration's own flags.
+// Check validates the calibration's own flags.
 func (c *Calibration) Check() error {
 	switch {
 	case c.samples < 2 || c.samples > calibrate.MaxSamples:

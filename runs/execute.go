@@ -81,7 +81,7 @@ func (e Execution[S]) execute(cmd session) error {
 	}
 	f := e.flags
 	if k, known := LookupKind(e.Kind); !known || k.Open == nil {
-		return fmt.Errorf("task %s has no journal kind (%q is not in taskKinds)", e.Task.Name(), e.Kind)
+		return fmt.Errorf("task %s has no journal kind (%q is not a registered kind with an opener)", e.Task.Name(), e.Kind)
 	}
 	if err := f.validate(); err != nil {
 		return err

@@ -102,6 +102,7 @@ func (p *Progress) describe(at int) string {
 	return d
 }
 
+// Finish draws the bar at its end.
 func (p *Progress) Finish() { _ = p.bar.Finish() }
 
 // Add moves the bar by n steps decided before it was up (a resumed run's,

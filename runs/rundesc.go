@@ -13,7 +13,7 @@ import (
 // the engine, model and budget settings by what they set, not by the flags
 // that set them, so a journal outlives a renamed flag and a front end other
 // than the command line can write and resume one. The task itself is the
-// run's kind and params (see taskKinds).
+// run's kind and params (see [Kind.Open]).
 type runDescription struct {
 	// Format tells this layout from the older map of flag values.
 	Format int `json:"format"`

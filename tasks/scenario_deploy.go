@@ -132,12 +132,3 @@ func openDeploy(p Deploy, _ runs.OpenOptions) (runs.Opened, error) {
 		},
 	}, End: end}, nil
 }
-
-// deployParams are what the journal keeps to rebuild a deploy run: the
-// fleet (with its bad version) and the prober's settings.
-type deployParams struct {
-	Instance      *deploy.Instance `json:"instance"`
-	ProbeInterval time.Duration    `json:"probe_interval_ns"`
-	ProbeMax      int64            `json:"probe_max"`
-	ProbeWall     time.Duration    `json:"probe_wall_ns"`
-}

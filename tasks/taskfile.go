@@ -27,7 +27,7 @@ type TaskFile struct {
 	Data map[string]string `json:"data,omitempty" jsonschema:"set when the run starts: the SHA-256 of the data files the task reads"`
 	// Files are the data files sent with the task file (maker submit
 	// sends them), by the name the task file gives them: the service reads
-	// them from here, never from its own disk (cmd/maker/submit_files.go).
+	// them from here, never from its own disk.
 	Files map[string]string `json:"files,omitempty" jsonschema:"the data files the task file names (inputs, expected_file), by the name it gives them, with their text: the service reads them from here and never looks the names up on its own disk"`
 }
 

@@ -27,10 +27,7 @@ const (
 	exitInterrupted = runs.ExitInterrupted
 )
 
-type (
-	exitError = runs.ExitError
-	explained = runs.Explained
-)
+type exitError = runs.ExitError
 
 func plural(n int, one, many string) string { return runs.Plural(n, one, many) }
 

@@ -2,8 +2,6 @@ package main
 
 import (
 	"github.com/spf13/cobra"
-
-	"github.com/maker-go/maker/tasks"
 )
 
 func newScenarioCmd() *cobra.Command {
@@ -22,8 +20,3 @@ func newScenarioCmd() *cobra.Command {
 	)
 	return cmd
 }
-
-// scenarioParams are what the journal keeps to rebuild a scenario run: the
-// instance itself, generated or read, so a run resumes on the instance it
-// started with.
-type scenarioParams[I any] = tasks.Scenario[I]
