@@ -361,8 +361,8 @@ func (m *Manager) launch(ctx context.Context, job *Job) (string, error) {
 	job.DB = m.location
 	job.Models = &m.models
 	job.Draining = m.draining.Load
-	job.Observer = a
-	job.Started = func(id string) {
+	job.observer = a
+	job.started = func(id string) {
 		once.Do(func() {
 			a.id = id
 			a.onStep = m.opts.OnStep

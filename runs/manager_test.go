@@ -53,7 +53,7 @@ func (s *stepper) Run(ctx context.Context, job *Job) error {
 			return err
 		}
 	}
-	job.Started(j.ID())
+	job.started(j.ID())
 	var sum maker.Summary
 	for i := from; i < s.total; i++ {
 		select {
@@ -66,7 +66,7 @@ func (s *stepper) Run(ctx context.Context, job *Job) error {
 		}
 		rec := &maker.StepRecord{Step: i, K: 1, Action: fmt.Sprint(i), Key: fmt.Sprint(i), State: i, Votes: 1,
 			Samples: []maker.SampleRecord{{Key: fmt.Sprint(i)}}}
-		for _, o := range []maker.Observer{j, job.Observer} {
+		for _, o := range []maker.Observer{j, job.observer} {
 			if err := o.Observe(ctx, rec); err != nil {
 				return err
 			}

@@ -308,11 +308,11 @@ func (e Execution[S]) started(jr *journaling, cfg *maker.Config) error {
 	if jr == nil || jr.id == "" {
 		return errors.New("a service run needs the journal")
 	}
-	if e.job.Observer != nil {
-		cfg.Observers = append(cfg.Observers, e.job.Observer)
+	if e.job.observer != nil {
+		cfg.Observers = append(cfg.Observers, e.job.observer)
 	}
-	if e.job.Started != nil {
-		e.job.Started(jr.id)
+	if e.job.started != nil {
+		e.job.started(jr.id)
 	}
 	return nil
 }

@@ -39,11 +39,6 @@ type Job struct {
 	Caps *Caps
 	// DB is the journal database the run is recorded in.
 	DB string
-	// Started must be called once the run is journaled, before its first
-	// step, with the run's id.
-	Started func(id string)
-	// Observer must be added to the engine's observers.
-	Observer maker.Observer
 	// Draining reports, once the run has stopped, whether it stopped
 	// because the process is shutting down: then its end must not be
 	// recorded (its journal is closed, not finished), so that it stays
@@ -54,11 +49,17 @@ type Job struct {
 	// Chunk, when set, bounds this session of a resumed run: it ends after
 	// Chunk.Steps decided steps or once Chunk.Time has passed, whichever
 	// comes first, and records the run [maker.StatusQueued] unless it
-	// ended for good (done, failed). Started and Observer may be nil.
+	// ended for good (done, failed).
 	Chunk *Chunk
 	// Pacer, when set, keeps the provider limits (--rpm, --tpm) of the
 	// job's models for every process that shares it: a fleet's workers.
 	Pacer maker.Pacer
+
+	// started, set by a Manager, is called once the run is journaled,
+	// before its first step, with the run's id; observer, set by a
+	// Manager, is added to the engine's observers.
+	started  func(id string)
+	observer maker.Observer
 }
 
 // Chunk bounds one session of a run worked by a fleet (package fleet).
