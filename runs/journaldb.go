@@ -7,8 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/maker-go/maker"
-	_ "github.com/maker-go/maker/postgres" // postgres:// and postgresql:// journals
-	"github.com/maker-go/maker/sqlite"     // file paths, file: and sqlite:// journals
+	"github.com/maker-go/maker/sqlite" // file paths, file: and sqlite:// journals; a program adds others (postgres) by a blank import
 )
 
 // DBEnv names the environment variable that sets the journal when --db is

@@ -8,7 +8,6 @@ import (
 	"github.com/maker-go/maker"
 	_ "github.com/maker-go/maker/postgres" // postgres:// and postgresql:// journals
 	"github.com/maker-go/maker/runs"
-	// file paths, file: and sqlite:// journals
 )
 
 // openDB opens the journal read-only for the commands that only read it:
