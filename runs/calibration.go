@@ -18,7 +18,7 @@ import (
 // Calibration is `maker calibrate TASK ...`: what calibrate takes for
 // itself from the task's command line, the rest being the task command's
 // own. The task command builds its execution as for a run, and execute
-// hands it to calibrate (execution.calibrate) instead of running it.
+// hands it to calibrate (Execution.calibrate) instead of running it.
 type Calibration struct {
 	models     []string
 	samples    int

@@ -48,7 +48,7 @@ type Flags struct {
 	maxWall     time.Duration
 	speculate   int
 	report      string
-	journal     journalFlags // --db, --no-journal, --keep-samples, --events (journal.go)
+	journal     journalFlags // --db, --no-journal, --keep-samples, --events (journaling.go)
 	// pacer, when set, keeps --rpm and --tpm for a whole fleet (a
 	// worker's runs); no flag sets it.
 	pacer     maker.Pacer
