@@ -28,6 +28,11 @@ func (t *Task) RightAnswer(p maker.Prompt) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return rightAnswer(s, prev)
+}
+
+// rightAnswer is the text of the right answer from s after prev.
+func rightAnswer(s State, prev string) (string, error) {
 	right, rightState, err := rightMove(s, prev)
 	if err != nil {
 		return "", err
@@ -63,11 +68,7 @@ func (anyDisks) RightAnswer(p maker.Prompt) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	right, rightState, err := rightMove(s, prev)
-	if err != nil {
-		return "", err
-	}
-	return render(right, rightState, "Following the procedure"), nil
+	return rightAnswer(s, prev)
 }
 
 // ReadPrompt recovers the state and previous move from a prompt rendered

@@ -2,8 +2,6 @@ package runs
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,12 +13,7 @@ import (
 // tinyModelFile writes a random model of the local format and returns its
 // local/ name.
 func tinyModelFile(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "tiny.safetensors")
-	if err := os.WriteFile(p, localtest.Model{D: 16, L: 2, H: 2, T: 96, Seed: 3}.File(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return local.Prefix + "/" + p
+	return local.Prefix + "/" + localtest.Model{D: 16, L: 2, H: 2, T: 96, Seed: 3}.Path(t, "tiny")
 }
 
 // TestLocalSeed: --seed seeds a local model's sampling, so the same seed

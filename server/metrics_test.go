@@ -8,10 +8,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
-// scrape reads /metrics after one request to the dashboard and one to
-// the health check, so their routes have series.
+// scrape reads /metrics after one request to the dashboard, one to the
+// health check and one to a run, so their routes have series. A request
+// is observed once its handler returns, which may be after the client has
+// read the whole answer, so scrape reads /metrics until the three routes
+// are there (or a minute has passed; the test then says what is missing).
 func scrape(t *testing.T) string {
 	t.Helper()
 	_, hs := newTestServer(t, "")
@@ -22,16 +26,24 @@ func scrape(t *testing.T) string {
 		}
 		resp.Body.Close()
 	}
-	resp, err := http.Get(hs.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := http.Get(hs.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := string(b)
+		observed := strings.Contains(body, `route="/"`) && strings.Contains(body, `route="/healthz"`) && strings.Contains(body, `route="/v1/runs/{id}"`)
+		if observed || time.Now().After(deadline) {
+			return body
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
 
 // TestMetricsProcessAndRoutes: /metrics has the process and Go runtime

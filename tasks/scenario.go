@@ -59,5 +59,17 @@ func registerScenario[I any](name, summary string, world runs.World, defSize int
 		Example: json.RawMessage(fmt.Sprintf(`{"size":%d,"instance_seed":7}`, defSize)),
 	}, func(p *Scenario[I], _ runs.Settings) error {
 		return p.instance(defSize, generate, validate)
-	}, open)
+	}, func(p Scenario[I], o runs.OpenOptions) (runs.Opened, error) {
+		// A journaled run's params were prepared when it started; they are
+		// checked again here, since a journal is a file anyone can edit.
+		if p.Instance == nil {
+			return nil, runs.UsageErr("no instance")
+		}
+		if validate != nil {
+			if err := validate(p.Instance); err != nil {
+				return nil, runs.UsageErr("%v", err)
+			}
+		}
+		return open(p, o)
+	})
 }

@@ -20,12 +20,6 @@ func init() {
 // steps on it (runs.ReplayedWorld).
 func openAPITest(p Scenario[apitest.Instance], _ runs.OpenOptions) (runs.Opened, error) {
 	inst := p.Instance
-	if inst == nil {
-		return nil, runs.UsageErr("no instance")
-	}
-	if err := inst.Validate(); err != nil {
-		return nil, runs.UsageErr("%v", err)
-	}
 	svc, err := apitest.StartService(inst)
 	if err != nil {
 		return nil, err

@@ -19,9 +19,6 @@ func init() {
 
 // openDeps is the execution of a deps run.
 func openDeps(p Scenario[deps.Instance], _ runs.OpenOptions) (runs.Opened, error) {
-	if p.Instance == nil {
-		return nil, runs.UsageErr("no instance")
-	}
 	task, err := deps.New(p.Instance)
 	if err != nil {
 		return nil, runs.UsageErr("%v", err)

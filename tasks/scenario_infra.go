@@ -16,12 +16,6 @@ func init() {
 
 // openInfra is the execution of a infra run.
 func openInfra(p Scenario[infra.Instance], _ runs.OpenOptions) (runs.Opened, error) {
-	if p.Instance == nil {
-		return nil, runs.UsageErr("no instance")
-	}
-	if err := p.Instance.Validate(); err != nil {
-		return nil, runs.UsageErr("%v", err)
-	}
 	task, err := infra.New(p.Instance)
 	if err != nil {
 		return nil, runs.UsageErr("%v", err)

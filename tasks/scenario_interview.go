@@ -16,12 +16,6 @@ func init() {
 
 // openInterview is the execution of a interview run.
 func openInterview(p Scenario[interview.Instance], _ runs.OpenOptions) (runs.Opened, error) {
-	if p.Instance == nil {
-		return nil, runs.UsageErr("no instance")
-	}
-	if err := p.Instance.Validate(); err != nil {
-		return nil, runs.UsageErr("%v", err)
-	}
 	task, err := interview.New(p.Instance)
 	if err != nil {
 		return nil, runs.UsageErr("%v", err)

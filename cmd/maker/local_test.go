@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,12 +16,7 @@ import (
 // tinyModelFile writes a random model of the local format and returns its
 // local/ name.
 func tinyModelFile(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "tiny.safetensors")
-	if err := os.WriteFile(p, localtest.Model{D: 16, L: 2, H: 2, T: 96, Seed: 3}.File(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return local.Prefix + "/" + p
+	return local.Prefix + "/" + localtest.Model{D: 16, L: 2, H: 2, T: 96, Seed: 3}.Path(t, "tiny")
 }
 
 // TestLocalModelsListed: maker models lists the local provider, and maker

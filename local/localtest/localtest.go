@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
+	"testing"
 )
 
 // Vocab is the vocabulary of models/hanoitiny/FORMAT.md.
@@ -95,6 +98,17 @@ func (m Model) Meta() map[string]string {
 
 // File is the model as the bytes of a safetensors file.
 func (m Model) File() []byte { return Write(m.Names(), m.Tensors(), m.Meta()) }
+
+// Path writes the model's file as NAME.safetensors in a directory of the
+// test's own and returns its path: a model a --model local/PATH can name.
+func (m Model) Path(t testing.TB, name string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name+".safetensors")
+	if err := os.WriteFile(p, m.File(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
 
 // Write lays out tensors (in the order of names) and metadata as a
 // safetensors file, the header padded with spaces to 8 bytes as the
