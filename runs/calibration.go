@@ -97,10 +97,11 @@ const maxWalk = 1 << 21
 func (e Execution[S]) calibrate(cmd session, c *Calibration) error {
 	f := e.flags
 	ctx := cmd.Context()
-	names, err := CalibrationModels(c.models)
+	pick := CalibrationModels
 	if c.ensemble {
-		names, err = ensembleModels(c.models)
+		pick = ensembleModels
 	}
+	names, err := pick(c.models)
 	if err != nil {
 		return err
 	}

@@ -37,25 +37,7 @@ func TestServiceResumesClientTaskFileWithClientRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	const steps = 6
-	var inputs, expected strings.Builder
-	for i := 1; i <= steps; i++ {
-		fmt.Fprintf(&inputs, "  - item %d\n", i)
-		fmt.Fprintf(&expected, "  - {action: \"do %d\", state: \"%d\"}\n", i, i)
-	}
-	text := `name: counting
-system: Do the item.
-user: "At {{.State}}: {{.Input}}"
-initial: "0"
-inputs:
-` + inputs.String() + `answer:
-  regex: '^(?P<action>do [0-9]+) -> (?P<state>[0-9]+)$'
-  template: "{{.Action}} -> {{.State}}"
-done:
-  inputs: true
-execute:
-  command: [./act.sh]
-expected:
-` + expected.String()
+	text := countingYAML(steps)
 	params, err := json.Marshal(map[string]string{"file": filepath.Join(allowed, "task.yaml"), "yaml": text})
 	if err != nil {
 		t.Fatal(err)

@@ -65,12 +65,13 @@ func takeFlags(fs *pflag.FlagSet, args []string) ([]string, error) {
 			return append(rest, args[i:]...), nil
 		}
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(a, "--"), "=")
-		if !strings.HasPrefix(a, "--") || fs.Lookup(name) == nil {
+		fl := fs.Lookup(name)
+		if !strings.HasPrefix(a, "--") || fl == nil {
 			rest = append(rest, a)
 			continue
 		}
-		if !hasVal && fs.Lookup(name).NoOptDefVal != "" {
-			val = fs.Lookup(name).NoOptDefVal // a switch: --ensemble
+		if !hasVal && fl.NoOptDefVal != "" {
+			val = fl.NoOptDefVal // a switch: --ensemble
 		} else if !hasVal {
 			if i+1 >= len(args) {
 				return nil, fmt.Errorf("flag needs an argument: --%s", name)

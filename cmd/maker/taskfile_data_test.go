@@ -60,13 +60,23 @@ echo "$step"
 	if err := os.WriteFile(filepath.Join(dir, "act.sh"), []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	task = filepath.Join(dir, "task.yaml")
+	text := countingYAML(n)
+	if err := os.WriteFile(task, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return task, actlog
+}
+
+// countingYAML is the task file of countingTask: n items, each decided as
+// "do N" with state N by the program ./act.sh, and their expected answers.
+func countingYAML(n int) string {
 	var inputs, expected strings.Builder
 	for i := 1; i <= n; i++ {
 		fmt.Fprintf(&inputs, "  - item %d\n", i)
 		fmt.Fprintf(&expected, "  - {action: \"do %d\", state: \"%d\"}\n", i, i)
 	}
-	task = filepath.Join(dir, "task.yaml")
-	text := `name: counting
+	return `name: counting
 system: Do the item.
 user: "At {{.State}}: {{.Input}}"
 initial: "0"
@@ -80,10 +90,6 @@ execute:
   command: [./act.sh]
 expected:
 ` + expected.String()
-	if err := os.WriteFile(task, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return task, actlog
 }
 
 // actionLog reads the action program's log: how many times each step's
