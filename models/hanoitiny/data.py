@@ -69,6 +69,19 @@ def apply(state, move):
     return s
 
 
+def legal_moves(state):
+    """Every legal move (disk, from, to) from state."""
+    out = []
+    for f in range(3):
+        d = top(state, f)
+        if d == 0:
+            continue
+        for t in range(3):
+            if t != f and (top(state, t) == 0 or top(state, t) > d):
+                out.append((d, f, t))
+    return out
+
+
 def trajectory(n):
     """The optimal trajectory's steps for n disks: (n, prev, state, move,
     next_state) for steps 1 .. 2**n - 1."""
@@ -183,17 +196,30 @@ class Recipe:
     Bigger towers are drawn more often: they hold the long copies.
     """
 
-    def __init__(self, rng, traj=0.4):
+    def __init__(self, rng, traj=0.4, slip=0.0):
         self.rng = rng
         self.traj = traj
+        self.slip = slip
         self._traj = {n: trajectory(n) for n in TRAJ_DISKS}
         self._traj_w = [n for n in TRAJ_DISKS]  # weight by size
         self._rand_w = [n for n in RANDOM_DISKS]
 
     def step(self):
-        if self.rng.random() < self.traj:
-            return self.traj_step()
-        return self.random_step()
+        st = self.traj_step() if self.rng.random() < self.traj else self.random_step()
+        if self.slip and self.rng.random() < self.slip:
+            st = self.slipped(st)
+        return st
+
+    def slipped(self, st):
+        """The step with another legal move than the procedure's, and the
+        state it leads to: a misreading of the strategy that breaks no rule,
+        the kind of mistake voting is for and no rule check can catch."""
+        n, prev, state, m, _ = st
+        others = [x for x in legal_moves(state) if x != m]
+        if not others:
+            return st
+        x = self.rng.choice(others)
+        return (n, prev, state, x, apply(state, x))
 
     def traj_step(self):
         r = self.rng

@@ -9,7 +9,12 @@ the mean and minimum over the states of p(right): the probability that one
 sample at that temperature is exactly the right answer token sequence,
 computed teacher-forced from the logits in one pass. It lists the hard states
 (p(right) < 0.5), by step number (1-based), since voting cannot fix a state
-whose right answer is not the most likely sample. With several models it
+whose right answer is not the most likely sample. It also measures the model
+as `maker hanoi --rules` sees it: the probability of a legal wrong answer (a
+legal move other than the procedure's, with the state it leads to: the only
+wrong answer the rules let vote) and p(right | legal), the share of right
+answers among the answers that obey the rules, whose hard states are the
+ones voting with --rules cannot fix. With several models it
 also prints the ensemble (a sample drawn from a model chosen at random, so
 p(right) is the models' mean) and the overlap of the models' hard states.
 Each model's report is also written to NAME.eval.txt.
@@ -35,6 +40,35 @@ def fmt_steps(steps, limit=60):
     return s or "none"
 
 
+def legal_wrong(traj):
+    """The legal wrong answers of each step of a trajectory, as examples,
+    and the index of the step each belongs to."""
+    ex, owner = [], []
+    for i, (n, prev, state, move, _) in enumerate(traj):
+        for x in data.legal_moves(state):
+            if x != move:
+                ex.append(data.example((n, prev, state, x, data.apply(state, x))))
+                owner.append(i)
+    return ex, owner
+
+
+def per_state(p, owner, n):
+    """Sums the probabilities p of examples per step."""
+    out = [0.0] * n
+    for i, x in zip(owner, p):
+        out[i] += x
+    return out
+
+
+def legal_line(right, wrong):
+    """p(right | legal) per state: its mean, minimum and hard states."""
+    c = [r / (r + w) if r + w > 0 else 0.0 for r, w in zip(right, wrong)]
+    worst = min(range(len(c)), key=c.__getitem__)
+    h = [i + 1 for i, x in enumerate(c) if x < 0.5]
+    return "p(right | legal) mean %.4f, min %.4g (step %d); %d hard states: %s" % (
+        sum(c) / len(c), c[worst], worst + 1, len(h), fmt_steps(h))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("names", nargs="+", metavar="NAME")
@@ -48,8 +82,11 @@ def main():
             ap.error("--temps: %g is not a positive temperature" % T)
     torch.set_num_threads(args.threads)
 
-    sets = {n: [data.example(s) for s in data.trajectory(n)] for n in args.disks}
+    trajs = {n: data.trajectory(n) for n in args.disks}
+    sets = {n: [data.example(s) for s in traj] for n, traj in trajs.items()}
+    alts = {n: legal_wrong(traj) for n, traj in trajs.items()}
     probs = {}  # (name, n, T) -> list of p(right)
+    legal = {}  # (name, n, T) -> list of p(a legal wrong answer)
     hard = {}   # (name, n, T) -> set of step numbers
     for name in args.names:
         path = os.path.join(HERE, name + ".safetensors")
@@ -61,6 +98,8 @@ def main():
                     meta["train_steps"], meta["train_cpu_minutes"])]
         for n, ex in sets.items():
             exact, pr = gpt.score(m, ex, temps=tuple(args.temps))
+            alt_ex, owner = alts[n]
+            _, pa = gpt.score(m, alt_ex, temps=tuple(args.temps))
             wrong = [i + 1 for i, ok in enumerate(exact) if not ok]
             seen = "held out" if n in data.HELD_OUT else "in training"
             lines.append("  %d disks (%d steps, %s): greedy exact %.4f (%d wrong: %s)"
@@ -73,6 +112,10 @@ def main():
                 worst = min(range(len(p)), key=p.__getitem__)
                 lines.append("    T=%g: p(right) mean %.4f, min %.4g (step %d); %d hard states (p < 0.5): %s"
                              % (T, sum(p) / len(p), p[worst], worst + 1, len(h), fmt_steps(h)))
+                w = per_state(pa[T], owner, len(ex))
+                legal[(name, n, T)] = w
+                lines.append("      by the rules: a legal wrong answer %.4g a sample (mean); " % (sum(w) / len(w))
+                             + legal_line(p, w))
         print("\n".join(lines), flush=True)
         if not args.no_write:
             with open(os.path.join(HERE, name + ".eval.txt"), "w") as f:
@@ -91,6 +134,9 @@ def main():
                 union = set.union(*sets_h)
                 print("  %d disks T=%g: p(right) mean %.4f, min %.4g (step %d); %d hard: %s"
                       % (n, T, sum(mean) / len(mean), mean[worst], worst + 1, len(h), fmt_steps(h)))
+                ws = [legal[(name, n, T)] for name in args.names]
+                mean_w = [sum(col) / len(col) for col in zip(*ws)]
+                print("    by the rules: " + legal_line(mean, mean_w))
                 print("    hard states per model %s; in every model %d (%s); in any model %d"
                       % ([len(s) for s in sets_h], len(inter), fmt_steps(sorted(inter)), len(union)))
                 for i in range(len(args.names)):

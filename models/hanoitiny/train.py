@@ -39,6 +39,9 @@ def main():
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--warmup", type=int, default=100)
     ap.add_argument("--traj", type=float, default=0.4, help="share of trajectory steps in a batch")
+    ap.add_argument("--slip", type=float, default=0.0,
+                    help="share of answers that make another legal move than the procedure's (with the state it "
+                    "leads to): a model that misreads the strategy now and then")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--eval-every", type=int, default=250)
     ap.add_argument("--init", metavar="FILE", help="start from these weights (a .safetensors file this script wrote) "
@@ -47,13 +50,15 @@ def main():
     args = ap.parse_args()
     if args.d_model % args.heads:
         ap.error("--d-model %d is not a multiple of --heads %d" % (args.d_model, args.heads))
+    if not 0 <= args.slip < 0.5:
+        ap.error("--slip %g is not in [0, 0.5)" % args.slip)
     if args.steps < 1 or args.batch < 1:
         ap.error("--steps and --batch must be positive")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
-    recipe = data.Recipe(rng, traj=args.traj)
+    recipe = data.Recipe(rng, traj=args.traj, slip=args.slip)
     m = gpt.GPT(args.d_model, args.layers, args.heads)
     before = {"train_steps": 0, "train_cpu_minutes": 0.0}
     if args.init:
@@ -119,7 +124,7 @@ def main():
     meta = {"seed": before["seed"] if args.init else args.seed, "train_steps": before["train_steps"] + args.steps,
             "train_cpu_minutes": "%.1f" % (before["train_cpu_minutes"] + cpu_min),
             "held_out": ",".join(str(n) for n in data.HELD_OUT), "batch": args.batch,
-            "recipe": "hanoitiny data.py, traj share %.2f" % args.traj}
+            "recipe": "hanoitiny data.py, traj share %.2f" % args.traj + (", slip %g" % args.slip if args.slip else "")}
     if args.init:  # the seed is the first stage's; this stage's is recorded here
         meta["continued"] = "from %s steps, seed %d, %d steps, peak lr %g" % (
             before["train_steps"], args.seed, args.steps, args.lr)
