@@ -217,7 +217,7 @@ func (r *runner[S]) ask(ctx context.Context, step int, state S, prev string, rec
 			c, err = r.task.Parse(text)
 		}
 		if err == nil {
-			if f, why := validate(r.sampleCtx, r.task, state, c); f != FlagNone {
+			if f, why := Validate(r.sampleCtx, r.task, state, c); f != FlagNone {
 				err = fmt.Errorf("%s: %s", f, why)
 			}
 		}

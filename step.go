@@ -348,7 +348,7 @@ func (d *decision[S]) read(a arrival) reading[S] {
 		var err error
 		if rd.cand, err = r.task.Parse(a.resp.Text); err != nil {
 			rd.flag = FlagMalformed
-		} else if rd.flag, rd.reason = validate(r.sampleCtx, r.task, d.state, rd.cand); rd.flag == FlagNone {
+		} else if rd.flag, rd.reason = Validate(r.sampleCtx, r.task, d.state, rd.cand); rd.flag == FlagNone {
 			rd.key = r.task.Key(rd.cand)
 		}
 	}

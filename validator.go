@@ -40,9 +40,11 @@ const maxReasons = 32
 // came after the summary had counted maxReasons distinct ones.
 const OtherReason = "(other reasons)"
 
-// validate runs the task's validator, when it has one, on a parsed
-// candidate: the flag and reason it earns, or FlagNone.
-func validate[S any](ctx context.Context, task Task[S], state S, c Candidate[S]) (Flag, string) {
+// Validate runs the task's [Validator], when it has one, on a parsed
+// candidate: the flag and reason it earns, or FlagNone. The engine calls it
+// before a sample votes; a calibration calls it so that it measures p among
+// the samples a run would let vote.
+func Validate[S any](ctx context.Context, task Task[S], state S, c Candidate[S]) (Flag, string) {
 	v, ok := task.(Validator[S])
 	if !ok {
 		return FlagNone, ""

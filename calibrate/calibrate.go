@@ -197,8 +197,8 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 			flag := flags.Check(r.resp)
 			cand, perr := task.Parse(r.resp.Text)
 			right := perr == nil && task.Key(cand) == rightKey
-			if perr == nil && flag == maker.FlagNone && !legal(ctx, task, pr.State, cand) {
-				flag = maker.FlagInvalid
+			if perr == nil && flag == maker.FlagNone {
+				flag, _ = maker.Validate(ctx, task, pr.State, cand)
 			}
 			if perr == nil {
 				parsed++
@@ -289,7 +289,10 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 						continue
 					}
 					cand, perr := task.Parse(r.Text)
-					if perr != nil || !legal(ctx, task, pr.State, cand) {
+					if perr != nil {
+						continue
+					}
+					if f, _ := maker.Validate(ctx, task, pr.State, cand); f != maker.FlagNone {
 						continue
 					}
 					fv++
@@ -308,14 +311,6 @@ func Run[S any](ctx context.Context, task maker.Task[S], model maker.Model, prob
 	sort.Float64s(lat)
 	rep.LatencyP90Seconds = lat[(len(lat)*9+9)/10-1] // nearest rank
 	return rep, nil
-}
-
-// legal reports whether the task's [maker.Validator], when it has one,
-// lets the candidate vote: a run discards what it rejects before the vote,
-// so a calibration measures p among the samples that would vote.
-func legal[S any](ctx context.Context, task maker.Task[S], state S, c maker.Candidate[S]) bool {
-	v, ok := task.(maker.Validator[S])
-	return !ok || v.Validate(ctx, state, c) == nil
 }
 
 // draw takes n samples, indices from..from+n-1, of every probe.
