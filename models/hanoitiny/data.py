@@ -50,13 +50,8 @@ def strategy_move(state, prev):
         return None
     if prev is None or prev[0] != 1:
         return (1, one, clockwise(n, one))
-    a, b = (one + 1) % 3, (one + 2) % 3
-    ta, tb = top(state, a), top(state, b)
-    if ta == 0 and tb == 0:
-        return None
-    if ta == 0 or (tb != 0 and tb < ta):
-        return (tb, b, a)
-    return (ta, a, b)
+    # Between the two pegs without disk 1 at most one move is legal.
+    return next((m for m in legal_moves(state) if m[0] != 1), None)
 
 
 def apply(state, move):
@@ -215,10 +210,8 @@ class Recipe:
         state it leads to: a misreading of the strategy that breaks no rule,
         the kind of mistake voting is for and no rule check can catch."""
         n, prev, state, m, _ = st
-        others = [x for x in legal_moves(state) if x != m]
-        if not others:
-            return st
-        x = self.rng.choice(others)
+        # Disk 1 can always go to either other peg: there is another move.
+        x = self.rng.choice([x for x in legal_moves(state) if x != m])
         return (n, prev, state, x, apply(state, x))
 
     def traj_step(self):

@@ -60,6 +60,12 @@ def per_state(p, owner, n):
     return out
 
 
+def models_mean(per_model, names, n, T):
+    """The per-state mean over the models of per_model[(name, n, T)]: the
+    ensemble's, whose sample comes from a model chosen at random."""
+    return [sum(col) / len(col) for col in zip(*(per_model[(name, n, T)] for name in names))]
+
+
 def legal_line(right, wrong):
     """p(right | legal) per state: its mean, minimum and hard states."""
     c = [r / (r + w) if r + w > 0 else 0.0 for r, w in zip(right, wrong)]
@@ -125,8 +131,7 @@ def main():
         print("ensemble of %s (a sample from a model chosen at random):" % ", ".join(args.names))
         for n in args.disks:
             for T in args.temps:
-                ps = [probs[(name, n, T)] for name in args.names]
-                mean = [sum(col) / len(col) for col in zip(*ps)]
+                mean = models_mean(probs, args.names, n, T)
                 h = [i + 1 for i, x in enumerate(mean) if x < 0.5]
                 worst = min(range(len(mean)), key=mean.__getitem__)
                 sets_h = [hard[(name, n, T)] for name in args.names]
@@ -134,9 +139,7 @@ def main():
                 union = set.union(*sets_h)
                 print("  %d disks T=%g: p(right) mean %.4f, min %.4g (step %d); %d hard: %s"
                       % (n, T, sum(mean) / len(mean), mean[worst], worst + 1, len(h), fmt_steps(h)))
-                ws = [legal[(name, n, T)] for name in args.names]
-                mean_w = [sum(col) / len(col) for col in zip(*ws)]
-                print("    by the rules: " + legal_line(mean, mean_w))
+                print("    by the rules: " + legal_line(mean, models_mean(legal, args.names, n, T)))
                 print("    hard states per model %s; in every model %d (%s); in any model %d"
                       % ([len(s) for s in sets_h], len(inter), fmt_steps(sorted(inter)), len(union)))
                 for i in range(len(args.names)):
